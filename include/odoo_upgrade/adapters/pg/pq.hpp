@@ -1,0 +1,106 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace odoo_upgrade::adapters::pg {
+
+using Param = std::optional<std::string>; // std::nullopt is SQL NULL
+using Params = std::vector<Param>;
+
+// A query result. Values are text (libpq's text format); NULL is reported by `is_null`/`value`.
+class Result {
+public:
+  explicit Result(pg_result* res);
+  ~Result();
+  Result(Result&&) noexcept;
+  Result& operator=(Result&&) noexcept;
+  Result(const Result&) = delete;
+  Result& operator=(const Result&) = delete;
+
+  int rows() const;
+  int columns() const;
+  // Index of column `name`; throws DatabaseError when there is no such column.
+  int column(std::string_view name) const;
+  bool is_null(int row, int col) const;
+  // Value of a cell; empty string for NULL.
+  std::string_view get(int row, int col) const;
+  std::string_view get(int row, std::string_view col) const { return get(row, column(col)); }
+  // Value of a cell; std::nullopt for NULL.
+  std::optional<std::string> value(int row, int col) const;
+  long long get_int(int row, int col) const;
+  bool get_bool(int row, int col) const;
+
+private:
+  pg_result* m_res;
+};
+
+// One connection to PostgreSQL. The constructor connects and throws DatabaseError on failure; the
+// destructor closes. Every query goes through PQexecParams: SQL is never built by concatenating values.
+class Connection {
+public:
+  // `conninfo` is anything libpq accepts (keyword/value string or URI); PG* environment variables and
+  // service files apply. Error messages never contain the conninfo or its password.
+  explicit Connection(const std::string& conninfo);
+  ~Connection();
+  Connection(Connection&&) noexcept;
+  Connection& operator=(Connection&&) noexcept;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs a statement; throws DatabaseError (with the server's message) on failure.
+  Result exec(std::string_view sql, const Params& params = {});
+  void exec_no_rows(std::string_view sql, const Params& params = {});
+  // First column of the only row; std::nullopt when there is no row or the value is NULL. Throws when
+  // the query returns more than one row.
+  std::optional<std::string> query_value(std::string_view sql, const Params& params = {});
+  // Streams the rows of a query one at a time (libpq single-row mode): never holds the whole result.
+  // The callback receives a one-row Result.
+  void for_each_row(std::string_view sql,
+                    const Params& params,
+                    const std::function<void(const Result&)>& on_row);
+
+  // Makes every later transaction of this session read-only (the server refuses writes).
+  void set_read_only();
+
+  std::string dbname() const;
+  std::string user() const;
+  std::string host() const;
+  std::string port() const;
+  int server_version() const; // e.g. 150018
+  // True when `relation` (e.g. "public.ir_module_module") exists.
+  bool relation_exists(const std::string& relation);
+  bool column_exists(const std::string& table, const std::string& column);
+  pg_conn* raw() { return m_conn; }
+
+private:
+  pg_conn* m_conn = nullptr;
+};
+
+// Quotes an SQL identifier (for CREATE DATABASE and similar statements that take no parameters).
+std::string quote_identifier(std::string_view name);
+
+// Parses a conninfo string/URI; throws UsageError with libpq's message when it is malformed.
+struct ConnInfo {
+  std::vector<std::pair<std::string, std::string>> keywords; // only the keywords given
+};
+ConnInfo parse_conninfo(const std::string& conninfo);
+// The conninfo as a keyword/value string without the password, safe to store and show.
+std::string redact_conninfo(const std::string& conninfo);
+// The password given inside the conninfo, if any.
+std::optional<std::string> conninfo_password(const std::string& conninfo);
+// The conninfo with `dbname` replaced (used to reach another database on the same server).
+std::string conninfo_with_dbname(const std::string& conninfo, const std::string& dbname);
+// Environment for PostgreSQL client tools (pg_dump, pg_restore, psql) equivalent to `conninfo`:
+// PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSSLMODE… Passwords go through the environment,
+// never the command line.
+std::vector<std::pair<std::string, std::string>> libpq_environment(const std::string& conninfo);
+
+} // namespace odoo_upgrade::adapters::pg

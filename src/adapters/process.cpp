@@ -1,0 +1,330 @@
+#include <odoo_upgrade/adapters/process.hpp>
+
+#include <odoo_upgrade/core/error.hpp>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+
+extern char** environ;
+
+namespace odoo_upgrade::adapters {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Splits a byte stream into lines for a callback and keeps a bounded tail of it.
+class StreamSink {
+public:
+  StreamSink(const std::function<void(std::string_view)>& on_line, std::size_t keep)
+      : m_on_line(on_line), m_keep(keep) {}
+
+  void feed(const char* data, std::size_t size) {
+    m_tail.append(data, size);
+    if (m_tail.size() > 2 * m_keep + 4096) {
+      m_tail.erase(0, m_tail.size() - m_keep);
+    }
+    if (!m_on_line) {
+      return;
+    }
+    for (std::size_t i = 0; i < size; ++i) {
+      char c = data[i];
+      if (c == '\n' || c == '\r') {
+        if (!m_line.empty() || c == '\n') {
+          m_on_line(m_line);
+        }
+        m_line.clear();
+      } else {
+        m_line.push_back(c);
+      }
+    }
+  }
+
+  std::string finish() {
+    if (m_on_line && !m_line.empty()) {
+      m_on_line(m_line);
+      m_line.clear();
+    }
+    if (m_tail.size() > m_keep) {
+      m_tail.erase(0, m_tail.size() - m_keep);
+    }
+    return std::move(m_tail);
+  }
+
+private:
+  const std::function<void(std::string_view)>& m_on_line;
+  std::size_t m_keep;
+  std::string m_line;
+  std::string m_tail;
+};
+
+std::vector<std::string> build_environment(const ProcessOptions& options) {
+  std::vector<std::string> result;
+  auto overridden = [&](std::string_view entry) {
+    auto eq = entry.find('=');
+    auto key = entry.substr(0, eq);
+    for (const auto& name : options.unset_env) {
+      if (key == name) {
+        return true;
+      }
+    }
+    for (const auto& [name, value] : options.env) {
+      if (key == name) {
+        return true;
+      }
+    }
+    return false;
+  };
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    if (!overridden(*e)) {
+      result.emplace_back(*e);
+    }
+  }
+  for (const auto& [name, value] : options.env) {
+    result.push_back(name + "=" + value);
+  }
+  return result;
+}
+
+[[noreturn]] void child_exec(const std::vector<std::string>& argv,
+                             const std::vector<std::string>& envs,
+                             const ProcessOptions& options,
+                             int out_fd,
+                             int err_fd,
+                             int status_fd) {
+  auto fail = [&](const char* what) {
+    int e = errno;
+    [[maybe_unused]] auto n1 = write(status_fd, what, std::strlen(what));
+    [[maybe_unused]] auto n2 = write(status_fd, ": ", 2);
+    const char* msg = std::strerror(e);
+    [[maybe_unused]] auto n3 = write(status_fd, msg, std::strlen(msg));
+    _exit(127);
+  };
+  // Own process group, so that a timeout or Ctrl-C can stop the child and its children together.
+  setpgid(0, 0);
+  int in_fd = open(options.stdin_file ? options.stdin_file->c_str() : "/dev/null", O_RDONLY);
+  if (in_fd < 0) {
+    fail("cannot open stdin file");
+  }
+  dup2(in_fd, 0);
+  dup2(out_fd, 1);
+  dup2(err_fd, 2);
+  if (options.cwd && chdir(options.cwd->c_str()) != 0) {
+    fail("cannot change directory");
+  }
+  std::vector<char*> args;
+  for (const auto& a : argv) {
+    args.push_back(const_cast<char*>(a.c_str()));
+  }
+  args.push_back(nullptr);
+  std::vector<char*> env;
+  for (const auto& e : envs) {
+    env.push_back(const_cast<char*>(e.c_str()));
+  }
+  env.push_back(nullptr);
+  signal(SIGPIPE, SIG_DFL);
+  signal(SIGINT, SIG_DFL);
+  signal(SIGTERM, SIG_DFL);
+  execve(args[0], args.data(), env.data());
+  fail("cannot execute");
+  _exit(127);
+}
+
+void kill_group(pid_t pid, int sig) {
+  if (kill(-pid, sig) != 0) {
+    kill(pid, sig);
+  }
+}
+
+} // namespace
+
+std::string ProcessResult::describe() const {
+  if (timed_out) {
+    return "timed out";
+  }
+  if (term_signal != 0) {
+    return "killed by signal " + std::to_string(term_signal);
+  }
+  return "exit status " + std::to_string(exit_code);
+}
+
+std::string ProcessResult::last_error_line() const {
+  for (const std::string* s : {&err, &out}) {
+    std::size_t end = s->find_last_not_of(" \t\r\n");
+    if (end == std::string::npos) {
+      continue;
+    }
+    std::size_t start = s->find_last_of("\r\n", end);
+    start = start == std::string::npos ? 0 : start + 1;
+    return s->substr(start, end - start + 1);
+  }
+  return describe();
+}
+
+std::optional<std::filesystem::path> find_executable(std::string_view name) {
+  if (name.find('/') != std::string_view::npos) {
+    std::string p(name);
+    if (access(p.c_str(), X_OK) == 0) {
+      return std::filesystem::path(p);
+    }
+    return std::nullopt;
+  }
+  const char* path = std::getenv("PATH");
+  std::string_view dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (!dirs.empty()) {
+    auto colon = dirs.find(':');
+    std::string dir(dirs.substr(0, colon));
+    dirs = colon == std::string_view::npos ? std::string_view{} : dirs.substr(colon + 1);
+    if (dir.empty()) {
+      dir = ".";
+    }
+    std::filesystem::path candidate = std::filesystem::path(dir) / std::string(name);
+    struct stat st {};
+    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+  }
+  return std::nullopt;
+}
+
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
+  if (argv.empty()) {
+    throw core::UsageError("internal: empty command line");
+  }
+  auto exe = find_executable(argv[0]);
+  if (!exe) {
+    throw core::FilesystemError("program '" + argv[0] + "' not found in PATH",
+                                "install it (see README.md) or fix PATH");
+  }
+  std::vector<std::string> args = argv;
+  args[0] = exe->string();
+  std::vector<std::string> envs = build_environment(options);
+
+  int out_pipe[2] = {-1, -1};
+  int err_pipe[2] = {-1, -1};
+  int status_pipe[2] = {-1, -1};
+  int out_file_fd = -1;
+  if (options.stdout_file) {
+    out_file_fd =
+        open(options.stdout_file->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (out_file_fd < 0) {
+      throw core::FilesystemError("cannot write '" + options.stdout_file->string() +
+                                  "': " + std::strerror(errno));
+    }
+  } else if (pipe2(out_pipe, O_CLOEXEC) != 0) {
+    throw core::FilesystemError(std::string("cannot create pipe: ") + std::strerror(errno));
+  }
+  if (pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(status_pipe, O_CLOEXEC) != 0) {
+    throw core::FilesystemError(std::string("cannot create pipe: ") + std::strerror(errno));
+  }
+
+  pid_t pid = fork();
+  if (pid < 0) {
+    throw core::FilesystemError(std::string("cannot fork: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    child_exec(args,
+               envs,
+               options,
+               out_file_fd >= 0 ? out_file_fd : out_pipe[1],
+               err_pipe[1],
+               status_pipe[1]);
+  }
+  setpgid(pid, pid);
+  if (out_file_fd >= 0) {
+    close(out_file_fd);
+  } else {
+    close(out_pipe[1]);
+  }
+  close(err_pipe[1]);
+  close(status_pipe[1]);
+
+  // The status pipe is closed by exec (O_CLOEXEC); anything read from it is an exec failure.
+  std::string exec_error;
+  {
+    std::array<char, 512> buf{};
+    ssize_t n;
+    while ((n = read(status_pipe[0], buf.data(), buf.size())) > 0) {
+      exec_error.append(buf.data(), static_cast<std::size_t>(n));
+    }
+    close(status_pipe[0]);
+  }
+
+  StreamSink out_sink(options.on_stdout_line, options.keep_bytes);
+  StreamSink err_sink(options.on_stderr_line, options.keep_bytes);
+  ProcessResult result;
+  auto start = Clock::now();
+  std::optional<Clock::time_point> kill_deadline;
+  bool interrupted = false;
+
+  std::vector<pollfd> fds;
+  if (out_pipe[0] >= 0) {
+    fds.push_back({out_pipe[0], POLLIN, 0});
+  }
+  fds.push_back({err_pipe[0], POLLIN, 0});
+  std::array<char, 65536> buf{};
+  while (!fds.empty()) {
+    int rc = poll(fds.data(), fds.size(), 200);
+    if (rc < 0 && errno != EINTR) {
+      break;
+    }
+    for (auto it = fds.begin(); it != fds.end();) {
+      if (it->revents == 0) {
+        ++it;
+        continue;
+      }
+      ssize_t n = read(it->fd, buf.data(), buf.size());
+      if (n > 0) {
+        (it->fd == err_pipe[0] ? err_sink : out_sink).feed(buf.data(), static_cast<std::size_t>(n));
+        it->revents = 0;
+        ++it;
+      } else if (n < 0 && errno == EINTR) {
+        ++it;
+      } else {
+        close(it->fd);
+        it = fds.erase(it);
+      }
+    }
+    auto now = Clock::now();
+    bool over_time = options.timeout && now - start > *options.timeout;
+    if ((over_time || core::interrupted()) && !kill_deadline) {
+      result.timed_out = over_time;
+      interrupted = core::interrupted();
+      kill_group(pid, SIGTERM);
+      kill_deadline = now + std::chrono::seconds(5);
+    } else if (kill_deadline && now > *kill_deadline) {
+      kill_group(pid, SIGKILL);
+      kill_deadline = now + std::chrono::hours(1);
+    }
+  }
+
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) {
+    result.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    result.term_signal = WTERMSIG(status);
+  }
+  result.out = out_sink.finish();
+  result.err = err_sink.finish();
+  if (!exec_error.empty()) {
+    throw core::FilesystemError("cannot run '" + argv[0] + "': " + exec_error);
+  }
+  if (interrupted) {
+    throw core::Interrupted("interrupted while running '" + argv[0] + "'");
+  }
+  return result;
+}
+
+} // namespace odoo_upgrade::adapters

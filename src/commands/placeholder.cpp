@@ -1,0 +1,1 @@
+namespace odoo_upgrade::commands {}

@@ -1,0 +1,160 @@
+#include "test_env.hpp"
+
+#include <odoo_upgrade/adapters/pg/pq.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace odoo_upgrade::test {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string random_suffix() {
+  static std::mt19937_64 rng(static_cast<unsigned long>(
+      std::chrono::steady_clock::now().time_since_epoch().count() ^ getpid()));
+  static const char* k_chars = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string s;
+  for (int i = 0; i < 8; ++i) {
+    s.push_back(k_chars[rng() % 36]);
+  }
+  return s;
+}
+
+} // namespace
+
+TempDir::TempDir(const std::string& prefix) {
+  fs::path root = fs::path(OU_BINARY_DIR) / "test-tmp";
+  fs::create_directories(root);
+  m_path = root / (prefix + "-" + std::to_string(getpid()) + "-" + random_suffix());
+  fs::create_directories(m_path);
+  // The PostgreSQL server runs as another user in CI: let it read what tests put here.
+  fs::permissions(m_path, fs::perms::all, fs::perm_options::replace);
+}
+
+TempDir::~TempDir() {
+  bool keep = std::getenv("OU_KEEP_TEST_DIRS") != nullptr;
+  if (!keep) {
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
+  }
+}
+
+std::string pg_admin_conninfo() {
+  const char* uri = std::getenv("OU_TEST_PG_URI");
+  if (uri == nullptr || *uri == '\0') {
+    FAIL("OU_TEST_PG_URI is not set: start a server with scripts/pg-cluster.sh start DIR and "
+         "export OU_TEST_PG_URI (or run the README's test command, scripts/test.sh)");
+  }
+  return uri;
+}
+
+std::string pg_conninfo(const std::string& dbname) {
+  return adapters::pg::conninfo_with_dbname(pg_admin_conninfo(), dbname);
+}
+
+std::string unique_db_name(const std::string& prefix) {
+  return prefix + "_" + std::to_string(getpid()) + "_" + random_suffix();
+}
+
+bool pg_database_exists(const std::string& dbname) {
+  adapters::pg::Connection c(pg_admin_conninfo());
+  return c.query_value("SELECT count(*) FROM pg_database WHERE datname = $1", {dbname}) == "1";
+}
+
+void pg_drop_database(const std::string& dbname) {
+  adapters::pg::Connection c(pg_admin_conninfo());
+  c.exec_no_rows("DROP DATABASE IF EXISTS " + adapters::pg::quote_identifier(dbname) +
+                 " WITH (FORCE)");
+}
+
+void pg_create_from_fixture(const std::string& dbname, const std::string& fixture) {
+  adapters::pg::Connection c(pg_admin_conninfo());
+  std::string tpl = "ou_fixture_" + fixture;
+  if (c.query_value("SELECT count(*) FROM pg_database WHERE datname = $1", {tpl}) != "1") {
+    FAIL("fixture database '" + tpl + "' is missing: run tests/support/load-fixtures.sh DIR (ctest "
+         "does it through the fixture test integration.setup_fixture_dbs)");
+  }
+  // Copying a template needs no other session on it; retry briefly when one is just closing.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      c.exec_no_rows("CREATE DATABASE " + adapters::pg::quote_identifier(dbname) + " TEMPLATE " +
+                     adapters::pg::quote_identifier(tpl));
+      return;
+    } catch (const std::exception&) {
+      if (attempt >= 20) {
+        throw;
+      }
+      usleep(250000);
+    }
+  }
+}
+
+std::string pg_query_value(const std::string& dbname, const std::string& sql) {
+  adapters::pg::Connection c(pg_conninfo(dbname));
+  return c.query_value(sql).value_or("");
+}
+
+fs::path fixture_dir(const std::string& fixture) {
+  const char* dir = std::getenv("OU_FIXTURE_DIR");
+  fs::path root = dir != nullptr ? fs::path(dir) : fs::path(OU_BINARY_DIR) / "test-fixtures";
+  fs::path p = root / fixture;
+  if (!fs::exists(p / "dump.sql")) {
+    FAIL("fixture folder '" + p.string() + "' is missing: run tests/support/load-fixtures.sh");
+  }
+  return p;
+}
+
+DatabaseGuard::~DatabaseGuard() {
+  if (std::getenv("OU_KEEP_TEST_DIRS") != nullptr) {
+    return;
+  }
+  for (const auto& n : m_names) {
+    try {
+      pg_drop_database(n);
+    } catch (...) {
+    }
+  }
+}
+
+fs::path binary_path(const std::string& name) { return fs::path(OU_BINARY_DIR) / name; }
+
+adapters::ProcessResult run_cli(const std::vector<std::string>& args,
+                                const fs::path& cwd,
+                                std::vector<std::pair<std::string, std::string>> env) {
+  std::vector<std::string> argv{binary_path().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  adapters::ProcessOptions opts;
+  opts.cwd = cwd;
+  opts.env = std::move(env);
+  // Tests must not pick up a developer's project or service settings.
+  opts.unset_env = {"ODOO_UPGRADE_PROJECT",
+                    "ODOO_UPGRADE_SERVICE_URL",
+                    "ODOO_UPGRADE_CA_FILE",
+                    "ODOO_UPGRADE_CONTRACT"};
+  opts.timeout = std::chrono::minutes(10);
+  return adapters::run_process(argv, opts);
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_file(const fs::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+}
+
+} // namespace odoo_upgrade::test

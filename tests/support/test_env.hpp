@@ -1,0 +1,66 @@
+#pragma once
+
+#include <odoo_upgrade/adapters/process.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+// Shared helpers for tests: temporary folders, the throwaway PostgreSQL server named by
+// OU_TEST_PG_URI, fixture databases and running the built binaries.
+namespace odoo_upgrade::test {
+
+// A fresh directory under the build tree, removed on destruction unless the test failed or
+// OU_KEEP_TEST_DIRS is set (so a failing test leaves its files to look at).
+class TempDir {
+public:
+  explicit TempDir(const std::string& prefix = "t");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return m_path; }
+  std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
+
+private:
+  std::filesystem::path m_path;
+};
+
+// Admin conninfo of the test server (OU_TEST_PG_URI). Fails the test with a hint when unset.
+std::string pg_admin_conninfo();
+// Conninfo for database `dbname` on the test server.
+std::string pg_conninfo(const std::string& dbname);
+// A unique database name with the given prefix (lower case, safe for SQL identifiers).
+std::string unique_db_name(const std::string& prefix);
+bool pg_database_exists(const std::string& dbname);
+void pg_drop_database(const std::string& dbname);
+// Creates `dbname` as a copy of a loaded fixture ("odoo17" or "odoo16"; see support/load-fixtures.sh).
+void pg_create_from_fixture(const std::string& dbname, const std::string& fixture = "odoo17");
+// Runs one SQL statement in `dbname` (no parameters) and returns the first value of the first row.
+std::string pg_query_value(const std::string& dbname, const std::string& sql);
+
+// The unpacked fixture folder (dump.sql, filestore/, manifest.json) for "odoo17" or "odoo16".
+std::filesystem::path fixture_dir(const std::string& fixture = "odoo17");
+
+// Drops the listed databases when the scope ends.
+class DatabaseGuard {
+public:
+  DatabaseGuard() = default;
+  explicit DatabaseGuard(std::vector<std::string> names) : m_names(std::move(names)) {}
+  ~DatabaseGuard();
+  void add(const std::string& name) { m_names.push_back(name); }
+
+private:
+  std::vector<std::string> m_names;
+};
+
+std::filesystem::path binary_path(const std::string& name = "odoo-upgrade");
+
+// Runs the built `odoo-upgrade` with `args` in `cwd`, with extra environment variables.
+adapters::ProcessResult run_cli(const std::vector<std::string>& args,
+                                const std::filesystem::path& cwd,
+                                std::vector<std::pair<std::string, std::string>> env = {});
+
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& content);
+
+} // namespace odoo_upgrade::test
