@@ -1,10 +1,6 @@
 #include <odoo_upgrade/adapters/process.hpp>
-
 #include <odoo_upgrade/core/error.hpp>
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,6 +9,9 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 extern char** environ;
 

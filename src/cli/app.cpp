@@ -2,6 +2,8 @@
 
 namespace odoo_upgrade::cli {
 
-int run(int, char**) { return 0; }
+int run(int, char**) {
+  return 0;
+}
 
 } // namespace odoo_upgrade::cli

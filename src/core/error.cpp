@@ -9,9 +9,13 @@ namespace {
 volatile std::sig_atomic_t g_interrupted = 0;
 } // namespace
 
-bool interrupted() noexcept { return g_interrupted != 0; }
+bool interrupted() noexcept {
+  return g_interrupted != 0;
+}
 
-void set_interrupted() noexcept { g_interrupted = 1; }
+void set_interrupted() noexcept {
+  g_interrupted = 1;
+}
 
 void throw_if_interrupted() {
   if (interrupted()) {

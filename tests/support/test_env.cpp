@@ -81,7 +81,8 @@ void pg_create_from_fixture(const std::string& dbname, const std::string& fixtur
   adapters::pg::Connection c(pg_admin_conninfo());
   std::string tpl = "ou_fixture_" + fixture;
   if (c.query_value("SELECT count(*) FROM pg_database WHERE datname = $1", {tpl}) != "1") {
-    FAIL("fixture database '" + tpl + "' is missing: run tests/support/load-fixtures.sh DIR (ctest "
+    FAIL("fixture database '" + tpl +
+         "' is missing: run tests/support/load-fixtures.sh DIR (ctest "
          "does it through the fixture test integration.setup_fixture_dbs)");
   }
   // Copying a template needs no other session on it; retry briefly when one is just closing.
@@ -126,7 +127,9 @@ DatabaseGuard::~DatabaseGuard() {
   }
 }
 
-fs::path binary_path(const std::string& name) { return fs::path(OU_BINARY_DIR) / name; }
+fs::path binary_path(const std::string& name) {
+  return fs::path(OU_BINARY_DIR) / name;
+}
 
 adapters::ProcessResult run_cli(const std::vector<std::string>& args,
                                 const fs::path& cwd,

@@ -33,7 +33,8 @@ std::string pg_conninfo(const std::string& dbname);
 std::string unique_db_name(const std::string& prefix);
 bool pg_database_exists(const std::string& dbname);
 void pg_drop_database(const std::string& dbname);
-// Creates `dbname` as a copy of a loaded fixture ("odoo17" or "odoo16"; see support/load-fixtures.sh).
+// Creates `dbname` as a copy of a loaded fixture ("odoo17" or "odoo16"; see
+// support/load-fixtures.sh).
 void pg_create_from_fixture(const std::string& dbname, const std::string& fixture = "odoo17");
 // Runs one SQL statement in `dbname` (no parameters) and returns the first value of the first row.
 std::string pg_query_value(const std::string& dbname, const std::string& sql);

@@ -18,12 +18,12 @@ struct ProcessOptions {
   // Variables removed from the inherited environment.
   std::vector<std::string> unset_env;
   std::optional<std::filesystem::path> cwd;
-  // When set, called for every line of the stream as it arrives. Lines end at '\n' or '\r' (rsync and
-  // pg tools redraw progress with '\r'); the terminator is not included.
+  // When set, called for every line of the stream as it arrives. Lines end at '\n' or '\r' (rsync
+  // and pg tools redraw progress with '\r'); the terminator is not included.
   std::function<void(std::string_view)> on_stdout_line;
   std::function<void(std::string_view)> on_stderr_line;
-  // Keep at most this many trailing bytes of each stream in the result (streams are never held whole:
-  // a pg_dump to stdout must not fill memory).
+  // Keep at most this many trailing bytes of each stream in the result (streams are never held
+  // whole: a pg_dump to stdout must not fill memory).
   std::size_t keep_bytes = 1 << 20;
   // Kill the child (SIGTERM, then SIGKILL after 5 s) when it runs longer than this.
   std::optional<std::chrono::milliseconds> timeout;
@@ -48,8 +48,8 @@ struct ProcessResult {
 };
 
 // Runs `argv` to completion. Throws FilesystemError when the program cannot be started (not found,
-// not executable). Honours core::interrupted(): on Ctrl-C the child is terminated and Interrupted is
-// thrown.
+// not executable). Honours core::interrupted(): on Ctrl-C the child is terminated and Interrupted
+// is thrown.
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
 // Full path of `name` found in PATH (or `name` itself when it contains a '/' and is executable).

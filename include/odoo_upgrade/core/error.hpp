@@ -36,11 +36,11 @@ private:
   std::string m_hint;
 };
 
-#define OU_DEFINE_ERROR(Name, Code)                                                               \
-  class Name : public Error {                                                                    \
-  public:                                                                                        \
-    explicit Name(const std::string& message, std::string hint = {})                             \
-        : Error(ExitCode::Code, message, std::move(hint)) {}                                     \
+#define OU_DEFINE_ERROR(Name, Code)                                                                \
+  class Name : public Error {                                                                      \
+  public:                                                                                          \
+    explicit Name(const std::string& message, std::string hint = {})                               \
+        : Error(ExitCode::Code, message, std::move(hint)) {}                                       \
   }
 
 OU_DEFINE_ERROR(UsageError, usage);

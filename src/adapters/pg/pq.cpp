@@ -1,5 +1,4 @@
 #include <odoo_upgrade/adapters/pg/pq.hpp>
-
 #include <odoo_upgrade/core/error.hpp>
 
 #include <libpq-fe.h>
@@ -98,8 +97,12 @@ std::string build_conninfo(const ConnInfo& info) {
 } // namespace
 
 Result::Result(pg_result* res) : m_res(res) {}
-Result::~Result() { PQclear(m_res); }
-Result::Result(Result&& other) noexcept : m_res(other.m_res) { other.m_res = nullptr; }
+Result::~Result() {
+  PQclear(m_res);
+}
+Result::Result(Result&& other) noexcept : m_res(other.m_res) {
+  other.m_res = nullptr;
+}
 Result& Result::operator=(Result&& other) noexcept {
   if (this != &other) {
     PQclear(m_res);
@@ -108,8 +111,12 @@ Result& Result::operator=(Result&& other) noexcept {
   }
   return *this;
 }
-int Result::rows() const { return PQntuples(m_res); }
-int Result::columns() const { return PQnfields(m_res); }
+int Result::rows() const {
+  return PQntuples(m_res);
+}
+int Result::columns() const {
+  return PQnfields(m_res);
+}
 int Result::column(std::string_view name) const {
   int c = PQfnumber(m_res, std::string(name).c_str());
   if (c < 0) {
@@ -117,7 +124,9 @@ int Result::column(std::string_view name) const {
   }
   return c;
 }
-bool Result::is_null(int row, int col) const { return PQgetisnull(m_res, row, col) != 0; }
+bool Result::is_null(int row, int col) const {
+  return PQgetisnull(m_res, row, col) != 0;
+}
 std::string_view Result::get(int row, int col) const {
   return {PQgetvalue(m_res, row, col), static_cast<std::size_t>(PQgetlength(m_res, row, col))};
 }
@@ -149,8 +158,9 @@ Connection::Connection(const std::string& conninfo) {
     std::string msg = trim_message(PQerrorMessage(m_conn));
     PQfinish(m_conn);
     m_conn = nullptr;
-    throw core::DatabaseError("cannot connect to PostgreSQL: " + msg,
-                              "check the connection string, PG* variables and that the server runs");
+    throw core::DatabaseError(
+        "cannot connect to PostgreSQL: " + msg,
+        "check the connection string, PG* variables and that the server runs");
   }
   // Quiet NOTICEs: they would otherwise be printed on stderr by libpq.
   PQsetNoticeProcessor(
@@ -191,7 +201,9 @@ Result Connection::exec(std::string_view sql, const Params& params) {
   return Result(res);
 }
 
-void Connection::exec_no_rows(std::string_view sql, const Params& params) { exec(sql, params); }
+void Connection::exec_no_rows(std::string_view sql, const Params& params) {
+  exec(sql, params);
+}
 
 std::optional<std::string> Connection::query_value(std::string_view sql, const Params& params) {
   Result r = exec(sql, params);
@@ -253,8 +265,12 @@ void Connection::set_read_only() {
   exec_no_rows("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
 }
 
-std::string Connection::dbname() const { return PQdb(m_conn); }
-std::string Connection::user() const { return PQuser(m_conn); }
+std::string Connection::dbname() const {
+  return PQdb(m_conn);
+}
+std::string Connection::user() const {
+  return PQuser(m_conn);
+}
 std::string Connection::host() const {
   const char* h = PQhost(m_conn);
   return h != nullptr ? h : "";
@@ -263,7 +279,9 @@ std::string Connection::port() const {
   const char* p = PQport(m_conn);
   return p != nullptr ? p : "";
 }
-int Connection::server_version() const { return PQserverVersion(m_conn); }
+int Connection::server_version() const {
+  return PQserverVersion(m_conn);
+}
 
 bool Connection::relation_exists(const std::string& relation) {
   return query_value("SELECT to_regclass($1) IS NOT NULL", {relation}).value_or("f") == "t";

@@ -43,11 +43,12 @@ private:
 };
 
 // One connection to PostgreSQL. The constructor connects and throws DatabaseError on failure; the
-// destructor closes. Every query goes through PQexecParams: SQL is never built by concatenating values.
+// destructor closes. Every query goes through PQexecParams: SQL is never built by concatenating
+// values.
 class Connection {
 public:
-  // `conninfo` is anything libpq accepts (keyword/value string or URI); PG* environment variables and
-  // service files apply. Error messages never contain the conninfo or its password.
+  // `conninfo` is anything libpq accepts (keyword/value string or URI); PG* environment variables
+  // and service files apply. Error messages never contain the conninfo or its password.
   explicit Connection(const std::string& conninfo);
   ~Connection();
   Connection(Connection&&) noexcept;
@@ -58,11 +59,11 @@ public:
   // Runs a statement; throws DatabaseError (with the server's message) on failure.
   Result exec(std::string_view sql, const Params& params = {});
   void exec_no_rows(std::string_view sql, const Params& params = {});
-  // First column of the only row; std::nullopt when there is no row or the value is NULL. Throws when
-  // the query returns more than one row.
+  // First column of the only row; std::nullopt when there is no row or the value is NULL. Throws
+  // when the query returns more than one row.
   std::optional<std::string> query_value(std::string_view sql, const Params& params = {});
-  // Streams the rows of a query one at a time (libpq single-row mode): never holds the whole result.
-  // The callback receives a one-row Result.
+  // Streams the rows of a query one at a time (libpq single-row mode): never holds the whole
+  // result. The callback receives a one-row Result.
   void for_each_row(std::string_view sql,
                     const Params& params,
                     const std::function<void(const Result&)>& on_row);
