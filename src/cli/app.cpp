@@ -1,9 +1,186 @@
+#include <odoo_upgrade/adapters/system_clock.hpp>
 #include <odoo_upgrade/cli/app.hpp>
+#include <odoo_upgrade/cli/commands.hpp>
+#include <odoo_upgrade/cli/logging.hpp>
+#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/secrets.hpp>
+
+#include <CLI/CLI.hpp>
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
 
 namespace odoo_upgrade::cli {
 
-int run(int, char**) {
-  return 0;
+namespace {
+
+using core::ExitCode;
+
+// The command table: every command of the method, in the order of the method. A command whose
+// `register_fn` is null is not built yet: it says so and exits 2 (it never pretends).
+struct CommandEntry {
+  const char* name;
+  const char* summary;
+  void (*register_fn)(CLI::App&, RunFn&);
+};
+
+const CommandEntry k_commands[] = {
+    {"initiate", "inspect the production database and create the project file", register_initiate},
+    {"test-request", "run a test upgrade round with Odoo's upgrade service", nullptr},
+    {"uat", "compare the upgraded test database with production; scenarios and sign-off", nullptr},
+    {"freeze", "plan the go-live window; stop and restart data entry in production", nullptr},
+    {"prod-request", "send the frozen production database for its production upgrade", nullptr},
+    {"restore", "put the upgraded database into production (with rollback)", nullptr},
+    {"monitor", "check the upgraded production after go-live", nullptr},
+    {"status", "show the project: phase, rounds, history and the next step", register_status},
+};
+
+void on_signal(int) {
+  core::set_interrupted();
+}
+
+void install_signal_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0; // no SA_RESTART: blocking calls return EINTR so loops notice
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+void print_error(const std::string& message, const std::string& hint) {
+  std::cerr << "odoo-upgrade: error: " << core::redact(message) << "\n";
+  if (!hint.empty()) {
+    std::cerr << "hint: " << core::redact(hint) << "\n";
+  }
+  std::cerr.flush();
+}
+
+int fail(commands::Output* out,
+         ExitCode code,
+         const std::string& message,
+         const std::string& hint) {
+  print_error(message, hint);
+  if (out != nullptr && out->json() && !out->has_result()) {
+    nlohmann::json doc = {{"error",
+                           {{"code", static_cast<int>(code)},
+                            {"message", core::redact(message)},
+                            {"hint", core::redact(hint)}}}};
+    std::cout << doc.dump(2) << std::endl;
+  }
+  return static_cast<int>(code);
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+  install_signal_handlers();
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+
+  CLI::App app{"odoo-upgrade: take an Odoo database from 'let's upgrade' to an upgraded, verified "
+               "and monitored production",
+               "odoo-upgrade"};
+  app.set_version_flag("--version", std::string("odoo-upgrade ") + "0.1.0");
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  commands::GlobalOptions options;
+  const char* env_project = std::getenv("ODOO_UPGRADE_PROJECT");
+  if (env_project != nullptr && *env_project != '\0') {
+    options.project = env_project;
+  }
+  bool no_color = false;
+  bool quiet = false;
+  int verbose = 0;
+  std::string project_arg;
+  std::string log_file;
+  app.add_option("--project", project_arg, "project file (default ./odoo-upgrade.json)")
+      ->envname("ODOO_UPGRADE_PROJECT");
+  app.add_flag("--json", options.json, "print exactly one JSON document on stdout");
+  app.add_flag("--yes,-y", options.yes, "never prompt; answer yes");
+  app.add_flag(
+      "--dry-run", options.dry_run, "print the plan of a changing command, change nothing");
+  app.add_flag("-v,--verbose", verbose, "more detail on stderr (twice for trace)");
+  app.add_flag("-q,--quiet", quiet, "only warnings and errors on stderr");
+  app.add_option("--log-file", log_file, "append a detailed log to FILE");
+  app.add_flag("--no-color", no_color, "no colors or progress bars");
+
+  std::vector<std::pair<CLI::App*, RunFn>> subs;
+  for (const auto& entry : k_commands) {
+    CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
+    RunFn run_fn;
+    if (entry.register_fn != nullptr) {
+      entry.register_fn(*sub, run_fn);
+    } else {
+      // Swallow whatever follows, so the message is about the command, not its arguments.
+      auto rest = std::make_shared<std::vector<std::string>>();
+      sub->add_option("args", *rest)->group("");
+      sub->allow_extras();
+      std::string name = entry.name;
+      run_fn = [name, rest](commands::Context&) -> int {
+        throw core::UsageError("command '" + name + "' is not available in this build yet",
+                               "see 'odoo-upgrade --help' for the commands that are");
+      };
+    }
+    subs.emplace_back(sub, std::move(run_fn));
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    if (!msg.empty() && std::isupper(static_cast<unsigned char>(msg[0]))) {
+      msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+    }
+    return fail(nullptr, ExitCode::usage, msg, "run 'odoo-upgrade --help' for usage");
+  }
+
+  if (!project_arg.empty()) {
+    options.project = project_arg;
+  }
+  options.verbosity = quiet ? -1 : verbose;
+  options.color = !no_color && isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  if (!log_file.empty()) {
+    options.log_file = log_file;
+  }
+
+  commands::Output out(
+      std::cout, std::cerr, options.json, options.color, isatty(STDIN_FILENO) != 0);
+  adapters::SystemClock clock;
+  commands::Context ctx{options, out, clock};
+  try {
+    setup_logging(options.verbosity,
+                  !no_color && isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr,
+                  options.log_file);
+    for (auto& [sub, run_fn] : subs) {
+      if (sub->parsed()) {
+        spdlog::debug("running '{}'", sub->get_name());
+        int code = run_fn(ctx);
+        spdlog::default_logger()->flush();
+        return code;
+      }
+    }
+    return fail(&out, ExitCode::usage, "no command given", "run 'odoo-upgrade --help'");
+  } catch (const core::Error& e) {
+    return fail(&out, e.code(), e.what(), e.hint());
+  } catch (const std::exception& e) {
+    return fail(&out,
+                ExitCode::internal,
+                std::string("internal error: ") + e.what(),
+                "this is a bug in odoo-upgrade; please report it with the --log-file output");
+  }
 }
 
 } // namespace odoo_upgrade::cli

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <odoo_upgrade/core/clock.hpp>
+#include <odoo_upgrade/core/project.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace odoo_upgrade::commands {
+
+// Options every command shares (the global options of the command line).
+struct GlobalOptions {
+  std::filesystem::path project = "odoo-upgrade.json";
+  bool json = false;    // exactly one JSON document on stdout
+  bool yes = false;     // never prompt; assume yes
+  bool dry_run = false; // print the plan of a mutating command, change nothing
+  int verbosity = 0;    // -1 quiet, 0 normal, 1 verbose, 2 trace
+  bool color = false;   // decorations allowed (stdout is a TTY and --no-color not given)
+  std::optional<std::filesystem::path> log_file;
+};
+
+// Where results go. Results go to stdout (human text, or one JSON document with --json); progress
+// and logs go to stderr through spdlog.
+class Output {
+public:
+  Output(std::ostream& out, std::ostream& err, bool json, bool color, bool stdin_tty);
+
+  bool json() const { return m_json; }
+  bool color() const { return m_color; }
+  // Prints the command's result: `doc` in JSON mode, else what `human` writes. Called once per run.
+  void result(const nlohmann::json& doc, const std::function<void(std::ostream&)>& human);
+  // True once `result` was called (cli::run prints an error document only when it was not).
+  bool has_result() const { return m_has_result; }
+  // Human-oriented text on stdout (ignored in JSON mode).
+  std::ostream& text();
+  std::ostream& err() { return m_err; }
+  // Asks a yes/no question on stderr; true when `assume_yes`. Without a terminal to ask on, throws
+  // PreconditionError telling the user to pass --yes.
+  bool confirm(const std::string& question, bool assume_yes);
+
+  // Terminal styling helpers (no-ops without color).
+  std::string bold(const std::string& s) const;
+  std::string red(const std::string& s) const;
+  std::string green(const std::string& s) const;
+  std::string yellow(const std::string& s) const;
+
+private:
+  std::ostream& m_out;
+  std::ostream& m_err;
+  bool m_json;
+  bool m_color;
+  bool m_stdin_tty;
+  bool m_has_result = false;
+};
+
+// Everything a command needs from the outside world. Built once by cli::run; tests build their own.
+struct Context {
+  GlobalOptions options;
+  Output& out;
+  core::Clock& clock;
+
+  const std::filesystem::path& project_path() const { return options.project; }
+  // Records an event in the project's history (UTC now).
+  void record(core::Project& project,
+              const std::string& command,
+              const std::string& outcome,
+              nlohmann::json details = nlohmann::json::object()) const;
+};
+
+} // namespace odoo_upgrade::commands

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace odoo_upgrade::core {
+
+// Process-wide list of secret values (contract code, request tokens, passwords) that must never be
+// shown. Every log sink and error printer passes text through `redact`. Thread-safe.
+void register_secret(std::string_view value);
+// `text` with every registered secret (of 4 characters or more) replaced by "***".
+std::string redact(std::string_view text);
+// "abcd…" style hint for a secret: its first 4 characters only when it is long, else "***".
+std::string secret_preview(std::string_view value);
+
+} // namespace odoo_upgrade::core

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace odoo_upgrade::core {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// "2026-11-21T16:45:03Z" (UTC, second precision).
+std::string iso8601_utc(TimePoint t);
+// Parses "YYYY-MM-DDTHH:MM:SSZ", "YYYY-MM-DD HH:MM[:SS]" (taken as UTC) and with a "+HH:MM" offset;
+// std::nullopt when malformed.
+std::optional<TimePoint> parse_iso8601(std::string_view text);
+// "1h30m", "90m", "45s", "2h", "500ms", or a bare number of seconds; std::nullopt when malformed.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+// "1h 02m 03s", "4m 05s", "12.3s".
+std::string format_duration(std::chrono::milliseconds d);
+// "59.6 MB" style sizes (powers of 1000, like Odoo's and PostgreSQL's pretty sizes).
+std::string format_bytes(long long bytes);
+
+} // namespace odoo_upgrade::core

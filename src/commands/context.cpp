@@ -1,0 +1,77 @@
+#include <odoo_upgrade/commands/context.hpp>
+#include <odoo_upgrade/core/error.hpp>
+
+#include <iostream>
+#include <sstream>
+
+namespace odoo_upgrade::commands {
+
+namespace {
+
+class NullBuffer : public std::streambuf {
+protected:
+  int overflow(int c) override { return c; }
+};
+
+std::ostream& null_stream() {
+  static NullBuffer buf;
+  static std::ostream s(&buf);
+  return s;
+}
+
+} // namespace
+
+Output::Output(std::ostream& out, std::ostream& err, bool json, bool color, bool stdin_tty)
+    : m_out(out), m_err(err), m_json(json), m_color(color && !json), m_stdin_tty(stdin_tty) {}
+
+void Output::result(const nlohmann::json& doc, const std::function<void(std::ostream&)>& human) {
+  m_has_result = true;
+  if (m_json) {
+    m_out << doc.dump(2) << std::endl;
+  } else if (human) {
+    human(m_out);
+    m_out.flush();
+  }
+}
+
+std::ostream& Output::text() {
+  return m_json ? null_stream() : m_out;
+}
+
+bool Output::confirm(const std::string& question, bool assume_yes) {
+  if (assume_yes) {
+    return true;
+  }
+  if (!m_stdin_tty) {
+    throw core::PreconditionError("confirmation needed: " + question,
+                                  "re-run with --yes to confirm without a prompt");
+  }
+  m_err << question << " [y/N] " << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer)) {
+    return false;
+  }
+  return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+std::string Output::bold(const std::string& s) const {
+  return m_color ? "\033[1m" + s + "\033[0m" : s;
+}
+std::string Output::red(const std::string& s) const {
+  return m_color ? "\033[31m" + s + "\033[0m" : s;
+}
+std::string Output::green(const std::string& s) const {
+  return m_color ? "\033[32m" + s + "\033[0m" : s;
+}
+std::string Output::yellow(const std::string& s) const {
+  return m_color ? "\033[33m" + s + "\033[0m" : s;
+}
+
+void Context::record(core::Project& project,
+                     const std::string& command,
+                     const std::string& outcome,
+                     nlohmann::json details) const {
+  project.add_event({core::iso8601_utc(clock.now()), command, outcome, std::move(details)});
+}
+
+} // namespace odoo_upgrade::commands

@@ -1,1 +1,0 @@
-namespace odoo_upgrade::commands {}

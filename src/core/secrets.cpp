@@ -1,0 +1,50 @@
+#include <odoo_upgrade/core/secrets.hpp>
+
+#include <algorithm>
+#include <mutex>
+#include <vector>
+
+namespace odoo_upgrade::core {
+
+namespace {
+
+std::mutex g_mutex;
+std::vector<std::string> g_secrets;
+
+} // namespace
+
+void register_secret(std::string_view value) {
+  if (value.size() < 4) {
+    return;
+  }
+  std::lock_guard lock(g_mutex);
+  if (std::find(g_secrets.begin(), g_secrets.end(), value) == g_secrets.end()) {
+    g_secrets.emplace_back(value);
+    // Longest first, so that a secret containing another is replaced whole.
+    std::sort(g_secrets.begin(), g_secrets.end(), [](const auto& a, const auto& b) {
+      return a.size() > b.size();
+    });
+  }
+}
+
+std::string redact(std::string_view text) {
+  std::string out(text);
+  std::lock_guard lock(g_mutex);
+  for (const auto& s : g_secrets) {
+    std::size_t pos = 0;
+    while ((pos = out.find(s, pos)) != std::string::npos) {
+      out.replace(pos, s.size(), "***");
+      pos += 3;
+    }
+  }
+  return out;
+}
+
+std::string secret_preview(std::string_view value) {
+  if (value.size() < 16) {
+    return "***";
+  }
+  return std::string(value.substr(0, 4)) + "…";
+}
+
+} // namespace odoo_upgrade::core

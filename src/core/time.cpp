@@ -1,0 +1,140 @@
+#include <odoo_upgrade/core/time.hpp>
+
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+
+namespace odoo_upgrade::core {
+
+std::string iso8601_utc(TimePoint t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::optional<TimePoint> parse_iso8601(std::string_view text) {
+  std::string s(text);
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  char sep = 0;
+  int consumed = 0;
+  int n = std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &consumed);
+  if (n < 6 || (sep != 'T' && sep != ' ')) {
+    return std::nullopt;
+  }
+  std::string_view rest = text.substr(static_cast<std::size_t>(consumed));
+  if (!rest.empty() && rest[0] == ':') {
+    int used = 0;
+    if (std::sscanf(std::string(rest).c_str(), ":%2d%n", &sec, &used) != 1) {
+      return std::nullopt;
+    }
+    rest.remove_prefix(static_cast<std::size_t>(used));
+  }
+  long offset_seconds = 0;
+  if (rest == "Z" || rest.empty()) {
+    // UTC
+  } else if ((rest[0] == '+' || rest[0] == '-') && rest.size() == 6 && rest[3] == ':') {
+    int oh = std::stoi(std::string(rest.substr(1, 2)));
+    int om = std::stoi(std::string(rest.substr(4, 2)));
+    offset_seconds = (oh * 3600 + om * 60) * (rest[0] == '+' ? 1 : -1);
+  } else {
+    return std::nullopt;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
+    return std::nullopt;
+  }
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  std::time_t tt = timegm(&tm);
+  return std::chrono::system_clock::from_time_t(tt - offset_seconds);
+}
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  double total_ms = 0;
+  std::size_t i = 0;
+  bool any = false;
+  while (i < text.size()) {
+    std::size_t start = i;
+    while (i < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) {
+      ++i;
+    }
+    if (i == start) {
+      return std::nullopt;
+    }
+    double value = std::stod(std::string(text.substr(start, i - start)));
+    std::size_t unit_start = i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) {
+      ++i;
+    }
+    std::string_view unit = text.substr(unit_start, i - unit_start);
+    double factor = 0;
+    if (unit.empty() || unit == "s") {
+      factor = 1000;
+    } else if (unit == "ms") {
+      factor = 1;
+    } else if (unit == "m" || unit == "min") {
+      factor = 60'000;
+    } else if (unit == "h") {
+      factor = 3'600'000;
+    } else if (unit == "d") {
+      factor = 86'400'000;
+    } else {
+      return std::nullopt;
+    }
+    if (unit.empty() && any) {
+      return std::nullopt; // "1h30" is ambiguous
+    }
+    total_ms += value * factor;
+    any = true;
+  }
+  return std::chrono::milliseconds(static_cast<long long>(total_ms));
+}
+
+std::string format_duration(std::chrono::milliseconds d) {
+  long long ms = d.count();
+  char buf[64];
+  if (ms < 60'000) {
+    std::snprintf(buf, sizeof buf, "%.1fs", static_cast<double>(ms) / 1000.0);
+    return buf;
+  }
+  long long s = ms / 1000;
+  long long h = s / 3600;
+  long long m = (s % 3600) / 60;
+  long long sec = s % 60;
+  if (h > 0) {
+    std::snprintf(buf, sizeof buf, "%lldh %02lldm %02llds", h, m, sec);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lldm %02llds", m, sec);
+  }
+  return buf;
+}
+
+std::string format_bytes(long long bytes) {
+  const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+  double v = static_cast<double>(bytes);
+  int u = 0;
+  while (v >= 1000.0 && u < 4) {
+    v /= 1000.0;
+    ++u;
+  }
+  char buf[32];
+  if (u == 0) {
+    std::snprintf(buf, sizeof buf, "%lld B", bytes);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
+  }
+  return buf;
+}
+
+} // namespace odoo_upgrade::core
