@@ -1,0 +1,29 @@
+#include <odoo_upgrade/cli/commands.hpp>
+#include <odoo_upgrade/commands/initiate.hpp>
+
+#include <memory>
+
+namespace odoo_upgrade::cli {
+
+void register_initiate(CLI::App& sub, RunFn& run) {
+  auto o = std::make_shared<commands::InitiateOptions>();
+  sub.add_option("--customer", o->customer, "customer name (used in reports)")->required();
+  sub.add_option("--db", o->db, "production database: libpq conninfo or postgresql:// URI")
+      ->required();
+  sub.add_option("--target", o->target, "target Odoo series, e.g. 18.0")->required();
+  sub.add_option("--data-dir", o->data_dir, "Odoo data_dir (default ~/.local/share/Odoo)");
+  sub.add_option("--work-dir", o->work_dir, "working files (default <project>-work beside it)");
+  sub.add_option("--service-url",
+                 o->service_url,
+                 "upgrade service base URL (default https://upgrade.odoo.com; env "
+                 "ODOO_UPGRADE_SERVICE_URL)");
+  sub.add_option(
+      "--ca-file", o->ca_file, "trust this CA for the service (env ODOO_UPGRADE_CA_FILE)");
+  sub.add_option("--data-server-user",
+                 o->data_server_user,
+                 "SSH user of the service's data server (default odoo)");
+  sub.add_flag("--force", o->force, "replace an existing project file (kept as a .bak)");
+  run = [o](commands::Context& ctx) { return commands::run_initiate(*o, ctx); };
+}
+
+} // namespace odoo_upgrade::cli

@@ -1,0 +1,118 @@
+#include <odoo_upgrade/adapters/fs/project_store.hpp>
+#include <odoo_upgrade/commands/status.hpp>
+#include <odoo_upgrade/core/transitions.hpp>
+
+#include <iomanip>
+#include <ostream>
+
+namespace odoo_upgrade::commands {
+
+namespace {
+
+std::string str(const nlohmann::json& j, const char* key, const std::string& fallback = "-") {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) {
+    return fallback;
+  }
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+void print_status(std::ostream& os,
+                  const Output& out,
+                  const core::Project& project,
+                  const StatusOptions& options) {
+  const auto& doc = project.doc();
+  const nlohmann::json empty = nlohmann::json::object();
+  const auto& src = doc.contains("source") ? doc["source"] : empty;
+  os << out.bold("Customer ") << project.customer() << "\n";
+  os << "  database   " << str(src, "dbname") << " (" << str(src, "edition") << ", "
+     << core::format_bytes(src.value("database_size_bytes", 0LL)) << ")\n";
+  os << "  upgrade    " << project.source_version() << " -> " << project.target_version() << "\n";
+  os << "  phase      " << out.bold(std::string(core::to_string(project.phase()))) << "\n";
+  if (src.contains("modules")) {
+    int third = 0;
+    std::string names;
+    for (const auto& m : src["modules"]) {
+      if (m.value("origin", "") == "third_party") {
+        ++third;
+        names += (names.empty() ? "" : ", ") + m.value("name", "");
+      }
+    }
+    os << "  modules    " << src["modules"].size() << " installed, " << third << " third-party"
+       << (third > 0 ? " (" + names + ")" : "") << "\n";
+  }
+  if (doc.contains("preflight")) {
+    int failed = 0;
+    for (const auto& c : doc["preflight"]) {
+      failed += c.value("status", "") == "fail" ? 1 : 0;
+    }
+    if (failed > 0) {
+      os << "  preflight  " << out.red(std::to_string(failed) + " check(s) failed at initiate")
+         << "\n";
+    }
+  }
+
+  const auto* rounds = project.find_section("rounds");
+  os << "\n" << out.bold("Test rounds") << "\n";
+  if (rounds == nullptr || rounds->empty()) {
+    os << "  none yet\n";
+  } else {
+    for (const auto& r : *rounds) {
+      os << "  #" << r.value("number", 0) << "  " << std::left << std::setw(12) << str(r, "state")
+         << std::right << " request " << str(r, "request_id") << "  test db " << str(r, "test_db")
+         << "\n";
+      if (r.contains("reason") && !r["reason"].is_null()) {
+        os << "       reason: " << str(r, "reason") << "\n";
+      }
+    }
+  }
+
+  const auto& history = doc["history"];
+  os << "\n" << out.bold("History") << " (last " << options.history << ")\n";
+  std::size_t start = history.size() > static_cast<std::size_t>(options.history)
+                          ? history.size() - static_cast<std::size_t>(options.history)
+                          : 0;
+  for (std::size_t i = start; i < history.size(); ++i) {
+    const auto& e = history[i];
+    os << "  " << str(e, "at") << "  " << std::left << std::setw(14) << str(e, "command")
+       << std::right << str(e, "outcome") << "\n";
+  }
+  os << "\nnext: " << core::next_step(project) << "\n";
+}
+
+} // namespace
+
+int run_status(const StatusOptions& options, Context& ctx) {
+  // Reading is safe without the lock: the file is only ever replaced atomically.
+  core::Project project = adapters::fs::load_project(ctx.project_path());
+  const auto& doc = project.doc();
+  nlohmann::json result = {
+      {"customer", project.customer()},
+      {"phase", std::string(core::to_string(project.phase()))},
+      {"source_version", project.source_version()},
+      {"target_version", project.target_version()},
+      {"next", core::next_step(project)},
+      {"rounds", doc.contains("rounds") ? doc["rounds"] : nlohmann::json::array()},
+      {"history", doc["history"]},
+  };
+  if (const auto* src = project.find_section("source")) {
+    result["database"] = src->value("dbname", "");
+    result["edition"] = src->value("edition", "");
+    nlohmann::json third = nlohmann::json::array();
+    for (const auto& m : src->value("modules", nlohmann::json::array())) {
+      if (m.value("origin", "") == "third_party") {
+        third.push_back(m.value("name", ""));
+      }
+    }
+    result["third_party_modules"] = third;
+  }
+  for (const char* section : {"uat", "freeze", "production", "golive"}) {
+    if (const auto* s = project.find_section(section)) {
+      result[section] = *s;
+    }
+  }
+  ctx.out.result(result, [&](std::ostream& os) { print_status(os, ctx.out, project, options); });
+  return 0;
+}
+
+} // namespace odoo_upgrade::commands
