@@ -15,5 +15,6 @@ using RunFn = std::function<int(commands::Context&)>;
 // in the command table in src/cli/app.cpp.
 void register_initiate(CLI::App& sub, RunFn& run);
 void register_status(CLI::App& sub, RunFn& run);
+void register_test_request(CLI::App& sub, RunFn& run);
 
 } // namespace odoo_upgrade::cli
