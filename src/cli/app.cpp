@@ -32,7 +32,9 @@ struct CommandEntry {
 const CommandEntry k_commands[] = {
     {"initiate", "inspect the production database and create the project file", register_initiate},
     {"test-request", "run a test upgrade round with Odoo's upgrade service", register_test_request},
-    {"uat", "compare the upgraded test database with production; scenarios and sign-off", nullptr},
+    {"uat",
+     "compare the upgraded test database with production; scenarios and sign-off",
+     register_uat},
     {"freeze", "plan the go-live window; stop and restart data entry in production", nullptr},
     {"prod-request", "send the frozen production database for its production upgrade", nullptr},
     {"restore", "put the upgraded database into production (with rollback)", nullptr},

@@ -69,23 +69,24 @@ const std::map<std::string, std::vector<DatasetCheck>>& check_datasets() {
     views.missing_only_if = {{"active", "true"}};
     m["views"] = {{"views", views}};
     m["reports"] = {
-        {"reports", rules("ir.actions.report", "report", k_block, k_warn, std::nullopt, {}, k_warn)}};
-    m["website"] = {
-        {"website_pages",
-         rules("website.page",
-               "page",
-               k_block,
-               k_block,
-               std::nullopt,
-               {{"published", k_block, "true"}, {"view_active", k_block, "true"}},
-               k_warn)},
-        {"website_menus", rules("website.menu", "menu", k_block, k_block, std::nullopt, {}, k_warn)}};
-    m["mail-templates"] = {{"mail_templates",
-                            rules("mail.template", "mail template", k_block, k_warn, std::nullopt,
-                                  {}, k_warn)}};
-    m["translations"] = {{"translations",
-                          rules("ir.translation", "translation", k_warn, k_warn, std::nullopt, {},
-                                k_info)}};
+        {"reports",
+         rules("ir.actions.report", "report", k_block, k_warn, std::nullopt, {}, k_warn)}};
+    m["website"] = {{"website_pages",
+                     rules("website.page",
+                           "page",
+                           k_block,
+                           k_block,
+                           std::nullopt,
+                           {{"published", k_block, "true"}, {"view_active", k_block, "true"}},
+                           k_warn)},
+                    {"website_menus",
+                     rules("website.menu", "menu", k_block, k_block, std::nullopt, {}, k_warn)}};
+    m["mail-templates"] = {
+        {"mail_templates",
+         rules("mail.template", "mail template", k_block, k_warn, std::nullopt, {}, k_warn)}};
+    m["translations"] = {
+        {"translations",
+         rules("ir.translation", "translation", k_warn, k_warn, std::nullopt, {}, k_info)}};
     m["filters"] = {{"filters",
                      rules("ir.filters",
                            "filter",
@@ -95,17 +96,23 @@ const std::map<std::string, std::vector<DatasetCheck>>& check_datasets() {
                            {{"active", k_block, "true"}},
                            k_warn)}};
     m["modules"] = {
-        {"modules", rules("ir.module.module", "module", k_block, k_warn, k_info, {}, std::nullopt)}};
+        {"modules",
+         rules("ir.module.module", "module", k_block, k_warn, k_info, {}, std::nullopt)}};
     m["record-counts"] = {{"record_counts", {}, true}};
-    m["products"] = {{"products",
-                      rules("product.product", "product", k_block, k_block, k_warn, {}, k_block)}};
+    m["products"] = {
+        {"products", rules("product.product", "product", k_block, k_block, k_warn, {}, k_block)}};
     m["accounting"] = {
         {"trial_balance",
          rules("account.move.line", "trial balance of", k_block, k_block, k_block, {}, k_block)},
         {"unbalanced_moves",
          rules("account.move", "unbalanced entry", k_info, k_info, k_block, {}, k_block)},
         {"taxes",
-         rules("account.tax", "tax", k_block, k_warn, std::nullopt, {{"active", k_block, "true"}},
+         rules("account.tax",
+               "tax",
+               k_block,
+               k_warn,
+               std::nullopt,
+               {{"active", k_block, "true"}},
                k_block)},
         {"currencies",
          rules("res.currency",
@@ -126,7 +133,12 @@ const std::map<std::string, std::vector<DatasetCheck>>& check_datasets() {
         {"bank_accounts",
          rules("res.partner.bank", "bank account", k_block, k_block, std::nullopt, {}, k_warn)},
         {"fiscal_settings",
-         rules("res.company", "fiscal year and lock dates of", k_block, k_block, std::nullopt, {},
+         rules("res.company",
+               "fiscal year and lock dates of",
+               k_block,
+               k_block,
+               std::nullopt,
+               {},
                k_block)}};
     m["users"] = {
         {"users",
@@ -287,30 +299,30 @@ void check_neutralization(Side prod, Side test, CheckResult& result) {
     if (sql_t) {
       st.emplace(test.conn, pg::ordered_rows_sql(*sql_t));
     }
-    core::uat::merge_keyed(row_source(sp), row_source(st), [&](const KeyedRow* p,
-                                                               const KeyedRow* t) {
-      ++result.compared;
-      bool test_active = t != nullptr && t->values.count("active") > 0 &&
-                         t->values.at("active") == "true";
-      on_test += test_active ? 1 : 0;
-      if (p == nullptr || t == nullptr || test_active || p->values.count("active") == 0 ||
-          p->values.at("active") != "true") {
-        return;
-      }
-      if (off != nullptr) {
-        ++*off;
-      }
-      Finding f;
-      f.severity = k_info;
-      f.kind = "neutralized";
-      f.model = model;
-      f.key = p->key;
-      f.name = p->name;
-      f.message = model + " '" + p->name + "' (" + p->key +
-                  ") is active in production and inactive in test (neutralized)";
-      f.changes.push_back({"active", "true", "false"});
-      result.add(std::move(f));
-    });
+    core::uat::merge_keyed(
+        row_source(sp), row_source(st), [&](const KeyedRow* p, const KeyedRow* t) {
+          ++result.compared;
+          bool test_active =
+              t != nullptr && t->values.count("active") > 0 && t->values.at("active") == "true";
+          on_test += test_active ? 1 : 0;
+          if (p == nullptr || t == nullptr || test_active || p->values.count("active") == 0 ||
+              p->values.at("active") != "true") {
+            return;
+          }
+          if (off != nullptr) {
+            ++*off;
+          }
+          Finding f;
+          f.severity = k_info;
+          f.kind = "neutralized";
+          f.model = model;
+          f.key = p->key;
+          f.name = p->name;
+          f.message = model + " '" + p->name + "' (" + p->key +
+                      ") is active in production and inactive in test (neutralized)";
+          f.changes.push_back({"active", "true", "false"});
+          result.add(std::move(f));
+        });
   };
   collect("crons", "ir.cron", crons_on_test, &crons_off);
   collect("mail_servers", "ir.mail_server", servers_on_test, nullptr);
@@ -362,13 +374,13 @@ void run_keyed_check(Side prod,
                      CheckResult& result) {
   for (const auto& d : datasets) {
     core::throw_if_interrupted();
-    result.compared += compare_dataset(prod, test, d.dataset, [&](const KeyedRow* p,
-                                                                  const KeyedRow* t) {
-      auto f = d.counts ? core::uat::classify_count(p, t) : core::uat::classify(p, t, d.rules);
-      if (f) {
-        result.add(std::move(*f));
-      }
-    });
+    result.compared +=
+        compare_dataset(prod, test, d.dataset, [&](const KeyedRow* p, const KeyedRow* t) {
+          auto f = d.counts ? core::uat::classify_count(p, t) : core::uat::classify(p, t, d.rules);
+          if (f) {
+            result.add(std::move(*f));
+          }
+        });
   }
 }
 

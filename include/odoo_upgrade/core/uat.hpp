@@ -1,0 +1,190 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// User acceptance testing (UAT): the pure parts of the `uat` command. The automated checks compare
+// the production database with the test database of the current round; this header holds the
+// check catalogue, the finding and result types, the merge of two ordered keyed streams, the
+// classification rules, the manual checklist and the sign-off rules. SQL lives in
+// adapters/pg/uat_queries.hpp, rendering in core/uat_report.hpp.
+namespace odoo_upgrade::core::uat {
+
+// How much a finding matters. `blocking` findings refuse the sign-off; `warning` needs a person to
+// look; `info` documents an expected difference (e.g. neutralization).
+enum class Severity { info, warning, blocking };
+std::string_view to_string(Severity s);
+std::optional<Severity> parse_severity(std::string_view text);
+
+// Outcome of one automated check: `passed` (no finding above info), `warning`, `failed` (at least
+// one blocking finding), `error` (the check could not run; counts as blocking for go/no-go).
+enum class CheckStatus { passed, warning, failed, error };
+std::string_view to_string(CheckStatus s);
+std::optional<CheckStatus> parse_check_status(std::string_view text);
+
+// One field that differs between production and test.
+struct FieldChange {
+  std::string field;
+  std::string before; // production
+  std::string after;  // test ("" when missing)
+};
+
+// One difference, naming the record so a person can find it in Odoo: `key` is the xml id or the
+// natural key, `name` the display name, `model` the Odoo model.
+struct Finding {
+  Severity severity = Severity::info;
+  std::string kind; // "missing", "added", "changed", "count", …
+  std::string model;
+  std::string key;
+  std::string name;
+  std::string message; // one line for people
+  std::vector<FieldChange> changes;
+};
+
+// Static description of an automated check.
+struct CheckInfo {
+  std::string id; // stable, e.g. "views"
+  std::string title;
+  Severity severity; // the worst severity the check may report
+  std::string description;
+};
+// The automated checks, in report order.
+const std::vector<CheckInfo>& check_catalogue();
+// The catalogue entry for `id`; nullptr when unknown.
+const CheckInfo* find_check(std::string_view id);
+
+// The result of one check. `findings` may be truncated to `k_max_findings_per_check`;
+// `finding_counts` always counts every finding.
+struct CheckResult {
+  std::string id;
+  std::string title;
+  Severity severity = Severity::info;
+  CheckStatus status = CheckStatus::passed;
+  std::vector<Finding> findings;
+  std::map<Severity, long long> finding_counts;
+  long long compared = 0; // records/keys compared
+  double seconds = 0;
+  std::string error; // set when status is `error`
+  bool truncated = false;
+
+  // Adds a finding (kept only while below the cap) and counts it.
+  void add(Finding finding);
+  // Sets `status` from the counts (unless `error`).
+  void finish();
+  long long count(Severity s) const;
+};
+inline constexpr std::size_t k_max_findings_per_check = 2000;
+
+nlohmann::json to_json(const Finding& f);
+Finding finding_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const CheckResult& r);
+CheckResult check_result_from_json(const nlohmann::json& j);
+
+// --- merging two ordered keyed streams ---------------------------------------------------------
+
+// One record of a keyed dataset: `values` maps a field to its canonical text. `standard` is true
+// when the record comes from a standard Odoo module (its loss is expected more often).
+struct KeyedRow {
+  std::string key;
+  std::string name;
+  std::map<std::string, std::string> values;
+  bool standard = false;
+};
+
+// Pulls the next row of an ordered stream; std::nullopt at the end.
+using RowSource = std::function<std::optional<KeyedRow>()>;
+
+// Merge-joins two streams ordered by `key` (byte order, i.e. COLLATE "C") and calls `on_pair` for
+// every key with the production row, the test row (either may be null, never both). Memory stays
+// bounded by two rows. Throws std::logic_error when a stream is not strictly ordered. Returns the
+// number of distinct keys seen.
+long long merge_keyed(const RowSource& production,
+                      const RowSource& test,
+                      const std::function<void(const KeyedRow*, const KeyedRow*)>& on_pair);
+
+// How a keyed dataset's differences become findings.
+struct FieldRule {
+  std::string field;
+  Severity severity = Severity::warning;
+  // When set, the rule applies only when production has this value (e.g. active "true").
+  std::optional<std::string> only_if_before;
+};
+struct DiffRules {
+  std::string model;
+  std::string what; // "view", "report", … used in messages
+  std::optional<Severity> missing_custom = Severity::blocking;
+  std::optional<Severity> missing_standard = Severity::warning;
+  std::optional<Severity> added; // std::nullopt: records only in test are not reported
+  // When set, a missing record matters only if production has this field value (e.g. a view
+  // missing in test matters only when it was active in production).
+  std::optional<std::pair<std::string, std::string>> missing_only_if;
+  // Fields with a rule of their own; other differing fields use `changed` (nullopt: ignored).
+  std::vector<FieldRule> fields;
+  std::optional<Severity> changed = Severity::warning;
+};
+
+// The finding for one pair of rows, or std::nullopt when they agree under `rules`.
+std::optional<Finding>
+classify(const KeyedRow* production, const KeyedRow* test, const DiffRules& rules);
+
+// The finding for one model's record count (values field "count"): fewer records in test is
+// blocking, more is info, a model missing on one side is blocking (production) or info (test).
+std::optional<Finding> classify_count(const KeyedRow* production, const KeyedRow* test);
+
+// --- results, go/no-go ---------------------------------------------------------------------------
+
+// Totals of a run.
+struct RunSummary {
+  long long blocking = 0;
+  long long warning = 0;
+  long long info = 0;
+  long long errors = 0; // checks that could not run
+  bool go() const { return blocking == 0 && errors == 0; }
+};
+RunSummary summarize(const std::vector<CheckResult>& results);
+
+// --- manual checklist ---------------------------------------------------------------------------
+
+enum class MarkStatus { unmarked, pass, fail, skip };
+std::string_view to_string(MarkStatus s);
+std::optional<MarkStatus> parse_mark_status(std::string_view text);
+
+struct ChecklistItem {
+  std::string id;
+  std::string title;
+  std::string category; // "scenario", "basic", "custom"
+};
+// The method's end-to-end scenario and the basic checks that need a person.
+const std::vector<ChecklistItem>& default_checklist();
+// A valid item id: lower case letters, digits, '-', '_' and '.', 1 to 64 characters.
+bool valid_item_id(std::string_view id);
+// An id derived from `title` ("Print the delivery slip" → "print-the-delivery-slip"), made unique
+// against `taken`.
+std::string item_id_from_title(std::string_view title, const std::vector<std::string>& taken);
+
+struct Mark {
+  MarkStatus status = MarkStatus::unmarked;
+  std::string note;
+  std::string at;
+  std::string by;
+};
+
+// --- sign-off ------------------------------------------------------------------------------------
+
+// What sign-off looks at.
+struct SignoffFacts {
+  int round = 0;
+  bool has_run = false;  // an automated run exists for `round`
+  RunSummary latest_run; // of `round`
+  std::vector<std::pair<ChecklistItem, Mark>> items;
+};
+// Every reason sign-off must be refused (empty: sign-off allowed).
+std::vector<std::string> signoff_refusals(const SignoffFacts& facts);
+
+} // namespace odoo_upgrade::core::uat

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <odoo_upgrade/core/uat.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Reports of the UAT of one test round, for people (text, markdown, HTML for the customer) and for
+// CI (JSON, JUnit XML). Pure rendering: the command gathers the facts.
+namespace odoo_upgrade::core::uat {
+
+struct Signoff {
+  int round = 0;
+  std::string by;
+  std::string at;
+  std::string note;
+  bool forced = false;
+  std::string reason;
+};
+nlohmann::json to_json(const Signoff& s);
+Signoff signoff_from_json(const nlohmann::json& j);
+
+// Everything a report shows.
+struct Report {
+  std::string customer;
+  int round = 0;
+  std::string production_db;
+  std::string test_db;
+  std::string production_version;
+  std::string test_version;
+  std::string generated_at;
+  bool has_run = false;
+  std::string run_at; // when the automated run started
+  double run_seconds = 0;
+  std::vector<CheckResult> checks;
+  std::vector<std::pair<ChecklistItem, Mark>> items;
+  std::optional<Signoff> signoff; // only when it belongs to `round`
+};
+
+// GO when the automated run exists with no blocking finding and no error, and every manual item
+// passed or was skipped.
+bool report_go(const Report& report);
+
+enum class ReportFormat { text, json, junit, markdown, html };
+std::optional<ReportFormat> parse_report_format(std::string_view text);
+
+// Renders `report`. JSON is the document of `report_to_json`; JUnit maps each check and each
+// manual item to a testcase (blocking findings and failed items are failures, checks that could
+// not run are errors, unmarked/skipped items are skipped); HTML is self-contained (inline CSS, no
+// scripts, no network), printable, and escapes every value.
+std::string render_report(const Report& report, ReportFormat format);
+nlohmann::json report_to_json(const Report& report);
+
+// Escapes text for XML/HTML (&, <, >, ", ') and drops characters XML 1.0 forbids.
+std::string xml_escape(std::string_view text);
+
+} // namespace odoo_upgrade::core::uat

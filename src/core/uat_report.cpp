@@ -1,0 +1,525 @@
+#include <odoo_upgrade/core/uat_report.hpp>
+
+#include <cstdio>
+#include <sstream>
+
+namespace odoo_upgrade::core::uat {
+
+namespace {
+
+std::string fmt_seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", s);
+  return buf;
+}
+
+long long manual_count(const Report& r, MarkStatus s) {
+  long long n = 0;
+  for (const auto& [item, mark] : r.items) {
+    n += mark.status == s ? 1 : 0;
+  }
+  return n;
+}
+
+std::string change_text(const FieldChange& c) {
+  return c.field + ": " + (c.before.empty() ? "(none)" : c.before) + " → " +
+         (c.after.empty() ? "(none)" : c.after);
+}
+
+// Markdown table cells must not break the table.
+std::string md_cell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string verdict(const Report& r) {
+  return report_go(r) ? "GO" : "NO-GO";
+}
+
+std::string render_text(const Report& r) {
+  std::ostringstream o;
+  auto s = summarize(r.checks);
+  o << "UAT report: " << r.customer << ", round " << r.round << "\n";
+  o << "production: " << r.production_db << " (" << r.production_version << ")  test: " << r.test_db
+    << " (" << r.test_version << ")\n";
+  o << "verdict: " << verdict(r) << "\n\n";
+  if (!r.has_run) {
+    o << "automated checks: not run yet\n";
+  } else {
+    o << "automated checks (" << r.run_at << ", " << fmt_seconds(r.run_seconds)
+      << " s): " << s.blocking << " blocking, " << s.warning << " warning, " << s.info << " info"
+      << (s.errors > 0 ? ", " + std::to_string(s.errors) + " error(s)" : "") << "\n";
+    for (const auto& c : r.checks) {
+      o << "  [" << to_string(c.status) << "] " << c.id << ": " << c.title;
+      if (!c.findings.empty() || c.status == CheckStatus::error) {
+        o << " (" << c.count(Severity::blocking) << "/" << c.count(Severity::warning) << "/"
+          << c.count(Severity::info) << ")";
+      }
+      o << "\n";
+      if (!c.error.empty()) {
+        o << "      error: " << c.error << "\n";
+      }
+      for (const auto& f : c.findings) {
+        o << "      " << to_string(f.severity) << ": " << f.message << "\n";
+      }
+      if (c.truncated) {
+        o << "      … more findings in the JSON report\n";
+      }
+    }
+  }
+  o << "\nmanual checklist: " << manual_count(r, MarkStatus::pass) << " pass, "
+    << manual_count(r, MarkStatus::fail) << " fail, " << manual_count(r, MarkStatus::skip)
+    << " skip, " << manual_count(r, MarkStatus::unmarked) << " unmarked\n";
+  for (const auto& [item, mark] : r.items) {
+    o << "  [" << to_string(mark.status) << "] " << item.id << ": " << item.title;
+    if (!mark.note.empty()) {
+      o << " — " << mark.note;
+    }
+    o << "\n";
+  }
+  o << "\nsign-off: ";
+  if (r.signoff) {
+    o << "by " << r.signoff->by << " at " << r.signoff->at;
+    if (r.signoff->forced) {
+      o << " (forced: " << r.signoff->reason << ")";
+    }
+    if (!r.signoff->note.empty()) {
+      o << " — " << r.signoff->note;
+    }
+    o << "\n";
+  } else {
+    o << "not signed off\n";
+  }
+  return o.str();
+}
+
+std::string render_markdown(const Report& r) {
+  std::ostringstream o;
+  auto s = summarize(r.checks);
+  o << "# UAT report: " << md_cell(r.customer) << ", round " << r.round << "\n\n";
+  o << "**Verdict: " << verdict(r) << "**\n\n";
+  o << "| | |\n|---|---|\n";
+  o << "| Production | `" << md_cell(r.production_db) << "` (" << md_cell(r.production_version)
+    << ") |\n";
+  o << "| Test | `" << md_cell(r.test_db) << "` (" << md_cell(r.test_version) << ") |\n";
+  o << "| Generated | " << md_cell(r.generated_at) << " |\n";
+  if (r.has_run) {
+    o << "| Automated run | " << md_cell(r.run_at) << " (" << fmt_seconds(r.run_seconds)
+      << " s) |\n";
+    o << "| Findings | " << s.blocking << " blocking, " << s.warning << " warning, " << s.info
+      << " info |\n";
+  }
+  o << "\n## Automated checks\n\n";
+  if (!r.has_run) {
+    o << "Not run yet.\n";
+  } else {
+    o << "| Check | Status | Blocking | Warning | Info |\n|---|---|---:|---:|---:|\n";
+    for (const auto& c : r.checks) {
+      o << "| " << md_cell(c.id) << ": " << md_cell(c.title) << " | " << to_string(c.status)
+        << " | " << c.count(Severity::blocking) << " | " << c.count(Severity::warning) << " | "
+        << c.count(Severity::info) << " |\n";
+    }
+    for (const auto& c : r.checks) {
+      if (c.findings.empty() && c.error.empty()) {
+        continue;
+      }
+      o << "\n### " << md_cell(c.title) << " (`" << md_cell(c.id) << "`)\n\n";
+      if (!c.error.empty()) {
+        o << "Error: " << md_cell(c.error) << "\n\n";
+      }
+      if (!c.findings.empty()) {
+        o << "| Severity | Model | Key | Name | Difference |\n|---|---|---|---|---|\n";
+        for (const auto& f : c.findings) {
+          std::string diff = f.kind;
+          for (const auto& ch : f.changes) {
+            diff += "; " + change_text(ch);
+          }
+          o << "| " << to_string(f.severity) << " | " << md_cell(f.model) << " | `"
+            << md_cell(f.key) << "` | " << md_cell(f.name) << " | " << md_cell(diff) << " |\n";
+        }
+      }
+      if (c.truncated) {
+        o << "\n(more findings in the JSON report)\n";
+      }
+    }
+  }
+  o << "\n## Manual checklist\n\n| Item | Title | Status | Note |\n|---|---|---|---|\n";
+  for (const auto& [item, mark] : r.items) {
+    o << "| `" << md_cell(item.id) << "` | " << md_cell(item.title) << " | "
+      << to_string(mark.status) << " | " << md_cell(mark.note) << " |\n";
+  }
+  o << "\n## Sign-off\n\n";
+  if (r.signoff) {
+    o << "Signed off by **" << md_cell(r.signoff->by) << "** at " << md_cell(r.signoff->at);
+    if (r.signoff->forced) {
+      o << " (forced: " << md_cell(r.signoff->reason) << ")";
+    }
+    o << ".";
+    if (!r.signoff->note.empty()) {
+      o << " " << md_cell(r.signoff->note);
+    }
+    o << "\n";
+  } else {
+    o << "Not signed off.\n";
+  }
+  return o.str();
+}
+
+std::string render_junit(const Report& r) {
+  std::ostringstream o;
+  long long failures = 0;
+  long long errors = 0;
+  for (const auto& c : r.checks) {
+    failures += c.status == CheckStatus::failed ? 1 : 0;
+    errors += c.status == CheckStatus::error ? 1 : 0;
+  }
+  long long manual_failures = manual_count(r, MarkStatus::fail);
+  long long manual_skipped =
+      manual_count(r, MarkStatus::skip) + manual_count(r, MarkStatus::unmarked);
+  double total = r.run_seconds;
+  o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  o << "<testsuites name=\"odoo-upgrade uat\" tests=\"" << r.checks.size() + r.items.size()
+    << "\" failures=\"" << failures + manual_failures << "\" errors=\"" << errors << "\" time=\""
+    << fmt_seconds(total) << "\">\n";
+  o << "  <testsuite name=\"uat.automated\" tests=\"" << r.checks.size() << "\" failures=\""
+    << failures << "\" errors=\"" << errors << "\" skipped=\"0\" time=\"" << fmt_seconds(total)
+    << "\" timestamp=\"" << xml_escape(r.run_at) << "\">\n";
+  o << "    <properties>\n";
+  o << "      <property name=\"customer\" value=\"" << xml_escape(r.customer) << "\"/>\n";
+  o << "      <property name=\"round\" value=\"" << r.round << "\"/>\n";
+  o << "      <property name=\"production_db\" value=\"" << xml_escape(r.production_db) << "\"/>\n";
+  o << "      <property name=\"test_db\" value=\"" << xml_escape(r.test_db) << "\"/>\n";
+  o << "    </properties>\n";
+  for (const auto& c : r.checks) {
+    o << "    <testcase classname=\"uat.automated\" name=\"" << xml_escape(c.id + ": " + c.title)
+      << "\" time=\"" << fmt_seconds(c.seconds) << "\">\n";
+    std::string blocking;
+    std::string other;
+    for (const auto& f : c.findings) {
+      std::string line = std::string(to_string(f.severity)) + ": " + f.message;
+      for (const auto& ch : f.changes) {
+        line += "\n    " + change_text(ch);
+      }
+      (f.severity == Severity::blocking ? blocking : other) += line + "\n";
+    }
+    if (c.status == CheckStatus::error) {
+      o << "      <error message=\"" << xml_escape(c.error) << "\" type=\"error\"/>\n";
+    } else if (c.status == CheckStatus::failed) {
+      o << "      <failure message=\"" << c.count(Severity::blocking)
+        << " blocking finding(s)\" type=\"blocking\">" << xml_escape(blocking) << "</failure>\n";
+    }
+    if (!other.empty()) {
+      o << "      <system-out>" << xml_escape(other) << "</system-out>\n";
+    }
+    o << "    </testcase>\n";
+  }
+  o << "  </testsuite>\n";
+  o << "  <testsuite name=\"uat.manual\" tests=\"" << r.items.size() << "\" failures=\""
+    << manual_failures << "\" errors=\"0\" skipped=\"" << manual_skipped << "\" time=\"0\">\n";
+  for (const auto& [item, mark] : r.items) {
+    o << "    <testcase classname=\"uat.manual\" name=\"" << xml_escape(item.id + ": " + item.title)
+      << "\" time=\"0\">\n";
+    if (mark.status == MarkStatus::fail) {
+      o << "      <failure message=\"" << xml_escape(mark.note.empty() ? "failed" : mark.note)
+        << "\" type=\"manual\"/>\n";
+    } else if (mark.status == MarkStatus::skip || mark.status == MarkStatus::unmarked) {
+      o << "      <skipped message=\""
+        << xml_escape(mark.status == MarkStatus::skip ? "skipped: " + mark.note : "not marked yet")
+        << "\"/>\n";
+    }
+    o << "    </testcase>\n";
+  }
+  o << "  </testsuite>\n";
+  o << "</testsuites>\n";
+  return o.str();
+}
+
+constexpr std::string_view k_css = R"(
+body{font-family:-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#222;margin:2em auto;max-width:60em;padding:0 1em;line-height:1.4}
+h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
+.banner{font-size:2em;font-weight:bold;text-align:center;padding:.5em;border-radius:6px;margin:1em 0;color:#fff}
+.go{background:#2e7d32}.nogo{background:#c62828}
+table{border-collapse:collapse;width:100%;margin:.5em 0;font-size:.92em}
+th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}
+th{background:#f3f3f3}td.n{text-align:right}
+.s-passed,.s-pass{color:#2e7d32;font-weight:bold}.s-failed,.s-fail,.s-error,.s-blocking{color:#c62828;font-weight:bold}
+.s-warning{color:#b26a00;font-weight:bold}.s-info,.s-skip,.s-unmarked{color:#555}
+code{font-family:Menlo,Consolas,monospace;font-size:.95em;word-break:break-all}
+.meta td:first-child{width:12em;font-weight:bold}
+.small{color:#666;font-size:.85em}
+@media print{body{margin:0;max-width:none}.banner{-webkit-print-color-adjust:exact;print-color-adjust:exact}h2{page-break-after:avoid}tr{page-break-inside:avoid}}
+)";
+
+std::string render_html(const Report& r) {
+  std::ostringstream o;
+  auto s = summarize(r.checks);
+  auto e = [](std::string_view t) { return xml_escape(t); };
+  bool go = report_go(r);
+  o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  o << "<title>UAT report: " << e(r.customer) << ", round " << r.round << "</title>\n";
+  o << "<style>" << k_css << "</style>\n</head>\n<body>\n";
+  o << "<h1>Upgrade acceptance test: " << e(r.customer) << "</h1>\n";
+  o << "<p class=\"small\">Test round " << r.round << ", generated " << e(r.generated_at)
+    << "</p>\n";
+  o << "<div class=\"banner " << (go ? "go" : "nogo") << "\">" << (go ? "GO" : "NO-GO")
+    << "</div>\n";
+  o << "<h2>Summary</h2>\n<table class=\"meta\">\n";
+  o << "<tr><td>Production database</td><td><code>" << e(r.production_db) << "</code> (Odoo "
+    << e(r.production_version) << ")</td></tr>\n";
+  o << "<tr><td>Test database</td><td><code>" << e(r.test_db) << "</code> (Odoo "
+    << e(r.test_version) << ")</td></tr>\n";
+  if (r.has_run) {
+    o << "<tr><td>Automated checks</td><td>" << e(r.run_at) << ": " << s.blocking << " blocking, "
+      << s.warning << " warnings, " << s.info << " informational"
+      << (s.errors > 0 ? ", " + std::to_string(s.errors) + " check(s) could not run" : "")
+      << "</td></tr>\n";
+  } else {
+    o << "<tr><td>Automated checks</td><td>not run yet</td></tr>\n";
+  }
+  o << "<tr><td>Manual checklist</td><td>" << manual_count(r, MarkStatus::pass) << " passed, "
+    << manual_count(r, MarkStatus::fail) << " failed, " << manual_count(r, MarkStatus::skip)
+    << " skipped, " << manual_count(r, MarkStatus::unmarked) << " not tested</td></tr>\n";
+  o << "<tr><td>Sign-off</td><td>";
+  if (r.signoff) {
+    o << "signed off by <b>" << e(r.signoff->by) << "</b> at " << e(r.signoff->at);
+    if (r.signoff->forced) {
+      o << " <span class=\"s-warning\">(forced: " << e(r.signoff->reason) << ")</span>";
+    }
+  } else {
+    o << "not signed off";
+  }
+  o << "</td></tr>\n</table>\n";
+
+  o << "<h2>Automated checks</h2>\n";
+  if (r.has_run) {
+    o << "<table>\n<tr><th>Check</th><th>Status</th><th>Blocking</th><th>Warnings</th>"
+         "<th>Info</th></tr>\n";
+    for (const auto& c : r.checks) {
+      o << "<tr><td>" << e(c.title) << " <span class=\"small\">(" << e(c.id)
+        << ")</span></td><td class=\"s-" << to_string(c.status) << "\">" << to_string(c.status)
+        << "</td><td class=\"n\">" << c.count(Severity::blocking) << "</td><td class=\"n\">"
+        << c.count(Severity::warning) << "</td><td class=\"n\">" << c.count(Severity::info)
+        << "</td></tr>\n";
+    }
+    o << "</table>\n";
+    o << "<h2>Findings</h2>\n";
+    bool any = false;
+    for (const auto& c : r.checks) {
+      if (c.findings.empty() && c.error.empty()) {
+        continue;
+      }
+      any = true;
+      o << "<h3>" << e(c.title) << "</h3>\n";
+      if (!c.error.empty()) {
+        o << "<p class=\"s-error\">The check could not run: " << e(c.error) << "</p>\n";
+      }
+      if (c.findings.empty()) {
+        continue;
+      }
+      o << "<table>\n<tr><th>Severity</th><th>Record</th><th>Difference</th></tr>\n";
+      for (const auto& f : c.findings) {
+        o << "<tr><td class=\"s-" << to_string(f.severity) << "\">" << to_string(f.severity)
+          << "</td><td>" << e(f.name) << "<br><code>" << e(f.key)
+          << "</code> <span class=\"small\">" << e(f.model) << "</span></td><td>" << e(f.message);
+        if (!f.changes.empty()) {
+          o << "<ul>";
+          for (const auto& ch : f.changes) {
+            o << "<li>" << e(change_text(ch)) << "</li>";
+          }
+          o << "</ul>";
+        }
+        o << "</td></tr>\n";
+      }
+      o << "</table>\n";
+      if (c.truncated) {
+        o << "<p class=\"small\">More findings are listed in the JSON report.</p>\n";
+      }
+    }
+    if (!any) {
+      o << "<p>No differences found.</p>\n";
+    }
+  } else {
+    o << "<p>The automated checks have not run for this round.</p>\n";
+  }
+
+  o << "<h2>Manual checklist</h2>\n<table>\n<tr><th>Item</th><th>Status</th><th>Note</th>"
+       "</tr>\n";
+  for (const auto& [item, mark] : r.items) {
+    o << "<tr><td>" << e(item.title) << " <span class=\"small\">(" << e(item.id)
+      << ")</span></td><td class=\"s-" << to_string(mark.status) << "\">" << to_string(mark.status)
+      << "</td><td>" << e(mark.note)
+      << (mark.by.empty() ? "" : " <span class=\"small\">" + e(mark.by) + "</span>")
+      << "</td></tr>\n";
+  }
+  o << "</table>\n";
+  o << "<h2>Sign-off</h2>\n";
+  if (r.signoff) {
+    o << "<p>Signed off by <b>" << e(r.signoff->by) << "</b> on " << e(r.signoff->at) << ".</p>\n";
+    if (!r.signoff->note.empty()) {
+      o << "<p>" << e(r.signoff->note) << "</p>\n";
+    }
+    if (r.signoff->forced) {
+      o << "<p class=\"s-warning\">Signed off despite open items. Reason: " << e(r.signoff->reason)
+        << "</p>\n";
+    }
+  } else {
+    o << "<p>Not signed off yet.</p>\n"
+         "<table class=\"meta\"><tr><td>Name</td><td style=\"height:2em\"></td></tr>"
+         "<tr><td>Date</td><td style=\"height:2em\"></td></tr>"
+         "<tr><td>Signature</td><td style=\"height:4em\"></td></tr></table>\n";
+  }
+  o << "</body>\n</html>\n";
+  return o.str();
+}
+
+} // namespace
+
+nlohmann::json to_json(const Signoff& s) {
+  return {{"round", s.round},
+          {"by", s.by},
+          {"at", s.at},
+          {"note", s.note},
+          {"forced", s.forced},
+          {"reason", s.reason}};
+}
+
+Signoff signoff_from_json(const nlohmann::json& j) {
+  Signoff s;
+  s.round = j.value("round", 0);
+  s.by = j.value("by", "");
+  s.at = j.value("at", "");
+  s.note = j.value("note", "");
+  s.forced = j.value("forced", false);
+  s.reason = j.value("reason", "");
+  return s;
+}
+
+bool report_go(const Report& report) {
+  if (!report.has_run || !summarize(report.checks).go()) {
+    return false;
+  }
+  for (const auto& [item, mark] : report.items) {
+    if (mark.status != MarkStatus::pass && mark.status != MarkStatus::skip) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<ReportFormat> parse_report_format(std::string_view text) {
+  if (text == "text") {
+    return ReportFormat::text;
+  }
+  if (text == "json") {
+    return ReportFormat::json;
+  }
+  if (text == "junit") {
+    return ReportFormat::junit;
+  }
+  if (text == "markdown" || text == "md") {
+    return ReportFormat::markdown;
+  }
+  if (text == "html") {
+    return ReportFormat::html;
+  }
+  return std::nullopt;
+}
+
+nlohmann::json report_to_json(const Report& r) {
+  auto s = summarize(r.checks);
+  nlohmann::json checks = nlohmann::json::array();
+  for (const auto& c : r.checks) {
+    checks.push_back(to_json(c));
+  }
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& [item, mark] : r.items) {
+    items.push_back({{"id", item.id},
+                     {"title", item.title},
+                     {"category", item.category},
+                     {"status", to_string(mark.status)},
+                     {"note", mark.note},
+                     {"at", mark.at},
+                     {"by", mark.by}});
+  }
+  return {{"customer", r.customer},
+          {"round", r.round},
+          {"production", {{"db", r.production_db}, {"version", r.production_version}}},
+          {"test", {{"db", r.test_db}, {"version", r.test_version}}},
+          {"generated_at", r.generated_at},
+          {"verdict", report_go(r) ? "go" : "no-go"},
+          {"automated",
+           {{"run", r.has_run},
+            {"at", r.run_at},
+            {"seconds", r.run_seconds},
+            {"blocking", s.blocking},
+            {"warning", s.warning},
+            {"info", s.info},
+            {"errors", s.errors},
+            {"checks", checks}}},
+          {"manual", items},
+          {"signoff", r.signoff ? to_json(*r.signoff) : nlohmann::json(nullptr)}};
+}
+
+std::string render_report(const Report& report, ReportFormat format) {
+  switch (format) {
+  case ReportFormat::text:
+    return render_text(report);
+  case ReportFormat::json:
+    return report_to_json(report).dump(2) + "\n";
+  case ReportFormat::junit:
+    return render_junit(report);
+  case ReportFormat::markdown:
+    return render_markdown(report);
+  case ReportFormat::html:
+    return render_html(report);
+  }
+  return render_text(report);
+}
+
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    switch (ch) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&#39;";
+      break;
+    default:
+      // XML 1.0 allows only tab, LF and CR below 0x20.
+      if (c < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') {
+        out += ' ';
+      } else {
+        out += ch;
+      }
+    }
+  }
+  return out;
+}
+
+} // namespace odoo_upgrade::core::uat

@@ -1,0 +1,322 @@
+// The automated UAT checks against copies of the real Odoo fixtures: identical pairs give no
+// blocking finding, and each planted difference in the test copy is found and named.
+#include "../support/test_env.hpp"
+
+#include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/adapters/pg/uat_queries.hpp>
+#include <odoo_upgrade/commands/uat.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace odoo_upgrade;
+using core::uat::CheckResult;
+using core::uat::CheckStatus;
+using core::uat::Finding;
+using core::uat::Severity;
+
+namespace {
+
+std::vector<CheckResult> compare(const std::string& prod_db, const std::string& test_db) {
+  adapters::pg::Connection prod(test::pg_conninfo(prod_db));
+  adapters::pg::Connection tst(test::pg_conninfo(test_db));
+  commands::begin_snapshot(prod);
+  commands::begin_snapshot(tst);
+  return commands::run_uat_checks(prod, tst);
+}
+
+const CheckResult& check(const std::vector<CheckResult>& results, const std::string& id) {
+  auto it = std::find_if(results.begin(), results.end(), [&](const auto& r) { return r.id == id; });
+  REQUIRE(it != results.end());
+  return *it;
+}
+
+// The finding of check `id` whose key contains `key`, or nullptr.
+const Finding*
+find(const std::vector<CheckResult>& results, const std::string& id, const std::string& key) {
+  for (const auto& f : check(results, id).findings) {
+    if (f.key.find(key) != std::string::npos) {
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+std::string describe(const std::vector<CheckResult>& results) {
+  std::string s;
+  for (const auto& r : results) {
+    s += r.id + " " + std::string(core::uat::to_string(r.status)) + " " + r.error + "\n";
+    for (const auto& f : r.findings) {
+      s += "  " + std::string(core::uat::to_string(f.severity)) + " " + f.message + "\n";
+    }
+  }
+  return s;
+}
+
+void exec(const std::string& db, const std::vector<std::string>& statements) {
+  adapters::pg::Connection c(test::pg_conninfo(db));
+  for (const auto& sql : statements) {
+    c.exec_no_rows(sql);
+  }
+}
+
+} // namespace
+
+TEST_CASE("uat checks: identical databases give no blocking finding", "[integration][uat]") {
+  for (std::string fixture : {"odoo17", "odoo16"}) {
+    DYNAMIC_SECTION(fixture) {
+      auto prod = test::unique_db_name("uat_prod");
+      auto tst = test::unique_db_name("uat_test");
+      test::DatabaseGuard guard({prod, tst});
+      test::pg_create_from_fixture(prod, fixture);
+      test::pg_create_from_fixture(tst, fixture);
+      auto results = compare(prod, tst);
+      INFO(describe(results));
+      REQUIRE(results.size() == core::uat::check_catalogue().size());
+      auto s = core::uat::summarize(results);
+      CHECK(s.blocking == 0);
+      CHECK(s.errors == 0);
+      for (const auto& r : results) {
+        CHECK(r.status != CheckStatus::error);
+        CHECK(r.status != CheckStatus::failed);
+        if (r.id != "neutralization" && r.id != "translations") {
+          CHECK(r.compared > 0);
+        }
+      }
+      // The copy is not neutralized: that is a warning, never blocking.
+      CHECK(check(results, "neutralization").status == CheckStatus::warning);
+    }
+  }
+}
+
+TEST_CASE("uat checks: every check's SQL runs on 16.0 and 17.0 schemas", "[integration][uat]") {
+  auto prod = test::unique_db_name("uat_p16");
+  auto tst = test::unique_db_name("uat_t17");
+  test::DatabaseGuard guard({prod, tst});
+  test::pg_create_from_fixture(prod, "odoo16");
+  test::pg_create_from_fixture(tst, "odoo17");
+  adapters::pg::Connection p16(test::pg_conninfo(prod));
+  adapters::pg::Connection p17(test::pg_conninfo(tst));
+  auto prof16 = adapters::pg::detect_profile(p16);
+  auto prof17 = adapters::pg::detect_profile(p17);
+  CHECK(prof16.series == "16.0");
+  CHECK(prof17.series == "17.0");
+  CHECK(prof16.translations_in_jsonb());
+  CHECK_FALSE(prof16.company_dependent_in_jsonb());
+  // account_account.name became translated (jsonb) in 17.0: both read as en_US text.
+  CHECK_FALSE(prof16.is_jsonb("account_account", "name"));
+  CHECK(prof17.is_jsonb("account_account", "name"));
+
+  auto results = compare(prod, tst);
+  INFO(describe(results));
+  for (const auto& r : results) {
+    CHECK(r.status != CheckStatus::error);
+  }
+  // Same demo data across series: the generic chart's account names compare by meaning, so the
+  // trial balance of the common sales account does not differ for type reasons.
+  CHECK(core::uat::summarize(results).errors == 0);
+}
+
+// One pair with every planted difference, compared once for all the sections below (Catch2 runs
+// the test case once per section).
+const std::vector<CheckResult>& planted_results() {
+  static const std::vector<CheckResult> k_results = [] {
+    auto prod = test::unique_db_name("uat_prod");
+    auto tst = test::unique_db_name("uat_test");
+    static test::DatabaseGuard guard({prod, tst});
+    test::pg_create_from_fixture(prod, "odoo17");
+    test::pg_create_from_fixture(tst, "odoo17");
+
+    // Production keeps a translation the test copy lost; a custom view only in production.
+    exec(
+        prod,
+        {"UPDATE product_template SET name = name || '{\"fr_FR\": \"Bureau sur mesure\"}' WHERE id "
+         "= (SELECT res_id FROM ir_model_data WHERE module = 'product' AND name = "
+         "'product_product_4_product_template')",
+         "INSERT INTO ir_filters (name, model_id, domain, context, sort, active, is_default) "
+         "VALUES "
+         "('My late invoices', 'account.move', '[]', '{}', '[]', true, false)"});
+    exec(
+        tst,
+        {// 1. the upgrade deactivated a view
+         "UPDATE ir_ui_view SET active = false WHERE id = (SELECT res_id FROM ir_model_data WHERE "
+         "module = 'sale' AND name = 'view_order_form')",
+         // 2. a report changed, another lost its identity (removed)
+         "UPDATE ir_act_report_xml SET report_type = 'qweb-html' WHERE id = (SELECT res_id FROM "
+         "ir_model_data WHERE module = 'sale' AND name = 'action_report_pro_forma_invoice')",
+         "DELETE FROM ir_act_report_xml WHERE id = (SELECT res_id FROM ir_model_data WHERE module "
+         "= "
+         "'sale' AND name = 'action_report_saleorder')",
+         // 3. a page unpublished, a menu deleted
+         "UPDATE website_page SET is_published = false WHERE url = '/contactus'",
+         "DELETE FROM website_menu WHERE id = (SELECT max(id) FROM website_menu WHERE parent_id IS "
+         "NOT NULL AND url = '/contactus')",
+         // 4. a mail template's subject changed
+         "UPDATE mail_template SET subject = '{\"en_US\": \"Changed subject\"}' WHERE id = (SELECT "
+         "res_id FROM ir_model_data WHERE module = 'auth_signup' AND name = 'set_password_email')",
+         // 6. a filter deleted
+         "DELETE FROM ir_filters WHERE name = 'Newest Products'",
+         // 7. a third-party module lost
+         "UPDATE ir_module_module SET state = 'uninstalled' WHERE name = 'auditlog'",
+         // 9. product price changed, cost changed
+         "UPDATE product_template SET list_price = list_price + 1 WHERE id = (SELECT res_id FROM "
+         "ir_model_data WHERE module = 'product' AND name = 'product_product_4_product_template')",
+         "UPDATE ir_property SET value_float = value_float * 2 WHERE res_id = 'product.product,' "
+         "|| "
+         "(SELECT res_id FROM ir_model_data WHERE module = 'product' AND name = "
+         "'product_product_5') AND name = 'standard_price'",
+         // 10. accounting: deactivated currency, changed tax, unbalanced line, lock date
+         "UPDATE res_currency SET active = false WHERE name = 'USD'",
+         "UPDATE account_tax SET amount = 21 WHERE id = (SELECT min(id) FROM account_tax)",
+         "UPDATE account_move_line SET debit = debit + 10 WHERE id = (SELECT min(l.id) FROM "
+         "account_move_line l JOIN account_move m ON m.id = l.move_id WHERE m.state = 'posted' AND "
+         "l.debit > 0)",
+         "UPDATE res_company SET fiscalyear_lock_date = '2020-12-31' WHERE id = 1",
+         // 11. a user deactivated
+         "UPDATE res_users SET active = false WHERE login = 'demo'",
+         // 12. neutralized: crons off, flag set
+         "UPDATE ir_cron SET active = false",
+         "INSERT INTO ir_config_parameter (key, value) VALUES ('database.is_neutralized', "
+         "'True')"});
+    return compare(prod, tst);
+  }();
+  return k_results;
+}
+
+TEST_CASE("uat checks: planted differences are found and named", "[integration][uat]") {
+  const auto& results = planted_results();
+  INFO(describe(results));
+  CHECK(core::uat::summarize(results).errors == 0);
+
+  SECTION("1 views") {
+    const auto* f = find(results, "views", "sale.view_order_form");
+    REQUIRE(f != nullptr);
+    CHECK(f->severity == Severity::blocking);
+    CHECK(f->changes.at(0).field == "active");
+    CHECK(f->model == "ir.ui.view");
+    CHECK(check(results, "views").status == CheckStatus::failed);
+  }
+  SECTION("2 reports") {
+    const auto* removed = find(results, "reports", "sale.action_report_saleorder");
+    REQUIRE(removed != nullptr);
+    CHECK(removed->kind == "missing");
+    const auto* changed = find(results, "reports", "sale.action_report_pro_forma_invoice");
+    REQUIRE(changed != nullptr);
+    CHECK(changed->kind == "changed");
+    CHECK(changed->changes.at(0).before == "qweb-pdf");
+    CHECK(changed->changes.at(0).after == "qweb-html");
+  }
+  SECTION("3 website") {
+    const auto* page = find(results, "website", "page:*:/contactus");
+    REQUIRE(page != nullptr);
+    CHECK(page->severity == Severity::blocking);
+    CHECK(page->changes.at(0).field == "published");
+    bool menu_missing = false;
+    for (const auto& f : check(results, "website").findings) {
+      menu_missing = menu_missing || (f.model == "website.menu" && f.kind == "missing");
+    }
+    CHECK(menu_missing);
+  }
+  SECTION("4 mail templates") {
+    const auto* f = find(results, "mail-templates", "auth_signup.set_password_email");
+    REQUIRE(f != nullptr);
+    CHECK(f->changes.at(0).field == "subject");
+    CHECK(f->changes.at(0).after == "Changed subject");
+  }
+  SECTION("5 translations") {
+    bool found = false;
+    for (const auto& f : check(results, "translations").findings) {
+      found = found || (f.kind == "missing" && f.key.find("product.template:") == 0 &&
+                        f.key.find(":name:fr_FR") != std::string::npos);
+    }
+    CHECK(found);
+  }
+  SECTION("6 filters") {
+    // A consultant's filter is blocking; a standard one is a warning (it may be gone on purpose).
+    const auto* custom = find(results, "filters", "My late invoices");
+    REQUIRE(custom != nullptr);
+    CHECK(custom->kind == "missing");
+    CHECK(custom->severity == Severity::blocking);
+    const auto* standard = find(results, "filters", "Newest Products");
+    REQUIRE(standard != nullptr);
+    CHECK(standard->severity == Severity::warning);
+  }
+  SECTION("7 modules") {
+    const auto* f = find(results, "modules", "auditlog");
+    REQUIRE(f != nullptr);
+    CHECK(f->severity == Severity::blocking);
+  }
+  SECTION("8 record counts: nothing deleted here, nothing counted differently") {
+    CHECK(check(results, "record-counts").findings.empty());
+  }
+  SECTION("9 products") {
+    bool price = false;
+    bool cost = false;
+    for (const auto& f : check(results, "products").findings) {
+      for (const auto& c : f.changes) {
+        price = price || c.field == "sale_price";
+        cost = cost || c.field == "cost";
+      }
+    }
+    CHECK(price);
+    CHECK(cost);
+    CHECK(check(results, "products").status == CheckStatus::failed);
+  }
+  SECTION("10 accounting") {
+    const auto* usd = find(results, "accounting", "USD");
+    REQUIRE(usd != nullptr);
+    CHECK(usd->severity == Severity::blocking);
+    CHECK(usd->changes.at(0).field == "active");
+    bool tax = false;
+    bool tb = false;
+    bool unbalanced = false;
+    bool lock = false;
+    for (const auto& f : check(results, "accounting").findings) {
+      tax = tax || (f.model == "account.tax" && f.changes.at(0).field == "amount" &&
+                    f.changes.at(0).after == "21");
+      tb = tb || (f.model == "account.move.line" && f.key.rfind("tb:", 0) == 0);
+      unbalanced = unbalanced || (f.model == "account.move" && f.kind == "added");
+      lock = lock || (f.model == "res.company" && f.changes.at(0).field == "fiscalyear_lock_date");
+    }
+    CHECK(tax);
+    CHECK(tb);
+    CHECK(unbalanced);
+    CHECK(lock);
+  }
+  SECTION("11 users") {
+    const auto* f = find(results, "users", "user:demo");
+    REQUIRE(f != nullptr);
+    CHECK(f->severity == Severity::blocking);
+  }
+  SECTION("12 neutralization") {
+    const auto& r = check(results, "neutralization");
+    CHECK(r.status == CheckStatus::passed);
+    CHECK(r.count(Severity::info) > 1);
+  }
+}
+
+TEST_CASE("uat checks: record counts name the model that lost records", "[integration][uat]") {
+  auto prod = test::unique_db_name("uat_prod");
+  auto tst = test::unique_db_name("uat_test");
+  test::DatabaseGuard guard({prod, tst});
+  test::pg_create_from_fixture(prod, "odoo16");
+  test::pg_create_from_fixture(tst, "odoo16");
+  exec(tst,
+       {"DELETE FROM sale_order_line WHERE id = (SELECT max(id) FROM sale_order_line)",
+        "UPDATE product_template SET categ_id = (SELECT max(id) FROM product_category) WHERE id = "
+        "(SELECT min(id) FROM product_template WHERE categ_id <> (SELECT max(id) FROM "
+        "product_category))"});
+  auto results = compare(prod, tst);
+  INFO(describe(results));
+  const auto* f = find(results, "record-counts", "sale.order.line");
+  REQUIRE(f != nullptr);
+  CHECK(f->severity == Severity::blocking);
+  CHECK(f->changes.at(0).before == "67");
+  CHECK(f->changes.at(0).after == "66");
+  bool category = false;
+  for (const auto& p : check(results, "products").findings) {
+    category = category || (!p.changes.empty() && p.changes[0].field == "category");
+  }
+  CHECK(category);
+}
