@@ -88,8 +88,11 @@ void pg_create_from_fixture(const std::string& dbname, const std::string& fixtur
   // Copying a template needs no other session on it; retry briefly when one is just closing.
   for (int attempt = 0;; ++attempt) {
     try {
+      // FILE_COPY (PostgreSQL 15+) copies the files at once instead of WAL-logging every block:
+      // several times faster for a 60 MB Odoo database.
       c.exec_no_rows("CREATE DATABASE " + adapters::pg::quote_identifier(dbname) + " TEMPLATE " +
-                     adapters::pg::quote_identifier(tpl));
+                     adapters::pg::quote_identifier(tpl) +
+                     (c.server_version() >= 150000 ? " STRATEGY = FILE_COPY" : ""));
       return;
     } catch (const std::exception&) {
       if (attempt >= 20) {
