@@ -1,3 +1,4 @@
+#include <odoo_upgrade/adapters/http/global.hpp>
 #include <odoo_upgrade/adapters/system_clock.hpp>
 #include <odoo_upgrade/cli/app.hpp>
 #include <odoo_upgrade/cli/commands.hpp>
@@ -6,7 +7,6 @@
 #include <odoo_upgrade/core/secrets.hpp>
 
 #include <CLI/CLI.hpp>
-#include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
 #include <signal.h>
@@ -83,7 +83,7 @@ int fail(commands::Output* out,
 
 int run(int argc, char** argv) {
   install_signal_handlers();
-  curl_global_init(CURL_GLOBAL_DEFAULT);
+  adapters::http::global_init();
 
   CLI::App app{"odoo-upgrade: take an Odoo database from 'let's upgrade' to an upgraded, verified "
                "and monitored production",
