@@ -135,7 +135,8 @@ std::optional<Series> parse_series(std::string_view text) {
 }
 
 std::optional<Series> series_of_version(std::string_view version) {
-  static const std::regex k_prefix(R"(^((saas~)?[0-9]+\.[0-9]+)(\.|$))");
+  // Odoo series start at 6.0: a bare module version such as "1.0" is not a series.
+  static const std::regex k_prefix(R"(^((saas~)?([6-9]|[1-9][0-9])\.[0-9]+)(\.|$))");
   std::string v(version);
   std::smatch m;
   if (!std::regex_search(v, m, k_prefix)) {
@@ -383,7 +384,7 @@ std::optional<std::string> check_upgrade_path(const std::string& source_version,
 }
 
 std::string upgraded_version(std::string_view version, std::string_view target) {
-  static const std::regex k_prefix(R"(^(saas~)?[0-9]+\.[0-9]+(?=\.|$))");
+  static const std::regex k_prefix(R"(^(saas~)?([6-9]|[1-9][0-9])\.[0-9]+(?=\.|$))");
   std::string v(version);
   if (!std::regex_search(v, k_prefix)) {
     return v;

@@ -311,13 +311,16 @@ void Platform::api_create(const json& id, const json& params, httplib::Response&
 }
 
 void Platform::api_transfer_start(const json& id, const json& params, httplib::Response& res) {
+  if (auto e = check_arguments("transfer_start", params, {"token", "transfer_type"}, {})) {
+    send_error(res, id, *e);
+    return;
+  }
   auto r = request_for_token(id, params, "transfer_start", {"transfer_type"}, res);
   if (!r) {
     return;
   }
-  std::string type_text = params.contains("transfer_type") && params["transfer_type"].is_string()
-                              ? params["transfer_type"].get<std::string>()
-                              : "upload";
+  std::string type_text =
+      params["transfer_type"].is_string() ? params["transfer_type"].get<std::string>() : "";
   auto type = parse_transfer_type(type_text);
   if (!type) {
     send_error(res,

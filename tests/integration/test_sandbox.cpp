@@ -294,6 +294,10 @@ TEST_CASE("sandbox: error shapes of the JSON-RPC API", "[integration][sandbox]")
   CHECK(err.at("message") == "Odoo Server Error");
   CHECK(err.at("data").at("message") == "status() missing 1 required positional argument: 'token'");
 
+  HttpReply no_type = sbx.call("upgrade/request/transfer/start", {{"token", "nope"}});
+  CHECK(no_type.json().at("error").at("data").at("message") ==
+        "transfer_start() missing 1 required positional argument: 'transfer_type'");
+
   HttpReply garbage = sbx.post("upgrade/request/status", json("not an object"));
   CHECK(garbage.json().at("error").at("code") == 200);
 
