@@ -1,0 +1,241 @@
+// End-to-end tests of `uat` through the built binary: a project made by `initiate` on a real Odoo
+// 17 fixture copy, a restored test round recorded the way test-request records it, and a test
+// database with planted differences.
+#include "../support/test_env.hpp"
+
+#include <odoo_upgrade/adapters/pg/pq.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+using namespace odoo_upgrade;
+using test::run_cli;
+namespace stdfs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json parse_stdout(const adapters::ProcessResult& r) {
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE_NOTHROW(json::parse(r.out));
+  return json::parse(r.out);
+}
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
+    s.pop_back();
+  }
+  return s;
+}
+
+void sql(const std::string& db, const std::string& statement) {
+  adapters::pg::Connection c(test::pg_conninfo(db));
+  c.exec_no_rows(statement);
+}
+
+struct Project {
+  test::TempDir dir{"uat"};
+  std::string prod = test::unique_db_name("uat_prod");
+  std::string tst = test::unique_db_name("uat_test");
+  test::DatabaseGuard guard{{prod, tst}};
+
+  Project() {
+    test::pg_create_from_fixture(prod, "odoo17");
+    test::pg_create_from_fixture(tst, "odoo17");
+    auto data_dir = dir / "odoo-data";
+    stdfs::create_directories(data_dir / "filestore");
+    stdfs::copy(test::fixture_dir("odoo17") / "filestore",
+                data_dir / "filestore" / prod,
+                stdfs::copy_options::recursive);
+    auto r = cli({"--json",
+                  "initiate",
+                  "--customer",
+                  "Acme",
+                  "--db",
+                  test::pg_conninfo(prod),
+                  "--target",
+                  "18.0",
+                  "--data-dir",
+                  data_dir.string()});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+  stdfs::path file() const { return dir / "odoo-upgrade.json"; }
+  adapters::ProcessResult cli(std::vector<std::string> args) const {
+    return run_cli(args, dir.path());
+  }
+  json doc() const { return json::parse(test::read_file(file())); }
+  void save(const json& j) const { test::write_file(file(), j.dump(2)); }
+  // What test-request records once the test database is restored.
+  void add_round(int number, const std::string& test_db) const {
+    auto j = doc();
+    if (!j.contains("rounds")) {
+      j["rounds"] = json::array();
+    }
+    j["rounds"].push_back(
+        {{"number", number}, {"aim", "test"}, {"state", "restored"}, {"test_db", test_db}});
+    j["phase"] = "tested";
+    save(j);
+  }
+};
+
+const char* k_deactivate_view = "UPDATE ir_ui_view SET active = false WHERE id = (SELECT res_id "
+                                "FROM ir_model_data WHERE module = 'sale' AND name = "
+                                "'view_order_form')";
+const char* k_reactivate_view = "UPDATE ir_ui_view SET active = true WHERE id = (SELECT res_id "
+                                "FROM ir_model_data WHERE module = 'sale' AND name = "
+                                "'view_order_form')";
+
+} // namespace
+
+TEST_CASE("uat: run, report, checklist and sign-off end to end", "[integration][uat][cli]") {
+  Project p;
+
+  // No round yet: nothing to compare, nothing to list.
+  auto r = p.cli({"uat", "run"});
+  CHECK(r.exit_code == 3);
+  r = p.cli({"uat", "list"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("no test round") != std::string::npos);
+
+  p.add_round(1, p.tst);
+  sql(p.tst, k_deactivate_view);
+  auto before = test::read_file(p.file());
+
+  // Bad input and dry runs change nothing.
+  r = p.cli({"uat", "run", "--check", "nope"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("unknown check 'nope'") != std::string::npos);
+  r = p.cli({"--dry-run", "uat", "run"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("would compare") != std::string::npos);
+  r = p.cli({"uat", "mark", "nope", "pass"});
+  CHECK(r.exit_code == 2);
+  r = p.cli({"uat", "mark", "buy-product", "maybe"});
+  CHECK(r.exit_code == 2);
+  CHECK(test::read_file(p.file()) == before);
+
+  // Sign-off without a run is refused.
+  r = p.cli({"uat", "signoff", "--by", "Jane Customer"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("no automated run for round 1") != std::string::npos);
+
+  // A blocking finding: exit 1, full report in the work dir, summary in the project.
+  r = p.cli({"--json", "uat", "run"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 1);
+  auto run = parse_stdout(r);
+  CHECK(run["summary"]["blocking"].get<int>() >= 1);
+  CHECK(run["summary"]["go"] == false);
+  stdfs::path report_file = run["report_file"].get<std::string>();
+  CHECK(stdfs::exists(report_file));
+  CHECK(report_file.parent_path().filename() == "1");
+  CHECK(report_file.parent_path().parent_path().filename() == "rounds");
+  auto full = json::parse(test::read_file(report_file));
+  bool named = false;
+  for (const auto& c : full["checks"]) {
+    for (const auto& f : c["findings"]) {
+      named = named || f["key"] == "sale.view_order_form";
+    }
+  }
+  CHECK(named);
+  auto project = p.doc();
+  REQUIRE(project["uat"]["rounds"]["1"]["runs"].size() == 1);
+  CHECK(project["uat"]["rounds"]["1"]["runs"][0]["blocking"].get<int>() >= 1);
+  CHECK(project["history"].back()["command"] == "uat run");
+
+  // Reports in every format.
+  for (std::string format : {"text", "json", "junit", "markdown", "html"}) {
+    auto out = p.dir / ("uat." + format);
+    r = p.cli({"uat", "report", "--format", format, "--output", out.string()});
+    INFO(format << ": " << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(stdfs::file_size(out) > 200);
+  }
+  CHECK(test::read_file(p.dir / "uat.html").find("NO-GO") != std::string::npos);
+  CHECK(test::read_file(p.dir / "uat.html").find("sale.view_order_form") != std::string::npos);
+  CHECK(json::parse(test::read_file(p.dir / "uat.json"))["verdict"] == "no-go");
+  CHECK(test::read_file(p.dir / "uat.markdown").find("sale.view_order_form") != std::string::npos);
+  // The JUnit XML is well-formed and has one testcase per check and per manual item.
+  auto xml = (p.dir / "uat.junit").string();
+  auto lint = adapters::run_process({"xmllint", "--noout", xml}, {});
+  CHECK(lint.exit_code == 0);
+  auto cases =
+      adapters::run_process({"xmllint", "--xpath", "count(//testsuite/testcase)", xml}, {});
+  CHECK(trimmed(cases.out) == "29");
+  auto failures = adapters::run_process(
+      {"xmllint", "--xpath", "string(//testcase[starts-with(@name,'views:')]/failure/@type)", xml},
+      {});
+  CHECK(trimmed(failures.out) == "blocking");
+  // Without --output the report goes to stdout; with --json it is the JSON report.
+  r = p.cli({"--json", "uat", "report", "--format", "html"});
+  CHECK(parse_stdout(r)["round"] == 1);
+
+  // Blocking findings refuse the sign-off.
+  r = p.cli({"uat", "signoff", "--by", "Jane Customer"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("blocking finding") != std::string::npos);
+  CHECK(p.doc()["phase"] == "tested");
+
+  // The consultant fixes the view and adds an item; a clean run exits 0.
+  sql(p.tst, k_reactivate_view);
+  r = p.cli({"--json", "uat", "add", "--title", "Print the customs declaration"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(parse_stdout(r)["id"] == "print-the-customs-declaration");
+  r = p.cli({"uat", "add", "--title", "Again", "--id", "print-the-customs-declaration"});
+  CHECK(r.exit_code == 2);
+  r = p.cli({"uat", "run"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+
+  // Unmarked items refuse; then a failed item refuses.
+  r = p.cli({"uat", "signoff", "--by", "Jane Customer"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("not marked") != std::string::npos);
+  auto items = parse_stdout(p.cli({"--json", "uat", "list"}))["items"];
+  CHECK(items.size() == 18);
+  for (const auto& item : items) {
+    auto m = p.cli({"uat", "mark", item["id"].get<std::string>(), "pass", "--by", "Jane"});
+    CHECK(m.exit_code == 0);
+  }
+  r = p.cli({"uat", "mark", "webshop-order", "fail", "--note", "payment page blank"});
+  CHECK(r.exit_code == 0);
+  r = p.cli({"uat", "signoff", "--by", "Jane Customer"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("failed: webshop-order") != std::string::npos);
+
+  // --force needs a reason; with one, the sign-off is recorded as forced.
+  r = p.cli({"uat", "signoff", "--by", "Jane Customer", "--force"});
+  CHECK(r.exit_code == 2);
+  r = p.cli({"--json",
+             "uat",
+             "signoff",
+             "--by",
+             "Jane Customer",
+             "--force",
+             "--reason",
+             "web shop not used at go-live"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  project = p.doc();
+  CHECK(project["phase"] == "signed_off");
+  CHECK(project["uat"]["signoff"]["round"] == 1);
+  CHECK(project["uat"]["signoff"]["forced"] == true);
+  CHECK(project["uat"]["signoff"]["reason"] == "web shop not used at go-live");
+  CHECK(project["uat"]["signoff"]["by"] == "Jane Customer");
+  auto report = parse_stdout(p.cli({"--json", "uat", "report"}));
+  CHECK(report["signoff"]["by"] == "Jane Customer");
+
+  // A new round needs its own run, marks and sign-off.
+  p.add_round(2, p.tst);
+  report = parse_stdout(p.cli({"--json", "uat", "report"}));
+  CHECK(report["round"] == 2);
+  CHECK(report["signoff"].is_null());
+  CHECK(report["automated"]["run"] == false);
+  CHECK(report["manual"][0]["status"] == "unmarked");
+  r = p.cli({"uat", "signoff", "--by", "Jane Customer"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("no automated run for round 2") != std::string::npos);
+}

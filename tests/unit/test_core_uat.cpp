@@ -1,0 +1,247 @@
+#include <odoo_upgrade/core/uat.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+using namespace odoo_upgrade::core::uat;
+
+namespace {
+
+KeyedRow row(std::string key, std::map<std::string, std::string> values, bool standard = false) {
+  KeyedRow r;
+  r.key = std::move(key);
+  r.name = "name of " + r.key;
+  r.values = std::move(values);
+  r.standard = standard;
+  return r;
+}
+
+RowSource source(std::vector<KeyedRow> rows) {
+  auto data = std::make_shared<std::vector<KeyedRow>>(std::move(rows));
+  auto pos = std::make_shared<std::size_t>(0);
+  return [data, pos]() -> std::optional<KeyedRow> {
+    if (*pos >= data->size()) {
+      return std::nullopt;
+    }
+    return (*data)[(*pos)++];
+  };
+}
+
+} // namespace
+
+TEST_CASE("core::uat::check_catalogue", "[core]") {
+  const auto& checks = check_catalogue();
+  REQUIRE(checks.size() == 12);
+  std::set<std::string> ids;
+  for (const auto& c : checks) {
+    CHECK(ids.insert(c.id).second);
+    CHECK(!c.title.empty());
+  }
+  CHECK(find_check("views") != nullptr);
+  CHECK(find_check("nope") == nullptr);
+}
+
+TEST_CASE("core::uat::merge_keyed", "[core]") {
+  std::vector<std::string> seen;
+  auto n = merge_keyed(source({row("a", {}), row("b", {}), row("d", {})}),
+                       source({row("b", {}), row("c", {}), row("d", {}), row("e", {})}),
+                       [&](const KeyedRow* p, const KeyedRow* t) {
+                         std::string s = p != nullptr ? p->key : "-";
+                         s += t != nullptr ? t->key : "-";
+                         seen.push_back(s);
+                       });
+  CHECK(n == 5);
+  CHECK(seen == std::vector<std::string>{"a-", "bb", "-c", "dd", "-e"});
+
+  SECTION("byte order, as COLLATE \"C\"") {
+    seen.clear();
+    merge_keyed(source({row("B", {}), row("a", {})}),
+                source({row("a", {})}),
+                [&](const KeyedRow* p, const KeyedRow* t) {
+                  seen.push_back((p ? p->key : "-") + (t ? t->key : "-"));
+                });
+    CHECK(seen == std::vector<std::string>{"B-", "aa"});
+  }
+  SECTION("an unordered stream is a bug, not a silent mismatch") {
+    CHECK_THROWS_AS(merge_keyed(source({row("b", {}), row("a", {})}),
+                                source({}),
+                                [](const KeyedRow*, const KeyedRow*) {}),
+                    std::logic_error);
+  }
+  SECTION("empty streams") {
+    CHECK(merge_keyed(source({}), source({}), [](const KeyedRow*, const KeyedRow*) {}) == 0);
+  }
+}
+
+TEST_CASE("core::uat::classify", "[core]") {
+  DiffRules rules;
+  rules.model = "ir.ui.view";
+  rules.what = "view";
+  rules.missing_custom = Severity::blocking;
+  rules.missing_standard = Severity::info;
+  rules.fields = {{"active", Severity::blocking, std::string("true")}};
+  rules.changed = std::nullopt;
+
+  auto active = row("x.v", {{"active", "true"}, {"arch", "1"}});
+  auto inactive = row("x.v", {{"active", "false"}, {"arch", "1"}});
+
+  SECTION("equal rows give nothing") {
+    CHECK_FALSE(classify(&active, &active, rules));
+  }
+  SECTION("active to inactive is blocking and names the record") {
+    auto f = classify(&active, &inactive, rules);
+    REQUIRE(f);
+    CHECK(f->severity == Severity::blocking);
+    CHECK(f->kind == "changed");
+    CHECK(f->key == "x.v");
+    CHECK(f->model == "ir.ui.view");
+    REQUIRE(f->changes.size() == 1);
+    CHECK(f->changes[0].before == "true");
+    CHECK(f->changes[0].after == "false");
+    CHECK(f->message.find("active true → false") != std::string::npos);
+  }
+  SECTION("inactive to active does not match the rule") {
+    CHECK_FALSE(classify(&inactive, &active, rules));
+  }
+  SECTION("unlisted fields are ignored when `changed` is unset") {
+    auto other = row("x.v", {{"active", "true"}, {"arch", "2"}});
+    CHECK_FALSE(classify(&active, &other, rules));
+    rules.changed = Severity::warning;
+    auto f = classify(&active, &other, rules);
+    REQUIRE(f);
+    CHECK(f->severity == Severity::warning);
+  }
+  SECTION("missing: custom vs standard, and missing_only_if") {
+    auto f = classify(&active, nullptr, rules);
+    REQUIRE(f);
+    CHECK(f->severity == Severity::blocking);
+    CHECK(f->kind == "missing");
+    auto std_row = row("base.v", {{"active", "true"}}, true);
+    auto g = classify(&std_row, nullptr, rules);
+    REQUIRE(g);
+    CHECK(g->severity == Severity::info);
+    rules.missing_only_if = {{"active", "true"}};
+    CHECK_FALSE(classify(&inactive, nullptr, rules));
+    CHECK(classify(&active, nullptr, rules));
+  }
+  SECTION("added only when asked") {
+    CHECK_FALSE(classify(nullptr, &active, rules));
+    rules.added = Severity::info;
+    auto f = classify(nullptr, &active, rules);
+    REQUIRE(f);
+    CHECK(f->kind == "added");
+  }
+}
+
+TEST_CASE("core::uat::classify_count", "[core]") {
+  auto p = row("sale.order", {{"count", "40"}});
+  auto fewer = row("sale.order", {{"count", "39"}});
+  auto more = row("sale.order", {{"count", "41"}});
+  CHECK_FALSE(classify_count(&p, &p));
+  auto f = classify_count(&p, &fewer);
+  REQUIRE(f);
+  CHECK(f->severity == Severity::blocking);
+  CHECK(f->changes[0].before == "40");
+  CHECK(f->changes[0].after == "39");
+  CHECK(classify_count(&p, &more)->severity == Severity::info);
+  CHECK(classify_count(&p, nullptr)->severity == Severity::blocking);
+  CHECK(classify_count(nullptr, &p)->severity == Severity::info);
+}
+
+TEST_CASE("core::uat::CheckResult", "[core]") {
+  CheckResult r;
+  r.finish();
+  CHECK(r.status == CheckStatus::passed);
+  Finding info;
+  info.severity = Severity::info;
+  r.add(info);
+  r.finish();
+  CHECK(r.status == CheckStatus::passed);
+  Finding w;
+  w.severity = Severity::warning;
+  r.add(w);
+  r.finish();
+  CHECK(r.status == CheckStatus::warning);
+  Finding b;
+  b.severity = Severity::blocking;
+  for (std::size_t i = 0; i < k_max_findings_per_check + 5; ++i) {
+    r.add(b);
+  }
+  r.finish();
+  CHECK(r.status == CheckStatus::failed);
+  CHECK(r.findings.size() == k_max_findings_per_check);
+  CHECK(r.truncated);
+  CHECK(r.count(Severity::blocking) == static_cast<long long>(k_max_findings_per_check + 5));
+
+  SECTION("round-trips through JSON") {
+    r.id = "views";
+    r.compared = 12;
+    auto back = check_result_from_json(to_json(r));
+    CHECK(back.id == "views");
+    CHECK(back.status == CheckStatus::failed);
+    CHECK(back.count(Severity::blocking) == r.count(Severity::blocking));
+    CHECK(back.compared == 12);
+    CHECK(back.findings.size() == r.findings.size());
+  }
+  SECTION("an error stays an error and blocks go") {
+    CheckResult e;
+    e.status = CheckStatus::error;
+    e.finish();
+    CHECK(e.status == CheckStatus::error);
+    CHECK_FALSE(summarize({e}).go());
+  }
+}
+
+TEST_CASE("core::uat::item ids", "[core]") {
+  CHECK(valid_item_id("buy-product"));
+  CHECK(valid_item_id("a.b_c-1"));
+  CHECK_FALSE(valid_item_id(""));
+  CHECK_FALSE(valid_item_id("Upper"));
+  CHECK_FALSE(valid_item_id("with space"));
+  CHECK_FALSE(valid_item_id(std::string(65, 'a')));
+  CHECK(item_id_from_title("Print the Delivery slip!", {}) == "print-the-delivery-slip");
+  CHECK(item_id_from_title("Print", {"print"}) == "print-2");
+  CHECK(item_id_from_title("Print", {"print", "print-2"}) == "print-3");
+  CHECK(item_id_from_title("???", {}) == "item");
+  for (const auto& i : default_checklist()) {
+    CHECK(valid_item_id(i.id));
+  }
+}
+
+TEST_CASE("core::uat::signoff_refusals", "[core]") {
+  SignoffFacts facts;
+  facts.round = 2;
+  Mark pass;
+  pass.status = MarkStatus::pass;
+  Mark skip;
+  skip.status = MarkStatus::skip;
+  facts.items = {{{"a", "A", "basic"}, pass}, {{"b", "B", "basic"}, skip}};
+
+  SECTION("no run refuses") {
+    auto r = signoff_refusals(facts);
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].find("no automated run for round 2") != std::string::npos);
+  }
+  facts.has_run = true;
+  SECTION("clean run and passed/skipped items allow") {
+    CHECK(signoff_refusals(facts).empty());
+  }
+  SECTION("blocking findings, errors, failed and unmarked items each refuse") {
+    facts.latest_run.blocking = 3;
+    facts.latest_run.errors = 1;
+    Mark fail;
+    fail.status = MarkStatus::fail;
+    facts.items.push_back({{"c", "C", "custom"}, fail});
+    facts.items.push_back({{"d", "D", "custom"}, Mark{}});
+    auto r = signoff_refusals(facts);
+    REQUIRE(r.size() == 4);
+    CHECK(r[0].find("3 blocking") != std::string::npos);
+    CHECK(r[2].find("failed: c") != std::string::npos);
+    CHECK(r[3].find("not marked: d") != std::string::npos);
+  }
+  SECTION("warnings do not refuse") {
+    facts.latest_run.warning = 10;
+    CHECK(signoff_refusals(facts).empty());
+  }
+}

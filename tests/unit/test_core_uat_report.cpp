@@ -1,0 +1,117 @@
+#include <odoo_upgrade/core/uat_report.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace odoo_upgrade::core::uat;
+
+namespace {
+
+Report sample(bool blocking) {
+  Report r;
+  r.customer = "Acme <&> \"Co\"";
+  r.round = 3;
+  r.production_db = "acme";
+  r.test_db = "acme_test_3";
+  r.production_version = "16.0";
+  r.test_version = "17.0";
+  r.generated_at = "2026-11-21T10:00:00Z";
+  r.has_run = true;
+  r.run_at = "2026-11-21T09:00:00Z";
+  r.run_seconds = 1.5;
+  CheckResult views;
+  views.id = "views";
+  views.title = "Views";
+  Finding f;
+  f.severity = blocking ? Severity::blocking : Severity::warning;
+  f.kind = "changed";
+  f.model = "ir.ui.view";
+  f.key = "x_custom.view_<script>";
+  f.name = "Partner <form>";
+  f.message = "view 'Partner <form>' changed: active true → false";
+  f.changes.push_back({"active", "true", "false"});
+  views.add(f);
+  views.finish();
+  r.checks.push_back(views);
+  CheckResult ok;
+  ok.id = "filters";
+  ok.title = "Filters";
+  ok.finish();
+  r.checks.push_back(ok);
+  Mark pass;
+  pass.status = MarkStatus::pass;
+  pass.note = "fine | ok";
+  r.items.push_back({{"buy-product", "Buy a product", "scenario"}, pass});
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("core::uat::report_go", "[core]") {
+  CHECK_FALSE(report_go(sample(true)));
+  CHECK(report_go(sample(false)));
+  auto r = sample(false);
+  r.items.push_back({{"x", "X", "custom"}, Mark{}});
+  CHECK_FALSE(report_go(r));
+  r = sample(false);
+  r.has_run = false;
+  CHECK_FALSE(report_go(r));
+}
+
+TEST_CASE("core::uat::render_report html", "[core]") {
+  auto html = render_report(sample(true), ReportFormat::html);
+  CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(html.find("NO-GO") != std::string::npos);
+  CHECK(html.find("<style>") != std::string::npos);
+  // Self-contained: no scripts, no links to anything outside.
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("http://") == std::string::npos);
+  CHECK(html.find("https://") == std::string::npos);
+  CHECK(html.find("src=") == std::string::npos);
+  CHECK(html.find("x_custom.view_&lt;script&gt;") != std::string::npos);
+  CHECK(html.find("Acme &lt;&amp;&gt; &quot;Co&quot;") != std::string::npos);
+  CHECK(html.find("@media print") != std::string::npos);
+  auto go = render_report(sample(false), ReportFormat::html);
+  CHECK(go.find("banner go") != std::string::npos);
+}
+
+TEST_CASE("core::uat::render_report junit", "[core]") {
+  auto xml = render_report(sample(true), ReportFormat::junit);
+  CHECK(xml.rfind("<?xml", 0) == 0);
+  CHECK(xml.find("<testsuites") != std::string::npos);
+  CHECK(xml.find("<testcase classname=\"uat.automated\" name=\"views: Views\"") !=
+        std::string::npos);
+  CHECK(xml.find("<failure message=\"1 blocking finding(s)\" type=\"blocking\">") !=
+        std::string::npos);
+  CHECK(xml.find("failures=\"1\"") != std::string::npos);
+  CHECK(xml.find("<script>") == std::string::npos);
+  auto warn = render_report(sample(false), ReportFormat::junit);
+  CHECK(warn.find("<failure") == std::string::npos);
+  CHECK(warn.find("<system-out>") != std::string::npos);
+}
+
+TEST_CASE("core::uat::render_report text, markdown, json", "[core]") {
+  auto text = render_report(sample(true), ReportFormat::text);
+  CHECK(text.find("verdict: NO-GO") != std::string::npos);
+  CHECK(text.find("[pass] buy-product") != std::string::npos);
+  auto md = render_report(sample(true), ReportFormat::markdown);
+  CHECK(md.find("**Verdict: NO-GO**") != std::string::npos);
+  CHECK(md.find("fine \\| ok") != std::string::npos);
+  auto json = nlohmann::json::parse(render_report(sample(true), ReportFormat::json));
+  CHECK(json["verdict"] == "no-go");
+  CHECK(json["automated"]["blocking"] == 1);
+  CHECK(json["automated"]["checks"][0]["findings"][0]["key"] == "x_custom.view_<script>");
+  CHECK(json["manual"][0]["status"] == "pass");
+  CHECK(json["signoff"].is_null());
+}
+
+TEST_CASE("core::uat::xml_escape", "[core]") {
+  CHECK(xml_escape("a<b>&\"'") == "a&lt;b&gt;&amp;&quot;&#39;");
+  CHECK(xml_escape(std::string("x\x01y")) == "x y");
+  CHECK(xml_escape("é\n") == "é\n");
+}
+
+TEST_CASE("core::uat::parse_report_format", "[core]") {
+  CHECK(parse_report_format("html") == ReportFormat::html);
+  CHECK(parse_report_format("md") == ReportFormat::markdown);
+  CHECK_FALSE(parse_report_format("pdf"));
+}
