@@ -1,8 +1,12 @@
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/commands/status.hpp>
+#include <odoo_upgrade/commands/test_request.hpp>
+#include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
+#include <cstdlib>
 #include <iomanip>
+#include <optional>
 #include <ostream>
 
 namespace odoo_upgrade::commands {
@@ -85,6 +89,22 @@ void print_status(std::ostream& os,
 int run_status(const StatusOptions& options, Context& ctx) {
   // Reading is safe without the lock: the file is only ever replaced atomically.
   core::Project project = adapters::fs::load_project(ctx.project_path());
+  nlohmann::json refreshed;
+  if (options.refresh) {
+    // Refreshing writes the round: take the lock and reload under it.
+    adapters::fs::ProjectLock lock(ctx.project_path());
+    project = adapters::fs::load_project(ctx.project_path());
+    auto env = [](const char* name) -> std::optional<std::string> {
+      const char* v = std::getenv(name);
+      return v != nullptr && *v != '\0' ? std::optional<std::string>(v) : std::nullopt;
+    };
+    auto settings = resolve_service_settings(project,
+                                             env("ODOO_UPGRADE_SERVICE_URL"),
+                                             env("ODOO_UPGRADE_CA_FILE"),
+                                             env("ODOO_UPGRADE_DATA_SERVER_USER"));
+    refreshed = refresh_latest_round(project, ctx.project_path(), settings, ctx);
+    adapters::fs::save_project(ctx.project_path(), project);
+  }
   const auto& doc = project.doc();
   nlohmann::json result = {
       {"customer", project.customer()},
@@ -111,7 +131,35 @@ int run_status(const StatusOptions& options, Context& ctx) {
       result[section] = *s;
     }
   }
-  ctx.out.result(result, [&](std::ostream& os) { print_status(os, ctx.out, project, options); });
+  if (options.refresh) {
+    result["refreshed"] = refreshed;
+  }
+  std::optional<std::string> token;
+  if (options.show_token) {
+    const auto* round = project.latest_round();
+    token = round != nullptr ? round_token(ctx.project_path(), round->value("number", 0))
+                             : std::nullopt;
+    if (!token) {
+      throw core::PreconditionError("there is no request token to show",
+                                    "a token exists once 'odoo-upgrade test-request' created a "
+                                    "request");
+    }
+    result["token"] = *token;
+  }
+  ctx.out.result(result, [&](std::ostream& os) {
+    print_status(os, ctx.out, project, options);
+    if (!refreshed.is_null()) {
+      os << "service    round " << refreshed.value("round", 0) << ", request "
+         << refreshed.value("request_id", nlohmann::json()).dump() << ": "
+         << refreshed.value("status", "")
+         << (refreshed.value("reason", "").empty() ? ""
+                                                   : " (" + refreshed.value("reason", "") + ")")
+         << "\n";
+    }
+    if (token) {
+      os << "token      " << *token << "\n";
+    }
+  });
   return 0;
 }
 

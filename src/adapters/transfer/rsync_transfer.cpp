@@ -199,6 +199,7 @@ ports::TransferOutcome RsyncTransfer::run(const ports::TransferTarget& target,
   std::vector<std::string> argv{"rsync",
                                 "--partial",
                                 "--info=progress2",
+                                "--timeout=120", // give up on a stalled connection (then retry)
                                 "-a",
                                 "-e",
                                 ssh_command(target, known_hosts.path())};

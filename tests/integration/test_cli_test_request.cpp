@@ -1,0 +1,328 @@
+// End-to-end tests of `test-request` through the built binary, against the sandbox platform
+// (HTTPS JSON-RPC + sshd/rsync + processing) and a real PostgreSQL holding the real Odoo 17
+// fixture: a full round, and the faults the service and the network produce.
+#include "../support/sandbox_process.hpp"
+#include "../support/test_env.hpp"
+
+#include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/commands/test_request_db.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+using namespace odoo_upgrade;
+using test::run_cli;
+namespace stdfs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* k_contract = "M-TEST-0001";
+
+// A copy of the Odoo 17 fixture with its filestore, and a project initiated against `sandbox`.
+struct Rehearsal {
+  test::TempDir dir{"testreq"};
+  std::string db;
+  test::DatabaseGuard guard;
+  stdfs::path data_dir;
+  const test::SandboxProcess& sandbox;
+
+  explicit Rehearsal(const test::SandboxProcess& sb) : sandbox(sb) {
+    db = test::unique_db_name("prod");
+    test::pg_create_from_fixture(db, "odoo17");
+    guard.add(db);
+    data_dir = dir / "odoo-data";
+    stdfs::create_directories(data_dir / "filestore");
+    stdfs::copy(test::fixture_dir("odoo17") / "filestore",
+                data_dir / "filestore" / db,
+                stdfs::copy_options::recursive);
+    auto r = run_cli({"initiate",
+                      "--customer",
+                      "Acme",
+                      "--db",
+                      test::pg_conninfo(db),
+                      "--target",
+                      "18.0",
+                      "--data-dir",
+                      data_dir.string(),
+                      "--service-url",
+                      sandbox.url(),
+                      "--ca-file",
+                      sandbox.ca_file().string(),
+                      "--data-server-user",
+                      sandbox.ssh_user()},
+                     dir.path());
+    INFO("initiate stderr: " << r.err);
+    REQUIRE((r.exit_code == 0 || r.exit_code == 1));
+  }
+
+  adapters::ProcessResult test_request(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"test-request", "--contract", k_contract, "--jobs", "2"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run_cli(args, dir.path());
+    // Every test database a round creates is dropped at the end.
+    for (const auto& round : project()["rounds"]) {
+      if (round.contains("test_db") && round["test_db"].is_string()) {
+        guard.add(round["test_db"].get<std::string>());
+      }
+    }
+    return r;
+  }
+
+  json project() const { return json::parse(test::read_file(dir / "odoo-upgrade.json")); }
+  json last_round() const { return project()["rounds"].back(); }
+};
+
+long long create_calls(const test::SandboxProcess& sb) {
+  return sb.registry().value("create_calls", -1LL);
+}
+
+// Every attachment file the test database refers to is in its filestore.
+void require_filestore_complete(const std::string& test_db, const stdfs::path& filestore) {
+  adapters::pg::Connection c(test::pg_conninfo(test_db));
+  long long checked = 0;
+  std::vector<std::string> missing;
+  c.for_each_row("SELECT DISTINCT store_fname FROM ir_attachment WHERE store_fname IS NOT NULL",
+                 {},
+                 [&](const adapters::pg::Result& row) {
+                   ++checked;
+                   std::string name(row.get(0, 0));
+                   if (!stdfs::exists(filestore / name)) {
+                     missing.push_back(name);
+                   }
+                 });
+  INFO("missing: " << (missing.empty() ? "" : missing.front()));
+  CHECK(checked > 500);
+  CHECK(missing.empty());
+}
+
+void require_tested_round(Rehearsal& r, const adapters::ProcessResult& res) {
+  INFO("stdout: " << res.out << "\nstderr: " << res.err);
+  REQUIRE(res.exit_code == 0);
+  json project = r.project();
+  CHECK(project["phase"] == "tested");
+  json round = project["rounds"].back();
+  CHECK(round["state"] == "tested");
+  CHECK(round["aim"] == "test");
+  CHECK(round["request_id"].is_number());
+  CHECK(round["host"] == r.sandbox.host_uri());
+  std::string test_db = round["test_db"];
+  CHECK(test_db == r.db + "_test_18.0_r" + std::to_string(round["number"].get<int>()));
+  REQUIRE(test::pg_database_exists(test_db));
+  // The target series.
+  CHECK(test::pg_query_value(test_db,
+                             "SELECT latest_version FROM ir_module_module WHERE name = 'base' "
+                             "AND state = 'installed'")
+            .rfind("18.0.", 0) == 0);
+  // Neutralized: flag set, no crons but the autovacuum, no real mail server.
+  CHECK(test::pg_query_value(
+            test_db,
+            "SELECT lower(value) FROM ir_config_parameter WHERE key = 'database.is_neutralized'") ==
+        "true");
+  CHECK(test::pg_query_value(test_db,
+                             "SELECT count(*) FROM ir_cron WHERE active AND id NOT IN (SELECT "
+                             "res_id FROM ir_model_data WHERE model = 'ir.cron' AND name = "
+                             "'autovacuum_job')") == "0");
+  CHECK(test::pg_query_value(
+            test_db,
+            "SELECT count(*) FROM ir_mail_server WHERE active AND smtp_host <> 'invalid'") == "0");
+  CHECK((round["neutralized_by"] == "service" || round["neutralized_by"] == "odoo-upgrade"));
+  // Filestore: production's files plus the returned ones, where Odoo looks for them.
+  stdfs::path filestore = round["filestore_path"].get<std::string>();
+  CHECK(filestore == r.data_dir / "filestore" / test_db);
+  require_filestore_complete(test_db, filestore);
+  // Checksums and timings recorded.
+  CHECK(round["dump"]["sha256"].get<std::string>().size() == 64);
+  CHECK(round["received"]["dump"]["sha256"].get<std::string>().size() == 64);
+  CHECK(round["received"]["filestore"]["sha256"].get<std::string>().size() == 64);
+  CHECK(stdfs::exists(round["received"]["report_path"].get<std::string>()));
+  CHECK(stdfs::exists(round["received"]["log_path"].get<std::string>()));
+  for (const char* k : {"dump_s", "upload_s", "processing_s", "download_s", "restore_s"}) {
+    CHECK(round["timings"].contains(k));
+  }
+  // The token never leaves the secrets file.
+  json registry = r.sandbox.registry();
+  for (const auto& req : registry["requests"]) {
+    std::string token = req.value("token", "");
+    REQUIRE(token.size() >= 8);
+    CHECK(res.out.find(token) == std::string::npos);
+    CHECK(res.err.find(token) == std::string::npos);
+    CHECK(test::read_file(r.dir / "odoo-upgrade.json").find(token) == std::string::npos);
+  }
+}
+
+} // namespace
+
+TEST_CASE("test-request runs a full round against the sandbox", "[integration][test-request]") {
+  test::SandboxProcess sandbox({"--processing-delay-ms", "200"});
+  Rehearsal r(sandbox);
+  auto res = r.test_request();
+  require_tested_round(r, res);
+  CHECK(create_calls(sandbox) == 1);
+  CHECK(res.out.find("round 1 tested") != std::string::npos);
+  // The key pair is per project, 0600, and its public half is what the service received.
+  stdfs::path key = r.dir / "odoo-upgrade.ssh" / "id_rsa";
+  REQUIRE(stdfs::exists(key));
+  CHECK((stdfs::status(key).permissions() & stdfs::perms::all) ==
+        (stdfs::perms::owner_read | stdfs::perms::owner_write));
+
+  // `status` never shows the token.
+  std::string token = sandbox.registry()["requests"][0]["token"];
+  auto st = run_cli({"status"}, r.dir.path());
+  CHECK(st.out.find(token) == std::string::npos);
+  // ...except on explicit request.
+  auto shown = run_cli({"status", "--show-token"}, r.dir.path());
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.out.find(token) != std::string::npos);
+  // --refresh asks the service and records what it said.
+  auto refreshed = run_cli({"--json", "status", "--refresh"}, r.dir.path());
+  INFO("refresh stderr: " << refreshed.err);
+  REQUIRE(refreshed.exit_code == 0);
+  CHECK(json::parse(refreshed.out)["refreshed"]["status"] == "done");
+
+  // A second round gets a new request and a new database.
+  auto res2 = r.test_request();
+  require_tested_round(r, res2);
+  CHECK(r.project()["rounds"].size() == 2);
+  CHECK(create_calls(sandbox) == 2);
+}
+
+TEST_CASE("test-request resumes a transfer cut mid-way", "[integration][test-request]") {
+  // Cut each of the first two transfers after 1 MB (the dump is about 5 MB).
+  test::SandboxProcess sandbox({"--processing-delay-ms",
+                                "0",
+                                "--cut-transfer-after-bytes",
+                                "1000000",
+                                "--cut-transfer-times",
+                                "2"});
+  Rehearsal r(sandbox);
+  auto res = r.test_request();
+  require_tested_round(r, res);
+  json round = r.last_round();
+  CHECK(round["transfers"]["upload"].get<int>() >= 2);
+  CHECK(round["transfers"]["upload_errors"].size() >= 1);
+  CHECK(res.err.find("upload attempt 1/5 failed") != std::string::npos);
+  CHECK(create_calls(sandbox) == 1);
+}
+
+TEST_CASE("test-request retries a burst of 5xx answers", "[integration][test-request]") {
+  test::SandboxProcess sandbox({"--processing-delay-ms", "3000"});
+  Rehearsal r(sandbox);
+  // Create, upload and start processing, then return (exit 8: pending).
+  auto first = r.test_request({"--no-wait"});
+  INFO("stderr: " << first.err);
+  REQUIRE(first.exit_code == 8);
+  CHECK(r.last_round()["state"] == "processing");
+  CHECK(r.project()["phase"] == "testing");
+  // The service then answers the next 4 calls with 503: the resumed run rides them out.
+  sandbox.set_scenario({{"http_503_next", 4}});
+  auto res = r.test_request();
+  require_tested_round(r, res);
+  CHECK(res.err.find("HTTP 503") != std::string::npos);
+  CHECK(res.err.find("retrying") != std::string::npos);
+  CHECK(create_calls(sandbox) == 1);
+}
+
+TEST_CASE("test-request never creates twice after an ambiguous create",
+          "[integration][test-request]") {
+  test::SandboxProcess sandbox({"--processing-delay-ms", "0"});
+  Rehearsal r(sandbox);
+  // The service creates the request but the answer is lost.
+  sandbox.set_scenario({{"lose_response_next", 1}});
+  auto res = r.test_request();
+  INFO("stderr: " << res.err);
+  CHECK(res.exit_code == 4);
+  CHECK(res.err.find("may or may not have been created") != std::string::npos);
+  CHECK(r.last_round()["state"] == "creating");
+  CHECK(create_calls(sandbox) == 1);
+  // A re-run refuses to create again on its own.
+  auto again = r.test_request();
+  CHECK(again.exit_code == 3);
+  CHECK(again.err.find("--abandon") != std::string::npos);
+  CHECK(create_calls(sandbox) == 1);
+  // After the human decision, a new round goes through.
+  auto abandon = run_cli({"test-request", "--abandon"}, r.dir.path());
+  REQUIRE(abandon.exit_code == 0);
+  auto res2 = r.test_request();
+  require_tested_round(r, res2);
+  CHECK(r.project()["rounds"][0]["state"] == "abandoned");
+  CHECK(create_calls(sandbox) == 2);
+}
+
+TEST_CASE("test-request ends a failed request with the reason and exit 4",
+          "[integration][test-request]") {
+  test::SandboxProcess sandbox(
+      {"--processing-delay-ms", "0", "--fail-reason", "module 'auditlog' has no 18.0 version"});
+  Rehearsal r(sandbox);
+  auto res = r.test_request();
+  INFO("stderr: " << res.err);
+  CHECK(res.exit_code == 4);
+  CHECK(res.err.find("module 'auditlog' has no 18.0 version") != std::string::npos);
+  json round = r.last_round();
+  CHECK(round["state"] == "failed");
+  CHECK(round["reason"] == "module 'auditlog' has no 18.0 version");
+  CHECK(r.project()["phase"] == "initiated");
+  CHECK_FALSE(test::pg_database_exists(round["test_db"]));
+  CHECK(r.project()["history"].back()["outcome"] == "failed");
+}
+
+TEST_CASE("test-request resumes after being killed, without a second request",
+          "[integration][test-request]") {
+  test::SandboxProcess sandbox({"--processing-delay-ms", "4000"});
+  Rehearsal r(sandbox);
+  // Start a run and kill it hard once the service is processing.
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (chdir(r.dir.path().c_str()) != 0) {
+      _exit(127);
+    }
+    std::string bin = test::binary_path().string();
+    execl(bin.c_str(), bin.c_str(), "-q", "test-request", "--contract", k_contract, nullptr);
+    _exit(127);
+  }
+  bool killed = false;
+  for (int i = 0; i < 1200 && !killed; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    try {
+      auto p = r.project();
+      if (!p["rounds"].empty() && p["rounds"].back().value("state", "") == "processing") {
+        kill(pid, SIGKILL);
+        killed = true;
+      }
+    } catch (const std::exception&) {
+      // The file is replaced atomically, but may not exist yet.
+    }
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(killed);
+  REQUIRE(WIFSIGNALED(status));
+  auto res = r.test_request();
+  require_tested_round(r, res);
+  CHECK(res.err.find("resuming round 1") != std::string::npos);
+  CHECK(create_calls(sandbox) == 1);
+  CHECK(r.project()["rounds"].size() == 1);
+}
+
+TEST_CASE("neutralize_database neutralizes a real Odoo database", "[integration][test-request]") {
+  std::string db = test::unique_db_name("neutral");
+  test::pg_create_from_fixture(db, "odoo17");
+  test::DatabaseGuard guard({db});
+  namespace trd = commands::test_request_db;
+  auto before = trd::inspect_test_database(test::pg_conninfo(db));
+  CHECK_FALSE(before.neutralized());
+  CHECK(before.active_crons > 0);
+  trd::neutralize_database(test::pg_conninfo(db));
+  auto after = trd::inspect_test_database(test::pg_conninfo(db));
+  CHECK(after.neutralized());
+  CHECK(after.base_installed);
+  CHECK(after.base_version.rfind("17.0.", 0) == 0);
+}
