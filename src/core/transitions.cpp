@@ -18,12 +18,12 @@ const std::vector<std::pair<std::string_view, std::vector<Phase>>>& table() {
       {"uat run", {P::tested, P::signed_off}},
       {"uat mark", {P::tested, P::signed_off}},
       {"uat signoff", {P::tested, P::signed_off}},
-      {"freeze plan", {P::signed_off}},
-      {"freeze apply", {P::signed_off}},
-      {"freeze lift", {P::frozen, P::production_request, P::signed_off}},
+      {"freeze plan", {P::tested, P::signed_off}},  // tested: with --force --reason
+      {"freeze apply", {P::tested, P::signed_off}}, // tested: with --force --reason
+      {"freeze lift", {P::frozen, P::production_request, P::signed_off, P::tested}},
       {"prod-request", {P::frozen, P::production_request}},
       {"restore", {P::production_request}},
-      {"restore rollback", {P::live}},
+      {"restore rollback", {P::live, P::production_request}}, // also a half-done restore
   };
   return k_table;
 }

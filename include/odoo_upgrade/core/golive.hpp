@@ -1,0 +1,124 @@
+#pragma once
+
+#include <odoo_upgrade/core/time.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Pure rules of the go-live chain (`freeze`, `prod-request`, `restore`): the freeze window, the
+// downtime estimate, the comparison of record-count baselines, the step journal that makes every
+// step re-runnable after a crash, and the names of the databases involved.
+namespace odoo_upgrade::core::golive {
+
+// --- freeze window -------------------------------------------------------------------------------
+
+// Every reason the window [`at`, `go_live`] is not acceptable at `now` (empty: valid): both in the
+// future, `at` before `go_live`, and `at` after the sign-off (`signed_off_at`, when known).
+std::vector<std::string> window_problems(TimePoint at,
+                                         TimePoint go_live,
+                                         TimePoint now,
+                                         std::optional<TimePoint> signed_off_at);
+
+// The downtime of a go-live estimated from a test round's measured `timings` (the `timings` object
+// of a round: dump_s, upload_s, processing_s, download_s, restore_s). Missing parts count as 0 and
+// are listed in `missing`.
+struct DowntimeEstimate {
+  std::vector<std::pair<std::string, double>> parts; // (timing key, seconds), in chain order
+  std::vector<std::string> missing;
+  double total_s = 0;
+};
+DowntimeEstimate estimate_downtime(const nlohmann::json& timings);
+
+// --- baselines -----------------------------------------------------------------------------------
+
+// How two baselines are expected to relate.
+enum class BaselineMode {
+  identical, // the same database at two moments (production after the freeze): any change blocks
+  upgraded,  // production's freeze baseline against its upgraded copy: losses and total changes
+             // block, additions are reported
+};
+
+enum class Severity { info, warning, blocking };
+std::string_view to_string(Severity s);
+
+struct Difference {
+  std::string key; // "counts.res.partner", "totals.account_move_line_debit"…
+  std::string before;
+  std::string after;
+  Severity severity = Severity::info;
+  std::string message;
+};
+
+// Compares two baselines (the documents adapters::pg::capture_baseline produces: `counts`,
+// `totals`, `max_ids`). Models absent from `before` are ignored. Numeric texts are compared as
+// decimals ("10.50" equals "10.5").
+std::vector<Difference>
+compare_baselines(const nlohmann::json& before, const nlohmann::json& after, BaselineMode mode);
+bool has_blocking(const std::vector<Difference>& diffs);
+nlohmann::json to_json(const std::vector<Difference>& diffs);
+
+// True when the decimal texts `a` and `b` denote the same number ("1.50" and "1.5", "-0" and "0").
+bool same_decimal(std::string_view a, std::string_view b);
+
+// --- step journal --------------------------------------------------------------------------------
+
+// A journal is a JSON array of steps {"step", "status", "started_at", "done_at", ...data}. A step
+// is recorded `started` (with what is needed to undo it) before it is performed and `done` right
+// after, so that after a crash a re-run knows exactly what may have happened.
+enum class StepStatus { absent, started, done, undone };
+std::string_view to_string(StepStatus s);
+
+class Journal {
+public:
+  // `entries` must be an array (or null, made an empty array); the Journal edits it in place.
+  explicit Journal(nlohmann::json& entries);
+
+  StepStatus status(std::string_view step) const;
+  // The entry of `step`; nullptr when absent.
+  nlohmann::json* find(std::string_view step);
+  const nlohmann::json* find(std::string_view step) const;
+  // Records `step` as started with `data` merged in (an existing entry is updated, keeping its
+  // data unless `data` overrides it). Returns the entry.
+  nlohmann::json& start(std::string_view step, const nlohmann::json& data, const std::string& at);
+  // Records `step` as done (an absent step is added), merging `data`.
+  nlohmann::json& finish(std::string_view step,
+                         const std::string& at,
+                         const nlohmann::json& data = nlohmann::json::object());
+  // Records that `step` was undone.
+  void mark_undone(std::string_view step, const std::string& at);
+  // Steps recorded started or done (in recorded order).
+  std::vector<std::string> applied_steps() const;
+
+private:
+  nlohmann::json& m_entries;
+};
+
+// --- names ---------------------------------------------------------------------------------------
+
+// "20261121_173000" (UTC), used in database and folder names.
+std::string name_timestamp(TimePoint t);
+// Name production is kept under after the swap: "<db>_pre_<target>_<stamp>".
+std::string pre_upgrade_name(std::string_view db, std::string_view target, std::string_view stamp);
+// Name the upgraded database is restored into before the swap: "<db>_golive_<target>_<stamp>".
+std::string staging_name(std::string_view db, std::string_view target, std::string_view stamp);
+// Name the upgraded database is put aside under by a rollback: "<db>_upgraded_<target>_<stamp>".
+std::string
+upgraded_aside_name(std::string_view db, std::string_view target, std::string_view stamp);
+// PostgreSQL's limit is 63 bytes; the names above must fit.
+bool valid_database_name(std::string_view name);
+
+// --- restore plan --------------------------------------------------------------------------------
+
+// The steps of `restore`, in order. Each is journaled in `golive.journal` (the names are also what
+// the test hook OU_TEST_CRASH_AFTER_STEP=restore.<step> takes).
+const std::vector<std::string>& restore_steps();
+// The steps of `restore --rollback`, in order (journaled in `golive.rollback.journal`;
+// OU_TEST_CRASH_AFTER_STEP=rollback.<step>). `lift_old` is skipped with --keep-frozen.
+const std::vector<std::string>& rollback_steps();
+
+} // namespace odoo_upgrade::core::golive

@@ -1,0 +1,139 @@
+#include <odoo_upgrade/adapters/pg/baseline.hpp>
+#include <odoo_upgrade/core/error.hpp>
+
+#include <optional>
+#include <tuple>
+
+namespace odoo_upgrade::adapters::pg {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string table_of(const std::string& model) {
+  std::string t = model;
+  for (char& c : t) {
+    if (c == '.') {
+      c = '_';
+    }
+  }
+  return t;
+}
+
+// A sum as exact text ("0" for no rows), or std::nullopt when the column does not exist.
+std::optional<std::string>
+sum_text(Connection& conn, const std::string& table, const std::string& column) {
+  if (!conn.column_exists(table, column)) {
+    return std::nullopt;
+  }
+  return conn
+      .query_value("SELECT coalesce(sum(" + quote_identifier(column) + "), 0)::text FROM public." +
+                   quote_identifier(table))
+      .value_or("0");
+}
+
+} // namespace
+
+const std::vector<std::string>& baseline_models() {
+  static const std::vector<std::string> k_models = {
+      "res.partner",
+      "res.users",
+      "res.company",
+      "res.currency.rate",
+      "product.template",
+      "product.product",
+      "sale.order",
+      "sale.order.line",
+      "purchase.order",
+      "purchase.order.line",
+      "stock.picking",
+      "stock.move",
+      "stock.move.line",
+      "stock.quant",
+      "account.move",
+      "account.move.line",
+      "account.account",
+      "account.tax",
+      "account.journal",
+      "account.payment",
+      "account.bank.statement.line",
+      "crm.lead",
+      "project.project",
+      "project.task",
+      "hr.employee",
+      "mrp.production",
+      "pos.order",
+      "mail.message",
+      "ir.attachment",
+  };
+  return k_models;
+}
+
+json capture_baseline(Connection& conn) {
+  conn.exec_no_rows("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  try {
+    json doc = {{"taken_at",
+                 conn.query_value("SELECT to_char(now() AT TIME ZONE 'UTC', "
+                                  "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+                     .value_or("")},
+                {"database", conn.dbname()},
+                {"counts", json::object()},
+                {"totals", json::object()},
+                {"max_ids", json::object()}};
+    for (const auto& model : baseline_models()) {
+      std::string table = table_of(model);
+      if (!conn.relation_exists("public." + table)) {
+        continue;
+      }
+      auto r =
+          conn.exec("SELECT count(*), coalesce(max(id), 0) FROM public." + quote_identifier(table));
+      doc["counts"][model] = r.get_int(0, 0);
+      doc["max_ids"][model] = r.get_int(0, 1);
+    }
+    json& totals = doc["totals"];
+    if (conn.relation_exists("public.account_move_line")) {
+      if (auto v = sum_text(conn, "account_move_line", "debit")) {
+        totals["account_move_line_debit"] = *v;
+      }
+      if (auto v = sum_text(conn, "account_move_line", "credit")) {
+        totals["account_move_line_credit"] = *v;
+      }
+      bool has_balance = conn.column_exists("account_move_line", "balance");
+      if (conn.column_exists("account_move_line", "company_id") &&
+          (has_balance || conn.column_exists("account_move_line", "debit"))) {
+        json by_company = json::object();
+        std::string expr = has_balance ? "balance" : "debit - credit";
+        conn.for_each_row("SELECT coalesce(company_id::text, 'none'), coalesce(sum(" + expr +
+                              "), 0)::text FROM public.account_move_line GROUP BY 1 ORDER BY 1",
+                          {},
+                          [&](const Result& row) {
+                            by_company[std::string(row.get(0, 0))] = std::string(row.get(0, 1));
+                          });
+        totals["account_move_line_balance_by_company"] = by_company;
+      }
+    }
+    for (const auto& [key, table, column] :
+         {std::tuple{"account_move_amount_total", "account_move", "amount_total"},
+          std::tuple{"sale_order_amount_total", "sale_order", "amount_total"},
+          std::tuple{"purchase_order_amount_total", "purchase_order", "amount_total"},
+          std::tuple{"stock_quant_quantity", "stock_quant", "quantity"}}) {
+      if (!conn.relation_exists(std::string("public.") + table)) {
+        continue;
+      }
+      if (auto v = sum_text(conn, table, column)) {
+        totals[key] = *v;
+      }
+    }
+    conn.exec_no_rows("COMMIT");
+    return doc;
+  } catch (...) {
+    try {
+      conn.exec_no_rows("ROLLBACK");
+    } catch (...) {
+      // The original error says more.
+    }
+    throw;
+  }
+}
+
+} // namespace odoo_upgrade::adapters::pg

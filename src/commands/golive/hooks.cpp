@@ -1,0 +1,196 @@
+// Hook commands of the go-live chain (project `hooks`).
+#include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/adapters/process.hpp>
+#include <odoo_upgrade/commands/common.hpp>
+#include <odoo_upgrade/commands/hooks.hpp>
+#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/secrets.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace odoo_upgrade::commands::hooks {
+
+namespace {
+
+using json = nlohmann::json;
+namespace stdfs = std::filesystem;
+
+constexpr std::chrono::minutes k_default_timeout{5};
+
+std::string doc_string(const json& doc, const char* key) {
+  return doc.contains(key) && doc[key].is_string() ? doc[key].get<std::string>() : std::string();
+}
+
+} // namespace
+
+const std::vector<std::string>& events() {
+  static const std::vector<std::string> k_events = {"before_freeze",
+                                                    "after_freeze",
+                                                    "after_lift",
+                                                    "before_restore",
+                                                    "after_restore",
+                                                    "on_rollback"};
+  return k_events;
+}
+
+bool valid_event(std::string_view event) {
+  return std::find(events().begin(), events().end(), event) != events().end();
+}
+
+std::vector<std::string> commands_for(const core::Project& project, std::string_view event) {
+  const json* all = project.find_section("hooks");
+  if (all == nullptr || all->is_null()) {
+    return {};
+  }
+  if (!all->is_object()) {
+    throw core::FilesystemError("project field 'hooks' is not an object",
+                                "see docs/hooks.md for its format");
+  }
+  std::string key(event);
+  if (!all->contains(key) || (*all)[key].is_null()) {
+    return {};
+  }
+  const json& list = (*all)[key];
+  std::vector<std::string> out;
+  if (list.is_string()) {
+    out.push_back(list.get<std::string>());
+    return out;
+  }
+  if (!list.is_array()) {
+    throw core::FilesystemError("project field 'hooks." + key + "' is not a list of commands",
+                                "see docs/hooks.md for its format");
+  }
+  for (const auto& c : list) {
+    if (!c.is_string()) {
+      throw core::FilesystemError("project field 'hooks." + key + "' holds a non-string command",
+                                  "see docs/hooks.md for its format");
+    }
+    out.push_back(c.get<std::string>());
+  }
+  return out;
+}
+
+std::chrono::milliseconds timeout(const core::Project& project) {
+  const json& doc = project.doc();
+  if (!doc.contains("hooks_timeout") || doc["hooks_timeout"].is_null()) {
+    return k_default_timeout;
+  }
+  const json& v = doc["hooks_timeout"];
+  std::optional<std::chrono::milliseconds> d;
+  if (v.is_number()) {
+    d = std::chrono::milliseconds(static_cast<long long>(v.get<double>() * 1000));
+  } else if (v.is_string()) {
+    d = core::parse_duration(v.get<std::string>());
+  }
+  if (!d || d->count() <= 0) {
+    throw core::UsageError("project field 'hooks_timeout' is not a positive duration",
+                           "use e.g. \"5m\" or \"90s\"");
+  }
+  return *d;
+}
+
+std::vector<std::pair<std::string, std::string>>
+environment(const core::Project& project,
+            const stdfs::path& project_path,
+            std::string_view event,
+            const std::vector<std::pair<std::string, std::string>>& extra) {
+  const json& doc = project.doc();
+  const json* source = project.find_section("source");
+  std::string db = source != nullptr ? doc_string(*source, "dbname") : "";
+  std::vector<std::pair<std::string, std::string>> env = {
+      {"ODOO_UPGRADE_PROJECT", stdfs::absolute(project_path).string()},
+      {"ODOO_UPGRADE_CUSTOMER", project.customer()},
+      {"ODOO_UPGRADE_DB", db},
+      {"ODOO_UPGRADE_PHASE", std::string(event)},
+      {"ODOO_UPGRADE_TARGET", project.target_version()},
+      {"ODOO_UPGRADE_SOURCE_VERSION", project.source_version()},
+      {"ODOO_UPGRADE_DATA_DIR", doc_string(doc, "data_dir")},
+      {"ODOO_UPGRADE_FILESTORE", db.empty() ? "" : filestore_path(project, db).string()},
+      {"ODOO_UPGRADE_WORK_DIR", doc_string(doc, "work_dir")},
+  };
+  // Where the database lives, never how to log in (the stored conninfo has no password anyway).
+  if (source != nullptr && source->contains("conninfo") && (*source)["conninfo"].is_string()) {
+    try {
+      auto info = adapters::pg::parse_conninfo((*source)["conninfo"].get<std::string>());
+      for (const auto& [k, v] : info.keywords) {
+        if (k == "host") {
+          env.emplace_back("ODOO_UPGRADE_DB_HOST", v);
+        } else if (k == "port") {
+          env.emplace_back("ODOO_UPGRADE_DB_PORT", v);
+        } else if (k == "user") {
+          env.emplace_back("ODOO_UPGRADE_DB_USER", v);
+        }
+      }
+    } catch (const core::Error&) {
+      // The conninfo was validated by initiate; a hook without these variables still runs.
+    }
+  }
+  for (const auto& kv : extra) {
+    env.push_back(kv);
+  }
+  return env;
+}
+
+json run(const core::Project& project,
+         const stdfs::path& project_path,
+         std::string_view event,
+         const std::vector<std::pair<std::string, std::string>>& extra) {
+  json ran = json::array();
+  auto commands = commands_for(project, event);
+  if (commands.empty()) {
+    return ran;
+  }
+  auto limit = timeout(project);
+  adapters::ProcessOptions opts;
+  opts.env = environment(project, project_path, event, extra);
+  opts.unset_env = {"PGPASSWORD",
+                    "PGPASSFILE",
+                    "ODOO_UPGRADE_CONTRACT",
+                    "ODOO_UPGRADE_TOKEN",
+                    "ODOO_UPGRADE_DB_PASSWORD"};
+  opts.timeout = limit;
+  opts.keep_bytes = 16 * 1024;
+  opts.cwd = stdfs::absolute(project_path).parent_path();
+  std::string label(event);
+  opts.on_stdout_line = [label](std::string_view line) {
+    spdlog::info("  {} | {}", label, core::redact(std::string(line)));
+  };
+  opts.on_stderr_line = opts.on_stdout_line;
+  int index = 0;
+  for (const auto& command : commands) {
+    ++index;
+    spdlog::info("hook {} #{}: {}", label, index, command);
+    auto start = std::chrono::steady_clock::now();
+    adapters::ProcessResult r;
+    try {
+      r = adapters::run_process({"sh", "-c", command}, opts);
+    } catch (const core::FilesystemError& e) {
+      throw core::PreconditionError("hook " + label + " #" + std::to_string(index) + " ('" +
+                                        command + "') could not start: " + e.what(),
+                                    "check that /bin/sh exists");
+    }
+    double seconds =
+        std::round(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() *
+                   10.0) /
+        10.0;
+    ran.push_back({{"command", command},
+                   {"exit_code", r.exit_code},
+                   {"timed_out", r.timed_out},
+                   {"seconds", seconds}});
+    if (!r.ok()) {
+      std::string how =
+          r.timed_out ? "timed out after " + core::format_duration(limit) : r.describe();
+      throw core::PreconditionError("hook " + label + " #" + std::to_string(index) + " ('" +
+                                        command + "') failed: " + how,
+                                    "fix the hook (project field 'hooks." + label +
+                                        "', see docs/hooks.md) and re-run; nothing after it ran");
+    }
+  }
+  return ran;
+}
+
+} // namespace odoo_upgrade::commands::hooks

@@ -1,0 +1,405 @@
+#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/golive.hpp>
+
+#include <algorithm>
+#include <ctime>
+
+namespace odoo_upgrade::core::golive {
+
+using json = nlohmann::json;
+
+std::vector<std::string> window_problems(TimePoint at,
+                                         TimePoint go_live,
+                                         TimePoint now,
+                                         std::optional<TimePoint> signed_off_at) {
+  std::vector<std::string> problems;
+  if (at <= now) {
+    problems.push_back("the freeze time " + iso8601_utc(at) + " is not in the future");
+  }
+  if (go_live <= now) {
+    problems.push_back("the go-live time " + iso8601_utc(go_live) + " is not in the future");
+  }
+  if (go_live <= at) {
+    problems.push_back("the go-live time " + iso8601_utc(go_live) +
+                       " is not after the freeze time " + iso8601_utc(at));
+  }
+  if (signed_off_at && at < *signed_off_at) {
+    problems.push_back("the freeze time " + iso8601_utc(at) + " is before the sign-off (" +
+                       iso8601_utc(*signed_off_at) + ")");
+  }
+  return problems;
+}
+
+DowntimeEstimate estimate_downtime(const json& timings) {
+  DowntimeEstimate e;
+  for (const char* key : {"dump_s", "upload_s", "processing_s", "download_s", "restore_s"}) {
+    double s = 0;
+    if (timings.is_object() && timings.contains(key) && timings[key].is_number()) {
+      s = timings[key].get<double>();
+    } else {
+      e.missing.emplace_back(key);
+    }
+    e.parts.emplace_back(key, s);
+    e.total_s += s;
+  }
+  return e;
+}
+
+std::string_view to_string(Severity s) {
+  switch (s) {
+  case Severity::info:
+    return "info";
+  case Severity::warning:
+    return "warning";
+  case Severity::blocking:
+    return "blocking";
+  }
+  return "info";
+}
+
+namespace {
+
+// Normalized decimal text: no '+', no leading zeros, no trailing fractional zeros, "-0" as "0".
+std::string normalize_decimal(std::string_view text) {
+  std::string s(text);
+  bool negative = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    negative = s[0] == '-';
+    s.erase(0, 1);
+  }
+  auto dot = s.find('.');
+  std::string whole = dot == std::string::npos ? s : s.substr(0, dot);
+  std::string frac = dot == std::string::npos ? "" : s.substr(dot + 1);
+  while (whole.size() > 1 && whole[0] == '0') {
+    whole.erase(0, 1);
+  }
+  if (whole.empty()) {
+    whole = "0";
+  }
+  while (!frac.empty() && frac.back() == '0') {
+    frac.pop_back();
+  }
+  std::string out = whole + (frac.empty() ? "" : "." + frac);
+  if (out == "0") {
+    negative = false;
+  }
+  return (negative ? "-" : "") + out;
+}
+
+std::string text_of(const json& v) {
+  if (v.is_string()) {
+    return v.get<std::string>();
+  }
+  if (v.is_null()) {
+    return "";
+  }
+  return v.dump();
+}
+
+// Totals may be nested objects (e.g. per company); flattened to "a.b" keys.
+void flatten(const json& v,
+             const std::string& prefix,
+             std::vector<std::pair<std::string, json>>& out) {
+  if (v.is_object()) {
+    for (const auto& [k, sub] : v.items()) {
+      flatten(sub, prefix.empty() ? k : prefix + "." + k, out);
+    }
+    return;
+  }
+  out.emplace_back(prefix, v);
+}
+
+const json& member(const json& doc, const char* key) {
+  static const json k_empty = json::object();
+  if (doc.is_object() && doc.contains(key) && doc[key].is_object()) {
+    return doc[key];
+  }
+  return k_empty;
+}
+
+// Models whose counts legitimately grow in an upgrade (new standard files, upgrade messages).
+bool grows_in_upgrades(const std::string& model) {
+  return model == "ir.attachment" || model == "mail.message";
+}
+
+} // namespace
+
+bool same_decimal(std::string_view a, std::string_view b) {
+  return normalize_decimal(a) == normalize_decimal(b);
+}
+
+std::vector<Difference>
+compare_baselines(const json& before, const json& after, BaselineMode mode) {
+  std::vector<Difference> diffs;
+  bool identical = mode == BaselineMode::identical;
+
+  const json& cb = member(before, "counts");
+  const json& ca = member(after, "counts");
+  for (const auto& [model, v] : cb.items()) {
+    long long b = v.is_number() ? v.get<long long>() : 0;
+    std::string key = "counts." + model;
+    if (!ca.contains(model)) {
+      diffs.push_back({key,
+                       std::to_string(b),
+                       "",
+                       identical ? Severity::blocking : Severity::warning,
+                       "model '" + model + "' has no table any more"});
+      continue;
+    }
+    long long a = ca[model].is_number() ? ca[model].get<long long>() : 0;
+    if (a == b) {
+      continue;
+    }
+    Severity sev = Severity::blocking;
+    std::string message;
+    if (identical) {
+      message = "'" + model + "' changed from " + std::to_string(b) + " to " + std::to_string(a) +
+                " records since the baseline";
+    } else if (a < b) {
+      message = "'" + model + "' lost " + std::to_string(b - a) + " records (" + std::to_string(b) +
+                " → " + std::to_string(a) + ")";
+    } else {
+      sev = grows_in_upgrades(model) ? Severity::info : Severity::warning;
+      message = "'" + model + "' gained " + std::to_string(a - b) + " records (" +
+                std::to_string(b) + " → " + std::to_string(a) + ")";
+    }
+    diffs.push_back({key, std::to_string(b), std::to_string(a), sev, message});
+  }
+
+  std::vector<std::pair<std::string, json>> tb;
+  std::vector<std::pair<std::string, json>> ta;
+  flatten(member(before, "totals"), "", tb);
+  flatten(member(after, "totals"), "", ta);
+  for (const auto& [key, v] : tb) {
+    auto it = std::find_if(ta.begin(), ta.end(), [&](const auto& p) { return p.first == key; });
+    std::string b = text_of(v);
+    if (it == ta.end()) {
+      diffs.push_back({"totals." + key,
+                       b,
+                       "",
+                       Severity::blocking,
+                       "total '" + key + "' could not be computed any more"});
+      continue;
+    }
+    std::string a = text_of(it->second);
+    if (!same_decimal(a, b)) {
+      diffs.push_back({"totals." + key,
+                       b,
+                       a,
+                       Severity::blocking,
+                       "total '" + key + "' changed from " + b + " to " + a});
+    }
+  }
+
+  const json& mb = member(before, "max_ids");
+  const json& ma = member(after, "max_ids");
+  for (const auto& [model, v] : mb.items()) {
+    if (!ma.contains(model)) {
+      continue;
+    }
+    std::string b = text_of(v);
+    std::string a = text_of(ma[model]);
+    if (a == b) {
+      continue;
+    }
+    long long bi = v.is_number() ? v.get<long long>() : 0;
+    long long ai = ma[model].is_number() ? ma[model].get<long long>() : 0;
+    if (identical) {
+      diffs.push_back({"max_ids." + model,
+                       b,
+                       a,
+                       Severity::blocking,
+                       "highest id of '" + model + "' changed from " + b + " to " + a +
+                           " (records were created or deleted)"});
+    } else if (ai < bi) {
+      diffs.push_back({"max_ids." + model,
+                       b,
+                       a,
+                       Severity::warning,
+                       "highest id of '" + model + "' went down from " + b + " to " + a});
+    }
+  }
+  return diffs;
+}
+
+bool has_blocking(const std::vector<Difference>& diffs) {
+  return std::any_of(diffs.begin(), diffs.end(), [](const Difference& d) {
+    return d.severity == Severity::blocking;
+  });
+}
+
+json to_json(const std::vector<Difference>& diffs) {
+  json out = json::array();
+  for (const auto& d : diffs) {
+    out.push_back({{"key", d.key},
+                   {"before", d.before},
+                   {"after", d.after},
+                   {"severity", std::string(to_string(d.severity))},
+                   {"message", d.message}});
+  }
+  return out;
+}
+
+std::string_view to_string(StepStatus s) {
+  switch (s) {
+  case StepStatus::absent:
+    return "absent";
+  case StepStatus::started:
+    return "started";
+  case StepStatus::done:
+    return "done";
+  case StepStatus::undone:
+    return "undone";
+  }
+  return "absent";
+}
+
+Journal::Journal(json& entries) : m_entries(entries) {
+  if (!m_entries.is_array()) {
+    m_entries = json::array();
+  }
+}
+
+const json* Journal::find(std::string_view step) const {
+  for (const auto& e : m_entries) {
+    if (e.value("step", "") == step) {
+      return &e;
+    }
+  }
+  return nullptr;
+}
+
+json* Journal::find(std::string_view step) {
+  for (auto& e : m_entries) {
+    if (e.value("step", "") == step) {
+      return &e;
+    }
+  }
+  return nullptr;
+}
+
+StepStatus Journal::status(std::string_view step) const {
+  const json* e = find(step);
+  if (e == nullptr) {
+    return StepStatus::absent;
+  }
+  std::string s = e->value("status", "");
+  if (s == "done") {
+    return StepStatus::done;
+  }
+  if (s == "undone") {
+    return StepStatus::undone;
+  }
+  return StepStatus::started;
+}
+
+json& Journal::start(std::string_view step, const json& data, const std::string& at) {
+  json* e = find(step);
+  if (e == nullptr) {
+    m_entries.push_back({{"step", std::string(step)}});
+    e = &m_entries.back();
+  }
+  if (data.is_object()) {
+    for (const auto& [k, v] : data.items()) {
+      (*e)[k] = v;
+    }
+  }
+  (*e)["status"] = "started";
+  (*e)["started_at"] = at;
+  return *e;
+}
+
+json& Journal::finish(std::string_view step, const std::string& at, const json& data) {
+  json* e = find(step);
+  if (e == nullptr) {
+    m_entries.push_back({{"step", std::string(step)}, {"started_at", at}});
+    e = &m_entries.back();
+  }
+  if (data.is_object()) {
+    for (const auto& [k, v] : data.items()) {
+      (*e)[k] = v;
+    }
+  }
+  (*e)["status"] = "done";
+  (*e)["done_at"] = at;
+  return *e;
+}
+
+void Journal::mark_undone(std::string_view step, const std::string& at) {
+  json* e = find(step);
+  if (e == nullptr) {
+    return;
+  }
+  (*e)["status"] = "undone";
+  (*e)["undone_at"] = at;
+}
+
+std::vector<std::string> Journal::applied_steps() const {
+  std::vector<std::string> out;
+  for (const auto& e : m_entries) {
+    std::string s = e.value("status", "");
+    if (s == "started" || s == "done") {
+      out.push_back(e.value("step", ""));
+    }
+  }
+  return out;
+}
+
+std::string name_timestamp(TimePoint t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%d_%H%M%S", &tm);
+  return buf;
+}
+
+std::string pre_upgrade_name(std::string_view db, std::string_view target, std::string_view stamp) {
+  return std::string(db) + "_pre_" + std::string(target) + "_" + std::string(stamp);
+}
+
+std::string staging_name(std::string_view db, std::string_view target, std::string_view stamp) {
+  return std::string(db) + "_golive_" + std::string(target) + "_" + std::string(stamp);
+}
+
+std::string
+upgraded_aside_name(std::string_view db, std::string_view target, std::string_view stamp) {
+  return std::string(db) + "_upgraded_" + std::string(target) + "_" + std::string(stamp);
+}
+
+bool valid_database_name(std::string_view name) {
+  return !name.empty() && name.size() <= 63;
+}
+
+const std::vector<std::string>& restore_steps() {
+  static const std::vector<std::string> k_steps = {
+      "check_dump",           // the downloaded dump still has its recorded checksum
+      "restore_db",           // pg_restore into the staging database
+      "filestore_copy",       // production's filestore + the returned one, staged
+      "verify",               // series, modules, baseline against the freeze
+      "before_hooks",         // before_restore hooks
+      "terminate",            // other sessions on both databases
+      "rename_production",    // production → pre-upgrade name
+      "rename_new",           // staging → production name
+      "filestore_production", // production filestore → pre-upgrade name
+      "filestore_new",        // staged filestore → production name
+      "lift_new",             // crons back on in the new production; writes checked
+      "after_hooks",          // after_restore hooks
+  };
+  return k_steps;
+}
+
+const std::vector<std::string>& rollback_steps() {
+  static const std::vector<std::string> k_steps = {
+      "terminate",
+      "rename_upgraded",       // upgraded database → aside name
+      "rename_pre_upgrade",    // pre-upgrade database → production name
+      "filestore_upgraded",    // upgraded filestore → aside name
+      "filestore_pre_upgrade", // pre-upgrade filestore → production name
+      "lift_old",              // the freeze lifted (unless --keep-frozen)
+      "hooks",                 // on_rollback hooks
+  };
+  return k_steps;
+}
+
+} // namespace odoo_upgrade::core::golive
