@@ -208,9 +208,9 @@ nlohmann::json UpgradeServiceClient::call(std::string_view endpoint,
       throw core::ServiceError(
           outcome.message + " (after " + std::to_string(attempt) + " attempts)", outcome.hint);
     }
-    spdlog::warn("{}; retrying in {} ({}/{})",
+    spdlog::warn("{}; retrying in {:.1f}s ({}/{})",
                  outcome.message,
-                 std::to_string(delay.count() / 1000.0).substr(0, 3) + "s",
+                 static_cast<double>(delay.count()) / 1000.0,
                  attempt,
                  m_config.max_attempts - 1);
     m_clock.sleep_for(delay);
