@@ -223,18 +223,27 @@ std::optional<std::string> translations(const DbProfile& p) {
   if (p.translatable.empty()) {
     return k_empty;
   }
-  std::string sql;
+  // One scan per table: its translated columns are unpacked side by side, and rows holding only
+  // en_US are dropped before any jsonb is expanded.
+  std::map<std::string, std::vector<const TranslatableField*>> by_table;
   for (const auto& f : p.translatable) {
+    by_table[f.table].push_back(&f);
+  }
+  std::string sql;
+  for (const auto& [table, fields] : by_table) {
+    std::string values;
+    for (const auto* f : fields) {
+      values += (values.empty() ? "" : ", ") + std::string("(") + lit(f->model + ":") + ", " +
+                lit(":" + f->field + ":") + ", t." + quote_identifier(f->field) + ")";
+    }
     if (!sql.empty()) {
       sql += " UNION ALL ";
     }
-    std::string c = quote_identifier(f.field);
-    sql += "SELECT " + lit(f.model + ":") + " || t.id || " + lit(":" + f.field + ":") +
-           " || l.key AS key, left(t." + c +
-           "->>'en_US', 80) AS name, false AS std, "
-           "json_build_object('md5', md5(l.value))::text AS vals FROM " +
-           quote_identifier(f.table) + " t CROSS JOIN LATERAL jsonb_each_text(t." + c +
-           ") l WHERE jsonb_typeof(t." + c + ") = 'object' AND l.key <> 'en_US' AND l.value <> ''";
+    sql += "SELECT f.m || t.id || f.c || l.key AS key, left(f.v->>'en_US', 80) AS name, false AS "
+           "std, json_build_object('md5', md5(l.value))::text AS vals FROM " +
+           quote_identifier(table) + " t CROSS JOIN LATERAL (VALUES " + values +
+           ") f(m, c, v) CROSS JOIN LATERAL jsonb_each_text(f.v) l WHERE jsonb_typeof(f.v) = "
+           "'object' AND (f.v - 'en_US') <> '{}'::jsonb AND l.key <> 'en_US' AND l.value <> ''";
   }
   return sql;
 }
