@@ -40,7 +40,7 @@ const CommandEntry k_commands[] = {
      register_freeze},
     {"prod-request", "send the frozen production database for its production upgrade", nullptr},
     {"restore", "put the upgraded database into production (with rollback)", nullptr},
-    {"monitor", "check the upgraded production after go-live", nullptr},
+    {"monitor", "check the upgraded production after go-live", register_monitor},
     {"status", "show the project: phase, rounds, history and the next step", register_status},
 };
 

@@ -24,6 +24,7 @@ const std::vector<std::pair<std::string_view, std::vector<Phase>>>& table() {
       {"prod-request", {P::frozen, P::production_request}},
       {"restore", {P::production_request}},
       {"restore rollback", {P::live, P::production_request}}, // also a half-done restore
+      {"monitor", {P::live}},
   };
   return k_table;
 }

@@ -17,6 +17,7 @@ void register_initiate(CLI::App& sub, RunFn& run);
 void register_status(CLI::App& sub, RunFn& run);
 void register_test_request(CLI::App& sub, RunFn& run);
 void register_uat(CLI::App& sub, RunFn& run);
+void register_monitor(CLI::App& sub, RunFn& run);
 void register_freeze(CLI::App& sub, RunFn& run);
 
 } // namespace odoo_upgrade::cli

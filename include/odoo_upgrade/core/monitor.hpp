@@ -1,0 +1,163 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Post go-live monitoring: the pure parts of the `monitor` command. Facts gathered by the adapters
+// (HTTP probe, SQL queries, disk space) go in; checks with a status and a one-line finding come
+// out. Thresholds come from the project file (section `monitor.thresholds`).
+namespace odoo_upgrade::core::monitor {
+
+// How a check came out, from best to worst. `info` is a fact worth showing that needs nobody;
+// `skipped` means the check could not run for a reason that is not a fault (no project, no
+// database credentials, table not used). Only `warn` and `crit` affect the exit code.
+enum class Status { ok, info, skipped, warn, crit };
+std::string_view to_string(Status s); // "ok", "info", "skipped", "warn", "crit"
+std::string_view label(Status s);     // "OK", "INFO", "SKIP", "WARN", "CRIT"
+std::optional<Status> parse_status(std::string_view text);
+// The worse of two statuses (ok < info < skipped < warn < crit).
+Status worst(Status a, Status b);
+
+// One check's result.
+struct Check {
+  std::string id;    // stable, e.g. "crons"
+  std::string title; // for the table, e.g. "scheduled actions"
+  Status status = Status::ok;
+  std::string finding;                               // one line for people
+  nlohmann::json details = nlohmann::json::object(); // figures for --json and the history
+};
+nlohmann::json to_json(const Check& c);
+Check check_from_json(const nlohmann::json& j);
+
+// Thresholds; every field has a documented default (docs/commands/monitor.md). A value reaching a
+// `_warn` threshold gives WARN, reaching `_crit` gives CRIT.
+struct Thresholds {
+  std::chrono::milliseconds http_timeout{30'000};
+  std::chrono::milliseconds response_warn{2'000};
+  std::chrono::milliseconds response_crit{10'000};
+  long long cron_failures_warn = 1; // failure_count of one cron (series that have it)
+  long long cron_failures_crit = 3;
+  std::chrono::seconds cron_overdue_warn{3600}; // active cron whose nextcall is this far past
+  std::chrono::seconds cron_overdue_crit{24 * 3600};
+  long long mail_exception_warn = 1; // mail_mail in state 'exception'
+  long long mail_exception_crit = 20;
+  long long mail_queue_warn = 500;                // mail_mail waiting to be sent
+  std::chrono::seconds mail_queue_age_warn{3600}; // oldest waiting mail
+  long long mail_queue_growth_warn = 100;         // growth between two watch iterations
+  long long log_errors_warn = 1;                  // ir_logging ERROR/CRITICAL since go-live
+  long long log_errors_crit = 50;
+  std::chrono::seconds activity_min_age{4 * 3600}; // judge activity only after this long live
+  double activity_ratio_warn = 0.1; // created < ratio × expected (baseline daily volume) → WARN
+  long long activity_baseline_days = 28; // days before the freeze that give the daily volume
+  long long disk_free_warn_bytes = 2'000'000'000;
+  long long disk_free_crit_bytes = 500'000'000;
+};
+
+// Thresholds from `monitor.thresholds` (`j` may be null or an object). Durations are a number of
+// seconds or a duration text ("90s", "2h"); counts and bytes are integers. Throws UsageError naming
+// the key when a key is unknown, a value malformed, or a warn threshold above its crit one.
+Thresholds thresholds_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const Thresholds& t);
+
+// --- facts -------------------------------------------------------------------------------------
+
+// What Odoo's HTTP routes answered.
+struct HttpFacts {
+  bool answered = false;             // Odoo answered (health or version info) with HTTP 2xx
+  std::string error;                 // why not (transport failure, HTTP status), when !answered
+  std::optional<bool> healthy;       // /web/health: true "pass", false other; nullopt no such route
+  std::optional<std::string> series; // result.server_serie of version_info
+  std::string route;                 // the route that answered
+  std::chrono::milliseconds elapsed{0}; // slowest of the calls made
+};
+
+// One active scheduled action.
+struct CronFact {
+  long long id = 0;
+  std::string name;
+  std::optional<long long> failure_count;   // series with ir_cron.failure_count only
+  std::optional<std::string> first_failure; // ir_cron.first_failure_date
+  std::optional<long long> overdue_seconds; // now - nextcall, when nextcall is in the past
+};
+
+struct MailFacts {
+  long long exception = 0; // state 'exception'
+  long long queued = 0;    // state 'outgoing'
+  std::optional<long long> oldest_queued_age_seconds;
+  std::optional<long long> previous_queued;   // queued at the previous watch iteration
+  std::vector<std::string> exception_samples; // a few failure reasons
+};
+
+struct LogFacts {
+  bool table_used = false; // ir_logging has any row
+  long long errors = 0;    // ERROR/CRITICAL since go-live
+  std::vector<std::string> samples;
+};
+
+struct ModelActivity {
+  std::string model;                      // Odoo model, e.g. "sale.order"
+  std::optional<long long> created;       // since go-live; nullopt when the table is missing
+  std::optional<double> baseline_per_day; // normal daily volume before the freeze
+};
+
+// Sums of one reference and the live database, by key (e.g. "company 1 debit").
+using Amounts = std::map<std::string, std::string>;
+
+// --- evaluation --------------------------------------------------------------------------------
+
+Check evaluate_http(const std::optional<HttpFacts>& facts, const Thresholds& t);
+// `expected` is the target series ("18.0"); empty when unknown (no project and no --series).
+Check evaluate_version(const std::optional<HttpFacts>& facts, const std::string& expected);
+Check evaluate_response_time(const std::optional<HttpFacts>& facts, const Thresholds& t);
+// Modules by state, for the states 'to install', 'to upgrade', 'to remove' only.
+Check evaluate_modules(const std::vector<std::pair<std::string, std::string>>& pending);
+Check evaluate_crons(const std::vector<CronFact>& crons,
+                     bool has_failure_count,
+                     const Thresholds& t);
+Check evaluate_mail(const MailFacts& facts, const Thresholds& t);
+Check evaluate_logging(const LogFacts& facts, const Thresholds& t);
+// `live_for` is the time since go-live.
+Check evaluate_activity(const std::vector<ModelActivity>& models,
+                        std::chrono::seconds live_for,
+                        const Thresholds& t);
+// Compares `live` with `reference` (the pre-upgrade database or the freeze baseline, named by
+// `reference_name`): any difference is CRIT.
+Check evaluate_totals(const Amounts& live,
+                      const Amounts& reference,
+                      const std::string& reference_name);
+// Free space where `what` ("data dir", "database") lives; nullopt free space is INFO "unknown".
+Check evaluate_disk(const std::string& id,
+                    const std::string& title,
+                    std::optional<long long> free_bytes,
+                    const std::string& where,
+                    const Thresholds& t);
+// A check that could not run: `skipped` with `reason`.
+Check skipped(const std::string& id, const std::string& title, const std::string& reason);
+
+// True when two decimal texts are the same number ("12.50" == "12.5", "" == "0").
+bool same_amount(std::string_view a, std::string_view b);
+
+// The worst status of `checks`: crit, warn, or ok (INFO and SKIP count as ok; ok for none).
+Status overall(const std::vector<Check>& checks);
+// 0 when nothing is WARN or CRIT, 1 when anything is CRIT, 8 when the worst is WARN.
+int exit_code(Status overall_status);
+
+// A change seen between two watch iterations.
+struct Change {
+  std::string check;
+  std::string title;
+  std::optional<Status> from; // nullopt when the check is new
+  Status to = Status::ok;
+  std::string finding;
+};
+// What changed from `before` to `after`: a different status, or a different finding of a check
+// that is WARN or CRIT. Checks are matched by id.
+std::vector<Change> changes(const std::vector<Check>& before, const std::vector<Check>& after);
+
+} // namespace odoo_upgrade::core::monitor
