@@ -12,8 +12,11 @@
 #include <nlohmann/json.hpp>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -558,6 +561,49 @@ TEST_CASE("monitor --watch stops on --for, prints changes and records a summary"
   CHECK(doc["watch"]["changes"].empty());
   CHECK(doc["checks"].size() == 12);
   CHECK(live.project()["history"].size() == history + 2);
+}
+
+TEST_CASE("monitor --watch without --for ends on Ctrl-C with its summary",
+          "[integration][monitor]") {
+  const GoLive& live = shared_live();
+  FakeOdoo odoo;
+  auto history = live.project()["history"].size();
+  stdfs::path out = live.dir / "watch.json";
+  // Everything the child needs is prepared before fork (the HTTP stand-in runs a thread).
+  std::string bin = test::binary_path().string();
+  std::string url = odoo.url();
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || chdir(live.dir.path().c_str()) != 0) {
+      _exit(127);
+    }
+    execl(bin.c_str(),
+          bin.c_str(),
+          "-q",
+          "--json",
+          "monitor",
+          "--url",
+          url.c_str(),
+          "--watch",
+          "300ms",
+          nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(1500ms);
+  kill(pid, SIGINT);
+  int wstatus = 0;
+  REQUIRE(waitpid(pid, &wstatus, 0) == pid);
+  REQUIRE(WIFEXITED(wstatus));
+  CHECK(WEXITSTATUS(wstatus) == 0);
+  json doc = json::parse(test::read_file(out));
+  CHECK(doc["status"] == "ok");
+  CHECK(doc["watch"]["interrupted"] == true);
+  CHECK(doc["watch"]["rounds"].get<int>() >= 1);
+  json events = live.project()["history"];
+  REQUIRE(events.size() == history + 1);
+  CHECK(events.back()["details"]["interrupted"] == true);
 }
 
 TEST_CASE("monitor: bad input and wrong phase change nothing", "[integration][monitor]") {
