@@ -19,5 +19,6 @@ void register_test_request(CLI::App& sub, RunFn& run);
 void register_uat(CLI::App& sub, RunFn& run);
 void register_monitor(CLI::App& sub, RunFn& run);
 void register_freeze(CLI::App& sub, RunFn& run);
+void register_prod_request(CLI::App& sub, RunFn& run);
 
 } // namespace odoo_upgrade::cli
