@@ -41,7 +41,7 @@ const CommandEntry k_commands[] = {
     {"prod-request",
      "send the frozen production database for its production upgrade",
      register_prod_request},
-    {"restore", "put the upgraded database into production (with rollback)", nullptr},
+    {"restore", "put the upgraded database into production (with rollback)", register_restore},
     {"monitor", "check the upgraded production after go-live", register_monitor},
     {"status", "show the project: phase, rounds, history and the next step", register_status},
 };

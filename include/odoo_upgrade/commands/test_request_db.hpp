@@ -26,13 +26,15 @@ DumpFile validate_dump_file(const std::filesystem::path& path);
 bool database_exists(const std::string& admin_conninfo, const std::string& dbname);
 void drop_database(const std::string& admin_conninfo, const std::string& dbname);
 
-// CREATE DATABASE `dbname` then `pg_restore --no-owner --format d --jobs N`. Throws DatabaseError;
-// the caller decides whether to drop a half-restored database.
+// CREATE DATABASE `dbname` then `pg_restore --no-owner --format d --jobs N`. With `owner`, the
+// database and every restored object belong to that role (CREATE DATABASE … OWNER, pg_restore
+// --role). Throws DatabaseError; the caller decides whether to drop a half-restored database.
 void restore_database(const std::string& admin_conninfo,
                       const std::string& db_conninfo,
                       const std::string& dbname,
                       const std::filesystem::path& dump_dir,
-                      int jobs);
+                      int jobs,
+                      const std::optional<std::string>& owner = std::nullopt);
 
 // Copies the production filestore `production` to `dest` (which must not exist), then the
 // filestore returned by the service (`received`, may be missing) over it. Returns the number of

@@ -267,7 +267,7 @@ int run_freeze_apply(const FreezeApplyOptions& options, Context& ctx) {
       list.push_back(previous);
     }
     for (const char* k :
-         {"journal", "baseline", "frozen_at", "lifted_at", "verification", "failure"}) {
+         {"journal", "baseline", "frozen_at", "at", "lifted_at", "verification", "failure"}) {
       fr.erase(k);
     }
     fr["state"] = "applying";
@@ -370,6 +370,7 @@ int run_freeze_apply(const FreezeApplyOptions& options, Context& ctx) {
   json& f = project.section("freeze");
   f["state"] = "applied";
   f["frozen_at"] = core::iso8601_utc(ctx.clock.now());
+  f["at"] = f["frozen_at"]; // the freeze time `monitor` reads
   project.set_phase(core::Phase::frozen);
   ctx.record(project,
              "freeze apply",

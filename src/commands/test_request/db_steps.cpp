@@ -124,28 +124,36 @@ void restore_database(const std::string& admin_conninfo,
                       const std::string& db_conninfo,
                       const std::string& dbname,
                       const stdfs::path& dump_dir,
-                      int jobs) {
+                      int jobs,
+                      const std::optional<std::string>& owner) {
   {
     pg::Connection c(admin_conninfo);
-    c.exec_no_rows("CREATE DATABASE " + pg::quote_identifier(dbname));
+    std::string sql = "CREATE DATABASE " + pg::quote_identifier(dbname);
+    if (owner) {
+      sql += " OWNER " + pg::quote_identifier(*owner);
+    }
+    c.exec_no_rows(sql);
   }
   adapters::ProcessOptions opts;
   opts.env = pg::libpq_environment(db_conninfo);
   opts.keep_bytes = 64 * 1024;
-  auto r = adapters::run_process({"pg_restore",
-                                  "--no-owner",
-                                  "--format",
-                                  "d",
-                                  "--jobs",
-                                  std::to_string(jobs),
-                                  "--dbname",
-                                  dbname,
-                                  dump_dir.string()},
-                                 opts);
+  std::vector<std::string> argv{"pg_restore",
+                                "--no-owner",
+                                "--format",
+                                "d",
+                                "--jobs",
+                                std::to_string(jobs),
+                                "--dbname",
+                                dbname};
+  if (owner) {
+    argv.push_back("--role=" + *owner);
+  }
+  argv.push_back(dump_dir.string());
+  auto r = adapters::run_process(argv, opts);
   if (!r.ok()) {
     throw core::DatabaseError("pg_restore into '" + dbname + "' failed (" + r.describe() +
                                   "): " + r.last_error_line(),
-                              "re-run 'odoo-upgrade test-request': the restore starts over");
+                              "re-run the command: the restore starts over");
   }
 }
 

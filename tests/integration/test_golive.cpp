@@ -1,0 +1,478 @@
+// End-to-end tests of the go-live chain through the built binary: initiate → test-request → uat →
+// freeze plan/apply/lift → prod-request → restore → restore --rollback, against the sandbox
+// platform and a real PostgreSQL holding the real Odoo 17 fixture, owned (as in production) by a
+// dedicated non-superuser Odoo role. The chain is one shared rehearsal: the test cases below run in
+// order and each continues where the previous one left the project (Catch2 runs test cases in
+// declaration order).
+#include "../support/sandbox_process.hpp"
+#include "../support/test_env.hpp"
+
+#include <odoo_upgrade/adapters/fs/files.hpp>
+#include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/golive.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <memory>
+
+using namespace odoo_upgrade;
+using test::run_cli;
+namespace stdfs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* k_contract = "M-TEST-0001";
+
+// The production rehearsal shared by every test case of this file.
+struct Chain {
+  test::SandboxProcess sandbox{{"--processing-delay-ms", "0"}};
+  test::TempDir dir{"golive"};
+  std::string db;
+  std::string role;
+  stdfs::path data_dir;
+  stdfs::path hook_log;
+
+  Chain() {
+    db = test::unique_db_name("golive");
+    role = db + "_odoo";
+    test::pg_create_from_fixture(db, "odoo17");
+    {
+      // Odoo's role: a plain login role owning the database and its tables, as in production.
+      adapters::pg::Connection admin(test::pg_admin_conninfo());
+      admin.exec_no_rows("CREATE ROLE " + adapters::pg::quote_identifier(role) + " LOGIN");
+      admin.exec_no_rows("ALTER DATABASE " + adapters::pg::quote_identifier(db) + " OWNER TO " +
+                         adapters::pg::quote_identifier(role));
+      adapters::pg::Connection c(test::pg_conninfo(db));
+      c.exec_no_rows("DO $$DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE "
+                     "schemaname = 'public' LOOP EXECUTE format('ALTER TABLE public.%I OWNER TO "
+                     "%I', r.tablename, '" +
+                     role + "'); END LOOP; END$$");
+    }
+    data_dir = dir / "odoo-data";
+    hook_log = dir / "hooks.log";
+    stdfs::create_directories(data_dir / "filestore");
+    stdfs::copy(test::fixture_dir("odoo17") / "filestore",
+                data_dir / "filestore" / db,
+                stdfs::copy_options::recursive);
+    auto r = run_cli({"initiate",
+                      "--customer",
+                      "Acme",
+                      "--db",
+                      test::pg_conninfo(db),
+                      "--target",
+                      "18.0",
+                      "--data-dir",
+                      data_dir.string(),
+                      "--service-url",
+                      sandbox.url(),
+                      "--ca-file",
+                      sandbox.ca_file().string(),
+                      "--data-server-user",
+                      sandbox.ssh_user()},
+                     dir.path());
+    INFO("initiate stderr: " << r.err);
+    REQUIRE((r.exit_code == 0 || r.exit_code == 1));
+  }
+
+  ~Chain() {
+    // Every database of the rehearsal (production, pre-upgrade, upgraded, staging, test copies).
+    try {
+      std::vector<std::string> names;
+      {
+        adapters::pg::Connection admin(test::pg_admin_conninfo());
+        admin.for_each_row(
+            "SELECT datname FROM pg_database WHERE datname LIKE $1 || '%'",
+            {db},
+            [&](const adapters::pg::Result& row) { names.emplace_back(row.get(0, 0)); });
+      }
+      for (const auto& n : names) {
+        test::pg_drop_database(n);
+      }
+      adapters::pg::Connection admin(test::pg_admin_conninfo());
+      admin.exec_no_rows("DROP ROLE IF EXISTS " + adapters::pg::quote_identifier(role));
+    } catch (const std::exception&) {
+      // Best effort: a leftover in a throwaway cluster is harmless.
+    }
+  }
+
+  adapters::ProcessResult cli(std::vector<std::string> args,
+                              std::vector<std::pair<std::string, std::string>> env = {}) {
+    return run_cli(args, dir.path(), std::move(env));
+  }
+  json project() const { return json::parse(test::read_file(dir / "odoo-upgrade.json")); }
+  std::string phase() const { return project()["phase"]; }
+  stdfs::path filestore(const std::string& name) const { return data_dir / "filestore" / name; }
+
+  // Whether a write as Odoo's role is accepted in `dbname` (the role's own session, so its
+  // per-database settings apply).
+  bool role_can_write(const std::string& dbname) const {
+    adapters::pg::Connection c(test::pg_conninfo(dbname) + " user=" + role);
+    try {
+      c.exec_no_rows("BEGIN");
+      c.exec_no_rows("UPDATE res_partner SET name = name WHERE id = 1");
+      c.exec_no_rows("ROLLBACK");
+      return true;
+    } catch (const core::DatabaseError& e) {
+      std::string what = e.what();
+      CHECK(what.find("read-only transaction") != std::string::npos);
+      return false;
+    }
+  }
+  long long active_crons(const std::string& dbname) const {
+    return std::stoll(test::pg_query_value(dbname, "SELECT count(*) FROM ir_cron WHERE active"));
+  }
+  std::string base_version(const std::string& dbname) const {
+    return test::pg_query_value(dbname,
+                                "SELECT latest_version FROM ir_module_module WHERE name = 'base'");
+  }
+  std::optional<long long> oid(const std::string& dbname) const {
+    if (!test::pg_database_exists(dbname)) {
+      return std::nullopt;
+    }
+    return std::stoll(test::pg_query_value(
+        "postgres", "SELECT oid FROM pg_database WHERE datname = '" + dbname + "'"));
+  }
+  std::string hooks_log() const {
+    return stdfs::exists(hook_log) ? test::read_file(hook_log) : std::string();
+  }
+};
+
+Chain& chain() {
+  static std::unique_ptr<Chain> c;
+  static bool tried = false;
+  if (!c) {
+    // One attempt: the later test cases depend on the rehearsal of the earlier ones.
+    REQUIRE_FALSE(tried);
+    tried = true;
+    c = std::make_unique<Chain>();
+  }
+  return *c;
+}
+
+void require_ok(const adapters::ProcessResult& r, int code = 0) {
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE(r.exit_code == code);
+}
+
+std::string in(std::chrono::hours h) {
+  return core::iso8601_utc(std::chrono::system_clock::now() + h);
+}
+
+// A hook that appends its event and the database it was told about to the hooks log.
+std::string logging_hook(const Chain& c) {
+  return "echo \"$ODOO_UPGRADE_PHASE db=$ODOO_UPGRADE_DB customer=$ODOO_UPGRADE_CUSTOMER "
+         "contract=${ODOO_UPGRADE_CONTRACT:-none}\" >> '" +
+         c.hook_log.string() + "'";
+}
+
+} // namespace
+
+TEST_CASE("go-live: nothing runs before a tested, signed-off round", "[integration][golive]") {
+  Chain& c = chain();
+  require_ok(c.cli({"test-request", "--contract", k_contract, "--jobs", "2"}));
+  REQUIRE(c.phase() == "tested");
+
+  // prod-request before sign-off (and before freeze): refused, nothing recorded.
+  auto r = c.cli({"prod-request"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("cannot run in phase 'tested'") != std::string::npos);
+  CHECK_FALSE(c.project().contains("production"));
+  // freeze without sign-off: refused unless forced, and production untouched.
+  r = c.cli({"freeze", "apply"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("not signed off") != std::string::npos);
+  CHECK(c.role_can_write(c.db));
+  r = c.cli({"freeze",
+             "plan",
+             "--at",
+             in(std::chrono::hours(1)),
+             "--go-live",
+             in(std::chrono::hours(3))});
+  CHECK(r.exit_code == 3);
+}
+
+TEST_CASE("go-live: sign-off, then freeze plan with a downtime estimate", "[integration][golive]") {
+  Chain& c = chain();
+  // One quick automated check keeps the run in the chain without the suite's full cost.
+  auto run = c.cli({"uat", "run", "--check", "modules"});
+  INFO("uat run: " << run.err);
+  REQUIRE((run.exit_code == 0 || run.exit_code == 1));
+  auto s = c.cli({"uat", "signoff", "--by", "Customer"});
+  if (s.exit_code == 3) {
+    // The sandbox's planted side effects may be blocking findings.
+    s = c.cli({"uat",
+               "signoff",
+               "--by",
+               "Customer",
+               "--force",
+               "--reason",
+               "sandbox side effects accepted for the rehearsal"});
+  }
+  require_ok(s);
+  REQUIRE(c.phase() == "signed_off");
+
+  // prod-request before the freeze: refused.
+  auto r = c.cli({"prod-request"});
+  CHECK(r.exit_code == 3);
+  CHECK_FALSE(c.project().contains("production"));
+
+  // A window in the wrong order, or in the past, is bad input.
+  r = c.cli({"freeze",
+             "plan",
+             "--at",
+             in(std::chrono::hours(3)),
+             "--go-live",
+             in(std::chrono::hours(1))});
+  CHECK(r.exit_code == 2);
+  r = c.cli(
+      {"freeze", "plan", "--at", "2020-01-01T00:00:00Z", "--go-live", in(std::chrono::hours(1))});
+  CHECK(r.exit_code == 2);
+  CHECK_FALSE(c.project().contains("freeze"));
+
+  r = c.cli({"--json",
+             "freeze",
+             "plan",
+             "--at",
+             in(std::chrono::hours(1)),
+             "--go-live",
+             in(std::chrono::hours(5))});
+  require_ok(r);
+  json plan = c.project()["freeze"]["plan"];
+  CHECK(plan["round"] == 1);
+  CHECK(plan["estimate"]["total_s"].get<double>() > 0);
+  CHECK(plan["estimate"]["missing"].empty());
+  CHECK(plan["fits"] == true);
+  CHECK(json::parse(r.out)["plan"]["go_live"] == plan["go_live"]);
+}
+
+TEST_CASE("go-live: freeze apply is verified, lift restores writes, hooks can stop it",
+          "[integration][golive]") {
+  Chain& c = chain();
+  long long crons_before = c.active_crons(c.db);
+  REQUIRE(crons_before > 0);
+
+  // A failing before_freeze hook stops the chain with exit 3 and nothing done.
+  require_ok(c.cli({"freeze", "hooks", "--add", "before_freeze", "exit 7"}));
+  auto r = c.cli({"freeze", "apply"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("hook before_freeze #1 ('exit 7') failed") != std::string::npos);
+  CHECK(c.role_can_write(c.db));
+  CHECK(c.active_crons(c.db) == crons_before);
+  CHECK(c.phase() == "signed_off");
+  require_ok(c.cli({"freeze", "hooks", "--clear", "before_freeze"}));
+  for (const char* e : {"before_freeze",
+                        "after_freeze",
+                        "after_lift",
+                        "before_restore",
+                        "after_restore",
+                        "on_rollback"}) {
+    require_ok(c.cli({"freeze", "hooks", "--add", e, logging_hook(c)}));
+  }
+
+  // --dry-run changes nothing.
+  r = c.cli({"--dry-run", "freeze", "apply"});
+  require_ok(r);
+  CHECK(r.out.find("default_transaction_read_only = on") != std::string::npos);
+  CHECK(c.role_can_write(c.db));
+
+  // Apply: the Odoo role can no longer write, crons are off, a baseline is recorded.
+  require_ok(c.cli({"freeze", "apply"}));
+  CHECK(c.phase() == "frozen");
+  CHECK_FALSE(c.role_can_write(c.db));
+  CHECK(c.active_crons(c.db) == 0);
+  json fr = c.project()["freeze"];
+  CHECK(fr["state"] == "applied");
+  CHECK(fr["odoo_role"] == c.role);
+  CHECK(fr["verification"]["method"] == "write_refused");
+  CHECK(fr["baseline"]["database"] == c.db);
+  CHECK(fr["baseline"]["counts"]["res.partner"] == 42);
+  CHECK(fr["baseline"]["counts"]["account.move.line"] == 68);
+  CHECK(fr["baseline"]["max_ids"]["res.partner"].get<long long>() >= 42);
+  CHECK(fr["baseline"]["totals"]["account_move_line_debit"] ==
+        fr["baseline"]["totals"]["account_move_line_credit"]);
+  CHECK(fr["baseline"]["totals"]["account_move_line_balance_by_company"].is_object());
+  CHECK(fr["baseline"]["taken_at"].get<std::string>().size() == 20);
+  CHECK(c.hooks_log().find("before_freeze db=" + c.db + " customer=Acme contract=none") !=
+        std::string::npos);
+  CHECK(c.hooks_log().find("after_freeze") != std::string::npos);
+
+  // Lift: writes and crons are back, exactly as before.
+  require_ok(c.cli({"freeze", "lift"}));
+  CHECK(c.phase() == "signed_off");
+  CHECK(c.role_can_write(c.db));
+  CHECK(c.active_crons(c.db) == crons_before);
+  CHECK(c.hooks_log().find("after_lift") != std::string::npos);
+
+  // A crash half-way through apply: lift still undoes exactly what was done.
+  r = c.cli({"freeze", "apply"}, {{"OU_TEST_CRASH_AFTER_STEP", "freeze.crons"}});
+  CHECK(r.exit_code == 137);
+  CHECK_FALSE(c.role_can_write(c.db));
+  CHECK(c.active_crons(c.db) == 0);
+  CHECK(c.phase() == "signed_off");
+  require_ok(c.cli({"freeze", "lift"}));
+  CHECK(c.role_can_write(c.db));
+  CHECK(c.active_crons(c.db) == crons_before);
+
+  // A crash half-way, then apply again: it completes.
+  r = c.cli({"freeze", "apply"}, {{"OU_TEST_CRASH_AFTER_STEP", "freeze.read_only:started"}});
+  CHECK(r.exit_code == 137);
+  require_ok(c.cli({"freeze", "apply"}));
+  CHECK(c.phase() == "frozen");
+  CHECK_FALSE(c.role_can_write(c.db));
+  CHECK(c.active_crons(c.db) == 0);
+  // The crons recorded are the ones active before the freeze, not after the crash.
+  json journal = c.project()["freeze"]["journal"];
+  for (const auto& e : journal) {
+    if (e["step"] == "crons") {
+      CHECK(static_cast<long long>(e["ids"].size()) == crons_before);
+    }
+  }
+  CHECK(c.project()["freeze"]["previous"].size() == 2);
+}
+
+TEST_CASE("go-live: prod-request sends the frozen database and keeps the result",
+          "[integration][golive]") {
+  Chain& c = chain();
+  long long creates = c.sandbox.registry().value("create_calls", 0LL);
+  require_ok(c.cli({"prod-request", "--jobs", "2"}));
+  CHECK(c.phase() == "production_request");
+  json p = c.project()["production"];
+  CHECK(p["aim"] == "production");
+  CHECK(p["state"] == "downloaded");
+  CHECK(c.project()["rounds"].size() == 1); // not a test round
+  stdfs::path dump = p["received"]["dump"]["path"].get<std::string>();
+  CHECK(dump.string().find("/production/1/received/") != std::string::npos);
+  REQUIRE(stdfs::exists(dump / "toc.dat"));
+  CHECK(p["received"]["dump"]["sha256"].get<std::string>().size() == 64);
+  CHECK(c.sandbox.registry().value("create_calls", 0LL) == creates + 1);
+  json registry = c.sandbox.registry();
+  CHECK(registry["requests"].back()["aim"] == "production");
+  // The production stays frozen; a re-run only reports.
+  CHECK_FALSE(c.role_can_write(c.db));
+  require_ok(c.cli({"prod-request"}));
+  CHECK(c.sandbox.registry().value("create_calls", 0LL) == creates + 1);
+}
+
+TEST_CASE("go-live: restore survives a crash at every step and keeps the old production",
+          "[integration][golive]") {
+  Chain& c = chain();
+  auto old_oid = c.oid(c.db);
+  REQUIRE(old_oid);
+  std::string old_filestore_sum = adapters::fs::sha256_tree(c.filestore(c.db));
+
+  // Without a terminal to confirm on and without --yes: refused, nothing done.
+  auto r = c.cli({"restore"});
+  CHECK(r.exit_code == 3);
+  CHECK_FALSE(c.project().contains("golive"));
+  r = c.cli({"--dry-run", "restore"});
+  require_ok(r);
+  CHECK(r.out.find("rename database '" + c.db + "' to '" + c.db + "_pre_18.0_") !=
+        std::string::npos);
+  CHECK_FALSE(c.project().contains("golive"));
+
+  // Crash right after each step is journaled (as started, then as done) and re-run.
+  for (const auto& step : core::golive::restore_steps()) {
+    for (const char* when : {":started", ""}) {
+      std::string spec = "restore." + step + when;
+      r = c.cli({"--yes", "restore", "--jobs", "2"}, {{"OU_TEST_CRASH_AFTER_STEP", spec}});
+      INFO(spec << "\n" << r.err);
+      REQUIRE(r.exit_code == 137);
+      // Nothing lost: the pre-upgrade database and filestore exist under one of their names.
+      json g = c.project()["golive"];
+      std::string pre = g["pre_upgrade_db"];
+      auto at_prod = c.oid(c.db);
+      auto at_pre = c.oid(pre);
+      CHECK(((at_prod && *at_prod == *old_oid) || (at_pre && *at_pre == *old_oid)));
+      CHECK((stdfs::exists(c.filestore(c.db)) || stdfs::exists(c.filestore(pre))));
+      CHECK(c.phase() == "production_request");
+    }
+  }
+  r = c.cli({"--yes", "restore", "--jobs", "2"});
+  require_ok(r);
+  CHECK(c.phase() == "live");
+  json g = c.project()["golive"];
+  CHECK(g["state"] == "live");
+  std::string pre = g["pre_upgrade_db"];
+  // The upgraded database serves under the production name; the old one is kept, still frozen.
+  CHECK(c.base_version(c.db).rfind("18.0.", 0) == 0);
+  CHECK(*c.oid(c.db) != *old_oid);
+  CHECK(*c.oid(pre) == *old_oid);
+  CHECK(c.base_version(pre).rfind("17.0.", 0) == 0);
+  CHECK(c.role_can_write(c.db));
+  CHECK_FALSE(c.role_can_write(pre));
+  CHECK(c.active_crons(c.db) > 0);
+  CHECK(adapters::fs::sha256_tree(c.filestore(pre)) == old_filestore_sum);
+  CHECK(adapters::fs::tree_size(c.filestore(c.db)).files >
+        adapters::fs::tree_size(c.filestore(pre)).files);
+  CHECK_FALSE(stdfs::exists(c.filestore(g["staging_db"].get<std::string>())));
+  CHECK(test::pg_query_value(c.db, "SELECT count(*) FROM res_partner") == "42");
+  CHECK(g["verification"]["blocking"] == false);
+  CHECK(c.hooks_log().find("after_restore db=" + c.db) != std::string::npos);
+}
+
+TEST_CASE("go-live: rollback brings the old production back, also from a half-done restore",
+          "[integration][golive]") {
+  Chain& c = chain();
+  json g = c.project()["golive"];
+  std::string pre = g["pre_upgrade_db"];
+  long long old_oid = g["old_oid"];
+  long long new_oid = g["new_oid"];
+
+  // Rollback from live, crashing after each step; kept frozen to retry the restore.
+  for (const auto& step : core::golive::rollback_steps()) {
+    if (step == "lift_old") {
+      continue;
+    }
+    auto r = c.cli({"--yes", "restore", "--rollback", "--keep-frozen"},
+                   {{"OU_TEST_CRASH_AFTER_STEP", "rollback." + step}});
+    INFO(step << "\n" << r.err);
+    REQUIRE(r.exit_code == 137);
+    CHECK(((c.oid(c.db) && *c.oid(c.db) == old_oid) || (c.oid(pre) && *c.oid(pre) == old_oid)));
+  }
+  require_ok(c.cli({"--yes", "restore", "--rollback", "--keep-frozen"}));
+  CHECK(c.phase() == "production_request");
+  g = c.project()["golive"];
+  std::string aside = g["rollback"]["aside_db"];
+  CHECK(*c.oid(c.db) == old_oid);
+  CHECK(*c.oid(aside) == new_oid);
+  CHECK_FALSE(c.oid(pre));
+  CHECK(c.base_version(c.db).rfind("17.0.", 0) == 0);
+  CHECK_FALSE(c.role_can_write(c.db)); // still frozen
+  CHECK(stdfs::exists(c.filestore(aside)));
+  CHECK_FALSE(stdfs::exists(c.filestore(pre)));
+  CHECK(c.hooks_log().find("on_rollback db=" + c.db) != std::string::npos);
+
+  // A new attempt stopped by a failing before_restore hook: production untouched.
+  require_ok(c.cli({"freeze", "hooks", "--add", "before_restore", "exit 3"}));
+  auto r = c.cli({"--yes", "restore", "--jobs", "2"});
+  CHECK(r.exit_code == 3);
+  CHECK(*c.oid(c.db) == old_oid);
+  require_ok(c.cli({"freeze", "hooks", "--clear", "before_restore"}));
+
+  // The same attempt crashes half-way through the swap (production already renamed)...
+  r = c.cli({"--yes", "restore"}, {{"OU_TEST_CRASH_AFTER_STEP", "restore.rename_new:started"}});
+  REQUIRE(r.exit_code == 137);
+  g = c.project()["golive"];
+  CHECK(g["attempt"] == 2);
+  std::string pre2 = g["pre_upgrade_db"];
+  CHECK_FALSE(c.oid(c.db));
+  CHECK(*c.oid(pre2) == old_oid);
+  // ...and is rolled back instead of completed: production is back and open for writes.
+  require_ok(c.cli({"--yes", "restore", "--rollback"}));
+  CHECK(c.phase() == "signed_off");
+  CHECK(*c.oid(c.db) == old_oid);
+  CHECK(c.role_can_write(c.db));
+  CHECK(c.active_crons(c.db) > 0);
+  CHECK(c.project()["freeze"]["state"] == "lifted");
+  CHECK(c.project()["production"].contains("invalidated"));
+  // Nothing was ever dropped: both upgraded copies are kept aside.
+  CHECK(c.oid(aside));
+  CHECK(c.oid(c.project()["golive"]["rollback"]["aside_db"].get<std::string>()));
+  // The old production's filestore is back under its name.
+  CHECK(stdfs::exists(c.filestore(c.db)));
+  CHECK(c.hooks_log().find("contract=M-TEST") == std::string::npos);
+}

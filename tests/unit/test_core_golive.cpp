@@ -1,0 +1,136 @@
+#include <odoo_upgrade/core/golive.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace odoo_upgrade::core;
+using namespace odoo_upgrade::core::golive;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+TimePoint at(const char* text) {
+  return *parse_iso8601(text);
+}
+
+json baseline() {
+  return json::parse(R"({
+    "taken_at": "2026-12-05T18:00:00Z", "database": "acme",
+    "counts": {"res.partner": 42, "account.move.line": 68, "ir.attachment": 1015},
+    "totals": {"account_move_line_debit": "302673.57", "account_move_line_credit": "302673.57",
+               "account_move_line_balance_by_company": {"1": "0.00", "2": "10.50"}},
+    "max_ids": {"res.partner": 57, "account.move.line": 70, "ir.attachment": 1015}})");
+}
+
+} // namespace
+
+TEST_CASE("core::golive::window_problems", "[core]") {
+  auto now = at("2026-12-01T10:00:00Z");
+  CHECK(window_problems(at("2026-12-05T18:00:00Z"), at("2026-12-06T08:00:00Z"), now, std::nullopt)
+            .empty());
+  // In the past, in the wrong order, before the sign-off: every reason is listed.
+  auto p = window_problems(at("2026-11-30T18:00:00Z"), at("2026-11-29T08:00:00Z"), now, now);
+  REQUIRE(p.size() == 4);
+  CHECK(p[0].find("freeze time 2026-11-30T18:00:00Z is not in the future") != std::string::npos);
+  CHECK(p[2].find("not after the freeze time") != std::string::npos);
+  CHECK(p[3].find("before the sign-off") != std::string::npos);
+  CHECK(window_problems(at("2026-12-05T18:00:00Z"), at("2026-12-05T18:00:00Z"), now, std::nullopt)
+            .size() == 1);
+}
+
+TEST_CASE("core::golive::estimate_downtime", "[core]") {
+  auto e = estimate_downtime(json{{"dump_s", 10.5}, {"upload_s", 20}, {"processing_s", 300}});
+  CHECK(e.total_s == Approx(330.5));
+  REQUIRE(e.parts.size() == 5);
+  CHECK(e.parts[0].first == "dump_s");
+  CHECK(e.missing == std::vector<std::string>{"download_s", "restore_s"});
+  CHECK(estimate_downtime(json()).total_s == 0);
+}
+
+TEST_CASE("core::golive::same_decimal", "[core]") {
+  CHECK(same_decimal("10.50", "10.5"));
+  CHECK(same_decimal("-0.00", "0"));
+  CHECK(same_decimal("007", "7.000"));
+  CHECK_FALSE(same_decimal("10.51", "10.5"));
+  CHECK_FALSE(same_decimal("-1", "1"));
+}
+
+TEST_CASE("core::golive::compare_baselines", "[core]") {
+  json before = baseline();
+  SECTION("identical baselines have no difference") {
+    CHECK(compare_baselines(before, before, BaselineMode::identical).empty());
+    CHECK(compare_baselines(before, before, BaselineMode::upgraded).empty());
+  }
+  SECTION("an upgrade may add attachments, never lose records or change totals") {
+    json after = before;
+    after["counts"]["ir.attachment"] = 1018;
+    after["max_ids"]["ir.attachment"] = 1018;
+    after["totals"]["account_move_line_balance_by_company"]["2"] = "10.5";
+    auto d = compare_baselines(before, after, BaselineMode::upgraded);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].key == "counts.ir.attachment");
+    CHECK(d[0].severity == Severity::info);
+    CHECK_FALSE(has_blocking(d));
+
+    after["counts"]["res.partner"] = 41;
+    after["totals"]["account_move_line_debit"] = "302673.58";
+    d = compare_baselines(before, after, BaselineMode::upgraded);
+    CHECK(has_blocking(d));
+    auto j = to_json(d);
+    REQUIRE(j.size() == 3);
+    CHECK(j[1]["message"] == "'res.partner' lost 1 records (42 → 41)");
+    CHECK(j[2]["key"] == "totals.account_move_line_debit");
+    CHECK(j[2]["severity"] == "blocking");
+  }
+  SECTION("production must not change after the freeze") {
+    json after = before;
+    after["max_ids"]["res.partner"] = 58;
+    auto d = compare_baselines(before, after, BaselineMode::identical);
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].severity == Severity::blocking);
+    CHECK(d[0].message.find("records were created or deleted") != std::string::npos);
+  }
+  SECTION("a model whose table disappeared, a total that cannot be computed") {
+    json after = before;
+    after["counts"].erase("account.move.line");
+    after["totals"].erase("account_move_line_credit");
+    auto d = compare_baselines(before, after, BaselineMode::upgraded);
+    REQUIRE(d.size() == 2);
+    CHECK(d[0].severity == Severity::warning);
+    CHECK(d[1].severity == Severity::blocking);
+  }
+}
+
+TEST_CASE("core::golive::Journal", "[core]") {
+  json entries;
+  Journal j(entries);
+  CHECK(entries.is_array());
+  CHECK(j.status("crons") == StepStatus::absent);
+  j.start("crons", {{"ids", {3, 5}}}, "t1");
+  CHECK(j.status("crons") == StepStatus::started);
+  // A re-run starts it again: the data recorded the first time is kept.
+  j.start("crons", json::object(), "t2");
+  CHECK(j.find("crons")->at("ids") == json({3, 5}));
+  j.finish("crons", "t3", {{"deactivated", 2}});
+  CHECK(j.status("crons") == StepStatus::done);
+  CHECK(j.find("crons")->at("done_at") == "t3");
+  j.start("terminate", json::object(), "t4");
+  CHECK(j.applied_steps() == std::vector<std::string>{"crons", "terminate"});
+  j.mark_undone("crons", "t5");
+  CHECK(j.status("crons") == StepStatus::undone);
+  CHECK(j.applied_steps() == std::vector<std::string>{"terminate"});
+  CHECK(to_string(StepStatus::undone) == "undone");
+}
+
+TEST_CASE("core::golive names", "[core]") {
+  auto stamp = name_timestamp(at("2026-12-05T18:00:07Z"));
+  CHECK(stamp == "20261205_180007");
+  CHECK(pre_upgrade_name("acme", "18.0", stamp) == "acme_pre_18.0_20261205_180007");
+  CHECK(staging_name("acme", "18.0", stamp) == "acme_golive_18.0_20261205_180007");
+  CHECK(upgraded_aside_name("acme", "18.0", stamp) == "acme_upgraded_18.0_20261205_180007");
+  CHECK(valid_database_name(std::string(63, 'a')));
+  CHECK_FALSE(valid_database_name(std::string(64, 'a')));
+  CHECK_FALSE(valid_database_name(""));
+  CHECK(restore_steps().front() == "check_dump");
+  CHECK(rollback_steps().back() == "hooks");
+}
