@@ -9,15 +9,21 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 build=${OU_BUILD_DIR:-$root/build}
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j"$(nproc)" --target odoo-upgrade
+cmake --build "$build" -j"$(nproc)" --target odoo-upgrade odoo-upgrade-sandbox
 bin=$build/odoo-upgrade
+sandbox_bin=$build/sandbox/odoo-upgrade-sandbox
+[ -x "$sandbox_bin" ] || sandbox_bin=$(find "$build" -name odoo-upgrade-sandbox -type f -perm -u+x | head -1)
 
 demo=${OU_DEMO_DIR:-/tmp/odoo-upgrade-demo}
 rm -rf "$demo"
 mkdir -p "$demo/fixture" "$demo/odoo-data/filestore"
 chmod 755 "$demo"
 pg=$demo/pg
-cleanup() { "$root/scripts/pg-cluster.sh" stop "$pg" || true; }
+sandbox_pid=""
+cleanup() {
+  [ -n "$sandbox_pid" ] && kill -TERM "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null
+  "$root/scripts/pg-cluster.sh" stop "$pg" || true
+}
 trap cleanup EXIT
 conninfo=$("$root/scripts/pg-cluster.sh" start "$pg")
 eval "$(echo "$conninfo" | tr ' ' '\n' | sed -n 's/^host=/export PGHOST=/p; s/^port=/export PGPORT=/p; s/^user=/export PGUSER=/p')"
@@ -30,10 +36,27 @@ createdb acme_prod
 psql -q -X -v ON_ERROR_STOP=1 -d acme_prod -f "$demo/fixture/dump.sql" >/dev/null
 cp -r "$demo/fixture/filestore" "$demo/odoo-data/filestore/acme_prod"
 
+step "starting the local stand-in upgrade platform (odoo-upgrade-sandbox, HTTPS + sshd on loopback)"
+"$sandbox_bin" --state-dir "$demo/sandbox" --pg "$conninfo" --processing-delay-ms 2000 \
+  >"$demo/sandbox.out" 2>"$demo/sandbox.log" &
+sandbox_pid=$!
+for _ in $(seq 1 100); do
+  [ -f "$demo/sandbox/ready.json" ] && break
+  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$demo/sandbox.log" >&2; exit 1; }
+  sleep 0.2
+done
+ready() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$demo/sandbox/ready.json" "$1"; }
+service_url=$(ready url)
+echo "upgrade service stand-in at $service_url"
+
 cd "$demo"
 step "odoo-upgrade initiate"
 "$bin" initiate --customer "Acme Corp" --db "dbname=acme_prod" --target 18.0 \
-  --data-dir "$demo/odoo-data"
+  --data-dir "$demo/odoo-data" --service-url "$service_url" --ca-file "$(ready ca_file)" \
+  --data-server-user "$(ready ssh_user)"
+
+step "odoo-upgrade test-request (a full test round: dump, upload, upgrade, download, restore, verify)"
+"$bin" test-request --contract DEMO-CONTRACT-0001
 
 step "odoo-upgrade status"
 "$bin" status
