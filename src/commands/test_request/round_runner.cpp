@@ -35,6 +35,17 @@ using json = nlohmann::json;
 using core::RoundState;
 using core::RoundStep;
 
+// A downloaded file's path from the round's `received` section; "(none)" when the service sent
+// no such file (the field is null then).
+std::string received_path(const json& round, const char* key) {
+  auto received = round.find("received");
+  if (received == round.end() || !received->is_object()) {
+    return "(none)";
+  }
+  auto it = received->find(key);
+  return it != received->end() && it->is_string() ? it->get<std::string>() : "(none)";
+}
+
 double seconds(core::TimePoint from, core::TimePoint to) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
   return std::round(static_cast<double>(ms) / 100.0) / 10.0;
@@ -690,8 +701,7 @@ int RoundRunner::step_verify() {
     throw core::DatabaseError(
         "test database '" + test_db + "' is not an upgraded " + target + " database (base " +
             (v.base_installed ? "is " + v.base_version : "is not installed") + ")",
-        "see the upgrade report '" + round()["received"].value("report_path", json("")).dump() +
-            "'");
+        "see the upgrade report '" + received_path(round(), "report_path") + "'");
   }
   std::string by = "service";
   if (!v.neutralized()) {
@@ -746,8 +756,7 @@ int RoundRunner::step_verify() {
     os << "             filestore " << r["received"]["filestore"].value("files", 0)
        << " files returned, " << r.value("filestore_files", 0) << " in "
        << r.value("filestore_path", "") << "\n";
-    os << "  report     " << r["received"].value("report_path", json("")).get<std::string>()
-       << "\n";
+    os << "  report     " << received_path(r, "report_path") << "\n";
     os << "  timings    dump " << timing("dump_s") << ", upload " << timing("upload_s")
        << ", processing " << timing("processing_s") << ", download " << timing("download_s")
        << ", restore " << timing("restore_s") << "\n";

@@ -303,8 +303,17 @@ nlohmann::json refresh_latest_round(core::Project& project,
   auto local = core::parse_round_state(r->value("state", ""));
   if (local && !core::is_final(*local) && core::needs_service_status(*local) &&
       (s.state == ports::RequestState::failed || s.state == ports::RequestState::cancelled)) {
-    (*r)["state"] = s.state == ports::RequestState::failed ? "failed" : "cancelled";
+    // The round ends here as test-request would end it.
+    std::string outcome = s.state == ports::RequestState::failed ? "failed" : "cancelled";
+    (*r)["state"] = outcome;
     (*r)["reason"] = s.reason.empty() ? "no reason given" : s.reason;
+    (*r)["finished_at"] = core::iso8601_utc(ctx.clock.now());
+    bool earlier_tested = false;
+    for (const auto& x : project.rounds()) {
+      earlier_tested = earlier_tested || x.value("state", "") == "tested";
+    }
+    project.set_phase(earlier_tested ? core::Phase::tested : core::Phase::initiated);
+    ctx.record(project, "status", outcome, {{"round", n}, {"reason", (*r)["reason"]}});
   }
   return {{"round", n},
           {"request_id", r->value("request_id", json())},
