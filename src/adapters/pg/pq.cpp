@@ -11,17 +11,7 @@ namespace odoo_upgrade::adapters::pg {
 namespace {
 
 std::string trim_message(const char* msg) {
-  std::string s = msg != nullptr ? msg : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
-    s.pop_back();
-  }
-  // libpq messages may span lines ("DETAIL:", "connection to server … failed: …"); keep one line.
-  for (auto& c : s) {
-    if (c == '\n') {
-      c = ' ';
-    }
-  }
-  return s;
+  return one_line_message(msg);
 }
 
 struct ParamArrays {
@@ -292,6 +282,19 @@ bool Connection::column_exists(const std::string& table, const std::string& colu
                      "WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2",
                      {table, column})
              .value_or("0") != "0";
+}
+
+std::string one_line_message(const char* msg) {
+  std::string s = msg != nullptr ? msg : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
+    s.pop_back();
+  }
+  for (auto& c : s) {
+    if (c == '\n') {
+      c = ' ';
+    }
+  }
+  return s;
 }
 
 std::string quote_identifier(std::string_view name) {

@@ -10,16 +10,7 @@ namespace odoo_upgrade::adapters::pg {
 namespace {
 
 std::string one_line(const char* msg) {
-  std::string s = msg != nullptr ? msg : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
-    s.pop_back();
-  }
-  for (auto& c : s) {
-    if (c == '\n') {
-      c = ' ';
-    }
-  }
-  return s;
+  return one_line_message(msg);
 }
 
 } // namespace

@@ -92,27 +92,12 @@ int run_prod_request(const ProdRequestOptions& options, Context& ctx) {
 int run_prod_request(const ProdRequestOptions& options,
                      Context& ctx,
                      const TestRequestPorts& ports) {
-  // Validate the flags before touching anything.
-  if (options.jobs < 1 || options.jobs > 64) {
-    throw core::UsageError("--jobs must be between 1 and 64");
-  }
-  if (options.timeout && options.timeout->count() <= 0) {
-    throw core::UsageError("--timeout must be positive");
-  }
-  std::optional<adapters::fs::ProjectLock> lock;
-  if (!ctx.options.dry_run) {
-    lock.emplace(ctx.project_path());
-  }
-  core::Project project = adapters::fs::load_project(ctx.project_path());
-  adapters::fs::SecretStore secrets(ctx.project_path());
-  if (options.contract && !options.contract->empty()) {
-    core::register_secret(*options.contract);
-    if (!ctx.options.dry_run && secrets.get("contract") != options.contract) {
-      secrets.set("contract", *options.contract);
-    }
-  }
-  auto settings = resolve_service_settings(
-      project, options.service_url, options.ca_file, options.data_server_user);
+  // Validate the flags, then hold the lock, the project and its secrets for the whole run.
+  rounds::RequestSession session =
+      rounds::open_request_session(rounds::request_flags(options), ctx);
+  core::Project& project = session.project;
+  adapters::fs::SecretStore& secrets = session.secrets;
+  const ServiceSettings& settings = session.settings;
   const json* prod = project.find_section("production");
 
   if (options.abandon) {

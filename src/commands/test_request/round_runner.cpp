@@ -797,6 +797,30 @@ json RoundRunner::summary() {
 }
 } // namespace
 
+RequestSession open_request_session(const RequestFlags& flags, Context& ctx) {
+  if (flags.jobs < 1 || flags.jobs > 64) {
+    throw core::UsageError("--jobs must be between 1 and 64");
+  }
+  if (flags.timeout && flags.timeout->count() <= 0) {
+    throw core::UsageError("--timeout must be positive");
+  }
+  std::unique_ptr<adapters::fs::ProjectLock> lock;
+  if (!ctx.options.dry_run) {
+    lock = std::make_unique<adapters::fs::ProjectLock>(ctx.project_path());
+  }
+  core::Project project = adapters::fs::load_project(ctx.project_path());
+  adapters::fs::SecretStore secrets(ctx.project_path());
+  if (flags.contract && !flags.contract->empty()) {
+    core::register_secret(*flags.contract);
+    if (!ctx.options.dry_run && secrets.get("contract") != flags.contract) {
+      secrets.set("contract", *flags.contract);
+    }
+  }
+  ServiceSettings settings =
+      resolve_service_settings(project, flags.service_url, flags.ca_file, flags.data_server_user);
+  return {std::move(lock), std::move(project), std::move(secrets), std::move(settings)};
+}
+
 std::string token_key(int round) {
   return "round." + std::to_string(round) + ".token";
 }

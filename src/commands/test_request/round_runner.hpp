@@ -11,8 +11,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace odoo_upgrade::commands::rounds {
@@ -44,6 +47,34 @@ int run_round(const RoundKind& kind,
               core::Project& project,
               adapters::fs::SecretStore& secrets,
               const ServiceSettings& settings);
+
+// The flags test-request and prod-request share.
+struct RequestFlags {
+  int jobs = 4;
+  std::optional<std::chrono::milliseconds> timeout;
+  std::optional<std::string> contract;
+  std::optional<std::string> service_url;
+  std::optional<std::string> ca_file;
+  std::optional<std::string> data_server_user;
+};
+template <typename Options>
+RequestFlags request_flags(const Options& o) {
+  return {o.jobs, o.timeout, o.contract, o.service_url, o.ca_file, o.data_server_user};
+}
+
+// What a request command holds for its whole run: the project lock (none with --dry-run), the
+// project, its secrets and the resolved service settings.
+struct RequestSession {
+  std::unique_ptr<adapters::fs::ProjectLock> lock;
+  core::Project project;
+  adapters::fs::SecretStore secrets;
+  ServiceSettings settings;
+};
+
+// Validates the shared flags (UsageError before anything is touched), takes the lock, loads the
+// project and its secrets, saves a --contract given on the command line (not with --dry-run) and
+// resolves the service settings.
+RequestSession open_request_session(const RequestFlags& flags, Context& ctx);
 
 // Key of round `round`'s token in the secrets file.
 std::string token_key(int round);

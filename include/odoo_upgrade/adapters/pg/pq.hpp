@@ -85,6 +85,10 @@ private:
   pg_conn* m_conn = nullptr;
 };
 
+// A libpq error message on one line, without its trailing newline (libpq messages span lines:
+// "DETAIL:", "connection to server … failed: …").
+std::string one_line_message(const char* msg);
+
 // Quotes an SQL identifier (for CREATE DATABASE and similar statements that take no parameters).
 std::string quote_identifier(std::string_view name);
 
