@@ -268,9 +268,11 @@ TEST_CASE("sandbox: a full test request with real rsync transfers", "[integratio
   CHECK(reg.at("create_calls") == 1);
   CHECK(reg.at("requests").at(0).at("status") == "done");
   CHECK(reg.at("requests").at(0).at("source_version").get<std::string>().rfind("17.0.", 0) == 0);
+  // Only this sandbox's scratch databases (ou_sandbox_<pid>_<request>): other tests may run
+  // their own sandbox on the same server at the same time.
   CHECK(pg_query_value("postgres",
-                       "SELECT count(*) FROM pg_database WHERE datname LIKE 'ou_sandbox_%'") ==
-        "0");
+                       "SELECT count(*) FROM pg_database WHERE datname LIKE 'ou_sandbox_" +
+                           std::to_string(sbx.pid()) + "\\_%'") == "0");
   CHECK(sbx.stop() == 0);
   CHECK_FALSE(fs::exists(sbx.state_dir() / "ready.json"));
 }

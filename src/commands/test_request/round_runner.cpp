@@ -168,6 +168,17 @@ private:
   void set_timing(const std::string& key, core::TimePoint from) {
     round()["timings"][key] = seconds(from, m_ctx.clock.now());
   }
+  // Processing time, from `process` to the moment we learn it ended. A run resumed after the
+  // service finished (--no-wait, a crash) learns it only now: the figure is then an upper bound.
+  void note_processing_end() {
+    const json& timings = round().value("timings", json::object());
+    if (timings.is_object() && timings.contains("processing_s")) {
+      return;
+    }
+    if (auto at = core::parse_iso8601(round().value("processing_started_at", ""))) {
+      set_timing("processing_s", *at);
+    }
+  }
   ports::UpgradeService& service() {
     if (!m_service) {
       m_service = m_ports.make_service(m_settings, m_ctx.clock);
@@ -553,9 +564,7 @@ std::optional<ports::RequestStatus> RoundRunner::step_wait() {
         spdlog::info("  | {}", m_log_partial);
         m_log_partial.clear();
       }
-      if (auto at = core::parse_iso8601(round().value("processing_started_at", ""))) {
-        set_timing("processing_s", *at);
-      }
+      note_processing_end();
       spdlog::info("{}: request is {}", m_kind.label, s.state_text);
       save();
       return s;
@@ -590,6 +599,7 @@ int RoundRunner::pending_result(const ports::RequestStatus& status) {
 }
 
 void RoundRunner::step_download() {
+  note_processing_end();
   auto start = m_ctx.clock.now();
   stdfs::path dest = round_dir() / "received";
   std::error_code ec;
