@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job end to end on the bundled defaults, on a fresh Debian 12 machine: installs the
 # dependencies, builds, starts a throwaway PostgreSQL, loads the bundled Odoo 17 demo database (with
-# its filestore) as the customer's "production", then runs odoo-upgrade on it as a consultant would.
-# Everything lives in OU_DEMO_DIR (default /tmp/odoo-upgrade-demo); the server is stopped at the end.
+# its filestore) as the customer's "production", starts the local stand-in upgrade platform
+# (odoo-upgrade-sandbox), then rehearses the whole go-live as a consultant would: initiate, a test
+# round, UAT and sign-off, freeze, the production request, restore (go-live) and monitoring.
+# Everything lives in OU_DEMO_DIR (default /tmp/odoo-upgrade-demo); the servers are stopped at the end.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
@@ -58,7 +60,43 @@ step "odoo-upgrade initiate"
 step "odoo-upgrade test-request (a full test round: dump, upload, upgrade, download, restore, verify)"
 "$bin" test-request --contract DEMO-CONTRACT-0001
 
+step "odoo-upgrade uat run (automated production-vs-test checks; exit 1 means blocking findings)"
+"$bin" uat run || [ $? = 1 ]
+"$bin" uat report --format html --output "$demo/uat-report.html"
+"$bin" uat report --format junit --output "$demo/uat-junit.xml"
+echo "customer report: $demo/uat-report.html"
+
+step "the customer's tester works through the manual checklist (the rehearsal marks every item passed)"
+for id in $("$bin" --json uat list | python3 -c 'import json,sys; print(" ".join(i["id"] for i in json.load(sys.stdin)["items"]))'); do
+  "$bin" -q uat mark "$id" pass --by "Rehearsal tester"
+done
+"$bin" uat list
+
+step "odoo-upgrade uat signoff"
+if ! "$bin" uat signoff --by "Acme Corp (rehearsal)"; then
+  echo "(the sandbox's upgrade is not a real one: the rehearsal records a forced sign-off)"
+  "$bin" uat signoff --by "Acme Corp (rehearsal)" --force \
+    --reason "rehearsal on the local sandbox: findings come from the simulated upgrade"
+fi
+
+step "odoo-upgrade freeze plan / hooks / apply (production becomes read-only, crons stop, baseline taken)"
+"$bin" freeze plan --at "$(date -u -d '+10 min' +%FT%TZ)" --go-live "$(date -u -d '+4 hours' +%FT%TZ)"
+"$bin" freeze hooks --add before_freeze 'echo "hook: would stop the Odoo service for $ODOO_UPGRADE_DB"'
+"$bin" freeze hooks --add after_restore 'echo "hook: would start the Odoo service on $ODOO_UPGRADE_DB"'
+"$bin" freeze apply
+
+step "odoo-upgrade prod-request (the frozen database goes to the service as the production request)"
+"$bin" prod-request --contract DEMO-CONTRACT-0001
+
+step "odoo-upgrade restore (go-live: verify, then swap by renaming; the old database is kept)"
+"$bin" --dry-run restore
+"$bin" --yes restore
+
+step "odoo-upgrade monitor (health of the upgraded production against the pre-upgrade baseline)"
+"$bin" monitor || true
+
 step "odoo-upgrade status"
 "$bin" status
+psql -X -c "SELECT datname FROM pg_database WHERE datname LIKE 'acme%' ORDER BY 1"
 
 step "done: the project file is $demo/odoo-upgrade.json"
