@@ -71,6 +71,28 @@ void print_status(std::ostream& os,
     }
   }
 
+  // The go-live chain, once it started: one line per section.
+  const auto* uat = project.find_section("uat");
+  if (uat != nullptr && uat->contains("signoff") && (*uat)["signoff"].is_object()) {
+    const auto& signoff = (*uat)["signoff"];
+    os << "\n"
+       << out.bold("Sign-off") << "  round " << str(signoff, "round") << " by "
+       << str(signoff, "by") << " at " << str(signoff, "at")
+       << (signoff.value("forced", false) ? " (forced)" : "") << "\n";
+  }
+  if (const auto* freeze = project.find_section("freeze"); freeze != nullptr) {
+    os << out.bold("Freeze") << "    " << str(*freeze, "state") << " (database "
+       << str(*freeze, "database") << ", frozen at " << str(*freeze, "frozen_at") << ")\n";
+  }
+  if (const auto* prod = project.find_section("production"); prod != nullptr) {
+    os << out.bold("Production request") << "  " << str(*prod, "state") << ", request "
+       << str(*prod, "request_id") << "\n";
+  }
+  if (const auto* golive = project.find_section("golive"); golive != nullptr) {
+    os << out.bold("Go-live") << "   " << str(*golive, "state") << " at " << str(*golive, "at")
+       << "; pre-upgrade database kept as " << str(*golive, "pre_upgrade_database") << "\n";
+  }
+
   const auto& history = doc["history"];
   os << "\n" << out.bold("History") << " (last " << options.history << ")\n";
   std::size_t start = history.size() > static_cast<std::size_t>(options.history)

@@ -412,6 +412,11 @@ TEST_CASE("go-live: restore survives a crash at every step and keeps the old pro
   CHECK(test::pg_query_value(c.db, "SELECT count(*) FROM res_partner") == "42");
   CHECK(g["verification"]["blocking"] == false);
   CHECK(c.hooks_log().find("after_restore db=" + c.db) != std::string::npos);
+  // status names the go-live and where the old production is kept.
+  auto st = c.cli({"status"});
+  CHECK(st.exit_code == 0);
+  CHECK(st.out.find("pre-upgrade database kept as " + pre) != std::string::npos);
+  CHECK(st.out.find("Sign-off  round 1") != std::string::npos);
 }
 
 TEST_CASE("go-live: rollback brings the old production back, also from a half-done restore",
