@@ -68,7 +68,9 @@ struct Rehearsal {
     args.insert(args.end(), extra.begin(), extra.end());
     auto r = run_cli(args, dir.path());
     // Every test database a round creates is dropped at the end.
-    for (const auto& round : project()["rounds"]) {
+    // Keep the document alive for the loop: ranging over project()["rounds"] would dangle.
+    json doc = project();
+    for (const auto& round : doc["rounds"]) {
       if (round.contains("test_db") && round["test_db"].is_string()) {
         guard.add(round["test_db"].get<std::string>());
       }
