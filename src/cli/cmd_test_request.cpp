@@ -1,7 +1,6 @@
 #include <odoo_upgrade/cli/commands.hpp>
+#include <odoo_upgrade/cli/request_flags.hpp>
 #include <odoo_upgrade/commands/test_request.hpp>
-#include <odoo_upgrade/core/error.hpp>
-#include <odoo_upgrade/core/time.hpp>
 
 #include <memory>
 
@@ -9,12 +8,9 @@ namespace odoo_upgrade::cli {
 
 void register_test_request(CLI::App& sub, RunFn& run) {
   auto o = std::make_shared<commands::TestRequestOptions>();
-  auto timeout = std::make_shared<std::string>();
-  auto contract = std::make_shared<std::string>();
+  auto apply_request_flags = add_request_flags(sub, o);
   sub.add_flag(
       "--no-wait", o->no_wait, "return once processing has started (exit 8 while pending)");
-  sub.add_option(
-      "--timeout", *timeout, "how long to wait for processing, e.g. 2h (default: no limit)");
   sub.add_option("--jobs,-j", o->jobs, "parallel jobs for pg_dump and pg_restore (default 4)");
   sub.add_option("--test-db",
                  o->test_db,
@@ -26,33 +22,8 @@ void register_test_request(CLI::App& sub, RunFn& run) {
   sub.add_flag("--abandon",
                o->abandon,
                "give up the unfinished round (the service's request is left as is)");
-  sub.add_option("--contract",
-                 *contract,
-                 "subscription code, when the database has none (env ODOO_UPGRADE_CONTRACT); kept "
-                 "in the secrets file")
-      ->envname("ODOO_UPGRADE_CONTRACT");
-  sub.add_option(
-         "--service-url", o->service_url, "upgrade service base URL (overrides the project's)")
-      ->envname("ODOO_UPGRADE_SERVICE_URL");
-  sub.add_option(
-         "--ca-file", o->ca_file, "trust this CA for the service (TLS verification stays on)")
-      ->envname("ODOO_UPGRADE_CA_FILE");
-  sub.add_option("--data-server-user",
-                 o->data_server_user,
-                 "SSH user of the service's data server (default: the project's, else odoo)")
-      ->envname("ODOO_UPGRADE_DATA_SERVER_USER");
-  run = [o, timeout, contract](commands::Context& ctx) {
-    if (!timeout->empty()) {
-      auto d = core::parse_duration(*timeout);
-      if (!d) {
-        throw core::UsageError("--timeout '" + *timeout + "' is not a duration",
-                               "use e.g. 90m, 2h or 45s");
-      }
-      o->timeout = *d;
-    }
-    if (!contract->empty()) {
-      o->contract = *contract;
-    }
+  run = [o, apply_request_flags](commands::Context& ctx) {
+    apply_request_flags();
     return commands::run_test_request(*o, ctx);
   };
 }
