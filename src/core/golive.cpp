@@ -346,12 +346,7 @@ std::vector<std::string> Journal::applied_steps() const {
 }
 
 std::string name_timestamp(TimePoint t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%d_%H%M%S", &tm);
-  return buf;
+  return format_utc(t, "%Y%m%d_%H%M%S");
 }
 
 std::string pre_upgrade_name(std::string_view db, std::string_view target, std::string_view stamp) {

@@ -6,13 +6,17 @@
 
 namespace odoo_upgrade::core {
 
-std::string iso8601_utc(TimePoint t) {
+std::string format_utc(TimePoint t, const char* format) {
   std::time_t tt = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
   gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  char buf[64];
+  std::size_t n = std::strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, n);
+}
+
+std::string iso8601_utc(TimePoint t) {
+  return format_utc(t, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 std::optional<TimePoint> parse_iso8601(std::string_view text) {

@@ -24,6 +24,7 @@ TEST_CASE("core::iso8601_utc and parse_iso8601 round-trip", "[core]") {
   CHECK(iso8601_utc(*t) == "2026-11-21T16:45:03Z");
   CHECK(iso8601_utc(*parse_iso8601("2026-11-21 18:45")) == "2026-11-21T18:45:00Z");
   CHECK(iso8601_utc(*parse_iso8601("2026-11-21T18:45:00+02:00")) == "2026-11-21T16:45:00Z");
+  CHECK(format_utc(*t, "%Y%m%d_%H%M%S") == "20261121_164503");
   CHECK_FALSE(parse_iso8601("tomorrow"));
   CHECK_FALSE(parse_iso8601("2026-13-01T00:00:00Z"));
   CHECK_FALSE(parse_iso8601("2026-11-21T18:45:00 CET"));

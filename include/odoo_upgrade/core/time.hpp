@@ -9,6 +9,8 @@ namespace odoo_upgrade::core {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
+// `t` in UTC formatted with strftime's `format` (second precision).
+std::string format_utc(TimePoint t, const char* format);
 // "2026-11-21T16:45:03Z" (UTC, second precision).
 std::string iso8601_utc(TimePoint t);
 // Parses "YYYY-MM-DDTHH:MM:SSZ", "YYYY-MM-DD HH:MM[:SS]" (taken as UTC) and with a "+HH:MM" offset;
