@@ -170,6 +170,14 @@ int run(int argc, char** argv) {
     setup_logging(options.verbosity,
                   !no_color && isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr,
                   options.log_file);
+    // Tests judge time-dependent facts against fixtures of any age by setting the clock; a run
+    // that does so says it every time, so it cannot go unnoticed in real use.
+    if (auto start = adapters::test_clock_from_env()) {
+      clock = adapters::SystemClock(*start);
+      spdlog::warn("the clock reads {} ({} is set: a test setting, unset it for real use)",
+                   core::iso8601_utc(*start),
+                   adapters::k_test_now_env);
+    }
     for (auto& [sub, run_fn] : subs) {
       if (sub->parsed()) {
         spdlog::debug("running '{}'", sub->get_name());

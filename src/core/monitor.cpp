@@ -374,6 +374,15 @@ Check evaluate_modules(const std::vector<std::pair<std::string, std::string>>& p
   return c;
 }
 
+std::optional<long long>
+cron_overdue_seconds(TimePoint nextcall, TimePoint now, std::optional<TimePoint> live_since) {
+  TimePoint due = live_since ? std::max(nextcall, *live_since) : nextcall;
+  if (due >= now) {
+    return std::nullopt;
+  }
+  return std::chrono::duration_cast<seconds>(now - due).count();
+}
+
 Check evaluate_crons(const std::vector<CronFact>& crons,
                      bool has_failure_count,
                      const Thresholds& t) {

@@ -125,6 +125,20 @@ TEST_CASE("core::monitor::evaluate_crons", "[core]") {
   CHECK(evaluate_crons({}, false, t).finding == "0 active crons, none overdue");
 }
 
+TEST_CASE("core::monitor::cron_overdue_seconds", "[core]") {
+  using namespace std::chrono_literals;
+  auto now = std::chrono::system_clock::from_time_t(1'900'000'000);
+  // Without a go-live time: late from the nextcall on.
+  CHECK(cron_overdue_seconds(now - 2h, now, std::nullopt) == 7200);
+  CHECK(!cron_overdue_seconds(now + 1h, now, std::nullopt));
+  CHECK(!cron_overdue_seconds(now, now, std::nullopt));
+  // A nextcall missed during the freeze counts from the go-live, not from the nextcall.
+  CHECK(cron_overdue_seconds(now - 72h, now, now - 48h) == 48 * 3600);
+  CHECK(!cron_overdue_seconds(now - 72h, now, now + 1min));
+  // A nextcall after the go-live counts from itself.
+  CHECK(cron_overdue_seconds(now - 1h, now, now - 48h) == 3600);
+}
+
 TEST_CASE("core::monitor::evaluate_mail", "[core]") {
   Thresholds t;
   MailFacts f;

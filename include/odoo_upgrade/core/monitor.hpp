@@ -1,5 +1,7 @@
 #pragma once
 
+#include <odoo_upgrade/core/time.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -83,8 +85,15 @@ struct CronFact {
   std::string name;
   std::optional<long long> failure_count;   // series with ir_cron.failure_count only
   std::optional<std::string> first_failure; // ir_cron.first_failure_date
-  std::optional<long long> overdue_seconds; // now - nextcall, when nextcall is in the past
+  std::optional<TimePoint> nextcall;        // ir_cron.nextcall (UTC)
+  std::optional<long long> overdue_seconds; // see cron_overdue_seconds
 };
+
+// How late a cron with `nextcall` is at `now`, in seconds: counted from the later of its nextcall
+// and `live_since` (the go-live: crons are stopped on purpose during the freeze, so a call missed
+// then is not late until the upgraded production has run for a while). std::nullopt when not late.
+std::optional<long long>
+cron_overdue_seconds(TimePoint nextcall, TimePoint now, std::optional<TimePoint> live_since);
 
 struct MailFacts {
   long long exception = 0; // state 'exception'

@@ -44,13 +44,12 @@ Crons active_crons(Connection& conn) {
   std::string name = column_type(conn, "ir_cron", "cron_name") == "jsonb"
                          ? "coalesce(cron_name->>'en_US', cron_name::text)"
                          : "cron_name::text";
-  std::string sql =
-      "SELECT id, " + name + ", " + (crons.has_failure_count ? "failure_count" : "NULL::int") +
-      ", " +
-      (has_first_failure ? "to_char(first_failure_date, 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-                         : "NULL::text") +
-      ", CASE WHEN nextcall < (now() AT TIME ZONE 'UTC') THEN extract(epoch FROM (now() AT TIME "
-      "ZONE 'UTC') - nextcall)::bigint END FROM ir_cron WHERE active ORDER BY id";
+  const char* k_iso = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'";
+  std::string sql = "SELECT id, " + name + ", " +
+                    (crons.has_failure_count ? "failure_count" : "NULL::int") + ", " +
+                    (has_first_failure ? "to_char(first_failure_date, " + std::string(k_iso) + ")"
+                                       : "NULL::text") +
+                    ", to_char(nextcall, " + k_iso + ") FROM ir_cron WHERE active ORDER BY id";
   Result r = conn.exec(sql);
   for (int i = 0; i < r.rows(); ++i) {
     core::monitor::CronFact f;
@@ -60,22 +59,24 @@ Crons active_crons(Connection& conn) {
       f.failure_count = r.get_int(i, 2);
     }
     f.first_failure = r.value(i, 3);
-    if (!r.is_null(i, 4)) {
-      f.overdue_seconds = r.get_int(i, 4);
+    if (auto next = r.value(i, 4)) {
+      f.nextcall = core::parse_iso8601(*next);
     }
     crons.active.push_back(std::move(f));
   }
   return crons;
 }
 
-core::monitor::MailFacts mail_facts(Connection& conn) {
+core::monitor::MailFacts mail_facts(Connection& conn, const std::string& now) {
   core::monitor::MailFacts f;
-  Result r = conn.exec(
-      "SELECT count(*) FILTER (WHERE state = 'exception'), "
-      "count(*) FILTER (WHERE state = 'outgoing'), "
-      "extract(epoch FROM (now() AT TIME ZONE 'UTC') - min(coalesce(scheduled_date, create_date)) "
-      "FILTER (WHERE state = 'outgoing' AND coalesce(scheduled_date, create_date) <= (now() AT "
-      "TIME ZONE 'UTC')))::bigint FROM mail_mail");
+  Result r = conn.exec(std::string("SELECT count(*) FILTER (WHERE state = 'exception'), "
+                                   "count(*) FILTER (WHERE state = 'outgoing'), "
+                                   "extract(epoch FROM ") +
+                           k_utc +
+                           " - min(coalesce(scheduled_date, create_date)) FILTER (WHERE state = "
+                           "'outgoing' AND coalesce(scheduled_date, create_date) <= " +
+                           k_utc + "))::bigint FROM mail_mail",
+                       {now});
   f.exception = r.get_int(0, 0);
   f.queued = r.get_int(0, 1);
   if (!r.is_null(0, 2)) {

@@ -195,10 +195,15 @@ std::vector<m::Check> database_checks(const Target& t, WatchMemory& memory, core
       "modules", "module states", [&] { return m::evaluate_modules(q::pending_modules(*live)); }));
   checks.push_back(guarded("crons", "scheduled actions", [&] {
     auto crons = q::active_crons(*live);
+    for (auto& cron : crons.active) {
+      if (cron.nextcall) {
+        cron.overdue_seconds = m::cron_overdue_seconds(*cron.nextcall, now, t.golive_at);
+      }
+    }
     return m::evaluate_crons(crons.active, crons.has_failure_count, t.thresholds);
   }));
   checks.push_back(guarded("mail", "outgoing mail queue", [&] {
-    auto facts = q::mail_facts(*live);
+    auto facts = q::mail_facts(*live, core::iso8601_utc(now));
     facts.previous_queued = memory.queued_mail;
     memory.queued_mail = facts.queued;
     return m::evaluate_mail(facts, t.thresholds);

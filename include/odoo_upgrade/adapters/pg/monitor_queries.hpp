@@ -20,13 +20,13 @@ struct Crons {
   bool has_failure_count = false; // ir_cron.failure_count exists (recent series)
   std::vector<core::monitor::CronFact> active;
 };
-// Active scheduled actions, with their failure count where the series has one and how far their
-// next call is in the past (database server time).
+// Active scheduled actions, with their failure count where the series has one and their next call.
+// Nothing here reads the database server's clock: the caller judges times against its own.
 Crons active_crons(Connection& conn);
 
-// mail_mail: in exception, waiting (due now), age of the oldest waiting mail, a few failure
-// reasons.
-core::monitor::MailFacts mail_facts(Connection& conn);
+// mail_mail: in exception, waiting (due at `now`), age at `now` of the oldest waiting mail, a few
+// failure reasons.
+core::monitor::MailFacts mail_facts(Connection& conn, const std::string& now);
 
 // ir_logging: whether it has rows at all, and ERROR/CRITICAL entries since `since`.
 core::monitor::LogFacts log_facts(Connection& conn, const std::string& since);
