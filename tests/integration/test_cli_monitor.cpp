@@ -106,24 +106,39 @@ std::string utc(std::chrono::system_clock::time_point t) {
   return core::iso8601_utc(t);
 }
 
+// When the fixture was built: the newest xml id it holds. Its records carry the dates of that day.
+std::chrono::system_clock::time_point fixture_time(const std::string& db) {
+  auto t = core::parse_iso8601(test::pg_query_value(
+      db, "SELECT to_char(max(create_date), 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM ir_model_data"));
+  REQUIRE(t);
+  return *t;
+}
+
 // A project after go-live: `db` is the upgraded production (a copy of the Odoo 17 fixture), `pre`
 // the kept pre-upgrade database, and the project file says phase live with golive and freeze
-// sections as restore and freeze write them. One is shared by every test (two database copies are
-// the slow part); each test undoes what it plants (see Planted and ProjectGuard).
+// sections as restore and freeze write them. The suite controls time: `now` is `clock_ahead` after
+// the fixture was built, every command runs with its clock set to it (ODOO_UPGRADE_TEST_NOW) and
+// every planted date is relative to it, so the verdicts do not depend on the fixture's age. The
+// freeze is 72 hours before `now` (after every fixture record was created), the go-live 48 hours
+// before, and production has been used since (a few records of each watched model are dated after
+// the go-live). One is shared by every test (two database copies are the slow part); each test
+// undoes what it plants (see Planted and ProjectGuard).
 struct GoLive {
   test::TempDir dir{"monitor"};
   std::string db;
   std::string pre;
   test::DatabaseGuard guard;
   stdfs::path data_dir;
+  std::chrono::system_clock::time_point now;
 
-  GoLive() {
+  explicit GoLive(std::chrono::hours clock_ahead = 72h) {
     db = test::unique_db_name("mon");
     pre = db + "_pre";
     test::pg_create_from_fixture(db, "odoo17");
     guard.add(db);
     test::pg_create_from_fixture(pre, "odoo17");
     guard.add(pre);
+    now = fixture_time(db) + clock_ahead + 5min;
     data_dir = dir / "odoo-data";
     stdfs::create_directories(data_dir / "filestore" / db);
     auto r = run_cli({"initiate",
@@ -139,10 +154,14 @@ struct GoLive {
     INFO("initiate stderr: " << r.err);
     REQUIRE((r.exit_code == 0 || r.exit_code == 1));
 
-    // A running production: crons scheduled ahead, as Odoo's cron runner keeps them.
-    sql("UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC') + interval '1 hour'");
+    // A running production: crons scheduled ahead, as Odoo's cron runner keeps them, and new
+    // contacts, orders and invoices since the go-live.
+    sql("UPDATE ir_cron SET nextcall = " + ts(1h));
+    for (const char* table : {"res_partner", "sale_order", "account_move"}) {
+      sql(std::string("UPDATE ") + table + " SET create_date = " + ts(-1h) +
+          " WHERE id IN (SELECT " + "id FROM " + table + " ORDER BY id DESC LIMIT 3)");
+    }
 
-    auto now = std::chrono::system_clock::now();
     json doc = project();
     doc["phase"] = "live";
     doc["freeze"] = {
@@ -162,6 +181,15 @@ struct GoLive {
     save(doc);
   }
 
+  // SQL for the naive UTC timestamp `offset` from the suite's `now` (Odoo stores naive UTC).
+  std::string ts(std::chrono::seconds offset) const {
+    return "('" + utc(now + offset) + "'::timestamptz AT TIME ZONE 'UTC')";
+  }
+  // The environment of every command the suite runs: the clock set to `now`.
+  std::vector<std::pair<std::string, std::string>> env() const {
+    return {{"ODOO_UPGRADE_TEST_NOW", utc(now)}};
+  }
+
   // Runs `statements` (separated by ";\n") in `database` (default: the live one).
   void sql(const std::string& statements, const std::string& database = "") const {
     adapters::pg::Connection c(test::pg_conninfo(database.empty() ? db : database));
@@ -177,10 +205,13 @@ struct GoLive {
   json project() const { return json::parse(test::read_file(project_path())); }
   void save(const json& doc) const { test::write_file(project_path(), doc.dump(2)); }
 
+  adapters::ProcessResult cli(const std::vector<std::string>& args) const {
+    return run_cli(args, dir.path(), env());
+  }
   adapters::ProcessResult monitor(std::vector<std::string> args) const {
     args.insert(args.begin(), "monitor");
     args.insert(args.begin(), "--json");
-    return run_cli(args, dir.path());
+    return cli(args);
   }
 };
 
@@ -248,8 +279,8 @@ void only_problem(const json& doc, const std::string& except) {
 
 } // namespace
 
-TEST_CASE("monitor: a healthy go-live is all OK", "[integration][monitor]") {
-  const GoLive& live = shared_live();
+// The verdicts on a healthy go-live, whatever the suite's clock reads.
+static void check_healthy(const GoLive& live) {
   FakeOdoo odoo;
   auto history = live.project()["history"].size();
   auto r = live.monitor({"--url", odoo.url()});
@@ -265,13 +296,18 @@ TEST_CASE("monitor: a healthy go-live is all OK", "[integration][monitor]") {
   CHECK(check(doc, "crons")["details"]["series_has_failure_count"] == false);
   CHECK(check(doc, "crons")["details"]["active"] == 23);
   CHECK(status(doc, "errors") == "info"); // ir_logging unused
+  // Activity judged (live for two days): the records entered since the go-live are seen.
+  CHECK(status(doc, "activity") == "ok");
+  CHECK(check(doc, "activity")["details"]["judged"] == true);
+  CHECK(check(doc, "activity")["finding"].get<std::string>().find("sale.order 3") !=
+        std::string::npos);
   // Historical totals compared per company with the pre-upgrade database.
   CHECK(status(doc, "totals") == "ok");
   CHECK(check(doc, "totals")["details"]["compared"].get<int>() >= 2);
   CHECK(check(doc, "disk_database")["details"]["database_size_bytes"].get<long long>() > 1'000'000);
 
   // The table for people.
-  auto text = run_cli({"monitor", "--url", odoo.url()}, live.dir.path());
+  auto text = live.cli({"monitor", "--url", odoo.url()});
   CHECK(text.exit_code == 0);
   CHECK(text.out.find("OK    odoo answers over http") != std::string::npos);
   CHECK(text.out.find("overall: OK") != std::string::npos);
@@ -279,13 +315,25 @@ TEST_CASE("monitor: a healthy go-live is all OK", "[integration][monitor]") {
   CHECK(live.project()["history"].size() == history);
 }
 
+TEST_CASE("monitor: a healthy go-live is all OK", "[integration][monitor]") {
+  check_healthy(shared_live());
+}
+
+TEST_CASE("monitor: a healthy go-live is all OK with the clock a year past the fixture",
+          "[integration][monitor]") {
+  // The fixture's records are a year old then: no activity in the baseline period, crons that
+  // last ran a year ago. Nothing of that may turn a healthy go-live into a warning.
+  GoLive later(72h + 365 * 24h);
+  check_healthy(later);
+}
+
 TEST_CASE("monitor: a failing cron", "[integration][monitor]") {
   const GoLive& live = shared_live();
   FakeOdoo odoo;
   Planted columns(live, k_add_failure_columns, k_drop_failure_columns);
   SECTION("failing repeatedly is CRIT") {
-    live.sql("UPDATE ir_cron SET failure_count = 5, first_failure_date = now() AT TIME ZONE 'UTC' "
-             "WHERE cron_name = 'Mail: Email Queue Manager'");
+    live.sql("UPDATE ir_cron SET failure_count = 5, first_failure_date = " + live.ts(-2h) +
+             " WHERE cron_name = 'Mail: Email Queue Manager'");
     auto r = live.monitor({"--url", odoo.url()});
     CHECK(r.exit_code == 1);
     json doc = parse(r);
@@ -314,18 +362,45 @@ TEST_CASE("monitor: a failing cron", "[integration][monitor]") {
 TEST_CASE("monitor: an overdue cron in a series without failure counts", "[integration][monitor]") {
   const GoLive& live = shared_live();
   FakeOdoo odoo;
-  Planted overdue(live,
-                  "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC') - interval '3 days' "
-                  "WHERE cron_name = 'Mail: Email Queue Manager'",
-                  "UPDATE ir_cron SET nextcall = (now() AT TIME ZONE 'UTC') + interval '1 hour'");
-  auto r = live.monitor({"--url", odoo.url()});
-  CHECK(r.exit_code == 1);
-  json doc = parse(r);
-  CHECK(status(doc, "crons") == "crit");
-  CHECK(check(doc, "crons")["details"]["series_has_failure_count"] == false);
-  CHECK(check(doc, "crons")["finding"].get<std::string>().find(
-            "'Mail: Email Queue Manager' overdue by 72h") == 0);
-  only_problem(doc, "crons");
+  SECTION("a cron that has not run since the go-live is late from the go-live on") {
+    // Its nextcall fell in the freeze (crons are stopped then on purpose): late by 48 h, not 72.
+    Planted overdue(live,
+                    "UPDATE ir_cron SET nextcall = " + live.ts(-72h) +
+                        " WHERE cron_name = 'Mail: Email Queue Manager'",
+                    "UPDATE ir_cron SET nextcall = " + live.ts(1h));
+    auto r = live.monitor({"--url", odoo.url()});
+    CHECK(r.exit_code == 1);
+    json doc = parse(r);
+    CHECK(status(doc, "crons") == "crit");
+    CHECK(check(doc, "crons")["details"]["series_has_failure_count"] == false);
+    CHECK(check(doc, "crons")["finding"].get<std::string>().find(
+              "'Mail: Email Queue Manager' overdue by 48h") == 0);
+    only_problem(doc, "crons");
+  }
+  SECTION("a cron due since shortly after the go-live is WARN") {
+    Planted overdue(live,
+                    "UPDATE ir_cron SET nextcall = " + live.ts(-2h) +
+                        " WHERE cron_name = 'Mail: Email Queue Manager'",
+                    "UPDATE ir_cron SET nextcall = " + live.ts(1h));
+    auto r = live.monitor({"--url", odoo.url()});
+    CHECK(r.exit_code == 8);
+    json doc = parse(r);
+    CHECK(check(doc, "crons")["finding"].get<std::string>().find(
+              "'Mail: Email Queue Manager' overdue by 2h") == 0);
+    only_problem(doc, "crons");
+  }
+  SECTION("right after the go-live, crons stopped by the freeze are not late yet") {
+    ProjectGuard keep(live);
+    Planted overdue(live,
+                    "UPDATE ir_cron SET nextcall = " + live.ts(-72h),
+                    "UPDATE ir_cron SET nextcall = " + live.ts(1h));
+    json doc = live.project();
+    doc["golive"]["at"] = utc(live.now - 5min);
+    live.save(doc);
+    auto r = live.monitor({"--url", odoo.url()});
+    CHECK(r.exit_code == 0);
+    CHECK(status(parse(r), "crons") == "ok");
+  }
 }
 
 TEST_CASE("monitor: a mail in exception is WARN", "[integration][monitor]") {
@@ -333,10 +408,12 @@ TEST_CASE("monitor: a mail in exception is WARN", "[integration][monitor]") {
   FakeOdoo odoo;
   Planted mail(live,
                "WITH m AS (INSERT INTO mail_message (message_type, body, create_date) VALUES "
-               "('email', '<p>Invoice</p>', now() AT TIME ZONE 'UTC') RETURNING id) "
-               "INSERT INTO mail_mail (mail_message_id, state, failure_reason, create_date) "
-               "SELECT id, 'exception', 'SMTP server refused the sender', now() AT TIME ZONE "
-               "'UTC' FROM m",
+               "('email', '<p>Invoice</p>', " +
+                   live.ts(-10min) +
+                   ") RETURNING id) "
+                   "INSERT INTO mail_mail (mail_message_id, state, failure_reason, create_date) "
+                   "SELECT id, 'exception', 'SMTP server refused the sender', " +
+                   live.ts(-10min) + " FROM m",
                "WITH d AS (DELETE FROM mail_mail WHERE state = 'exception' RETURNING "
                "mail_message_id) DELETE FROM mail_message WHERE id IN (SELECT mail_message_id "
                "FROM d)");
@@ -418,8 +495,8 @@ TEST_CASE("monitor: Odoo over HTTP", "[integration][monitor]") {
 TEST_CASE("monitor: database facts against the baseline", "[integration][monitor]") {
   const GoLive& live = shared_live();
   FakeOdoo odoo;
-  std::string line = live.value("SELECT min(id) FROM account_move_line WHERE date < now() - "
-                                "interval '10 days' AND debit > 0 AND credit = 0");
+  std::string line = live.value("SELECT min(id) FROM account_move_line WHERE date < " +
+                                live.ts(-240h) + " AND debit > 0 AND credit = 0");
   SECTION("historical journal totals changed is CRIT") {
     Planted changed(live,
                     "UPDATE account_move_line SET debit = debit + 1 WHERE id = " + line,
@@ -451,10 +528,13 @@ TEST_CASE("monitor: database facts against the baseline", "[integration][monitor
     Planted logged(
         live,
         "INSERT INTO ir_logging (create_date, name, type, dbname, level, message, path, func, "
-        "line) VALUES (now() AT TIME ZONE 'UTC', 'odoo.addons.sale', 'server', "
-        "current_database(), 'ERROR', 'division by zero', 'sale.py', 'confirm', '12'), "
-        "(now() AT TIME ZONE 'UTC' - interval '5 days', 'odoo', 'server', current_database(), "
-        "'ERROR', 'before go-live', 'x.py', 'f', '1')",
+        "line) VALUES (" +
+            live.ts(-1h) +
+            ", 'odoo.addons.sale', 'server', current_database(), 'ERROR', 'division by zero', "
+            "'sale.py', 'confirm', '12'), (" +
+            live.ts(-120h) +
+            ", 'odoo', 'server', current_database(), 'ERROR', 'before go-live', 'x.py', 'f', "
+            "'1')",
         "DELETE FROM ir_logging");
     auto r = live.monitor({"--url", odoo.url()});
     CHECK(r.exit_code == 8);
@@ -469,14 +549,12 @@ TEST_CASE("monitor: database facts against the baseline", "[integration][monitor
                           "WHERE b.id = s.id;\nDROP TABLE mon_backup";
     // Before the freeze: 40 orders over the 20 previous days. Since go-live: none.
     Planted before(live,
-                   std::string(backup) +
-                       "UPDATE sale_order SET create_date = (now() AT TIME ZONE 'UTC') - "
-                       "interval '3 days' - (id % 20) * interval '1 day' - interval '1 hour'",
+                   std::string(backup) + "UPDATE sale_order SET create_date = " + live.ts(-73h) +
+                       " - (id % 20) * interval '1 day'",
                    restore,
                    live.pre);
     Planted since(live,
-                  std::string(backup) + "UPDATE sale_order SET create_date = (now() AT TIME ZONE "
-                                        "'UTC') - interval '5 days'",
+                  std::string(backup) + "UPDATE sale_order SET create_date = " + live.ts(-120h),
                   restore);
     auto r = live.monitor({"--url", odoo.url()});
     CHECK(r.exit_code == 8);
@@ -529,8 +607,7 @@ TEST_CASE("monitor --watch stops on --for, prints changes and records a summary"
   odoo.healthy_for = 1; // healthy for the first round, then /web/health fails
   auto history = live.project()["history"].size();
   auto started = std::chrono::steady_clock::now();
-  auto r =
-      run_cli({"monitor", "--url", odoo.url(), "--watch", "1s", "--for", "3s"}, live.dir.path());
+  auto r = live.cli({"monitor", "--url", odoo.url(), "--watch", "1s", "--for", "3s"});
   auto took = std::chrono::steady_clock::now() - started;
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
@@ -572,11 +649,13 @@ TEST_CASE("monitor --watch without --for ends on Ctrl-C with its summary",
   // Everything the child needs is prepared before fork (the HTTP stand-in runs a thread).
   std::string bin = test::binary_path().string();
   std::string url = odoo.url();
+  std::string clock = utc(live.now);
   pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
     int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || chdir(live.dir.path().c_str()) != 0) {
+    if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || chdir(live.dir.path().c_str()) != 0 ||
+        setenv("ODOO_UPGRADE_TEST_NOW", clock.c_str(), 1) != 0) {
       _exit(127);
     }
     execl(bin.c_str(),
