@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the dependency direction of docs/ARCHITECTURE.md: only adapters/ includes libpq and
-# libcurl, only cli/ includes CLI11, and inner layers never include outer ones.
+# libcurl, only cli/ includes CLI11, inner layers never include outer ones, and commands/ holds no
+# SQL (it belongs in adapters/pg, behind functions named after what they do).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -22,4 +23,14 @@ check "CLI11 outside cli/" '#include <CLI/' src/core include/odoo_upgrade/core s
 check "core/ includes an outer layer" '#include <odoo_upgrade/(adapters|commands|cli)/' src/core include/odoo_upgrade/core
 check "adapters/ includes commands/ or cli/" '#include <odoo_upgrade/(commands|cli)/' src/adapters include/odoo_upgrade/adapters
 check "commands/ includes cli/" '#include <odoo_upgrade/cli/' src/commands include/odoo_upgrade/commands
+check "SQL text in commands/ (move it to adapters/pg)" \
+  '"[[:space:]]*(SELECT|UPDATE|INSERT|DELETE|DROP|CREATE|ALTER|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|TRUNCATE|GRANT|REVOKE|WITH)[[:space:]]' \
+  src/commands include/odoo_upgrade/commands
+# Tools and reviewers take a file or folder named test_* for a test.
+named=$(git ls-files src include sandbox | grep -E '(^|/)test_' || true)
+if [ -n "$named" ]; then
+  echo "layering: product files named like tests (test_*):"
+  echo "$named"
+  fail=1
+fi
 exit $fail

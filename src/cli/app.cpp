@@ -1,8 +1,10 @@
+#include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/adapters/http/global.hpp>
 #include <odoo_upgrade/adapters/system_clock.hpp>
 #include <odoo_upgrade/cli/app.hpp>
 #include <odoo_upgrade/cli/commands.hpp>
 #include <odoo_upgrade/cli/logging.hpp>
+#include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
 
@@ -14,6 +16,8 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <optional>
+#include <tuple>
 
 namespace odoo_upgrade::cli {
 
@@ -21,29 +25,50 @@ namespace {
 
 using core::ExitCode;
 
+using commands::Lock;
+
 // The command table: every command of the method, in the order of the method. A command whose
 // `register_fn` is null is not built yet: it says so and exits 2 (it never pretends).
+// `needs_lock`: Lock::take when the command changes the project in every run, so the command line
+// holds the project lock for the whole run (not with --dry-run); Lock::none when the command reads
+// the project or locks only its changing sub-actions itself (commands::open_project).
 struct CommandEntry {
   const char* name;
   const char* summary;
+  Lock needs_lock;
   void (*register_fn)(CLI::App&, RunFn&);
 };
 
 const CommandEntry k_commands[] = {
-    {"initiate", "inspect the production database and create the project file", register_initiate},
-    {"test-request", "run a test upgrade round with Odoo's upgrade service", register_test_request},
+    {"initiate",
+     "inspect the production database and create the project file",
+     Lock::none,
+     register_initiate},
+    {"test-request",
+     "run a test upgrade round with Odoo's upgrade service",
+     Lock::none,
+     register_test_request},
     {"uat",
      "compare the upgraded test database with production; scenarios and sign-off",
+     Lock::none,
      register_uat},
     {"freeze",
      "plan the go-live window; stop and restart data entry in production",
+     Lock::none,
      register_freeze},
     {"prod-request",
      "send the frozen production database for its production upgrade",
+     Lock::none,
      register_prod_request},
-    {"restore", "put the upgraded database into production (with rollback)", register_restore},
-    {"monitor", "check the upgraded production after go-live", register_monitor},
-    {"status", "show the project: phase, rounds, history and the next step", register_status},
+    {"restore",
+     "put the upgraded database into production (with rollback)",
+     Lock::none,
+     register_restore},
+    {"monitor", "check the upgraded production after go-live", Lock::none, register_monitor},
+    {"status",
+     "show the project: phase, rounds, history and the next step",
+     Lock::none,
+     register_status},
 };
 
 void on_signal(int) {
@@ -117,7 +142,7 @@ int run(int argc, char** argv) {
   app.add_option("--log-file", log_file, "append a detailed log to FILE");
   app.add_flag("--no-color", no_color, "no colors or progress bars");
 
-  std::vector<std::pair<CLI::App*, RunFn>> subs;
+  std::vector<std::tuple<CLI::App*, RunFn, Lock>> subs;
   for (const auto& entry : k_commands) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
     RunFn run_fn;
@@ -134,7 +159,7 @@ int run(int argc, char** argv) {
                                "see 'odoo-upgrade --help' for the commands that are");
       };
     }
-    subs.emplace_back(sub, std::move(run_fn));
+    subs.emplace_back(sub, std::move(run_fn), entry.needs_lock);
   }
 
   try {
@@ -178,9 +203,15 @@ int run(int argc, char** argv) {
                    core::iso8601_utc(*start),
                    adapters::k_test_now_env);
     }
-    for (auto& [sub, run_fn] : subs) {
+    for (auto& [sub, run_fn, needs_lock] : subs) {
       if (sub->parsed()) {
         spdlog::debug("running '{}'", sub->get_name());
+        // A command that changes the project in every run holds its lock from here to the end.
+        std::optional<adapters::fs::ProjectLock> lock;
+        if (needs_lock == Lock::take && !options.dry_run) {
+          lock.emplace(options.project);
+          ctx.project_locked = true;
+        }
         int code = run_fn(ctx);
         spdlog::default_logger()->flush();
         return code;

@@ -64,6 +64,9 @@ struct Context {
   GlobalOptions options;
   Output& out;
   core::Clock& clock;
+  // True while the command line holds the project lock for this run (commands whose table row
+  // says Lock::take); open_project then takes no second one.
+  bool project_locked = false;
 
   const std::filesystem::path& project_path() const { return options.project; }
   // Records an event in the project's history (UTC now).

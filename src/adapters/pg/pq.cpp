@@ -73,7 +73,9 @@ std::string quote_conninfo_value(const std::string& v) {
   return plain ? v : out;
 }
 
-std::string build_conninfo(const ConnInfo& info) {
+} // namespace
+
+std::string to_conninfo(const ConnInfo& info) {
   std::string out;
   for (const auto& [k, v] : info.keywords) {
     if (!out.empty()) {
@@ -84,7 +86,23 @@ std::string build_conninfo(const ConnInfo& info) {
   return out;
 }
 
-} // namespace
+void ConnInfo::set(const std::string& keyword, const std::string& value) {
+  std::erase_if(keywords, [&](const auto& kv) { return kv.first == keyword; });
+  keywords.emplace_back(keyword, value);
+}
+
+void ConnInfo::erase(const std::string& keyword) {
+  std::erase_if(keywords, [&](const auto& kv) { return kv.first == keyword; });
+}
+
+std::optional<std::string> ConnInfo::get(const std::string& keyword) const {
+  for (const auto& [k, v] : keywords) {
+    if (k == keyword) {
+      return v;
+    }
+  }
+  return std::nullopt;
+}
 
 Result::Result(pg_result* res) : m_res(res) {}
 Result::~Result() {
@@ -192,7 +210,11 @@ Result Connection::exec(std::string_view sql, const Params& params) {
 }
 
 void Connection::exec_no_rows(std::string_view sql, const Params& params) {
-  exec(sql, params);
+  Result r = exec(sql, params);
+  if (r.rows() > 0) {
+    throw core::DatabaseError("statement returned " + std::to_string(r.rows()) +
+                              " rows where none were expected");
+  }
 }
 
 std::optional<std::string> Connection::query_value(std::string_view sql, const Params& params) {
@@ -330,24 +352,25 @@ ConnInfo parse_conninfo(const std::string& conninfo) {
 
 std::string redact_conninfo(const std::string& conninfo) {
   ConnInfo info = parse_conninfo(conninfo);
-  std::erase_if(info.keywords, [](const auto& kv) { return kv.first == "password"; });
-  return build_conninfo(info);
+  info.erase("password");
+  return to_conninfo(info);
 }
 
 std::optional<std::string> conninfo_password(const std::string& conninfo) {
-  for (const auto& [k, v] : parse_conninfo(conninfo).keywords) {
-    if (k == "password") {
-      return v;
-    }
+  return parse_conninfo(conninfo).get("password");
+}
+
+std::string conninfo_with(const std::string& conninfo,
+                          const std::vector<std::pair<std::string, std::string>>& keywords) {
+  ConnInfo info = parse_conninfo(conninfo);
+  for (const auto& [k, v] : keywords) {
+    info.set(k, v);
   }
-  return std::nullopt;
+  return to_conninfo(info);
 }
 
 std::string conninfo_with_dbname(const std::string& conninfo, const std::string& dbname) {
-  ConnInfo info = parse_conninfo(conninfo);
-  std::erase_if(info.keywords, [](const auto& kv) { return kv.first == "dbname"; });
-  info.keywords.emplace_back("dbname", dbname);
-  return build_conninfo(info);
+  return conninfo_with(conninfo, {{"dbname", dbname}});
 }
 
 std::vector<std::pair<std::string, std::string>> libpq_environment(const std::string& conninfo) {

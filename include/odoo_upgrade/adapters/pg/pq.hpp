@@ -58,6 +58,7 @@ public:
 
   // Runs a statement; throws DatabaseError (with the server's message) on failure.
   Result exec(std::string_view sql, const Params& params = {});
+  // Runs a statement that returns no rows; throws DatabaseError when it fails or returns rows.
   void exec_no_rows(std::string_view sql, const Params& params = {});
   // First column of the only row; std::nullopt when there is no row or the value is NULL. Throws
   // when the query returns more than one row.
@@ -92,11 +93,21 @@ std::string one_line_message(const char* msg);
 // Quotes an SQL identifier (for CREATE DATABASE and similar statements that take no parameters).
 std::string quote_identifier(std::string_view name);
 
-// Parses a conninfo string/URI; throws UsageError with libpq's message when it is malformed.
+// A parsed conninfo: only the keywords given, in libpq's order.
 struct ConnInfo {
-  std::vector<std::pair<std::string, std::string>> keywords; // only the keywords given
+  std::vector<std::pair<std::string, std::string>> keywords;
+  // Sets `keyword` (replacing any earlier value) / removes it / reads it.
+  void set(const std::string& keyword, const std::string& value);
+  void erase(const std::string& keyword);
+  std::optional<std::string> get(const std::string& keyword) const;
 };
+// Parses a conninfo string/URI; throws UsageError with libpq's message when it is malformed.
 ConnInfo parse_conninfo(const std::string& conninfo);
+// The one conninfo builder: a keyword/value string of `info`, values quoted as libpq requires.
+std::string to_conninfo(const ConnInfo& info);
+// `conninfo` with `keywords` set (each replaces an earlier value), e.g. {{"password", p}}.
+std::string conninfo_with(const std::string& conninfo,
+                          const std::vector<std::pair<std::string, std::string>>& keywords);
 // The conninfo as a keyword/value string without the password, safe to store and show.
 std::string redact_conninfo(const std::string& conninfo);
 // The password given inside the conninfo, if any.

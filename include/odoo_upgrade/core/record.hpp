@@ -1,0 +1,110 @@
+#pragma once
+
+#include <odoo_upgrade/core/error.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Helpers for the typed records of the project file (core/request_record.hpp, golive_record.hpp,
+// uat_record.hpp, …). Every record follows one pattern:
+//
+//   struct Thing { int number = 0; std::string name; nlohmann::json extra = json::object(); };
+//   Thing thing_from_json(const nlohmann::json& j, std::string_view where) {
+//     FieldReader r(j, where);          // throws when `j` is not an object
+//     Thing t;
+//     r.take("number", t.number);       // a missing or null key keeps the default
+//     r.take("name", t.name);           // a key of the wrong type throws (exit 6, naming it)
+//     t.extra = r.rest();               // the keys this build does not know
+//     return t;
+//   }
+//   nlohmann::json to_json(const Thing& t) {
+//     nlohmann::json j = t.extra;       // unknown keys first, so a newer file survives
+//     j["number"] = t.number; j["name"] = t.name;
+//     return j;
+//   }
+//
+// One name per fact: a record reads the old spelling of a renamed key (`take_alias`) and writes
+// only the new one.
+namespace odoo_upgrade::core {
+
+// Throws FilesystemError "project file field '<where>' …" (exit 6): the project file is invalid.
+[[noreturn]] void invalid_field(std::string_view where, std::string_view why);
+
+// Reads the fields of one JSON object, removing each key it reads so that what is left are the
+// keys the record does not know.
+class FieldReader {
+public:
+  // `where` names the object in errors ("rounds[2]", "golive"). Throws when `j` is not an object.
+  FieldReader(const nlohmann::json& j, std::string_view where);
+
+  // Reads `key` into `out` when present and not null. Throws FilesystemError naming
+  // `<where>.<key>` when the value has the wrong type.
+  template <typename T>
+  void take(std::string_view key, T& out) {
+    auto it = m_rest.find(key);
+    if (it == m_rest.end()) {
+      return;
+    }
+    if (!it->is_null()) {
+      convert(*it, key, out);
+    }
+    m_rest.erase(it);
+  }
+  // Reads `key`, or else `old_key` (an older spelling of the same fact; both are removed).
+  template <typename T>
+  void take_alias(std::string_view key, std::string_view old_key, T& out) {
+    if (m_rest.contains(key)) {
+      take(key, out);
+      m_rest.erase(std::string(old_key));
+    } else {
+      take(old_key, out);
+    }
+  }
+  // Reads a nested object/array as JSON as it is (typed by the caller).
+  void take_json(std::string_view key, nlohmann::json& out);
+  // The path of a nested field, for the caller's own FieldReader: "<where>.<key>".
+  std::string path(std::string_view key) const;
+  // The keys not read so far.
+  nlohmann::json rest() const { return m_rest; }
+
+private:
+  template <typename T>
+  void convert(const nlohmann::json& v, std::string_view key, T& out) {
+    try {
+      out = v.get<T>();
+    } catch (const nlohmann::json::exception&) {
+      invalid_field(path(key), std::string("has the wrong type (") + v.type_name() + ")");
+    }
+  }
+  template <typename T>
+  void convert(const nlohmann::json& v, std::string_view key, std::optional<T>& out) {
+    T value{};
+    convert(v, key, value);
+    out = std::move(value);
+  }
+  void convert(const nlohmann::json& v, std::string_view key, std::string& out);
+  void convert(const nlohmann::json& v, std::string_view key, bool& out);
+
+  nlohmann::json m_rest;
+  std::string m_where;
+};
+
+// Sets `key` of `j` to `value`, or removes it when `value` is empty (std::nullopt).
+template <typename T>
+void put_optional(nlohmann::json& j, std::string_view key, const std::optional<T>& value) {
+  if (value) {
+    j[std::string(key)] = *value;
+  } else {
+    j.erase(std::string(key));
+  }
+}
+
+// The `previous` list of a section after `old` is archived into it (a new request, freeze or
+// go-live replaces the section): `old.previous`, then `old` itself without its own `previous`.
+nlohmann::json archived(const nlohmann::json& old);
+
+} // namespace odoo_upgrade::core

@@ -1,0 +1,55 @@
+#include <odoo_upgrade/commands/session.hpp>
+#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/transitions.hpp>
+
+#include <ostream>
+
+namespace odoo_upgrade::commands {
+
+ProjectSession::ProjectSession(std::unique_ptr<adapters::fs::ProjectLock> lock,
+                               core::Project project,
+                               adapters::fs::SecretStore secrets,
+                               std::filesystem::path path,
+                               bool may_save)
+    : m_lock(std::move(lock)), m_project(std::move(project)), m_secrets(std::move(secrets)),
+      m_path(std::move(path)), m_may_save(may_save) {}
+
+void ProjectSession::edit(const std::function<void(core::Project&)>& change) {
+  change(m_project);
+  save();
+}
+
+void ProjectSession::save() {
+  if (!m_may_save) {
+    throw core::PreconditionError("internal: the project was opened without its lock and cannot "
+                                  "be saved",
+                                  "this is a bug in odoo-upgrade; please report it");
+  }
+  adapters::fs::save_project(m_path, m_project);
+}
+
+ProjectSession open_project(Context& ctx, std::string_view action, Lock lock) {
+  std::unique_ptr<adapters::fs::ProjectLock> held;
+  if (lock == Lock::take && !ctx.options.dry_run && !ctx.project_locked) {
+    held = std::make_unique<adapters::fs::ProjectLock>(ctx.project_path());
+  }
+  core::Project project = adapters::fs::load_project(ctx.project_path());
+  adapters::fs::SecretStore secrets(ctx.project_path());
+  if (!action.empty()) {
+    core::require_phase(project, action);
+  }
+  bool may_save = held != nullptr || (lock == Lock::take && ctx.project_locked);
+  return {std::move(held), std::move(project), std::move(secrets), ctx.project_path(), may_save};
+}
+
+int print_plan(Context& ctx, const std::string& heading, const std::vector<std::string>& steps) {
+  ctx.out.result({{"dry_run", true}, {"plan", steps}}, [&](std::ostream& os) {
+    os << heading << "\n";
+    for (const auto& s : steps) {
+      os << "  - " << s << "\n";
+    }
+  });
+  return 0;
+}
+
+} // namespace odoo_upgrade::commands
