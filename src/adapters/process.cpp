@@ -1,9 +1,13 @@
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/secrets.hpp>
+
+#include <spdlog/spdlog.h>
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +16,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
 
 extern char** environ;
 
@@ -76,6 +84,15 @@ std::vector<std::string> build_environment(const ProcessOptions& options) {
         return true;
       }
     }
+    // Secrets never leak into a child through the inherited environment.
+    for (const char* name : k_secret_env_names) {
+      if (key == name) {
+        return true;
+      }
+    }
+    if (eq != std::string_view::npos && core::contains_secret(entry.substr(eq + 1))) {
+      return true;
+    }
     for (const auto& [name, value] : options.env) {
       if (key == name) {
         return true;
@@ -97,6 +114,7 @@ std::vector<std::string> build_environment(const ProcessOptions& options) {
 [[noreturn]] void child_exec(const std::vector<std::string>& argv,
                              const std::vector<std::string>& envs,
                              const ProcessOptions& options,
+                             pid_t parent,
                              int out_fd,
                              int err_fd,
                              int status_fd) {
@@ -110,6 +128,12 @@ std::vector<std::string> build_environment(const ProcessOptions& options) {
   };
   // Own process group, so that a timeout or Ctrl-C can stop the child and its children together.
   setpgid(0, 0);
+  // Die with odoo-upgrade, even when it is killed by SIGKILL: a pg_restore left running would keep
+  // sessions open on the database the next run must drop. (If the parent is already gone, stop.)
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) {
+    _exit(127);
+  }
   int in_fd = open(options.stdin_file ? options.stdin_file->c_str() : "/dev/null", O_RDONLY);
   if (in_fd < 0) {
     fail("cannot open stdin file");
@@ -144,7 +168,141 @@ void kill_group(pid_t pid, int sig) {
   }
 }
 
+// --- the registry of child process groups -------------------------------------------------------
+
+std::mutex g_registry_mutex;
+std::filesystem::path g_registry;
+
+// A process as /proc/<pid>/stat describes it: its group and its start time (clock ticks since
+// boot, field 22 of proc(5)).
+struct ProcStat {
+  pid_t pid = 0;
+  char state = '?'; // 'Z': a zombie, already dead
+  pid_t pgrp = 0;
+  unsigned long long start = 0;
+};
+
+std::optional<ProcStat> proc_stat(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) {
+    return std::nullopt;
+  }
+  // The command name (field 2) is in parentheses and may hold spaces: parse after the last ')'.
+  auto close = line.rfind(')');
+  if (close == std::string::npos) {
+    return std::nullopt;
+  }
+  std::istringstream rest(line.substr(close + 2));
+  std::string field;
+  ProcStat st;
+  st.pid = pid;
+  // Fields 3.. : state ppid pgrp ...; starttime is field 22, the 20th after the name.
+  for (int i = 3; i <= 22 && rest >> field; ++i) {
+    if (i == 3) {
+      st.state = field.empty() ? '?' : field[0];
+    } else if (i == 5) {
+      st.pgrp = static_cast<pid_t>(std::stol(field));
+    } else if (i == 22) {
+      st.start = std::stoull(field);
+      return st;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<ProcStat> group_members(pid_t pgid, unsigned long long not_before) {
+  std::vector<ProcStat> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    auto st = proc_stat(static_cast<pid_t>(std::stol(name)));
+    if (st && st->pgrp == pgid && st->start >= not_before && st->state != 'Z') {
+      out.push_back(*st);
+    }
+  }
+  return out;
+}
+
+std::filesystem::path registry_dir() {
+  std::lock_guard lock(g_registry_mutex);
+  return g_registry;
+}
+
+// Records the group of `pid` (just forked) in the registry; returns the record's path or "".
+std::filesystem::path record_group(pid_t pid, const std::string& program) {
+  std::filesystem::path dir = registry_dir();
+  if (dir.empty()) {
+    return {};
+  }
+  auto st = proc_stat(pid);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::filesystem::path file = dir / std::to_string(pid);
+  std::ofstream out(file);
+  out << pid << " " << (st ? st->start : 0ULL) << " " << program << "\n";
+  if (!out) {
+    spdlog::debug("cannot record child group {} in '{}'", pid, dir.string());
+    return {};
+  }
+  return file;
+}
+
+void forget_group(const std::filesystem::path& record) {
+  if (record.empty()) {
+    return;
+  }
+  std::error_code ec;
+  std::filesystem::remove(record, ec);
+  std::filesystem::remove(record.parent_path(), ec); // only when empty
+}
+
 } // namespace
+
+void set_child_group_registry(const std::filesystem::path& dir) {
+  std::lock_guard lock(g_registry_mutex);
+  g_registry = dir;
+}
+
+int reap_orphaned_children(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return 0;
+  }
+  int ended = 0;
+  std::vector<std::filesystem::path> records;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    records.push_back(entry.path());
+  }
+  for (const auto& record : records) {
+    std::ifstream in(record);
+    long long pgid = 0;
+    unsigned long long start = 0;
+    std::string program;
+    if (in >> pgid >> start >> program && pgid > 1) {
+      auto members = group_members(static_cast<pid_t>(pgid), start);
+      for (const auto& m : members) {
+        kill(m.pid, SIGKILL);
+      }
+      if (!members.empty()) {
+        spdlog::info("ended {} process(es) ({}) left running by an earlier run that was killed",
+                     members.size(),
+                     program);
+        ended += static_cast<int>(members.size());
+      }
+      // SIGKILL is asynchronous: wait until they are gone (their database sessions with them).
+      for (int i = 0; i < 50 && !group_members(static_cast<pid_t>(pgid), start).empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+    }
+    std::filesystem::remove(record, ec);
+  }
+  std::filesystem::remove(dir, ec); // only when empty
+  return ended;
+}
 
 std::string ProcessResult::describe() const {
   if (timed_out) {
@@ -227,6 +385,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     throw core::FilesystemError(std::string("cannot create pipe: ") + std::strerror(errno));
   }
 
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     throw core::FilesystemError(std::string("cannot fork: ") + std::strerror(errno));
@@ -235,11 +394,13 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     child_exec(args,
                envs,
                options,
+               parent,
                out_file_fd >= 0 ? out_file_fd : out_pipe[1],
                err_pipe[1],
                status_pipe[1]);
   }
   setpgid(pid, pid);
+  std::filesystem::path record = record_group(pid, std::filesystem::path(argv[0]).filename());
   if (out_file_fd >= 0) {
     close(out_file_fd);
   } else {
@@ -310,6 +471,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  forget_group(record);
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);
   } else if (WIFSIGNALED(status)) {

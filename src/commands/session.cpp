@@ -1,3 +1,4 @@
+#include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
@@ -39,6 +40,13 @@ ProjectSession open_project(Context& ctx, std::string_view action, Lock lock) {
     core::require_phase(project, action);
   }
   bool may_save = held != nullptr || (lock == Lock::take && ctx.project_locked);
+  if (may_save) {
+    // This run owns the project now: end what a killed earlier run left running (a pg_restore
+    // holding sessions on a database this run must drop), and record this run's own children.
+    auto children = adapters::fs::sibling_path(ctx.project_path(), "children");
+    adapters::reap_orphaned_children(children);
+    adapters::set_child_group_registry(children);
+  }
   return {std::move(held), std::move(project), std::move(secrets), ctx.project_path(), may_save};
 }
 

@@ -40,6 +40,13 @@ std::string redact(std::string_view text) {
   return out;
 }
 
+bool contains_secret(std::string_view text) {
+  std::lock_guard lock(g_mutex);
+  return std::any_of(g_secrets.begin(), g_secrets.end(), [&](const std::string& s) {
+    return text.find(s) != std::string_view::npos;
+  });
+}
+
 std::string secret_preview(std::string_view value) {
   if (value.size() < 16) {
     return "***";

@@ -12,8 +12,13 @@
 namespace odoo_upgrade::adapters {
 
 // How to run a child process. The child never goes through a shell: `argv[0]` is looked up in PATH.
+// It runs in a process group of its own and is killed (SIGKILL) when odoo-upgrade dies, even by
+// SIGKILL (Linux PR_SET_PDEATHSIG); what it started itself (ssh under rsync, pg_dump's workers) is
+// ended by the next run through reap_orphaned_children. The inherited environment is scrubbed of
+// secrets: variables whose names carry secrets (k_secret_env_names) and any variable whose value
+// holds a registered secret (core/secrets.hpp) are not passed on, unless set in `env`.
 struct ProcessOptions {
-  // Variables added to (or overriding) the inherited environment.
+  // Variables added to (or overriding) the inherited environment; passed on as given.
   std::vector<std::pair<std::string, std::string>> env;
   // Variables removed from the inherited environment.
   std::vector<std::string> unset_env;
@@ -46,6 +51,22 @@ struct ProcessResult {
   // The last non-empty line of stderr (or stdout), for error messages.
   std::string last_error_line() const;
 };
+
+// Environment variables that carry secrets and are never inherited by a child.
+// (PGPASSWORD is not among them: PostgreSQL's tools need it when the user relies on it; callers
+// that run other programs drop it with `unset_env`.)
+inline constexpr const char* k_secret_env_names[] = {
+    "ODOO_UPGRADE_CONTRACT", "ODOO_UPGRADE_DB", "ODOO_UPGRADE_DB_PASSWORD"};
+
+// Records every child process group in `dir` (a file per running group, removed when it ends), so
+// that a run that follows a killed one can end what was left (reap_orphaned_children). Call it once
+// the project lock is held; an empty path stops recording.
+void set_child_group_registry(const std::filesystem::path& dir);
+// Ends (SIGKILL) the members of every process group recorded in `dir` by an earlier run that died:
+// only processes of that group started no earlier than its recorded leader (so a reused id is never
+// hit). Waits up to 5 s for them to go, removes the records and returns how many processes were
+// ended. Call it only while holding the project lock (a live run's children are never touched).
+int reap_orphaned_children(const std::filesystem::path& dir);
 
 // Runs `argv` to completion. Throws FilesystemError when the program cannot be started (not found,
 // not executable). Honours core::interrupted(): on Ctrl-C the child is terminated and Interrupted

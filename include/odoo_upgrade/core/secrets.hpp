@@ -10,6 +10,8 @@ namespace odoo_upgrade::core {
 void register_secret(std::string_view value);
 // `text` with every registered secret (of 4 characters or more) replaced by "***".
 std::string redact(std::string_view text);
+// True when `text` contains a registered secret.
+bool contains_secret(std::string_view text);
 // "abcd…" style hint for a secret: its first 4 characters only when it is long, else "***".
 std::string secret_preview(std::string_view value);
 
