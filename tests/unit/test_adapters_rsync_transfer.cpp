@@ -52,3 +52,32 @@ TEST_CASE("adapters::transfer::ssh_command", "[adapters]") {
   CHECK(cmd.find("-o UserKnownHostsFile='/tmp/kh-1'") != std::string::npos);
   CHECK(cmd.find("-i '/p/my project.ssh/id_rsa'") != std::string::npos);
 }
+
+TEST_CASE("adapters::transfer::diagnose_rsync_failure", "[adapters]") {
+  using adapters::transfer::diagnose_rsync_failure;
+  SECTION("ssh's own message, not rsync's summary") {
+    auto o = diagnose_rsync_failure(
+        "ssh: connect to host 127.0.0.1 port 2222: Connection refused\r\n"
+        "rsync: connection unexpectedly closed (0 bytes received so far) [sender]\n"
+        "rsync error: unexplained error (code 255) at io.c(231) [sender=3.2.7]\n",
+        255);
+    CHECK(o.message == "ssh: connect to host 127.0.0.1 port 2222: Connection refused");
+    CHECK(o.hint.find("firewall") != std::string::npos);
+  }
+  SECTION("a silent port") {
+    auto o = diagnose_rsync_failure(
+        "Connection timed out during banner exchange\nConnection to 10.0.0.1 port 22 timed out\n"
+        "rsync error: unexplained error (code 255)\n",
+        255);
+    CHECK(o.message == "Connection timed out during banner exchange");
+    CHECK(o.hint.find("says nothing") != std::string::npos);
+  }
+  SECTION("a cut connection keeps no hint: a re-run resumes") {
+    auto o = diagnose_rsync_failure(
+        "rsync: [receiver] write error: Broken pipe (32)\nrsync error: error in rsync protocol "
+        "data stream (code 12)\n",
+        12);
+    CHECK(o.message.empty());
+    CHECK(o.hint.empty());
+  }
+}

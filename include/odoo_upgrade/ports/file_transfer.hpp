@@ -33,7 +33,10 @@ struct TransferProgress {
 // value the caller retries on, not an exception.
 struct TransferOutcome {
   bool ok = false;
-  std::string message; // why it failed
+  std::string message; // why it failed, in the transport's own words where it gave some
+  // What to check when a re-run will not help (a refused or silent port, a host key or an
+  // authentication refusal); empty when the failure looks like a cut that a re-run resumes.
+  std::string hint;
 };
 
 class FileTransfer {

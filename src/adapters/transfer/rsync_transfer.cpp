@@ -216,14 +216,69 @@ ports::TransferOutcome RsyncTransfer::run(const ports::TransferTarget& target,
       spdlog::debug("rsync: {}", line);
     }
   };
+  // ssh and rsync never need the database password the user may have exported.
+  opts.unset_env = {"PGPASSWORD"};
   auto r = run_process(argv, opts);
-  ports::TransferOutcome outcome;
-  outcome.ok = r.ok();
-  if (!outcome.ok) {
+  if (r.ok()) {
+    return {true, "", ""};
+  }
+  ports::TransferOutcome outcome = diagnose_rsync_failure(r.err, r.exit_code);
+  if (outcome.message.empty()) {
     std::string last = r.last_error_line();
     outcome.message = "rsync ended with " + r.describe() + (last.empty() ? "" : ": " + last);
   }
   return outcome;
+}
+
+ports::TransferOutcome diagnose_rsync_failure(std::string_view stderr_text, int exit_code) {
+  struct Cause {
+    const char* needle;
+    const char* hint;
+  };
+  static const Cause k_causes[] = {
+      {"Connection refused",
+       "nothing accepts SSH connections on that port: check that a firewall lets this machine "
+       "reach the data server's SSH port (outgoing TCP), then re-run"},
+      {"timed out during banner exchange",
+       "the SSH port answers but says nothing (a firewall or proxy holding the connection): "
+       "check the outgoing route to the data server's SSH port, then re-run"},
+      {"Connection timed out",
+       "the data server's SSH port does not answer (a firewall dropping the packets?): check "
+       "outgoing TCP to that port, then re-run"},
+      {"No route to host", "no network route to the data server: check the network, then re-run"},
+      {"Could not resolve hostname",
+       "the data server's name does not resolve: check DNS, then re-run"},
+      {"Host key verification failed",
+       "the data server's host key does not match the one the service handed out: do not force "
+       "it; re-run to get a new transfer grant, and contact Odoo if it persists"},
+      {"Permission denied (publickey",
+       "the data server refused the project's SSH key: re-run (the request may have expired), or "
+       "start a new request"},
+  };
+  ports::TransferOutcome out;
+  // SSH speaks first: its own line says what happened; rsync's summary only says "code 255".
+  std::string_view text = stderr_text;
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    for (const auto& c : k_causes) {
+      if (line.find(c.needle) != std::string_view::npos) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+          line.remove_suffix(1);
+        }
+        out.message = std::string(line);
+        out.hint = c.hint;
+        return out;
+      }
+    }
+  }
+  if (exit_code == 255) {
+    out.message = "ssh failed (rsync exit 255) without saying why";
+    out.hint = "check that this machine can open an SSH connection to the data server's port "
+               "(firewall, proxy), then re-run";
+  }
+  return out;
 }
 
 ports::TransferOutcome RsyncTransfer::upload(const ports::TransferTarget& target,

@@ -16,6 +16,13 @@ namespace odoo_upgrade::adapters::transfer {
 // "     32,768  45%   12.34MB/s    0:00:01 (xfr#1, to-chk=0/3)". std::nullopt for other lines.
 std::optional<ports::TransferProgress> parse_rsync_progress(std::string_view line);
 
+// Why an rsync-over-SSH run failed, from its stderr and exit status: SSH's own message ("ssh:
+// connect to host … port 2222: Connection refused", "Connection timed out during banner exchange",
+// "Host key verification failed", "Permission denied (publickey)") rather than rsync's summary
+// ("unexplained error (code 255)"), and a hint that matches the cause (firewall/port, host key,
+// key authorisation). Exit codes: rsync(1) "EXIT VALUES" (255 is ssh's own failure).
+ports::TransferOutcome diagnose_rsync_failure(std::string_view stderr_text, int exit_code);
+
 // The project's SSH key pair: `<dir>/<stem>.ssh/id_rsa` (0600) beside the project file, generated
 // once with ssh-keygen. Returns the private key path. Throws FilesystemError when ssh-keygen fails
 // or the key cannot be read by the current user.
