@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -64,6 +65,10 @@ void send_503(httplib::Response& res) {
 
 Platform::Platform(PlatformOptions options)
     : m_options(std::move(options)), m_scenario(m_options.scenario), m_rng(m_options.seed) {
+  if (m_options.port != 0 && !loopback_port_free(m_options.port)) {
+    throw std::runtime_error("port " + std::to_string(m_options.port) +
+                             " on 127.0.0.1 is already in use (choose another --port, or 0)");
+  }
   fs::create_directories(m_options.state_dir / "requests");
   fs::permissions(m_options.state_dir, fs::perms::owner_all, fs::perm_options::replace);
   m_registry = std::make_unique<Registry>(m_options.state_dir / "registry.json");
@@ -76,6 +81,12 @@ Platform::Platform(PlatformOptions options)
     throw std::runtime_error("cannot set up the HTTPS server with the generated certificate");
   }
   register_routes();
+  // cpp-httplib sets SO_REUSEPORT by default: two servers could then share a port and clients would
+  // reach either at random (TLS failures with the other's certificate). A busy port is refused.
+  m_server->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   m_port = m_options.port == 0
                ? m_server->bind_to_any_port("127.0.0.1")
                : (m_server->bind_to_port("127.0.0.1", m_options.port) ? m_options.port : -1);

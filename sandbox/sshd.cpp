@@ -68,6 +68,22 @@ int free_loopback_port() {
   return ntohs(addr.sin_port);
 }
 
+bool loopback_port_free(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) {
+    return false;
+  }
+  // No SO_REUSEADDR/SO_REUSEPORT: the bind fails when anything listens on the port, also a server
+  // that set SO_REUSEPORT itself (which would otherwise share the port with us).
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return free;
+}
+
 bool loopback_port_accepts(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) {
@@ -92,6 +108,12 @@ std::string current_user_name() {
 
 Sshd::Sshd(fs::path dir, int port)
     : m_dir(std::move(dir)), m_port(port), m_pick_port(port == 0), m_user(current_user_name()) {
+  // A port given by the user must be free: otherwise the start check below would find the other
+  // server answering and take it for ours.
+  if (!m_pick_port && !loopback_port_free(m_port)) {
+    throw std::runtime_error("ssh port " + std::to_string(m_port) +
+                             " on 127.0.0.1 is already in use (choose another --ssh-port, or 0)");
+  }
   prepare_files();
   // A port picked as free can be taken by someone else before sshd binds it: try a few.
   for (int attempt = 0; attempt < 5; ++attempt) {

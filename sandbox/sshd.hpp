@@ -54,6 +54,9 @@ private:
 int free_loopback_port();
 // True when something accepts TCP connections on 127.0.0.1:`port`.
 bool loopback_port_accepts(int port);
+// True when nothing listens on 127.0.0.1:`port` (a bind without SO_REUSEADDR/SO_REUSEPORT
+// succeeds).
+bool loopback_port_free(int port);
 // Name of the user running this process.
 std::string current_user_name();
 

@@ -8,6 +8,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -432,4 +437,51 @@ TEST_CASE("sandbox: a cut transfer completes when rsync retries with --partial",
   CHECK(log.find("\"cut\":true") != std::string::npos);
   CHECK(log.find("\"cut\":false") != std::string::npos);
   result_of(sbx.call("upgrade/request/transfer/stop", {{"token", token}}));
+}
+
+// A server that listens on a port with SO_REUSEPORT, as cpp-httplib's do by default.
+class PortSquatter {
+public:
+  PortSquatter() {
+    m_fd = socket(AF_INET, SOCK_STREAM, 0);
+    int yes = 1;
+    setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    setsockopt(m_fd, SOL_SOCKET, SO_REUSEPORT, &yes, sizeof yes);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(listen(m_fd, 4) == 0);
+    socklen_t len = sizeof addr;
+    getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    m_port = ntohs(addr.sin_port);
+  }
+  ~PortSquatter() { close(m_fd); }
+  int port() const { return m_port; }
+
+private:
+  int m_fd = -1;
+  int m_port = 0;
+};
+
+TEST_CASE("sandbox: refuses a port already in use", "[integration][sandbox]") {
+  PortSquatter busy;
+  TempDir dir("sandbox-busy");
+  std::string port = std::to_string(busy.port());
+  // Without the check the sandbox would start and serve: the timeout turns that into a failure.
+  ProcessOptions opts;
+  opts.timeout = std::chrono::seconds(30);
+  for (const char* flag : {"--port", "--ssh-port"}) {
+    auto r = run_process({binary_path("sandbox/odoo-upgrade-sandbox").string(),
+                          "--state-dir",
+                          (dir / flag).string(),
+                          "--pg",
+                          pg_admin_conninfo(),
+                          flag,
+                          port},
+                         opts);
+    INFO(flag << ": " << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("port " + port + " on 127.0.0.1 is already in use") != std::string::npos);
+  }
 }
