@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Installs what odoo-upgrade needs to build, test and run, from Debian 12 packages. Idempotent; run
 # as root (or through sudo). Skips apt entirely when everything is already there.
+#
+#   scripts/install-deps.sh          build, test and run odoo-upgrade
+#   scripts/install-deps.sh --odoo   also what a target Odoo 17.0 needs to run (the tests that drive
+#                                    the Odoo runtime of ../shared/fixtures/odoo17-runtime)
 set -euo pipefail
 
 packages=(
@@ -8,8 +12,22 @@ packages=(
   libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev libpq-dev libspdlog-dev catch2
   libcpp-httplib-dev libssl-dev
   postgresql postgresql-contrib postgresql-client
-  rsync openssh-client openssh-server openssl unzip ca-certificates python3
+  rsync openssh-client openssh-server openssl unzip ca-certificates python3 xz-utils
 )
+if [ "${1:-}" = "--odoo" ]; then
+  # Odoo 17.0's Python dependencies as Debian ships them (the runtime's README), plus
+  # python3-renderpm and the URW Type 1 fonts for barcodes in reports.
+  packages+=(
+    python3-psycopg2 python3-werkzeug python3-lxml python3-babel python3-dateutil python3-decorator
+    python3-docutils python3-gevent python3-greenlet python3-idna python3-pil python3-jinja2
+    python3-libsass python3-markupsafe python3-num2words python3-ofxparse python3-openssl
+    python3-passlib python3-polib python3-psutil python3-pydot python3-pypdf2 python3-qrcode
+    python3-reportlab python3-renderpm fonts-urw-base35 python3-requests python3-stdnum python3-tz
+    python3-vobject python3-xlsxwriter python3-xlrd python3-zeep python3-rjsmin python3-asn1crypto
+    python3-cbor2 python3-geoip2 python3-freezegun python3-chardet python3-cryptography
+    python3-urllib3 python3-serial python3-usb python3-ldap python3-xlwt
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -7,13 +7,25 @@
 #   OU_SANITIZE=address,undefined scripts/test.sh    the same under ASan+UBSan (own build dir)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/install-deps.sh"
+# The target Odoo for the tests that drive it: from ../shared when it is there (CI has it), or the
+# folder OU_TEST_ODOO17 already names (see scripts/odoo-runtime.sh); without either those tests
+# report themselves skipped.
+odoo_source=$root/../shared/fixtures/odoo17-runtime
+if [ -n "${OU_TEST_ODOO17:-}" ] || [ -f "$odoo_source/odoo17-runtime.tar.xz" ]; then
+  "$root/scripts/install-deps.sh" --odoo
+else
+  "$root/scripts/install-deps.sh"
+fi
 
 sanitize=${OU_SANITIZE:-}
 build=${OU_BUILD_DIR:-$root/build-test${sanitize:+-asan}}
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=${OU_BUILD_TYPE:-RelWithDebInfo} \
   -DOU_WARNINGS_AS_ERRORS=ON -DOU_SANITIZE="$sanitize" >/dev/null
 cmake --build "$build" -j"$(nproc)"
+if [ -z "${OU_TEST_ODOO17:-}" ]; then
+  OU_TEST_ODOO17=$("$root/scripts/odoo-runtime.sh" "$build/odoo17-runtime" "$odoo_source")
+fi
+export OU_TEST_ODOO17
 
 pgdir=$(mktemp -d /tmp/ou-test-pg.XXXXXX)
 chmod 755 "$pgdir"

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <random>
 #include <sstream>
 
@@ -128,6 +129,19 @@ DatabaseGuard::~DatabaseGuard() {
     } catch (...) {
     }
   }
+}
+
+std::optional<OdooRuntime> odoo17_runtime() {
+  const char* dir = std::getenv("OU_TEST_ODOO17");
+  if (dir == nullptr || *dir == '\0' ||
+      !fs::exists(fs::path(dir) / "odoo17-runtime" / "odoo-bin")) {
+    // ctest turns this line into "Skipped" (SKIP_REGULAR_EXPRESSION in tests/CMakeLists.txt).
+    std::cout << "@@OU-TEST-SKIPPED@@ no Odoo 17.0 runtime: set OU_TEST_ODOO17 (see "
+                 "scripts/odoo-runtime.sh)"
+              << std::endl;
+    return std::nullopt;
+  }
+  return OdooRuntime{fs::path(dir)};
 }
 
 fs::path binary_path(const std::string& name) {

@@ -3,6 +3,7 @@
 #include <odoo_upgrade/adapters/process.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,21 @@ private:
 };
 
 std::filesystem::path binary_path(const std::string& name = "odoo-upgrade");
+
+// The target Odoo 17.0 runtime named by OU_TEST_ODOO17 (scripts/odoo-runtime.sh prepares it; the
+// README's test command sets it when ../shared has the runtime).
+struct OdooRuntime {
+  std::filesystem::path root;
+  std::filesystem::path odoo_bin() const { return root / "odoo17-runtime" / "odoo-bin"; }
+  // Odoo's own addons folder and the folder holding the OCA auditlog 17.0 module.
+  std::filesystem::path odoo_addons() const { return root / "odoo17-runtime" / "odoo" / "addons"; }
+  std::filesystem::path auditlog_addons() const { return root / "auditlog-17.0"; }
+  // Type 1 fonts for reportlab's barcodes (RL_T1SearchPath); may be absent.
+  std::filesystem::path t1fonts() const { return root / "t1fonts"; }
+};
+// The runtime, or std::nullopt after printing the marker that makes ctest report the test as
+// skipped (tests/CMakeLists.txt: tests named test_odoo_*), never as passed.
+std::optional<OdooRuntime> odoo17_runtime();
 
 // Runs the built `odoo-upgrade` with `args` in `cwd`, with extra environment variables.
 adapters::ProcessResult run_cli(const std::vector<std::string>& args,
