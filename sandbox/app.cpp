@@ -6,6 +6,7 @@
 
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/version.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -162,6 +163,7 @@ int run(int argc, char** argv) {
   app.add_option("--target", options.targets, "Accepted target series (repeatable)");
   app.add_option("--contract", options.contracts, "Accepted subscription codes (default: any)");
   app.add_option("--seed", options.seed, "Seed of the random faults");
+  app.set_version_flag("--version", std::string("odoo-upgrade-sandbox ") + OU_VERSION_FULL);
   add_scenario_options(app, options.scenario, cut);
   try {
     app.parse(argc, argv);

@@ -12,7 +12,7 @@ packages=(
   libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev libpq-dev libspdlog-dev catch2
   libcpp-httplib-dev libssl-dev
   postgresql postgresql-contrib postgresql-client
-  rsync openssh-client openssh-server openssl unzip ca-certificates python3 xz-utils
+  rsync openssh-client openssh-server openssl unzip ca-certificates python3 xz-utils file dpkg-dev
 )
 if [ "${1:-}" = "--odoo" ]; then
   # Odoo 17.0's Python dependencies as Debian ships them (the runtime's README), plus

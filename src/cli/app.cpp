@@ -7,6 +7,7 @@
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
+#include <odoo_upgrade/version.hpp>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -117,7 +118,7 @@ int run(int argc, char** argv) {
   CLI::App app{"odoo-upgrade: take an Odoo database from 'let's upgrade' to an upgraded, verified "
                "and monitored production",
                "odoo-upgrade"};
-  app.set_version_flag("--version", std::string("odoo-upgrade ") + "0.1.0");
+  app.set_version_flag("--version", std::string("odoo-upgrade ") + OU_VERSION_FULL);
   app.require_subcommand(1);
   app.fallthrough();
 
