@@ -1,5 +1,7 @@
+#include <odoo_upgrade/core/decimal.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/golive.hpp>
+#include <odoo_upgrade/core/record.hpp>
 
 #include <algorithm>
 #include <ctime>
@@ -45,46 +47,7 @@ DowntimeEstimate estimate_downtime(const json& timings) {
   return e;
 }
 
-std::string_view to_string(Severity s) {
-  switch (s) {
-  case Severity::info:
-    return "info";
-  case Severity::warning:
-    return "warning";
-  case Severity::blocking:
-    return "blocking";
-  }
-  return "info";
-}
-
 namespace {
-
-// Normalized decimal text: no '+', no leading zeros, no trailing fractional zeros, "-0" as "0".
-std::string normalize_decimal(std::string_view text) {
-  std::string s(text);
-  bool negative = false;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    negative = s[0] == '-';
-    s.erase(0, 1);
-  }
-  auto dot = s.find('.');
-  std::string whole = dot == std::string::npos ? s : s.substr(0, dot);
-  std::string frac = dot == std::string::npos ? "" : s.substr(dot + 1);
-  while (whole.size() > 1 && whole[0] == '0') {
-    whole.erase(0, 1);
-  }
-  if (whole.empty()) {
-    whole = "0";
-  }
-  while (!frac.empty() && frac.back() == '0') {
-    frac.pop_back();
-  }
-  std::string out = whole + (frac.empty() ? "" : "." + frac);
-  if (out == "0") {
-    negative = false;
-  }
-  return (negative ? "-" : "") + out;
-}
 
 std::string text_of(const json& v) {
   if (v.is_string()) {
@@ -124,15 +87,12 @@ bool grows_in_upgrades(const std::string& model) {
 
 } // namespace
 
-bool same_decimal(std::string_view a, std::string_view b) {
-  return normalize_decimal(a) == normalize_decimal(b);
-}
+namespace {
 
-std::vector<Difference>
-compare_baselines(const json& before, const json& after, BaselineMode mode) {
-  std::vector<Difference> diffs;
-  bool identical = mode == BaselineMode::identical;
+using Diffs = std::vector<Difference>;
 
+// Record counts: a model without its table, records lost, added or (production) changed.
+void compare_counts(const json& before, const json& after, bool identical, Diffs& diffs) {
   const json& cb = member(before, "counts");
   const json& ca = member(after, "counts");
   for (const auto& [model, v] : cb.items()) {
@@ -165,7 +125,10 @@ compare_baselines(const json& before, const json& after, BaselineMode mode) {
     }
     diffs.push_back({key, std::to_string(b), std::to_string(a), sev, message});
   }
+}
 
+// Totals (compared as decimals): any change, or a total that cannot be computed, blocks.
+void compare_totals(const json& before, const json& after, Diffs& diffs) {
   std::vector<std::pair<std::string, json>> tb;
   std::vector<std::pair<std::string, json>> ta;
   flatten(member(before, "totals"), "", tb);
@@ -190,7 +153,10 @@ compare_baselines(const json& before, const json& after, BaselineMode mode) {
                        "total '" + key + "' changed from " + b + " to " + a});
     }
   }
+}
 
+// Highest ids: any change in production blocks; one that went down in the upgrade is a warning.
+void compare_max_ids(const json& before, const json& after, bool identical, Diffs& diffs) {
   const json& mb = member(before, "max_ids");
   const json& ma = member(after, "max_ids");
   for (const auto& [model, v] : mb.items()) {
@@ -219,6 +185,17 @@ compare_baselines(const json& before, const json& after, BaselineMode mode) {
                        "highest id of '" + model + "' went down from " + b + " to " + a});
     }
   }
+}
+
+} // namespace
+
+std::vector<Difference>
+compare_baselines(const json& before, const json& after, BaselineMode mode) {
+  bool identical = mode == BaselineMode::identical;
+  Diffs diffs;
+  compare_counts(before, after, identical, diffs);
+  compare_totals(before, after, diffs);
+  compare_max_ids(before, after, identical, diffs);
   return diffs;
 }
 
@@ -226,6 +203,33 @@ bool has_blocking(const std::vector<Difference>& diffs) {
   return std::any_of(diffs.begin(), diffs.end(), [](const Difference& d) {
     return d.severity == Severity::blocking;
   });
+}
+
+std::vector<Difference> differences_from_json(const json& j, std::string_view where) {
+  std::vector<Difference> out;
+  if (j.is_null()) {
+    return out;
+  }
+  if (!j.is_array()) {
+    invalid_field(where, std::string("is not a list (") + j.type_name() + ")");
+  }
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    FieldReader r(j[i], std::string(where) + "[" + std::to_string(i) + "]");
+    Difference d;
+    r.take("key", d.key);
+    r.take("before", d.before);
+    r.take("after", d.after);
+    std::string severity;
+    r.take("severity", severity);
+    auto s = parse_severity(severity);
+    if (!s) {
+      invalid_field(r.path("severity"), "is not a severity ('" + severity + "')");
+    }
+    d.severity = *s;
+    r.take("message", d.message);
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 json to_json(const std::vector<Difference>& diffs) {

@@ -75,4 +75,28 @@ std::string next_step(const Project& project) {
   return "odoo-upgrade status";
 }
 
+Phase phase_after_freeze(Project& project) {
+  project.set_phase(P::frozen);
+  return P::frozen;
+}
+
+Phase phase_after_lift(Project& project, const FreezeRecord& freeze) {
+  Phase p = freeze.phase_before.value_or(P::signed_off);
+  project.set_phase(p);
+  return p;
+}
+
+Phase phase_after_rollback(Project& project, const FreezeRecord& freeze, KeepFrozen keep) {
+  if (keep == KeepFrozen::yes) {
+    project.set_phase(P::production_request);
+    return P::production_request;
+  }
+  return phase_after_lift(project, freeze);
+}
+
+Phase phase_after_golive(Project& project) {
+  project.set_phase(P::live);
+  return P::live;
+}
+
 } // namespace odoo_upgrade::core

@@ -1,4 +1,6 @@
+#include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/golive.hpp>
+#include <odoo_upgrade/core/transitions.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -47,14 +49,6 @@ TEST_CASE("core::golive::estimate_downtime", "[core]") {
   CHECK(estimate_downtime(json()).total_s == 0);
 }
 
-TEST_CASE("core::golive::same_decimal", "[core]") {
-  CHECK(same_decimal("10.50", "10.5"));
-  CHECK(same_decimal("-0.00", "0"));
-  CHECK(same_decimal("007", "7.000"));
-  CHECK_FALSE(same_decimal("10.51", "10.5"));
-  CHECK_FALSE(same_decimal("-1", "1"));
-}
-
 TEST_CASE("core::golive::compare_baselines", "[core]") {
   json before = baseline();
   SECTION("identical baselines have no difference") {
@@ -81,6 +75,12 @@ TEST_CASE("core::golive::compare_baselines", "[core]") {
     CHECK(j[1]["message"] == "'res.partner' lost 1 records (42 → 41)");
     CHECK(j[2]["key"] == "totals.account_move_line_debit");
     CHECK(j[2]["severity"] == "blocking");
+    CHECK(j[0]["severity"] == "info");
+    // Read back as written.
+    auto back = differences_from_json(j, "golive.verification.differences");
+    REQUIRE(back.size() == 3);
+    CHECK(back[2].severity == Severity::blocking);
+    CHECK(back[1].message == d[1].message);
   }
   SECTION("production must not change after the freeze") {
     json after = before;
@@ -133,4 +133,23 @@ TEST_CASE("core::golive names", "[core]") {
   CHECK_FALSE(valid_database_name(""));
   CHECK(restore_steps().front() == "check_dump");
   CHECK(rollback_steps().back() == "hooks");
+}
+
+TEST_CASE("core phase rules of the go-live chain", "[core]") {
+  Project project("Acme", TimePoint{});
+  FreezeRecord freeze;
+  CHECK(phase_after_freeze(project) == Phase::frozen);
+  CHECK(project.phase() == Phase::frozen);
+  // A lift goes back to the phase recorded before the freeze; signed_off when none was recorded.
+  CHECK(phase_after_lift(project, freeze) == Phase::signed_off);
+  freeze.phase_before = Phase::tested;
+  CHECK(phase_after_lift(project, freeze) == Phase::tested);
+  CHECK(project.phase() == Phase::tested);
+  CHECK(phase_after_golive(project) == Phase::live);
+  CHECK(project.phase() == Phase::live);
+  // A rollback keeping the freeze waits for a new restore; else it is a lift.
+  CHECK(phase_after_rollback(project, freeze, KeepFrozen::yes) == Phase::production_request);
+  CHECK(project.phase() == Phase::production_request);
+  CHECK(phase_after_rollback(project, freeze, KeepFrozen::no) == Phase::tested);
+  CHECK(project.phase() == Phase::tested);
 }

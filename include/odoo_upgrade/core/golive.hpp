@@ -1,5 +1,6 @@
 #pragma once
 
+#include <odoo_upgrade/core/severity.hpp>
 #include <odoo_upgrade/core/time.hpp>
 
 #include <nlohmann/json.hpp>
@@ -43,9 +44,8 @@ enum class BaselineMode {
              // block, additions are reported
 };
 
-enum class Severity { info, warning, blocking };
-std::string_view to_string(Severity s);
-
+// One difference between two baselines: info (expected in an upgrade), warning or blocking
+// (core/severity.hpp).
 struct Difference {
   std::string key; // "counts.res.partner", "totals.account_move_line_debit"…
   std::string before;
@@ -56,14 +56,15 @@ struct Difference {
 
 // Compares two baselines (the documents adapters::pg::capture_baseline produces: `counts`,
 // `totals`, `max_ids`). Models absent from `before` are ignored. Numeric texts are compared as
-// decimals ("10.50" equals "10.5").
+// decimals (core::same_decimal: "10.50" equals "10.5").
 std::vector<Difference>
 compare_baselines(const nlohmann::json& before, const nlohmann::json& after, BaselineMode mode);
 bool has_blocking(const std::vector<Difference>& diffs);
+// [{key, before, after, severity (core::to_string), message}].
 nlohmann::json to_json(const std::vector<Difference>& diffs);
-
-// True when the decimal texts `a` and `b` denote the same number ("1.50" and "1.5", "-0" and "0").
-bool same_decimal(std::string_view a, std::string_view b);
+// Reads what to_json wrote. Throws FilesystemError (exit 6) naming `<where>[i].<field>` for a field
+// of the wrong type or an unknown severity.
+std::vector<Difference> differences_from_json(const nlohmann::json& j, std::string_view where);
 
 // --- step journal --------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/project.hpp>
 
 #include <string>
@@ -19,5 +20,21 @@ void require_phase(const Project& project, std::string_view action);
 
 // The command a consultant should run next, e.g. "odoo-upgrade test-request".
 std::string next_step(const Project& project);
+
+// --- the phase rules of the go-live chain ------------------------------------------------------
+// Each sets `project`'s phase after the named event and returns it.
+
+// `freeze apply` completed: production is frozen.
+Phase phase_after_freeze(Project& project);
+// `freeze lift` completed: back to the phase before the freeze (`freeze.phase_before`; signed_off
+// when not recorded).
+Phase phase_after_lift(Project& project, const FreezeRecord& freeze);
+// Whether a rollback leaves the pre-upgrade database frozen (to retry the restore).
+enum class KeepFrozen { yes, no };
+// `restore --rollback` completed: production_request when the pre-upgrade database stays frozen
+// (the same download may be restored again), else as after a lift.
+Phase phase_after_rollback(Project& project, const FreezeRecord& freeze, KeepFrozen keep);
+// `restore` completed: the upgraded database is live.
+Phase phase_after_golive(Project& project);
 
 } // namespace odoo_upgrade::core
