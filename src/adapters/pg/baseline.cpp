@@ -1,5 +1,7 @@
 #include <odoo_upgrade/adapters/pg/baseline.hpp>
+#include <odoo_upgrade/adapters/pg/transaction.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/odoo_model.hpp>
 
 #include <optional>
 #include <tuple>
@@ -9,16 +11,6 @@ namespace odoo_upgrade::adapters::pg {
 namespace {
 
 using json = nlohmann::json;
-
-std::string table_of(const std::string& model) {
-  std::string t = model;
-  for (char& c : t) {
-    if (c == '.') {
-      c = '_';
-    }
-  }
-  return t;
-}
 
 // A sum as exact text ("0" for no rows), or std::nullopt when the column does not exist.
 std::optional<std::string>
@@ -69,71 +61,82 @@ const std::vector<std::string>& baseline_models() {
   return k_models;
 }
 
-json capture_baseline(Connection& conn) {
-  conn.exec_no_rows("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  try {
-    json doc = {{"taken_at",
-                 conn.query_value("SELECT to_char(now() AT TIME ZONE 'UTC', "
-                                  "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
-                     .value_or("")},
-                {"database", conn.dbname()},
-                {"counts", json::object()},
-                {"totals", json::object()},
-                {"max_ids", json::object()}};
-    for (const auto& model : baseline_models()) {
-      std::string table = table_of(model);
-      if (!conn.relation_exists("public." + table)) {
-        continue;
-      }
-      auto r =
-          conn.exec("SELECT count(*), coalesce(max(id), 0) FROM public." + quote_identifier(table));
-      doc["counts"][model] = r.get_int(0, 0);
-      doc["max_ids"][model] = r.get_int(0, 1);
+namespace {
+
+// `counts` and `max_ids`: one figure each per existing table of baseline_models().
+void count_models(Connection& conn, json& doc) {
+  for (const auto& model : baseline_models()) {
+    auto table = core::odoo_table(model);
+    if (!table || !conn.relation_exists("public." + *table)) {
+      continue;
     }
-    json& totals = doc["totals"];
-    if (conn.relation_exists("public.account_move_line")) {
-      if (auto v = sum_text(conn, "account_move_line", "debit")) {
-        totals["account_move_line_debit"] = *v;
-      }
-      if (auto v = sum_text(conn, "account_move_line", "credit")) {
-        totals["account_move_line_credit"] = *v;
-      }
-      bool has_balance = conn.column_exists("account_move_line", "balance");
-      if (conn.column_exists("account_move_line", "company_id") &&
-          (has_balance || conn.column_exists("account_move_line", "debit"))) {
-        json by_company = json::object();
-        std::string expr = has_balance ? "balance" : "debit - credit";
-        conn.for_each_row("SELECT coalesce(company_id::text, 'none'), coalesce(sum(" + expr +
-                              "), 0)::text FROM public.account_move_line GROUP BY 1 ORDER BY 1",
-                          {},
-                          [&](const Result& row) {
-                            by_company[std::string(row.get(0, 0))] = std::string(row.get(0, 1));
-                          });
-        totals["account_move_line_balance_by_company"] = by_company;
-      }
-    }
-    for (const auto& [key, table, column] :
-         {std::tuple{"account_move_amount_total", "account_move", "amount_total"},
-          std::tuple{"sale_order_amount_total", "sale_order", "amount_total"},
-          std::tuple{"purchase_order_amount_total", "purchase_order", "amount_total"},
-          std::tuple{"stock_quant_quantity", "stock_quant", "quantity"}}) {
-      if (!conn.relation_exists(std::string("public.") + table)) {
-        continue;
-      }
-      if (auto v = sum_text(conn, table, column)) {
-        totals[key] = *v;
-      }
-    }
-    conn.exec_no_rows("COMMIT");
-    return doc;
-  } catch (...) {
-    try {
-      conn.exec_no_rows("ROLLBACK");
-    } catch (...) {
-      // The original error says more.
-    }
-    throw;
+    auto r =
+        conn.exec("SELECT count(*), coalesce(max(id), 0) FROM public." + quote_identifier(*table));
+    doc["counts"][model] = r.get_int(0, 0);
+    doc["max_ids"][model] = r.get_int(0, 1);
   }
+}
+
+// The journal items' debit, credit and balance per company (when the columns exist).
+void journal_totals(Connection& conn, json& totals) {
+  if (!conn.relation_exists("public.account_move_line")) {
+    return;
+  }
+  if (auto v = sum_text(conn, "account_move_line", "debit")) {
+    totals["account_move_line_debit"] = *v;
+  }
+  if (auto v = sum_text(conn, "account_move_line", "credit")) {
+    totals["account_move_line_credit"] = *v;
+  }
+  bool has_balance = conn.column_exists("account_move_line", "balance");
+  if (conn.column_exists("account_move_line", "company_id") &&
+      (has_balance || conn.column_exists("account_move_line", "debit"))) {
+    json by_company = json::object();
+    std::string expr = has_balance ? "balance" : "debit - credit";
+    conn.for_each_row("SELECT coalesce(company_id::text, 'none'), coalesce(sum(" + expr +
+                          "), 0)::text FROM public.account_move_line GROUP BY 1 ORDER BY 1",
+                      {},
+                      [&](const Result& row) {
+                        by_company[std::string(row.get(0, 0))] = std::string(row.get(0, 1));
+                      });
+    totals["account_move_line_balance_by_company"] = by_company;
+  }
+}
+
+// The documents' amount totals and the stock quantity (when the tables exist).
+void document_totals(Connection& conn, json& totals) {
+  for (const auto& [key, table, column] :
+       {std::tuple{"account_move_amount_total", "account_move", "amount_total"},
+        std::tuple{"sale_order_amount_total", "sale_order", "amount_total"},
+        std::tuple{"purchase_order_amount_total", "purchase_order", "amount_total"},
+        std::tuple{"stock_quant_quantity", "stock_quant", "quantity"}}) {
+    if (!conn.relation_exists(std::string("public.") + table)) {
+      continue;
+    }
+    if (auto v = sum_text(conn, table, column)) {
+      totals[key] = *v;
+    }
+  }
+}
+
+} // namespace
+
+json capture_baseline(Connection& conn) {
+  // One snapshot: every figure belongs to the same moment.
+  Transaction tx(conn, Isolation::repeatable_read, Access::read_only);
+  json doc = {{"taken_at",
+               conn.query_value("SELECT to_char(now() AT TIME ZONE 'UTC', "
+                                "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
+                   .value_or("")},
+              {"database", conn.dbname()},
+              {"counts", json::object()},
+              {"totals", json::object()},
+              {"max_ids", json::object()}};
+  count_models(conn, doc);
+  journal_totals(conn, doc["totals"]);
+  document_totals(conn, doc["totals"]);
+  tx.commit();
+  return doc;
 }
 
 } // namespace odoo_upgrade::adapters::pg

@@ -1,4 +1,5 @@
 #include <odoo_upgrade/adapters/pg/golive_ops.hpp>
+#include <odoo_upgrade/adapters/pg/transaction.hpp>
 #include <odoo_upgrade/core/error.hpp>
 
 #include <spdlog/spdlog.h>
@@ -55,21 +56,26 @@ role_read_only_setting(Connection& conn, const std::string& role, const std::str
       {role, db});
 }
 
+std::string read_only_setting_statement(const std::string& role,
+                                        const std::string& db,
+                                        const std::optional<std::string>& value) {
+  std::string sql = "ALTER ROLE " + quote_identifier(role) + " IN DATABASE " + quote_identifier(db);
+  if (!value) {
+    return sql + " RESET default_transaction_read_only";
+  }
+  if (!valid_setting_value(*value)) {
+    throw core::UsageError("invalid setting value '" + *value + "'");
+  }
+  return sql + " SET default_transaction_read_only = " + *value;
+}
+
 void set_role_read_only_setting(Connection& conn,
                                 const std::string& role,
                                 const std::string& db,
                                 const std::optional<std::string>& value) {
+  std::string sql = read_only_setting_statement(role, db, value);
   // ALTER ROLE is refused in a read-only transaction, and the session may be the frozen role's.
   conn.exec_no_rows("SET default_transaction_read_only = off");
-  std::string sql = "ALTER ROLE " + quote_identifier(role) + " IN DATABASE " + quote_identifier(db);
-  if (value) {
-    if (!valid_setting_value(*value)) {
-      throw core::UsageError("invalid setting value '" + *value + "'");
-    }
-    sql += " SET default_transaction_read_only = " + *value;
-  } else {
-    sql += " RESET default_transaction_read_only";
-  }
   conn.exec_no_rows(sql);
 }
 
@@ -104,21 +110,13 @@ long long set_crons_active(Connection& conn, const std::vector<long long>& ids, 
   if (ids.empty()) {
     return 0;
   }
-  conn.exec_no_rows("BEGIN READ WRITE");
-  try {
-    auto r = conn.query_value("WITH u AS (UPDATE ir_cron SET active = $1 WHERE id = ANY($2::int[]) "
-                              "AND active IS DISTINCT FROM $1 RETURNING 1) SELECT count(*) FROM u",
-                              {active ? "true" : "false", id_list(ids)});
-    conn.exec_no_rows("COMMIT");
-    return std::stoll(r.value_or("0"));
-  } catch (...) {
-    try {
-      conn.exec_no_rows("ROLLBACK");
-    } catch (...) {
-      // The original error says more.
-    }
-    throw;
-  }
+  // Explicitly read-write: the session may default to read-only (the frozen role's).
+  Transaction tx(conn, Isolation::read_committed, Access::read_write);
+  auto r = conn.query_value("WITH u AS (UPDATE ir_cron SET active = $1 WHERE id = ANY($2::int[]) "
+                            "AND active IS DISTINCT FROM $1 RETURNING 1) SELECT count(*) FROM u",
+                            {active ? "true" : "false", id_list(ids)});
+  tx.commit();
+  return std::stoll(r.value_or("0"));
 }
 
 WriteProbe probe_write(const std::string& conninfo) {
@@ -132,16 +130,12 @@ WriteProbe probe_write(const std::string& conninfo) {
   }
   p.connected = true;
   try {
-    conn->exec_no_rows("BEGIN");
+    // The session's own read-only default decides (that is what is probed); never committed.
+    Transaction tx(*conn, Isolation::read_committed, Access::session_default);
     conn->exec_no_rows("UPDATE ir_config_parameter SET value = value WHERE key = 'database.uuid'");
     p.write_ok = true;
   } catch (const core::Error& e) {
     p.message = e.what();
-  }
-  try {
-    conn->exec_no_rows("ROLLBACK");
-  } catch (const core::Error&) {
-    // Nothing was written either way.
   }
   return p;
 }

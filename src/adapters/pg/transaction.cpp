@@ -20,7 +20,11 @@ std::string begin_statement(Isolation isolation, Access access) {
     sql += "SERIALIZABLE";
     break;
   }
-  sql += access == Access::read_only ? " READ ONLY" : " READ WRITE";
+  if (access == Access::read_only) {
+    sql += " READ ONLY";
+  } else if (access == Access::read_write) {
+    sql += " READ WRITE";
+  }
   return sql;
 }
 

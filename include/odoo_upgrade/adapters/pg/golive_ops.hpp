@@ -22,8 +22,13 @@ bool role_is_superuser(Connection& conn, const std::string& role);
 // (pg_db_role_setting), std::nullopt when none is set.
 std::optional<std::string>
 role_read_only_setting(Connection& conn, const std::string& role, const std::string& db);
-// ALTER ROLE role IN DATABASE db SET default_transaction_read_only = value (or RESET when
-// `value` is std::nullopt). Runs with the session's own read-only default switched off.
+// The statement set_role_read_only_setting runs (shown by `freeze apply --dry-run`): "ALTER ROLE
+// role IN DATABASE db SET default_transaction_read_only = value", or RESET when `value` is
+// std::nullopt. Throws UsageError when `value` is not a plain setting value ("on", "off").
+std::string read_only_setting_statement(const std::string& role,
+                                        const std::string& db,
+                                        const std::optional<std::string>& value);
+// Runs read_only_setting_statement with the session's own read-only default switched off.
 void set_role_read_only_setting(Connection& conn,
                                 const std::string& role,
                                 const std::string& db,

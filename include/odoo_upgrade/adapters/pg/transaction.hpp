@@ -8,7 +8,9 @@ namespace odoo_upgrade::adapters::pg {
 
 // Isolation level of a transaction (PostgreSQL's names).
 enum class Isolation { read_committed, repeatable_read, serializable };
-enum class Access { read_write, read_only };
+// Access mode of a transaction. `session_default` states none, so that the session's
+// default_transaction_read_only applies (e.g. to probe whether a role's sessions may write).
+enum class Access { read_write, read_only, session_default };
 
 // A transaction on `conn`: BEGIN in the constructor, ROLLBACK in the destructor unless `commit()`
 // was called, so that an exception never leaves a transaction open or half applied. Throws
