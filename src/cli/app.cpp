@@ -63,7 +63,7 @@ const CommandEntry k_commands[] = {
      register_prod_request},
     {"restore",
      "put the upgraded database into production (with rollback)",
-     Lock::none,
+     Lock::take,
      register_restore},
     {"monitor", "check the upgraded production after go-live", Lock::none, register_monitor},
     {"status",

@@ -51,7 +51,17 @@ ProjectSession open_project(Context& ctx, std::string_view action, Lock lock) {
 }
 
 int print_plan(Context& ctx, const std::string& heading, const std::vector<std::string>& steps) {
-  ctx.out.result({{"dry_run", true}, {"plan", steps}}, [&](std::ostream& os) {
+  return print_plan(ctx, heading, steps, nlohmann::json::object());
+}
+
+int print_plan(Context& ctx,
+               const std::string& heading,
+               const std::vector<std::string>& steps,
+               const nlohmann::json& facts) {
+  nlohmann::json doc = facts;
+  doc["dry_run"] = true;
+  doc["plan"] = steps;
+  ctx.out.result(doc, [&](std::ostream& os) {
     os << heading << "\n";
     for (const auto& s : steps) {
       os << "  - " << s << "\n";

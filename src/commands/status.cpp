@@ -2,6 +2,8 @@
 #include <odoo_upgrade/commands/status.hpp>
 #include <odoo_upgrade/commands/test_request.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/freeze_record.hpp>
+#include <odoo_upgrade/core/golive_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <cstdlib>
@@ -19,6 +21,30 @@ std::string str(const nlohmann::json& j, const char* key, const std::string& fal
     return fallback;
   }
   return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+// `text`, or "-" when it is empty or "none" (not known).
+std::string or_dash(std::string_view text) {
+  return text.empty() || text == "none" ? std::string("-") : std::string(text);
+}
+
+// The freeze, production request and go-live lines, once the go-live chain started.
+void print_freeze_to_golive(std::ostream& os, const Output& out, const core::Project& project) {
+  if (project.find_section("freeze") != nullptr) {
+    core::FreezeRecord freeze = core::read_freeze(project);
+    os << out.bold("Freeze") << "    " << or_dash(core::to_string(freeze.state)) << " (database "
+       << or_dash(freeze.database) << ", frozen at " << or_dash(freeze.frozen_at) << ")\n";
+  }
+  if (const auto* prod = project.find_section("production"); prod != nullptr) {
+    os << out.bold("Production request") << "  " << str(*prod, "state") << ", request "
+       << str(*prod, "request_id") << "\n";
+  }
+  if (project.find_section("golive") != nullptr) {
+    core::GoliveRecord golive = core::read_golive(project);
+    os << out.bold("Go-live") << "   " << or_dash(core::to_string(golive.state)) << " at "
+       << or_dash(golive.live_at) << "; pre-upgrade database kept as "
+       << or_dash(golive.pre_upgrade_db) << "\n";
+  }
 }
 
 void print_status(std::ostream& os,
@@ -80,18 +106,7 @@ void print_status(std::ostream& os,
        << str(signoff, "by") << " at " << str(signoff, "at")
        << (signoff.value("forced", false) ? " (forced)" : "") << "\n";
   }
-  if (const auto* freeze = project.find_section("freeze"); freeze != nullptr) {
-    os << out.bold("Freeze") << "    " << str(*freeze, "state") << " (database "
-       << str(*freeze, "database") << ", frozen at " << str(*freeze, "frozen_at") << ")\n";
-  }
-  if (const auto* prod = project.find_section("production"); prod != nullptr) {
-    os << out.bold("Production request") << "  " << str(*prod, "state") << ", request "
-       << str(*prod, "request_id") << "\n";
-  }
-  if (const auto* golive = project.find_section("golive"); golive != nullptr) {
-    os << out.bold("Go-live") << "   " << str(*golive, "state") << " at " << str(*golive, "at")
-       << "; pre-upgrade database kept as " << str(*golive, "pre_upgrade_database") << "\n";
-  }
+  print_freeze_to_golive(os, out, project);
 
   const auto& history = doc["history"];
   os << "\n" << out.bold("History") << " (last " << options.history << ")\n";

@@ -286,6 +286,9 @@ TEST_CASE("go-live: freeze apply is verified, lift restores writes, hooks can st
   CHECK(c.active_crons(c.db) == 0);
   json fr = c.project()["freeze"];
   CHECK(fr["state"] == "applied");
+  // One name per fact: the freeze time is `frozen_at` only.
+  CHECK(fr["frozen_at"].is_string());
+  CHECK_FALSE(fr.contains("at"));
   CHECK(fr["odoo_role"] == c.role);
   CHECK(fr["verification"]["method"] == "write_refused");
   CHECK(fr["baseline"]["database"] == c.db);
@@ -397,6 +400,10 @@ TEST_CASE("go-live: restore survives a crash at every step and keeps the old pro
   json g = c.project()["golive"];
   CHECK(g["state"] == "live");
   std::string pre = g["pre_upgrade_db"];
+  // One name per fact: `pre_upgrade_db` and `live_at` only (monitor reads the same record).
+  CHECK(g["live_at"].is_string());
+  CHECK_FALSE(g.contains("at"));
+  CHECK_FALSE(g.contains("pre_upgrade_database"));
   // The upgraded database serves under the production name; the old one is kept, still frozen.
   CHECK(c.base_version(c.db).rfind("18.0.", 0) == 0);
   CHECK(*c.oid(c.db) != *old_oid);

@@ -6,12 +6,15 @@
 #include <string>
 
 // The `freeze` command: plan the go-live window, stop data entry in production in a verifiable and
-// reversible way, and undo it. Everything it records lives in the project's `freeze` section:
-//   freeze.plan      {at, go_live, round, estimate {total_s, parts}, fits, recorded_at}
-//   freeze.state     "applying" | "applied" | "lifting" | "lifted" | "superseded"
+// reversible way, and undo it. Everything it records lives in the project's `freeze` section,
+// typed by core/freeze_record.hpp:
+//   freeze.plan      {at, go_live, window_s, round, estimate {total_s, parts, missing}, fits,
+//                     forced, recorded_at}
+//   freeze.state     applying | not_applied | applied | lifting | lifted | superseded
 //   freeze.journal   the steps of apply, each recorded before and after it is performed
 //   freeze.baseline  record counts and key totals at the freeze (adapters/pg/baseline.hpp)
-//   freeze.previous  earlier freezes (after a lift), oldest first
+//   freeze.previous  earlier freezes (after a lift or a go-live), oldest first
+// The hooks it lists and changes are typed by core/hooks_record.hpp.
 namespace odoo_upgrade::commands {
 
 struct FreezePlanOptions {

@@ -13,7 +13,7 @@
 
 // The project's hook commands (project `hooks`): shell commands run at the events of the go-live
 // chain, e.g. stop the Odoo service before the freeze, start it after the restore. See
-// docs/hooks.md.
+// docs/hooks.md. Stored as core::HookConfig (core/hooks_record.hpp):
 //   hooks = {"before_freeze": ["cmd", …], "after_freeze": […], "after_lift": […],
 //            "before_restore": […], "after_restore": […], "on_rollback": […]}
 //   hooks_timeout = "5m" (per command; default 5m)
@@ -23,8 +23,8 @@ namespace odoo_upgrade::commands::hooks {
 const std::vector<std::string>& events();
 bool valid_event(std::string_view event);
 
-// The commands configured for `event` (empty when none). Throws FilesystemError when `hooks` has
-// the wrong shape.
+// The commands configured for `event` (empty when none). Throws FilesystemError (exit 6) when
+// `hooks` or `hooks_timeout` has the wrong shape.
 std::vector<std::string> commands_for(const core::Project& project, std::string_view event);
 // The per-command timeout (project `hooks_timeout`, default 5 minutes). Throws UsageError when the
 // value is not a duration.

@@ -61,5 +61,11 @@ ProjectSession open_project(Context& ctx, std::string_view action, Lock lock);
 // Prints what a --dry-run would do and returns its exit code (0): `heading` ("round 3 would:")
 // then one line per step; with --json {"dry_run": true, "plan": [steps]}.
 int print_plan(Context& ctx, const std::string& heading, const std::vector<std::string>& steps);
+// The same, with the members of the object `facts` added to the JSON document (e.g. the database
+// and role a plan is for); the human text is the same.
+int print_plan(Context& ctx,
+               const std::string& heading,
+               const std::vector<std::string>& steps,
+               const nlohmann::json& facts);
 
 } // namespace odoo_upgrade::commands

@@ -2,15 +2,17 @@
 // data-entry stop in production, journaled so that lift undoes exactly what apply did.
 #include "golive_common.hpp"
 
-#include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/adapters/pg/baseline.hpp>
 #include <odoo_upgrade/adapters/pg/golive_ops.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/freeze.hpp>
 #include <odoo_upgrade/commands/hooks.hpp>
+#include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/golive.hpp>
+#include <odoo_upgrade/core/hooks_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <spdlog/spdlog.h>
@@ -24,25 +26,27 @@ namespace {
 using json = nlohmann::json;
 namespace pg = adapters::pg;
 namespace ops = adapters::pg::golive;
+using core::FreezeState;
 using core::golive::StepStatus;
 
 constexpr const char* k_command = "freeze";
 
 void check_force(bool force, const std::string& reason) {
-  if (force && reason.empty()) {
-    throw core::UsageError("--force needs --reason",
-                           "say why the freeze goes ahead without sign-off");
-  }
-  if (!force && !reason.empty()) {
-    throw core::UsageError("--reason is only used with --force", "drop --reason or add --force");
-  }
+  golive::check_force_reason(force, reason, "say why the freeze goes ahead without sign-off");
 }
 
-// The sign-off the freeze relies on; PreconditionError without one unless forced.
-json require_signoff(const core::Project& project, bool force, const std::string& reason) {
-  const json* s = golive::latest_signoff(project);
-  if (s != nullptr) {
-    return *s;
+// The UAT sign-off a freeze relies on.
+struct Signoff {
+  int round = 0;
+  std::optional<core::TimePoint> at;
+};
+
+// The sign-off of the latest round; std::nullopt when there is none and `force` (with a warning),
+// else PreconditionError.
+std::optional<Signoff>
+require_signoff(const core::Project& project, bool force, const std::string& reason) {
+  if (const json* s = golive::latest_signoff(project)) {
+    return Signoff{s->value("round", 0), core::parse_iso8601(s->value("at", ""))};
   }
   const json* round = project.latest_round();
   std::string which = round != nullptr ? "round " + std::to_string(round->value("number", 0))
@@ -53,7 +57,7 @@ json require_signoff(const core::Project& project, bool force, const std::string
                                   "with --force --reason TEXT");
   }
   spdlog::warn("no sign-off of the latest test round ({}); going ahead: {}", which, reason);
-  return json(nullptr);
+  return std::nullopt;
 }
 
 std::string join(const std::vector<std::string>& items, const std::string& sep) {
@@ -64,23 +68,89 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
   return out;
 }
 
-// The latest round that was tested (its timings measure a whole chain).
-const json* latest_tested_round(const core::Project& project) {
-  const json* rounds = project.find_section("rounds");
-  if (rounds == nullptr || !rounds->is_array()) {
-    return nullptr;
-  }
-  for (auto it = rounds->rbegin(); it != rounds->rend(); ++it) {
-    if (it->value("state", "") == "tested") {
-      return &*it;
-    }
-  }
-  return nullptr;
-}
-
 std::string duration_text(double seconds) {
   return core::format_duration(std::chrono::milliseconds(static_cast<long long>(seconds * 1000)));
 }
+
+std::optional<core::Forced> forced_by(bool force, const std::string& reason) {
+  return force ? std::optional(core::Forced{reason, json::object()}) : std::nullopt;
+}
+
+// --- plan ----------------------------------------------------------------------------------------
+
+struct Window {
+  core::TimePoint at;
+  core::TimePoint go_live;
+};
+
+// The time `text` of option `option`; UsageError (with `example`) when it is malformed.
+core::TimePoint
+parse_time(const std::string& option, const std::string& text, const char* example) {
+  auto t = core::parse_iso8601(text);
+  if (!t) {
+    throw core::UsageError(option + " '" + text + "' is not a date and time",
+                           std::string("use e.g. ") + example);
+  }
+  return *t;
+}
+
+// The window of `options`; UsageError when a time is malformed.
+Window parse_window(const FreezePlanOptions& options) {
+  return {
+      parse_time("--at", options.at, "2026-12-05T18:00:00Z or '2026-12-05 18:00' (UTC)"),
+      parse_time("--go-live", options.go_live, "2026-12-06T08:00:00Z or '2026-12-06 08:00' (UTC)")};
+}
+
+// UsageError listing every reason the window is not acceptable (in the past, out of order, before
+// the sign-off).
+void check_window(const Window& w, const std::optional<Signoff>& signoff, core::TimePoint now) {
+  auto problems = core::golive::window_problems(
+      w.at, w.go_live, now, signoff ? signoff->at : std::optional<core::TimePoint>());
+  if (!problems.empty()) {
+    throw core::UsageError("invalid go-live window: " + join(problems, "; "),
+                           "pass future times with --at before --go-live");
+  }
+}
+
+core::FreezePlan make_plan(const core::Project& project,
+                           const Window& w,
+                           const FreezePlanOptions& options,
+                           core::TimePoint now) {
+  auto round = golive::latest_tested_round(project);
+  core::FreezePlan plan;
+  plan.at = core::iso8601_utc(w.at);
+  plan.go_live = core::iso8601_utc(w.go_live);
+  plan.window_s = std::chrono::duration<double>(w.go_live - w.at).count();
+  if (round) {
+    plan.round = round->number;
+  }
+  plan.estimate = core::golive::estimate_downtime(round ? round->timings : json());
+  plan.fits = plan.window_s >= plan.estimate.total_s;
+  plan.forced = forced_by(options.force, options.reason);
+  plan.recorded_at = core::iso8601_utc(now);
+  return plan;
+}
+
+void print_window(std::ostream& os, Context& ctx, const core::FreezePlan& plan) {
+  os << (ctx.options.dry_run ? "would plan" : "planned") << " the freeze at " << plan.at
+     << ", go-live at " << plan.go_live << " (window " << duration_text(plan.window_s) << ")\n";
+  if (plan.round) {
+    os << "estimated downtime from round " << *plan.round << ": "
+       << duration_text(plan.estimate.total_s) << "\n";
+    for (const auto& [k, v] : plan.estimate.parts) {
+      os << "  " << k.substr(0, k.size() - 2) << " " << duration_text(v) << "\n";
+    }
+    os << "  (plus the production request's processing time on the upgrade service, which "
+          "grows with the database)\n";
+  } else {
+    os << "no tested round: no downtime estimate\n";
+  }
+  os << (plan.fits ? ctx.out.green("the window fits the estimate")
+                   : ctx.out.yellow("the window is shorter than the estimate"))
+     << "\n";
+}
+
+// --- apply ---------------------------------------------------------------------------------------
 
 const std::vector<std::string>& apply_steps() {
   static const std::vector<std::string> k_steps = {
@@ -94,8 +164,8 @@ describe_apply_step(const std::string& step, const std::string& db, const std::s
     return "run the before_freeze hooks";
   }
   if (step == "read_only") {
-    return "ALTER ROLE \"" + role + "\" IN DATABASE \"" + db +
-           "\" SET default_transaction_read_only = on (the previous value is recorded)";
+    return ops::read_only_setting_statement(role, db, std::string("on")) +
+           " (the previous value is recorded)";
   }
   if (step == "terminate") {
     return "terminate the other sessions on '" + db + "'";
@@ -112,115 +182,15 @@ describe_apply_step(const std::string& step, const std::string& db, const std::s
   return "run the after_freeze hooks";
 }
 
-} // namespace
-
-int run_freeze_plan(const FreezePlanOptions& options, Context& ctx) {
-  check_force(options.force, options.reason);
-  auto at = core::parse_iso8601(options.at);
-  if (!at) {
-    throw core::UsageError("--at '" + options.at + "' is not a date and time",
-                           "use e.g. 2026-12-05T18:00:00Z or '2026-12-05 18:00' (UTC)");
-  }
-  auto go_live = core::parse_iso8601(options.go_live);
-  if (!go_live) {
-    throw core::UsageError("--go-live '" + options.go_live + "' is not a date and time",
-                           "use e.g. 2026-12-06T08:00:00Z or '2026-12-06 08:00' (UTC)");
-  }
-  std::optional<adapters::fs::ProjectLock> lock;
-  if (!ctx.options.dry_run) {
-    lock.emplace(ctx.project_path());
-  }
-  core::Project project = adapters::fs::load_project(ctx.project_path());
-  core::require_phase(project, "freeze plan");
-  json signoff = require_signoff(project, options.force, options.reason);
-  std::optional<core::TimePoint> signed_at;
-  if (signoff.is_object()) {
-    signed_at = core::parse_iso8601(signoff.value("at", ""));
-  }
-  auto problems = core::golive::window_problems(*at, *go_live, ctx.clock.now(), signed_at);
-  if (!problems.empty()) {
-    throw core::UsageError("invalid go-live window: " + join(problems, "; "),
-                           "pass future times with --at before --go-live");
-  }
-  const json* round = latest_tested_round(project);
-  auto estimate =
-      core::golive::estimate_downtime(round != nullptr ? round->value("timings", json()) : json());
-  double window_s = std::chrono::duration<double>(*go_live - *at).count();
-  bool fits = window_s >= estimate.total_s;
-  json parts = json::object();
-  for (const auto& [k, v] : estimate.parts) {
-    parts[k] = v;
-  }
-  json plan = {{"at", core::iso8601_utc(*at)},
-               {"go_live", core::iso8601_utc(*go_live)},
-               {"window_s", window_s},
-               {"round", round != nullptr ? round->value("number", json()) : json()},
-               {"estimate",
-                {{"total_s", estimate.total_s}, {"parts", parts}, {"missing", estimate.missing}}},
-               {"fits", fits},
-               {"forced", options.force ? json({{"reason", options.reason}}) : json(nullptr)},
-               {"recorded_at", core::iso8601_utc(ctx.clock.now())}};
-  if (!fits) {
-    spdlog::warn("the window ({}) is shorter than the estimated downtime ({})",
-                 duration_text(window_s),
-                 duration_text(estimate.total_s));
-  }
-  auto print = [&](std::ostream& os) {
-    os << (ctx.options.dry_run ? "would plan" : "planned") << " the freeze at "
-       << plan["at"].get<std::string>() << ", go-live at " << plan["go_live"].get<std::string>()
-       << " (window " << duration_text(window_s) << ")\n";
-    if (round != nullptr) {
-      os << "estimated downtime from round " << round->value("number", 0) << ": "
-         << duration_text(estimate.total_s) << "\n";
-      for (const auto& [k, v] : estimate.parts) {
-        os << "  " << k.substr(0, k.size() - 2) << " " << duration_text(v) << "\n";
-      }
-      os << "  (plus the production request's processing time on the upgrade service, which "
-            "grows with the database)\n";
-    } else {
-      os << "no tested round: no downtime estimate\n";
-    }
-    os << (fits ? ctx.out.green("the window fits the estimate")
-                : ctx.out.yellow("the window is shorter than the estimate"))
-       << "\n";
-  };
-  if (ctx.options.dry_run) {
-    ctx.out.result({{"dry_run", true}, {"plan", plan}}, print);
-    return 0;
-  }
-  project.section("freeze")["plan"] = plan;
-  ctx.record(project,
-             "freeze plan",
-             options.force ? "forced" : "ok",
-             {{"at", plan["at"]}, {"go_live", plan["go_live"]}, {"estimate_s", estimate.total_s}});
-  adapters::fs::save_project(ctx.project_path(), project);
-  ctx.out.result({{"plan", plan}}, print);
-  return 0;
-}
-
-int run_freeze_apply(const FreezeApplyOptions& options, Context& ctx) {
-  check_force(options.force, options.reason);
-  std::optional<adapters::fs::ProjectLock> lock;
-  if (!ctx.options.dry_run) {
-    lock.emplace(ctx.project_path());
-  }
-  core::Project project = adapters::fs::load_project(ctx.project_path());
-  adapters::fs::SecretStore secrets(ctx.project_path());
-  core::require_phase(project, "freeze apply");
-  json signoff = require_signoff(project, options.force, options.reason);
-  std::string db = golive::production_db(project);
-  json& fr = project.section("freeze");
-  bool resuming = fr.value("state", "") == "applying";
-
-  // Everything is checked before the first side effect.
-  for (const char* event : {"before_freeze", "after_freeze"}) {
-    hooks::commands_for(project, event);
-  }
-  hooks::timeout(project);
-  pg::Connection conn(source_conninfo(project, secrets));
+// Odoo's role: the one of a half-done apply, else --odoo-role or the owner of the tables.
+// UsageError when it does not exist or differs from the half-done apply's.
+std::string freeze_role(pg::Connection& conn,
+                        const core::FreezeRecord& fr,
+                        const FreezeApplyOptions& options,
+                        const std::string& db) {
   std::string role;
-  if (resuming) {
-    role = fr.value("odoo_role", "");
+  if (fr.state == FreezeState::applying) {
+    role = fr.odoo_role;
     if (options.odoo_role && *options.odoo_role != role) {
       throw core::UsageError("a freeze of '" + db + "' for role '" + role + "' is half-applied",
                              "re-run without --odoo-role to complete it, or 'odoo-upgrade freeze "
@@ -233,286 +203,329 @@ int run_freeze_apply(const FreezeApplyOptions& options, Context& ctx) {
     throw core::UsageError("role '" + role + "' does not exist",
                            "pass Odoo's role with --odoo-role");
   }
+  return role;
+}
 
-  if (ctx.options.dry_run) {
-    json plan = json::array();
-    core::golive::Journal j(fr["journal"]);
-    for (const auto& s : apply_steps()) {
-      if (!resuming || j.status(s) != StepStatus::done) {
-        plan.push_back(describe_apply_step(s, db, role));
-      }
+int print_apply_plan(Context& ctx,
+                     const core::FreezeRecord& fr,
+                     const std::string& db,
+                     const std::string& role) {
+  bool resuming = fr.state == FreezeState::applying;
+  json journal = fr.journal;
+  core::golive::Journal j(journal);
+  std::vector<std::string> plan;
+  for (const auto& s : apply_steps()) {
+    if (!resuming || j.status(s) != StepStatus::done) {
+      plan.push_back(describe_apply_step(s, db, role));
     }
-    plan.push_back("set the phase to frozen");
-    ctx.out.result({{"dry_run", true}, {"database", db}, {"odoo_role", role}, {"plan", plan}},
-                   [&](std::ostream& os) {
-                     os << "freeze apply would" << (resuming ? " complete" : "") << ":\n";
-                     for (const auto& s : plan) {
-                       os << "  - " << s.get<std::string>() << "\n";
-                     }
-                   });
-    return 0;
+  }
+  plan.emplace_back("set the phase to frozen");
+  return print_plan(ctx,
+                    std::string("freeze apply would") + (resuming ? " complete" : "") + ":",
+                    plan,
+                    {{"database", db}, {"odoo_role", role}});
+}
+
+// One run of `freeze apply`: its steps, each journaled in `freeze.journal` so that a re-run
+// completes them and lift undoes exactly them.
+class FreezeApply {
+public:
+  FreezeApply(Context& ctx,
+              ProjectSession& session,
+              pg::Connection& conn,
+              core::FreezeRecord& fr,
+              std::string db,
+              std::string role)
+      : m_ctx(ctx), m_session(session), m_conn(conn), m_fr(fr), m_db(std::move(db)),
+        m_role(std::move(role)), m_steps(ctx, k_command, fr.journal, [this] { save(); }) {}
+
+  // A new apply starts from a fresh record (an ended freeze archived) saved before any step.
+  void start(const std::optional<Signoff>& signoff, const FreezeApplyOptions& options) {
+    core::FreezeRecord f = core::restarted_freeze(m_fr);
+    f.state = FreezeState::applying;
+    f.database = m_db;
+    f.odoo_role = m_role;
+    f.phase_before = m_session.project().phase();
+    f.started_at = core::iso8601_utc(m_ctx.clock.now());
+    f.signoff_round = signoff ? std::optional(signoff->round) : std::nullopt;
+    f.forced = forced_by(options.force, options.reason);
+    m_fr = std::move(f);
+    save();
   }
 
-  if (!resuming) {
-    // A freeze lifted earlier stays on record.
-    std::string old_state = fr.value("state", "");
-    if (old_state == "lifted" || old_state == "superseded") {
-      json previous = fr;
-      previous.erase("previous");
-      previous.erase("plan");
-      json& list = fr["previous"];
-      if (!list.is_array()) {
-        list = json::array();
-      }
-      list.push_back(previous);
-    }
-    for (const char* k :
-         {"journal", "baseline", "frozen_at", "at", "lifted_at", "verification", "failure"}) {
-      fr.erase(k);
-    }
-    fr["state"] = "applying";
-    fr["database"] = db;
-    fr["odoo_role"] = role;
-    fr["phase_before"] = std::string(core::to_string(project.phase()));
-    fr["started_at"] = core::iso8601_utc(ctx.clock.now());
-    fr["signoff_round"] = signoff.is_object() ? signoff.value("round", json()) : json(nullptr);
-    fr["forced"] = options.force ? json({{"reason", options.reason}}) : json(nullptr);
-    fr["journal"] = json::array();
-    adapters::fs::save_project(ctx.project_path(), project);
-  } else {
-    spdlog::info("completing the half-applied freeze of '{}'", db);
+  void save() {
+    m_session.edit([&](core::Project& p) { core::write_freeze(p, m_fr); });
   }
 
-  golive::StepRunner steps(
-      project, ctx, k_command, [&]() -> json& { return project.section("freeze")["journal"]; });
+  void before_hooks();
+  void read_only();
+  void terminate();
+  void crons();
+  void verify();
+  void baseline();
+  void after_hooks();
 
-  steps.run("before_hooks", nullptr, [&](const json&) -> json {
+private:
+  Context& m_ctx;
+  ProjectSession& m_session;
+  pg::Connection& m_conn;
+  core::FreezeRecord& m_fr;
+  std::string m_db;
+  std::string m_role;
+  golive::StepRunner m_steps;
+};
+
+void FreezeApply::before_hooks() {
+  m_steps.run("before_hooks", nullptr, [&](const json&) -> json {
     try {
-      return {{"ran", hooks::run(project, ctx.project_path(), "before_freeze")}};
+      return {{"ran", hooks::run(m_session.project(), m_ctx.project_path(), "before_freeze")}};
     } catch (const core::PreconditionError& e) {
       // Nothing was changed yet: the freeze did not start.
-      json& f = project.section("freeze");
-      f["state"] = "not_applied";
-      f["failure"] = e.what();
-      ctx.record(
-          project, "freeze apply", "failed", {{"step", "before_hooks"}, {"error", e.what()}});
-      adapters::fs::save_project(ctx.project_path(), project);
+      m_fr.state = FreezeState::not_applied;
+      m_fr.failure = e.what();
+      m_session.edit([&](core::Project& p) {
+        core::write_freeze(p, m_fr);
+        m_ctx.record(p, "freeze apply", "failed", {{"step", "before_hooks"}, {"error", e.what()}});
+      });
       throw;
     }
   });
-  steps.run(
-      "read_only",
-      [&] {
-        auto previous = ops::role_read_only_setting(conn, role, db);
-        return json{{"role", role},
-                    {"database", db},
-                    {"previous", previous ? json(*previous) : json(nullptr)}};
-      },
-      [&](const json&) -> json {
-        spdlog::info("making '{}' read-only for role '{}'", db, role);
-        ops::set_role_read_only_setting(conn, role, db, std::string("on"));
-        return json::object();
-      });
-  steps.run("terminate", nullptr, [&](const json&) -> json {
-    int n = ops::terminate_sessions(conn, db);
-    spdlog::info("terminated {} other session(s) on '{}'", n, db);
+}
+
+void FreezeApply::read_only() {
+  // The previous setting is recorded first: lift puts it back.
+  auto prepare = [&] {
+    auto previous = ops::role_read_only_setting(m_conn, m_role, m_db);
+    return json{{"role", m_role},
+                {"database", m_db},
+                {"previous", previous ? json(*previous) : json(nullptr)}};
+  };
+  m_steps.run("read_only", prepare, [&](const json&) -> json {
+    spdlog::info("making '{}' read-only for role '{}'", m_db, m_role);
+    ops::set_role_read_only_setting(m_conn, m_role, m_db, std::string("on"));
+    return json::object();
+  });
+}
+
+void FreezeApply::terminate() {
+  // Reconnecting sessions get the read-only default.
+  m_steps.run("terminate", nullptr, [&](const json&) -> json {
+    int n = ops::terminate_sessions(m_conn, m_db);
+    spdlog::info("terminated {} other session(s) on '{}'", n, m_db);
     return {{"terminated", n}};
   });
-  steps.run(
-      "crons",
-      [&] {
-        return json{{"ids", ops::active_cron_ids(conn)}};
-      },
-      [&](const json& entry) -> json {
-        auto ids = entry.value("ids", std::vector<long long>{});
-        long long n = ops::set_crons_active(conn, ids, false);
-        spdlog::info("deactivated {} cron(s) on '{}'", n, db);
-        return {{"deactivated", n}};
-      });
-  steps.run("verify", nullptr, [&](const json&) -> json {
-    auto probe = ops::probe_write(golive::role_conninfo(project, secrets, role, db));
-    json v;
+}
+
+void FreezeApply::crons() {
+  // The ids active before the freeze are recorded once: a re-run keeps them.
+  auto prepare = [&] { return json{{"ids", ops::active_cron_ids(m_conn)}}; };
+  m_steps.run("crons", prepare, [&](const json& entry) -> json {
+    auto ids = entry.value("ids", std::vector<long long>{});
+    long long n = ops::set_crons_active(m_conn, ids, false);
+    spdlog::info("deactivated {} cron(s) on '{}'", n, m_db);
+    return {{"deactivated", n}};
+  });
+}
+
+void FreezeApply::verify() {
+  m_steps.run("verify", nullptr, [&](const json&) -> json {
+    auto probe = ops::probe_write(
+        golive::role_conninfo(m_session.project(), m_session.secrets(), m_role, m_db));
     if (probe.connected && probe.write_ok) {
-      throw core::DatabaseError("the freeze of '" + db + "' is not effective: a write as role '" +
-                                    role + "' succeeded",
+      throw core::DatabaseError("the freeze of '" + m_db + "' is not effective: a write as role '" +
+                                    m_role + "' succeeded",
                                 "check for a per-role setting overriding it (ALTER ROLE … SET); "
                                 "'odoo-upgrade freeze lift' undoes the freeze");
     }
+    core::FreezeVerification v{"write_refused", m_role, probe.message, json::object()};
     if (probe.connected) {
-      spdlog::info("verified: a write as '{}' is refused ({})", role, probe.message);
-      v = {{"method", "write_refused"}, {"role", role}, {"message", probe.message}};
+      spdlog::info("verified: a write as '{}' is refused ({})", m_role, probe.message);
     } else {
       // Without the role's credentials, the catalog is checked instead.
-      auto setting = ops::role_read_only_setting(conn, role, db);
-      if (setting.value_or("") != "on") {
-        throw core::DatabaseError("the freeze of '" + db + "' could not be verified",
+      if (ops::role_read_only_setting(m_conn, m_role, m_db).value_or("") != "on") {
+        throw core::DatabaseError("the freeze of '" + m_db + "' could not be verified",
                                   "'odoo-upgrade freeze lift' undoes the freeze");
       }
       spdlog::warn("cannot connect as '{}' to try a write ({}); verified the setting in "
                    "pg_db_role_setting instead",
-                   role,
+                   m_role,
                    probe.message);
-      v = {{"method", "catalog"}, {"role", role}, {"message", probe.message}};
+      v.method = "catalog";
     }
-    project.section("freeze")["verification"] = v;
-    return v;
+    m_fr.verification = v;
+    return core::to_json(v);
   });
-  steps.run("baseline", nullptr, [&](const json&) -> json {
-    json baseline = pg::capture_baseline(conn);
-    project.section("freeze")["baseline"] = baseline;
-    spdlog::info("baseline recorded: {} models counted", baseline["counts"].size());
-    return {{"models", baseline["counts"].size()}};
-  });
-  steps.run("after_hooks", nullptr, [&](const json&) -> json {
-    return {{"ran", hooks::run(project, ctx.project_path(), "after_freeze")}};
-  });
+}
 
-  json& f = project.section("freeze");
-  f["state"] = "applied";
-  f["frozen_at"] = core::iso8601_utc(ctx.clock.now());
-  f["at"] = f["frozen_at"]; // the freeze time `monitor` reads
-  project.set_phase(core::Phase::frozen);
-  ctx.record(project,
-             "freeze apply",
-             options.force ? "forced" : "ok",
-             {{"database", db}, {"odoo_role", role}, {"frozen_at", f["frozen_at"]}});
-  adapters::fs::save_project(ctx.project_path(), project);
-  core::golive::Journal j(f["journal"]);
-  json doc = {{"database", db},
-              {"odoo_role", role},
-              {"frozen_at", f["frozen_at"]},
-              {"verification", f["verification"]},
+void FreezeApply::baseline() {
+  // What restore's verification and monitor compare against.
+  m_steps.run("baseline", nullptr, [&](const json&) -> json {
+    m_fr.baseline = pg::capture_baseline(m_conn);
+    spdlog::info("baseline recorded: {} models counted", m_fr.baseline["counts"].size());
+    return {{"models", m_fr.baseline["counts"].size()}};
+  });
+}
+
+void FreezeApply::after_hooks() {
+  m_steps.run("after_hooks", nullptr, [&](const json&) -> json {
+    return {{"ran", hooks::run(m_session.project(), m_ctx.project_path(), "after_freeze")}};
+  });
+}
+
+void print_applied(Context& ctx, const core::Project& project, const core::FreezeRecord& fr) {
+  json journal = fr.journal;
+  core::golive::Journal j(journal);
+  json doc = {{"database", fr.database},
+              {"odoo_role", fr.odoo_role},
+              {"frozen_at", fr.frozen_at},
+              {"verification", fr.verification ? core::to_json(*fr.verification) : json()},
               {"crons_deactivated", j.find("crons")->value("ids", json::array())},
               {"terminated", j.find("terminate")->value("terminated", 0)},
-              {"baseline", f["baseline"]},
+              {"baseline", fr.baseline},
               {"phase", "frozen"},
               {"next", core::next_step(project)}};
   ctx.out.result(doc, [&](std::ostream& os) {
-    os << ctx.out.green("production '" + db + "' is frozen") << " at "
-       << f["frozen_at"].get<std::string>() << " (read-only for role '" << role << "')\n";
+    os << ctx.out.green("production '" + fr.database + "' is frozen") << " at " << fr.frozen_at
+       << " (read-only for role '" << fr.odoo_role << "')\n";
     os << "  sessions terminated  " << doc["terminated"].get<int>() << "\n";
     os << "  crons deactivated    " << doc["crons_deactivated"].size() << "\n";
-    os << "  verified             " << f["verification"].value("method", "") << "\n";
-    os << "  baseline             " << f["baseline"]["counts"].size() << " models\n";
+    os << "  verified             " << (fr.verification ? fr.verification->method : "") << "\n";
+    os << "  baseline             " << fr.baseline.value("counts", json::object()).size()
+       << " models\n";
     os << "undo with: odoo-upgrade freeze lift\n";
     os << "next: " << core::next_step(project) << "\n";
   });
-  return 0;
 }
 
-int run_freeze_lift(const FreezeLiftOptions&, Context& ctx) {
-  std::optional<adapters::fs::ProjectLock> lock;
-  if (!ctx.options.dry_run) {
-    lock.emplace(ctx.project_path());
-  }
-  core::Project project = adapters::fs::load_project(ctx.project_path());
-  adapters::fs::SecretStore secrets(ctx.project_path());
-  core::require_phase(project, "freeze lift");
-  json& fr = project.section("freeze");
-  std::string state = fr.value("state", "");
-  if (state != "applying" && state != "applied" && state != "lifting") {
-    throw core::PreconditionError("production is not frozen (freeze state '" +
-                                      (state.empty() ? std::string("none") : state) + "')",
-                                  "nothing to lift");
-  }
-  hooks::commands_for(project, "after_lift");
-  std::string db = fr.value("database", golive::production_db(project));
-  std::string role = fr.value("odoo_role", "");
-  core::golive::Journal j(fr["journal"]);
-  auto crons = j.status("crons");
-  auto ro = j.status("read_only");
-  json plan = json::array();
-  if (crons == StepStatus::started || crons == StepStatus::done) {
+// --- lift ----------------------------------------------------------------------------------------
+
+// True when apply's step `step` may have changed production (journaled started or done).
+bool applied(const core::FreezeRecord& fr, std::string_view step) {
+  json journal = fr.journal;
+  auto s = core::golive::Journal(journal).status(step);
+  return s == StepStatus::started || s == StepStatus::done;
+}
+
+// What apply's step `step` recorded (an empty object when nothing).
+json recorded(const core::FreezeRecord& fr, std::string_view step) {
+  json journal = fr.journal;
+  const json* e = core::golive::Journal(journal).find(step);
+  return e != nullptr ? *e : json::object();
+}
+
+std::vector<std::string> lift_plan(const core::FreezeRecord& fr, const std::string& db) {
+  std::vector<std::string> plan;
+  if (applied(fr, "crons")) {
     plan.push_back("reactivate the " +
-                   std::to_string(j.find("crons")->value("ids", json::array()).size()) +
+                   std::to_string(recorded(fr, "crons").value("ids", json::array()).size()) +
                    " cron(s) deactivated by the freeze");
   }
-  if (ro == StepStatus::started || ro == StepStatus::done) {
-    json prev = j.find("read_only")->value("previous", json());
-    plan.push_back("restore the read-only setting of role '" + role + "' in '" + db + "' (" +
-                   (prev.is_null() ? std::string("RESET") : "SET " + prev.get<std::string>()) +
-                   ")");
+  if (applied(fr, "read_only")) {
+    json prev = recorded(fr, "read_only").value("previous", json());
+    plan.push_back(
+        "restore the read-only setting of role '" + fr.odoo_role + "' in '" + db + "' (" +
+        (prev.is_null() ? std::string("RESET") : "SET " + prev.get<std::string>()) + ")");
   }
-  plan.push_back("verify that a write as '" + role + "' works");
-  plan.push_back("run the after_lift hooks");
-  if (ctx.options.dry_run) {
-    ctx.out.result({{"dry_run", true}, {"plan", plan}}, [&](std::ostream& os) {
-      os << "freeze lift would:\n";
-      for (const auto& s : plan) {
-        os << "  - " << s.get<std::string>() << "\n";
-      }
-    });
-    return 0;
-  }
-  fr["state"] = "lifting";
-  adapters::fs::save_project(ctx.project_path(), project);
-
-  pg::Connection conn(source_conninfo(project, secrets));
-  auto now = [&] { return core::iso8601_utc(ctx.clock.now()); };
-  // Undo in the reverse order of apply; each undo is idempotent and recorded.
-  if (crons == StepStatus::started || crons == StepStatus::done) {
-    auto ids = j.find("crons")->value("ids", std::vector<long long>{});
-    long long n = ops::set_crons_active(conn, ids, true);
-    spdlog::info("reactivated {} cron(s) on '{}'", n, db);
-    core::golive::Journal(project.section("freeze")["journal"]).mark_undone("crons", now());
-    adapters::fs::save_project(ctx.project_path(), project);
-    golive::crash_point("lift", "crons", StepStatus::done);
-  }
-  if (ro == StepStatus::started || ro == StepStatus::done) {
-    json prev = j.find("read_only")->value("previous", json());
-    ops::set_role_read_only_setting(
-        conn, role, db, prev.is_string() ? std::optional(prev.get<std::string>()) : std::nullopt);
-    spdlog::info("restored the read-only setting of '{}' in '{}'", role, db);
-    core::golive::Journal(project.section("freeze")["journal"]).mark_undone("read_only", now());
-    adapters::fs::save_project(ctx.project_path(), project);
-    golive::crash_point("lift", "read_only", StepStatus::done);
-  }
-  auto probe = ops::probe_write(golive::role_conninfo(project, secrets, role, db));
-  json& f = project.section("freeze");
-  if (probe.connected && !probe.write_ok) {
-    bool was_on = false;
-    if (j.find("read_only") != nullptr) {
-      was_on = j.find("read_only")->value("previous", json()) == json("on");
-    }
-    if (!was_on) {
-      throw core::DatabaseError("writes as '" + role + "' are still refused in '" + db +
-                                    "' after the lift: " + probe.message,
-                                "check the role's settings (\\drds in psql)");
-    }
-  }
-  f["lift_verification"] = probe.connected ? json{{"method", "write"}, {"write_ok", probe.write_ok}}
-                                           : json{{"method", "none"}, {"message", probe.message}};
-  adapters::fs::save_project(ctx.project_path(), project);
-  json ran = hooks::run(project, ctx.project_path(), "after_lift");
-
-  f["state"] = "lifted";
-  f["lifted_at"] = now();
-  auto before =
-      core::parse_phase(f.value("phase_before", "signed_off")).value_or(core::Phase::signed_off);
-  bool had_request = project.phase() == core::Phase::production_request;
-  if (had_request) {
-    json& prod = project.section("production");
-    prod["invalidated"] = "the freeze was lifted at " + f["lifted_at"].get<std::string>();
-    spdlog::warn("the production request is void: production may change after the lift; a new "
-                 "freeze and prod-request are needed");
-  }
-  project.set_phase(before);
-  ctx.record(project, "freeze lift", "ok", {{"database", db}, {"hooks", ran.size()}});
-  adapters::fs::save_project(ctx.project_path(), project);
-  ctx.out.result({{"database", db},
-                  {"lifted_at", f["lifted_at"]},
-                  {"phase", std::string(core::to_string(before))},
-                  {"hooks", ran}},
-                 [&](std::ostream& os) {
-                   os << ctx.out.green("freeze of '" + db + "' lifted")
-                      << ": writes and crons are back\n";
-                   os << "next: " << core::next_step(project) << "\n";
-                 });
-  return 0;
+  plan.push_back("verify that a write as '" + fr.odoo_role + "' works");
+  plan.emplace_back("run the after_lift hooks");
+  return plan;
 }
 
-int run_freeze_hooks(const FreezeHooksOptions& options, Context& ctx) {
-  bool change = !options.add_event.empty() || !options.clear_event.empty() || options.timeout;
+// One run of `freeze lift`: undoes, in the reverse order of apply, what apply recorded; each undo
+// is idempotent and journaled as undone.
+class FreezeLift {
+public:
+  FreezeLift(Context& ctx, ProjectSession& session, core::FreezeRecord& fr, std::string db)
+      : m_ctx(ctx), m_session(session), m_fr(fr), m_db(std::move(db)) {}
+
+  void save() {
+    m_session.edit([&](core::Project& p) { core::write_freeze(p, m_fr); });
+  }
+  void undo_crons(pg::Connection& conn);
+  void undo_read_only(pg::Connection& conn);
+  void check_writes();
+
+private:
+  void mark_undone(const char* step) {
+    core::golive::Journal(m_fr.journal).mark_undone(step, core::iso8601_utc(m_ctx.clock.now()));
+    save();
+    golive::crash_point("lift", step, StepStatus::done);
+  }
+
+  Context& m_ctx;
+  ProjectSession& m_session;
+  core::FreezeRecord& m_fr;
+  std::string m_db;
+};
+
+void FreezeLift::undo_crons(pg::Connection& conn) {
+  if (!applied(m_fr, "crons")) {
+    return;
+  }
+  auto ids = recorded(m_fr, "crons").value("ids", std::vector<long long>{});
+  long long n = ops::set_crons_active(conn, ids, true);
+  spdlog::info("reactivated {} cron(s) on '{}'", n, m_db);
+  mark_undone("crons");
+}
+
+void FreezeLift::undo_read_only(pg::Connection& conn) {
+  if (!applied(m_fr, "read_only")) {
+    return;
+  }
+  json prev = recorded(m_fr, "read_only").value("previous", json());
+  ops::set_role_read_only_setting(conn,
+                                  m_fr.odoo_role,
+                                  m_db,
+                                  prev.is_string() ? std::optional(prev.get<std::string>())
+                                                   : std::nullopt);
+  spdlog::info("restored the read-only setting of '{}' in '{}'", m_fr.odoo_role, m_db);
+  mark_undone("read_only");
+}
+
+void FreezeLift::check_writes() {
+  const std::string& role = m_fr.odoo_role;
+  auto probe =
+      ops::probe_write(golive::role_conninfo(m_session.project(), m_session.secrets(), role, m_db));
+  // Refused writes are expected only when the role was read-only before the freeze.
+  bool was_on = recorded(m_fr, "read_only").value("previous", json()) == json("on");
+  if (probe.connected && !probe.write_ok && !was_on) {
+    throw core::DatabaseError("writes as '" + role + "' are still refused in '" + m_db +
+                                  "' after the lift: " + probe.message,
+                              "check the role's settings (\\drds in psql)");
+  }
+  m_fr.lift_verification =
+      probe.connected
+          ? core::LiftVerification{"write", probe.write_ok, std::nullopt, json::object()}
+          : core::LiftVerification{"none", std::nullopt, probe.message, json::object()};
+  save();
+}
+
+// Lifted: back to the phase before the freeze; a production request made under it is void.
+core::Phase finish_lift(Context& ctx,
+                        ProjectSession& session,
+                        core::FreezeRecord& fr,
+                        const std::string& db,
+                        const json& ran) {
+  fr.state = FreezeState::lifted;
+  fr.lifted_at = core::iso8601_utc(ctx.clock.now());
+  core::Phase phase{};
+  session.edit([&](core::Project& p) {
+    core::write_freeze(p, fr);
+    if (p.phase() == core::Phase::production_request) {
+      golive::invalidate_production_request(p, "the freeze was lifted at " + fr.lifted_at);
+      spdlog::warn("the production request is void: production may change after the lift; a "
+                   "new freeze and prod-request are needed");
+    }
+    phase = core::phase_after_lift(p, fr);
+    ctx.record(p, "freeze lift", "ok", {{"database", db}, {"hooks", ran.size()}});
+  });
+  return phase;
+}
+
+// --- hooks ---------------------------------------------------------------------------------------
+
+// Bad input changes nothing: events and the timeout are checked before the project is opened.
+void check_hook_options(const FreezeHooksOptions& options) {
   for (const auto& e : {options.add_event, options.clear_event}) {
     if (!e.empty() && !hooks::valid_event(e)) {
       throw core::UsageError("unknown hook event '" + e + "'",
@@ -529,29 +542,22 @@ int run_freeze_hooks(const FreezeHooksOptions& options, Context& ctx) {
                              "use e.g. 5m");
     }
   }
-  std::optional<adapters::fs::ProjectLock> lock;
-  if (change && !ctx.options.dry_run) {
-    lock.emplace(ctx.project_path());
+}
+
+core::HookConfig changed_hooks(core::HookConfig h, const FreezeHooksOptions& options) {
+  if (!options.clear_event.empty()) {
+    h.commands.erase(options.clear_event);
   }
-  core::Project project = adapters::fs::load_project(ctx.project_path());
-  if (change && !ctx.options.dry_run) {
-    json& h = project.section("hooks");
-    if (!options.clear_event.empty()) {
-      h.erase(options.clear_event);
-    }
-    if (!options.add_event.empty()) {
-      json& list = h[options.add_event];
-      if (!list.is_array()) {
-        list = json::array();
-      }
-      list.push_back(options.add_command);
-    }
-    if (options.timeout) {
-      project.doc()["hooks_timeout"] = *options.timeout;
-    }
-    ctx.record(project, "freeze hooks", "ok", {{"hooks", h}});
-    adapters::fs::save_project(ctx.project_path(), project);
+  if (!options.add_event.empty()) {
+    h.commands[options.add_event].push_back(options.add_command);
   }
+  if (options.timeout) {
+    h.timeout = *options.timeout;
+  }
+  return h;
+}
+
+void print_hooks(Context& ctx, const core::Project& project, bool change) {
   json doc = {{"hooks", json::object()},
               {"hooks_timeout", core::format_duration(hooks::timeout(project))}};
   for (const auto& e : hooks::events()) {
@@ -570,6 +576,141 @@ int run_freeze_hooks(const FreezeHooksOptions& options, Context& ctx) {
     }
     os << "timeout per command: " << doc["hooks_timeout"].get<std::string>() << "\n";
   });
+}
+
+} // namespace
+
+int run_freeze_plan(const FreezePlanOptions& options, Context& ctx) {
+  // Bad input changes nothing: the options are checked before the project is opened.
+  check_force(options.force, options.reason);
+  Window window = parse_window(options);
+  ProjectSession session = open_project(ctx, "freeze plan", Lock::take);
+  // The window lies ahead and after the sign-off the freeze relies on.
+  auto signoff = require_signoff(session.project(), options.force, options.reason);
+  check_window(window, signoff, ctx.clock.now());
+  // The downtime is estimated from the latest tested round's measured timings.
+  core::FreezePlan plan = make_plan(session.project(), window, options, ctx.clock.now());
+  if (!plan.fits) {
+    spdlog::warn("the window ({}) is shorter than the estimated downtime ({})",
+                 duration_text(plan.window_s),
+                 duration_text(plan.estimate.total_s));
+  }
+  auto print = [&](std::ostream& os) { print_window(os, ctx, plan); };
+  if (ctx.options.dry_run) {
+    ctx.out.result({{"dry_run", true}, {"plan", core::to_json(plan)}}, print);
+    return 0;
+  }
+  // Recorded in the freeze section, where apply keeps it.
+  session.edit([&](core::Project& p) {
+    core::FreezeRecord fr = core::read_freeze(p);
+    fr.plan = plan;
+    core::write_freeze(p, fr);
+    ctx.record(p,
+               "freeze plan",
+               options.force ? "forced" : "ok",
+               {{"at", plan.at}, {"go_live", plan.go_live}, {"estimate_s", plan.estimate.total_s}});
+  });
+  ctx.out.result({{"plan", core::to_json(plan)}}, print);
+  return 0;
+}
+
+int run_freeze_apply(const FreezeApplyOptions& options, Context& ctx) {
+  check_force(options.force, options.reason);
+  ProjectSession session = open_project(ctx, "freeze apply", Lock::take);
+  // The sign-off the freeze relies on (or the recorded reason to go without).
+  auto signoff = require_signoff(session.project(), options.force, options.reason);
+  std::string db = golive::production_db(session.project());
+  core::FreezeRecord fr = core::read_freeze(session.project());
+  bool resuming = fr.state == FreezeState::applying;
+  // Everything is checked before the first side effect.
+  for (const char* event : {"before_freeze", "after_freeze"}) {
+    hooks::commands_for(session.project(), event);
+  }
+  hooks::timeout(session.project());
+  pg::Connection conn(source_conninfo(session.project(), session.secrets()));
+  std::string role = freeze_role(conn, fr, options, db);
+  if (ctx.options.dry_run) {
+    return print_apply_plan(ctx, fr, db, role);
+  }
+  FreezeApply apply(ctx, session, conn, fr, db, role);
+  // A half-applied freeze is completed; else a new one starts.
+  if (resuming) {
+    spdlog::info("completing the half-applied freeze of '{}'", db);
+  } else {
+    apply.start(signoff, options);
+  }
+  apply.before_hooks();
+  apply.read_only();
+  apply.terminate();
+  apply.crons();
+  apply.verify();
+  apply.baseline();
+  apply.after_hooks();
+  // Frozen: the phase says so, the history says whether it was forced.
+  fr.state = FreezeState::applied;
+  fr.frozen_at = core::iso8601_utc(ctx.clock.now());
+  session.edit([&](core::Project& p) {
+    core::write_freeze(p, fr);
+    core::phase_after_freeze(p);
+    ctx.record(p,
+               "freeze apply",
+               options.force ? "forced" : "ok",
+               {{"database", db}, {"odoo_role", role}, {"frozen_at", fr.frozen_at}});
+  });
+  print_applied(ctx, session.project(), fr);
+  return 0;
+}
+
+int run_freeze_lift(const FreezeLiftOptions&, Context& ctx) {
+  ProjectSession session = open_project(ctx, "freeze lift", Lock::take);
+  core::FreezeRecord fr = core::read_freeze(session.project());
+  // Only a freeze that is (partly) applied can be lifted.
+  if (!core::is_frozen(fr.state)) {
+    throw core::PreconditionError("production is not frozen (freeze state '" +
+                                      std::string(core::to_string(fr.state)) + "')",
+                                  "nothing to lift");
+  }
+  hooks::commands_for(session.project(), "after_lift");
+  std::string db = fr.database.empty() ? golive::production_db(session.project()) : fr.database;
+  // Exactly what apply recorded is undone.
+  if (ctx.options.dry_run) {
+    return print_plan(ctx, "freeze lift would:", lift_plan(fr, db));
+  }
+  FreezeLift lift(ctx, session, fr, db);
+  fr.state = FreezeState::lifting;
+  lift.save();
+  pg::Connection conn(source_conninfo(session.project(), session.secrets()));
+  // In the reverse order of apply.
+  lift.undo_crons(conn);
+  lift.undo_read_only(conn);
+  lift.check_writes();
+  json ran = hooks::run(session.project(), ctx.project_path(), "after_lift");
+  core::Phase phase = finish_lift(ctx, session, fr, db, ran);
+  ctx.out.result({{"database", db},
+                  {"lifted_at", fr.lifted_at},
+                  {"phase", std::string(core::to_string(phase))},
+                  {"hooks", ran}},
+                 [&](std::ostream& os) {
+                   os << ctx.out.green("freeze of '" + db + "' lifted")
+                      << ": writes and crons are back\n";
+                   os << "next: " << core::next_step(session.project()) << "\n";
+                 });
+  return 0;
+}
+
+int run_freeze_hooks(const FreezeHooksOptions& options, Context& ctx) {
+  check_hook_options(options);
+  bool change = !options.add_event.empty() || !options.clear_event.empty() || options.timeout;
+  // Only a change takes the project lock; listing reads the file as it is.
+  ProjectSession session = open_project(ctx, "", change ? Lock::take : Lock::none);
+  if (change && !ctx.options.dry_run) {
+    session.edit([&](core::Project& p) {
+      core::HookConfig h = changed_hooks(core::read_hooks(p), options);
+      core::write_hooks(p, h);
+      ctx.record(p, "freeze hooks", "ok", {{"hooks", core::to_json(h)}});
+    });
+  }
+  print_hooks(ctx, session.project(), change);
   return 0;
 }
 

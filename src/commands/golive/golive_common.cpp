@@ -13,6 +13,7 @@
 namespace odoo_upgrade::commands::golive {
 
 using json = nlohmann::json;
+namespace pg = adapters::pg;
 
 std::string production_db(const core::Project& project) {
   const json* source = project.find_section("source");
@@ -34,26 +35,14 @@ std::string role_conninfo(const core::Project& project,
                           const std::string& role,
                           const std::string& dbname) {
   std::string full = server_conninfo(project, secrets, dbname);
-  std::string user;
-  for (const auto& [k, v] : adapters::pg::parse_conninfo(full).keywords) {
-    if (k == "user") {
-      user = v;
-    }
-  }
-  if (user == role) {
+  pg::ConnInfo info = pg::parse_conninfo(full);
+  if (info.get("user").value_or("") == role) {
     return full;
   }
   // Another role: its password (if it needs one) comes from PGPASSFILE/.pgpass, never ours.
-  std::string stored = project.doc()["source"].value("conninfo", "");
-  std::string quoted = "'";
-  for (char c : role) {
-    if (c == '\'' || c == '\\') {
-      quoted.push_back('\\');
-    }
-    quoted.push_back(c);
-  }
-  quoted.push_back('\'');
-  return adapters::pg::conninfo_with_dbname(stored + " user=" + quoted, dbname);
+  info.erase("password");
+  info.set("user", role);
+  return pg::to_conninfo(info);
 }
 
 const json* latest_signoff(const core::Project& project) {
@@ -68,6 +57,53 @@ const json* latest_signoff(const core::Project& project) {
     return nullptr;
   }
   return &s;
+}
+
+std::optional<TestedRound> latest_tested_round(const core::Project& project) {
+  const json* rounds = project.find_section("rounds");
+  if (rounds == nullptr || !rounds->is_array()) {
+    return std::nullopt;
+  }
+  for (auto it = rounds->rbegin(); it != rounds->rend(); ++it) {
+    if (it->value("state", "") == "tested") {
+      return TestedRound{it->value("number", 0), it->value("timings", json())};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<DownloadedUpgrade> downloaded_upgrade(const core::Project& project) {
+  const json* prod = project.find_section("production");
+  if (prod == nullptr || prod->value("state", "") != "downloaded" ||
+      prod->contains("invalidated")) {
+    return std::nullopt;
+  }
+  DownloadedUpgrade d;
+  d.number = prod->value("number", 0);
+  d.freeze_started_at = prod->value("freeze_started_at", "");
+  d.pg_version_compatible = prod->value("pg_version_compatible", true);
+  json received = prod->value("received", json::object());
+  d.dump = core::dump_from_json(received.value("dump", json()), "production.received.dump");
+  json returned = received.value("filestore", json::object());
+  if (returned.is_object() && returned.contains("path") && returned["path"].is_string()) {
+    d.returned_filestore = returned["path"].get<std::string>();
+  }
+  return d;
+}
+
+void invalidate_production_request(core::Project& project, const std::string& why) {
+  if (project.find_section("production") != nullptr) {
+    project.section("production")["invalidated"] = why;
+  }
+}
+
+void check_force_reason(bool force, const std::string& reason, const std::string& why) {
+  if (force && reason.empty()) {
+    throw core::UsageError("--force needs --reason", why);
+  }
+  if (!force && !reason.empty()) {
+    throw core::UsageError("--reason is only used with --force", "drop --reason or add --force");
+  }
 }
 
 void crash_point(std::string_view command, std::string_view step, core::golive::StepStatus status) {
@@ -89,19 +125,11 @@ void crash_point(std::string_view command, std::string_view step, core::golive::
   }
 }
 
-StepRunner::StepRunner(core::Project& project,
-                       Context& ctx,
-                       std::string command,
-                       std::function<json&()> journal)
-    : m_project(project), m_ctx(ctx), m_command(std::move(command)), m_journal(std::move(journal)) {
-}
+StepRunner::StepRunner(Context& ctx, std::string command, json& journal, std::function<void()> save)
+    : m_ctx(ctx), m_command(std::move(command)), m_journal(journal), m_save(std::move(save)) {}
 
 std::string StepRunner::now() const {
   return core::iso8601_utc(m_ctx.clock.now());
-}
-
-void StepRunner::save() {
-  adapters::fs::save_project(m_ctx.project_path(), m_project);
 }
 
 void StepRunner::run(const std::string& step,
@@ -119,13 +147,11 @@ void StepRunner::run(const std::string& step,
   } else if (status == core::golive::StepStatus::started) {
     spdlog::info("{}: resuming step '{}' (interrupted earlier)", m_command, step);
   }
-  journal().start(step, data, now());
+  // Recorded (and saved) before it is performed: after a crash the re-run knows it may have run.
+  json entry = journal().start(step, data, now());
   save();
   crash_point(m_command, step, core::golive::StepStatus::started);
-  json* entry = journal().find(step);
-  json copy = *entry;
-  json result = action(copy);
-  // `action` may have saved the project; the entry is looked up again.
+  json result = action(entry);
   journal().finish(step, now(), result.is_object() ? result : json::object());
   save();
   crash_point(m_command, step, core::golive::StepStatus::done);

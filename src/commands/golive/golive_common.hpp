@@ -6,10 +6,12 @@
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/commands/context.hpp>
 #include <odoo_upgrade/core/golive.hpp>
+#include <odoo_upgrade/core/golive_record.hpp>
 #include <odoo_upgrade/core/project.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -26,7 +28,8 @@ std::string maintenance_conninfo(const core::Project& project,
                                  const adapters::fs::SecretStore& secrets);
 
 // Conninfo to reach `dbname` as `role`: the production conninfo itself when its user is `role`
-// (with its password), else the stored conninfo (no password) with user=`role`.
+// (with its password), else the production conninfo without its password and with user=`role`
+// (the role's password, if it needs one, comes from PGPASSFILE/.pgpass, never ours).
 std::string role_conninfo(const core::Project& project,
                           const adapters::fs::SecretStore& secrets,
                           const std::string& role,
@@ -36,22 +39,51 @@ std::string role_conninfo(const core::Project& project,
 // round is not signed off.
 const nlohmann::json* latest_signoff(const core::Project& project);
 
+// The latest round that was tested (its timings measure a whole chain): its number and `timings`
+// (project `rounds`); std::nullopt when no round was tested.
+struct TestedRound {
+  int number = 0;
+  nlohmann::json timings;
+};
+std::optional<TestedRound> latest_tested_round(const core::Project& project);
+
+// What the go-live needs of the production request (project `production`, the request's record):
+// the downloaded upgrade and the freeze it was made under.
+struct DownloadedUpgrade {
+  int number = 0;                // the production request's number
+  std::string freeze_started_at; // `freeze.started_at` of the freeze it was dumped under
+  bool pg_version_compatible = true;
+  core::DownloadedDump dump;                // received.dump
+  std::filesystem::path returned_filestore; // received.filestore.path; empty when none
+};
+// The production request's download; std::nullopt unless it is downloaded and not invalidated.
+std::optional<DownloadedUpgrade> downloaded_upgrade(const core::Project& project);
+// Makes the production request void (`production.invalidated` = `why`): production may have
+// changed since its dump. No-op without a production request.
+void invalidate_production_request(core::Project& project, const std::string& why);
+
+// Refuses (UsageError, exit 2) --force without --reason (`why` says what the reason is for) and
+// --reason without --force.
+void check_force_reason(bool force, const std::string& reason, const std::string& why);
+
 // The test hook OU_TEST_CRASH_AFTER_STEP=<command>.<step>[:started] (documented in
 // docs/commands/restore.md): the process ends at once with _exit(137) right after the journal
 // entry of that step was saved as done (or as started, with ":started"). Used by the tests to
 // prove that a re-run after a crash at any step ends consistent.
 void crash_point(std::string_view command, std::string_view step, core::golive::StepStatus status);
 
-// Runs journaled steps: records a step as started (with what is needed to undo it) and saves the
-// project, performs it, records it done and saves again. A step already done is skipped.
+// Runs journaled steps: records a step as started (with what is needed to undo it) and saves,
+// performs it, records it done and saves again. A step already done is skipped.
 class StepRunner {
 public:
-  StepRunner(core::Project& project,
-             Context& ctx,
+  // `journal`: the journal inside the caller's record (it must outlive the runner); `save`: writes
+  // that record into the project and saves the project (ProjectSession::edit).
+  StepRunner(Context& ctx,
              std::string command,
-             std::function<nlohmann::json&()> journal);
+             nlohmann::json& journal,
+             std::function<void()> save);
 
-  core::golive::Journal journal() { return core::golive::Journal(m_journal()); }
+  core::golive::Journal journal() { return core::golive::Journal(m_journal); }
   bool done(std::string_view step) {
     return journal().status(step) == core::golive::StepStatus::done;
   }
@@ -61,14 +93,14 @@ public:
   void run(const std::string& step,
            const std::function<nlohmann::json()>& prepare,
            const std::function<nlohmann::json(const nlohmann::json& entry)>& action);
-  void save();
+  void save() { m_save(); }
   std::string now() const;
 
 private:
-  core::Project& m_project;
   Context& m_ctx;
   std::string m_command;
-  std::function<nlohmann::json&()> m_journal;
+  nlohmann::json& m_journal;
+  std::function<void()> m_save;
 };
 
 } // namespace odoo_upgrade::commands::golive

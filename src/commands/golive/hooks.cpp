@@ -4,6 +4,7 @@
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/hooks.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/hooks_record.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
 
 #include <spdlog/spdlog.h>
@@ -42,50 +43,17 @@ bool valid_event(std::string_view event) {
 }
 
 std::vector<std::string> commands_for(const core::Project& project, std::string_view event) {
-  const json* all = project.find_section("hooks");
-  if (all == nullptr || all->is_null()) {
-    return {};
-  }
-  if (!all->is_object()) {
-    throw core::FilesystemError("project field 'hooks' is not an object",
-                                "see docs/hooks.md for its format");
-  }
-  std::string key(event);
-  if (!all->contains(key) || (*all)[key].is_null()) {
-    return {};
-  }
-  const json& list = (*all)[key];
-  std::vector<std::string> out;
-  if (list.is_string()) {
-    out.push_back(list.get<std::string>());
-    return out;
-  }
-  if (!list.is_array()) {
-    throw core::FilesystemError("project field 'hooks." + key + "' is not a list of commands",
-                                "see docs/hooks.md for its format");
-  }
-  for (const auto& c : list) {
-    if (!c.is_string()) {
-      throw core::FilesystemError("project field 'hooks." + key + "' holds a non-string command",
-                                  "see docs/hooks.md for its format");
-    }
-    out.push_back(c.get<std::string>());
-  }
-  return out;
+  auto hooks = core::read_hooks(project);
+  auto it = hooks.commands.find(std::string(event));
+  return it != hooks.commands.end() ? it->second : std::vector<std::string>{};
 }
 
 std::chrono::milliseconds timeout(const core::Project& project) {
-  const json& doc = project.doc();
-  if (!doc.contains("hooks_timeout") || doc["hooks_timeout"].is_null()) {
+  auto text = core::read_hooks(project).timeout;
+  if (!text) {
     return k_default_timeout;
   }
-  const json& v = doc["hooks_timeout"];
-  std::optional<std::chrono::milliseconds> d;
-  if (v.is_number()) {
-    d = std::chrono::milliseconds(static_cast<long long>(v.get<double>() * 1000));
-  } else if (v.is_string()) {
-    d = core::parse_duration(v.get<std::string>());
-  }
+  auto d = core::parse_duration(*text);
   if (!d || d->count() <= 0) {
     throw core::UsageError("project field 'hooks_timeout' is not a positive duration",
                            "use e.g. \"5m\" or \"90s\"");
@@ -108,7 +76,7 @@ environment(const core::Project& project,
       {"ODOO_UPGRADE_PHASE", std::string(event)},
       {"ODOO_UPGRADE_TARGET", project.target_version()},
       {"ODOO_UPGRADE_SOURCE_VERSION", project.source_version()},
-      {"ODOO_UPGRADE_DATA_DIR", doc_string(doc, "data_dir")},
+      {"ODOO_UPGRADE_DATA_DIR", data_dir(project).string()},
       {"ODOO_UPGRADE_FILESTORE", db.empty() ? "" : filestore_path(project, db).string()},
       {"ODOO_UPGRADE_WORK_DIR", doc_string(doc, "work_dir")},
   };

@@ -3,7 +3,6 @@
 #include "golive_common.hpp"
 
 #include <odoo_upgrade/adapters/fs/files.hpp>
-#include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/adapters/pg/baseline.hpp>
 #include <odoo_upgrade/adapters/pg/golive_ops.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
@@ -11,10 +10,15 @@
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/hooks.hpp>
 #include <odoo_upgrade/commands/restore.hpp>
+#include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/commands/test_request_db.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/golive.hpp>
+#include <odoo_upgrade/core/golive_record.hpp>
 #include <odoo_upgrade/core/odoo_version.hpp>
+#include <odoo_upgrade/core/record.hpp>
+#include <odoo_upgrade/core/severity.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <spdlog/spdlog.h>
@@ -30,6 +34,7 @@ namespace stdfs = std::filesystem;
 namespace pg = adapters::pg;
 namespace ops = adapters::pg::golive;
 namespace gl = core::golive;
+using core::GoliveState;
 using gl::StepStatus;
 
 // The names and places of one go-live attempt (project `golive`).
@@ -43,15 +48,13 @@ struct Attempt {
   stdfs::path fs(const std::string& name) const { return fs_root / name; }
 };
 
-Attempt attempt_of(const json& g, const core::Project& project) {
-  Attempt a;
-  a.db = g.value("database", "");
-  a.staging_db = g.value("staging_db", "");
-  a.pre_upgrade_db = g.value("pre_upgrade_db", "");
-  a.aside_db = g.value("rollback", json::object()).value("aside_db", "");
-  a.role = g.value("odoo_role", "");
-  a.fs_root = data_dir(project) / "filestore";
-  return a;
+Attempt attempt_of(const core::GoliveRecord& g, const core::Project& project) {
+  return {g.database,
+          g.staging_db,
+          g.pre_upgrade_db,
+          g.rollback ? g.rollback->aside_db : std::string(),
+          g.odoo_role,
+          data_dir(project) / "filestore"};
 }
 
 bool path_exists(const stdfs::path& p) {
@@ -126,19 +129,16 @@ json lift_in(const core::Project& project,
                                       std::to_string(oid) + ")",
                                   "compare pg_database with the project's 'golive' section");
   }
-  const json* fr = project.find_section("freeze");
-  json journal = fr != nullptr ? fr->value("journal", json::array()) : json::array();
+  json journal = core::read_freeze(project).journal;
   gl::Journal j(journal);
   std::vector<long long> ids;
   std::optional<std::string> previous;
   if (const json* e = j.find("crons")) {
     ids = e->value("ids", std::vector<long long>{});
   }
-  if (const json* e = j.find("read_only")) {
-    json p = e->value("previous", json());
-    if (p.is_string()) {
-      previous = p.get<std::string>();
-    }
+  if (const json* e = j.find("read_only");
+      e != nullptr && e->value("previous", json()).is_string()) {
+    previous = (*e)["previous"].get<std::string>();
   }
   pg::Connection conn(server_conninfo(project, secrets, a.db));
   long long n = ops::set_crons_active(conn, ids, true);
@@ -158,78 +158,172 @@ json lift_in(const core::Project& project,
           {"write_check", probe.connected ? json(probe.write_ok) : json(nullptr)}};
 }
 
+// The staged database against the freeze baseline (it lost nothing), and production now against
+// the same baseline (it did not change since the freeze).
+void compare_with_baseline(const core::Project& project,
+                           const adapters::fs::SecretStore& secrets,
+                           const Attempt& a,
+                           pg::Connection& staging,
+                           core::GoliveVerification& v) {
+  json base = core::read_freeze(project).baseline;
+  if (!base.is_object() || !base.contains("counts")) {
+    v.problems.emplace_back("no freeze baseline to compare with");
+    return;
+  }
+  v.differences =
+      gl::compare_baselines(base, pg::capture_baseline(staging), gl::BaselineMode::upgraded);
+  pg::Connection production(server_conninfo(project, secrets, a.db));
+  v.production_changes =
+      gl::compare_baselines(base, pg::capture_baseline(production), gl::BaselineMode::identical);
+}
+
 // The checks before any swap: the upgraded database is the target series with no module half
 // installed, and its counts and totals match the freeze baseline; production itself did not
 // change since the freeze.
-json verify(const core::Project& project,
-            const adapters::fs::SecretStore& secrets,
-            const Attempt& a) {
-  const json* fr = project.find_section("freeze");
-  json base = fr != nullptr ? fr->value("baseline", json()) : json();
-  json problems = json::array();
+core::GoliveVerification
+verify(const core::Project& project, const adapters::fs::SecretStore& secrets, const Attempt& a) {
+  core::GoliveVerification v;
   pg::Connection staging(server_conninfo(project, secrets, a.staging_db));
-  std::string version = ops::base_version(staging);
-  auto series = core::parse_series(version);
+  v.base_version = ops::base_version(staging);
+  auto series = core::parse_series(v.base_version);
   auto wanted = core::parse_series(project.target_version());
-  bool series_ok = series && wanted && *series == *wanted;
-  if (!series_ok) {
-    problems.push_back("the upgraded database is not " + project.target_version() + " (base " +
-                       (version.empty() ? std::string("not installed") : version) + ")");
+  v.series_ok = series && wanted && *series == *wanted;
+  if (!v.series_ok) {
+    v.problems.push_back("the upgraded database is not " + project.target_version() + " (base " +
+                         (v.base_version.empty() ? std::string("not installed") : v.base_version) +
+                         ")");
   }
-  auto stuck = ops::modules_in_transition(staging);
-  for (const auto& m : stuck) {
-    problems.push_back("module " + m + " is not fully installed or upgraded");
+  v.modules_in_transition = ops::modules_in_transition(staging);
+  for (const auto& m : v.modules_in_transition) {
+    v.problems.push_back("module " + m + " is not fully installed or upgraded");
   }
-  std::vector<gl::Difference> upgraded;
-  std::vector<gl::Difference> changed;
-  if (!base.is_object() || !base.contains("counts")) {
-    problems.push_back("no freeze baseline to compare with");
-  } else {
-    json after = pg::capture_baseline(staging);
-    upgraded = gl::compare_baselines(base, after, gl::BaselineMode::upgraded);
-    pg::Connection production(server_conninfo(project, secrets, a.db));
-    json now = pg::capture_baseline(production);
-    changed = gl::compare_baselines(base, now, gl::BaselineMode::identical);
-  }
-  bool blocking = !problems.empty() || gl::has_blocking(upgraded) || gl::has_blocking(changed);
-  return {{"base_version", version},
-          {"series_ok", series_ok},
-          {"modules_in_transition", stuck},
-          {"problems", problems},
-          {"differences", gl::to_json(upgraded)},
-          {"production_changes", gl::to_json(changed)},
-          {"blocking", blocking}};
+  compare_with_baseline(project, secrets, a, staging, v);
+  v.blocking = !v.problems.empty() || gl::has_blocking(v.differences) ||
+               gl::has_blocking(v.production_changes);
+  return v;
 }
 
-void print_verification(std::ostream& os, const json& v, Context& ctx) {
-  for (const auto& p : v["problems"]) {
-    os << "  " << ctx.out.red("blocking") << "  " << p.get<std::string>() << "\n";
+std::string styled(Context& ctx, core::Severity s) {
+  std::string text(core::label(s));
+  return s == core::Severity::blocking ? ctx.out.red(text) : ctx.out.yellow(text);
+}
+
+void print_verification(std::ostream& os, const core::GoliveVerification& v, Context& ctx) {
+  for (const auto& p : v.problems) {
+    os << "  " << styled(ctx, core::Severity::blocking) << "  " << p << "\n";
   }
-  for (const auto& d : v["production_changes"]) {
-    os << "  " << ctx.out.red(d["severity"].get<std::string>())
-       << "  production changed after the freeze: " << d["message"].get<std::string>() << "\n";
+  for (const auto& d : v.production_changes) {
+    os << "  " << ctx.out.red(std::string(core::label(d.severity)))
+       << "  production changed after the freeze: " << d.message << "\n";
   }
-  for (const auto& d : v["differences"]) {
-    std::string sev = d["severity"].get<std::string>();
-    os << "  " << (sev == "blocking" ? ctx.out.red(sev) : ctx.out.yellow(sev)) << "  "
-       << d["message"].get<std::string>() << "\n";
+  for (const auto& d : v.differences) {
+    os << "  " << styled(ctx, d.severity) << "  " << d.message << "\n";
   }
 }
 
-bool confirm(Context& ctx, const std::string& question) {
+void confirm(Context& ctx, const std::string& question) {
   if (!ctx.out.confirm(question, ctx.options.yes)) {
     throw core::PreconditionError("not confirmed; nothing was changed",
                                   "answer yes, or pass --yes");
   }
-  return true;
 }
 
 // --- restore -------------------------------------------------------------------------------------
 
-std::vector<std::string>
-restore_plan(const Attempt& a, const json& prod, const std::string& fs_db) {
-  return {"check the sha256 of the downloaded dump '" + prod["received"]["dump"].value("path", "") +
-              "'",
+// The downloaded production request to put live; PreconditionError unless production is frozen
+// since that request, DatabaseError when the dump needs a newer PostgreSQL.
+golive::DownloadedUpgrade require_restorable(const core::Project& project) {
+  auto prod = golive::downloaded_upgrade(project);
+  if (!prod) {
+    throw core::PreconditionError("no downloaded production request to restore",
+                                  "run 'odoo-upgrade prod-request' first");
+  }
+  core::FreezeRecord fr = core::read_freeze(project);
+  if (fr.state != core::FreezeState::applied || prod->freeze_started_at != fr.started_at) {
+    throw core::PreconditionError("production is not frozen since the production request",
+                                  "freeze again and run a new 'odoo-upgrade prod-request'");
+  }
+  if (!prod->pg_version_compatible) {
+    throw core::DatabaseError("the upgraded dump needs a newer PostgreSQL than the production "
+                              "server runs",
+                              "restore '" + prod->dump.path +
+                                  "' by hand on a newer PostgreSQL server");
+  }
+  return *prod;
+}
+
+void check_restore_tools(const core::Project& project) {
+  for (const char* event : {"before_restore", "after_restore"}) {
+    hooks::commands_for(project, event);
+  }
+  hooks::timeout(project);
+  if (!adapters::find_executable("pg_restore")) {
+    throw core::PreconditionError("required program not found in PATH: pg_restore",
+                                  "install postgresql-client");
+  }
+}
+
+// A new attempt with fresh names; a leftover of the same second gets a suffix rather than ever
+// being reused.
+core::GoliveRecord new_attempt(const core::Project& project,
+                               const core::GoliveRecord& old,
+                               const golive::DownloadedUpgrade& prod,
+                               pg::Connection& admin,
+                               core::TimePoint now) {
+  std::string db = golive::production_db(project);
+  std::string stamp = gl::name_timestamp(now);
+  stdfs::path fs_root = data_dir(project) / "filestore";
+  core::GoliveRecord g;
+  for (int i = 1;; ++i) {
+    std::string s = i == 1 ? stamp : stamp + "_" + std::to_string(i);
+    g.staging_db = gl::staging_name(db, project.target_version(), s);
+    g.pre_upgrade_db = gl::pre_upgrade_name(db, project.target_version(), s);
+    if (!ops::database_oid(admin, g.staging_db) && !ops::database_oid(admin, g.pre_upgrade_db) &&
+        !path_exists(fs_root / g.staging_db) && !path_exists(fs_root / g.pre_upgrade_db)) {
+      break;
+    }
+  }
+  if (!gl::valid_database_name(g.staging_db) || !gl::valid_database_name(g.pre_upgrade_db)) {
+    throw core::UsageError("database name '" + g.pre_upgrade_db + "' is longer than 63 bytes",
+                           "the production database name is too long for the go-live names");
+  }
+  auto old_oid = ops::database_oid(admin, db);
+  if (!old_oid) {
+    throw core::PreconditionError("production database '" + db + "' does not exist");
+  }
+  g.attempt = old.attempt + 1;
+  g.state = GoliveState::restoring;
+  g.database = db;
+  g.old_oid = *old_oid;
+  g.odoo_role = core::read_freeze(project).odoo_role;
+  g.production_request = prod.number;
+  g.dump = prod.dump;
+  // The attempt replaces the section; earlier attempts stay on record.
+  g.previous = old.state != GoliveState::none ? core::archived(core::to_json(old)) : old.previous;
+  return g;
+}
+
+// The attempt to run: the unfinished one of the same production request (`resume`), else a new
+// one. PreconditionError while a rollback is half-done.
+core::GoliveRecord attempt_to_run(const core::Project& project,
+                                  const golive::DownloadedUpgrade& prod,
+                                  pg::Connection& admin,
+                                  core::TimePoint now,
+                                  bool& resume) {
+  core::GoliveRecord old = core::read_golive(project);
+  if (old.state == GoliveState::rolling_back) {
+    throw core::PreconditionError("a rollback is half-done",
+                                  "run 'odoo-upgrade restore --rollback'");
+  }
+  resume = (old.state == GoliveState::restoring || old.state == GoliveState::verify_failed ||
+            old.state == GoliveState::swapping) &&
+           old.production_request == prod.number;
+  return resume ? old : new_attempt(project, old, prod, admin, now);
+}
+
+std::vector<std::string> restore_plan(const Attempt& a, const std::string& dump_path) {
+  std::string fs_db = a.fs(a.db).string();
+  return {"check the sha256 of the downloaded dump '" + dump_path + "'",
           "restore it into the new database '" + a.staging_db + "' (owner '" + a.role + "')",
           "copy the production filestore and the returned one into '" +
               a.fs(a.staging_db).string() + "'",
@@ -248,142 +342,65 @@ restore_plan(const Attempt& a, const json& prod, const std::string& fs_db) {
           "record the go-live (phase live)"};
 }
 
-int run_restore_forward(const RestoreOptions& options, Context& ctx) {
-  std::optional<adapters::fs::ProjectLock> lock;
-  if (!ctx.options.dry_run) {
-    lock.emplace(ctx.project_path());
-  }
-  core::Project project = adapters::fs::load_project(ctx.project_path());
-  adapters::fs::SecretStore secrets(ctx.project_path());
-  core::require_phase(project, "restore");
-  const json* prod = project.find_section("production");
-  const json* fr = project.find_section("freeze");
-  if (prod == nullptr || prod->value("state", "") != "downloaded" ||
-      prod->contains("invalidated")) {
-    throw core::PreconditionError("no downloaded production request to restore",
-                                  "run 'odoo-upgrade prod-request' first");
-  }
-  if (fr == nullptr || fr->value("state", "") != "applied" ||
-      prod->value("freeze_started_at", "") != fr->value("started_at", "")) {
-    throw core::PreconditionError("production is not frozen since the production request",
-                                  "freeze again and run a new 'odoo-upgrade prod-request'");
-  }
-  if (!prod->value("pg_version_compatible", true)) {
-    throw core::DatabaseError("the upgraded dump needs a newer PostgreSQL than the production "
-                              "server runs",
-                              "restore '" + (*prod)["received"]["dump"].value("path", "") +
-                                  "' by hand on a newer PostgreSQL server");
-  }
-  for (const char* event : {"before_restore", "after_restore"}) {
-    hooks::commands_for(project, event);
-  }
-  hooks::timeout(project);
-  if (!adapters::find_executable("pg_restore")) {
-    throw core::PreconditionError("required program not found in PATH: pg_restore",
-                                  "install postgresql-client");
-  }
-
-  std::string db = golive::production_db(project);
-  const json* existing = project.find_section("golive");
-  std::string state = existing != nullptr ? existing->value("state", "") : "";
-  if (state == "rolling_back") {
-    throw core::PreconditionError("a rollback is half-done",
-                                  "run 'odoo-upgrade restore --rollback'");
-  }
-  bool resume = (state == "restoring" || state == "verify_failed" || state == "swapping") &&
-                existing->value("production_request", -1) == prod->value("number", -2);
-  pg::Connection admin(golive::maintenance_conninfo(project, secrets));
-  json g;
+int print_restore_plan(Context& ctx, const Attempt& a, const core::GoliveRecord& g, bool resume) {
+  std::string heading = "restore would:";
   if (resume) {
-    g = *existing;
-  } else {
-    // Fresh names; a leftover of the same second gets a suffix rather than ever being reused.
-    std::string stamp = gl::name_timestamp(ctx.clock.now());
-    std::string target = project.target_version();
-    std::string staging;
-    std::string pre;
-    stdfs::path fs_root = data_dir(project) / "filestore";
-    for (int i = 1;; ++i) {
-      std::string s = i == 1 ? stamp : stamp + "_" + std::to_string(i);
-      staging = gl::staging_name(db, target, s);
-      pre = gl::pre_upgrade_name(db, target, s);
-      if (!ops::database_oid(admin, staging) && !ops::database_oid(admin, pre) &&
-          !path_exists(fs_root / staging) && !path_exists(fs_root / pre)) {
-        break;
-      }
+    json journal = g.journal;
+    std::string done;
+    for (const auto& s : gl::Journal(journal).applied_steps()) {
+      done += (done.empty() ? "" : ", ") + s;
     }
-    if (!gl::valid_database_name(staging) || !gl::valid_database_name(pre)) {
-      throw core::UsageError("database name '" + pre + "' is longer than 63 bytes",
-                             "the production database name is too long for the go-live names");
-    }
-    auto old_oid = ops::database_oid(admin, db);
-    if (!old_oid) {
-      throw core::PreconditionError("production database '" + db + "' does not exist");
-    }
-    g = {{"attempt", existing != nullptr ? existing->value("attempt", 0) + 1 : 1},
-         {"state", "restoring"},
-         {"database", db},
-         {"staging_db", staging},
-         {"pre_upgrade_db", pre},
-         {"pre_upgrade_database", pre}, // the name `monitor` reads
-         {"old_oid", *old_oid},
-         {"odoo_role", fr->value("odoo_role", "")},
-         {"production_request", prod->value("number", 0)},
-         {"dump", (*prod)["received"]["dump"]},
-         {"journal", json::array()}};
+    heading = "restore would complete attempt " + std::to_string(g.attempt) +
+              " (steps already done are skipped: " + done + "):";
   }
-  Attempt a = attempt_of(g, project);
-  stdfs::path fs_db = a.fs(db);
+  return print_plan(
+      ctx, heading, restore_plan(a, g.dump ? g.dump->path : ""), {{"golive", core::to_json(g)}});
+}
 
-  if (ctx.options.dry_run) {
-    auto plan = restore_plan(a, *prod, fs_db.string());
-    ctx.out.result({{"dry_run", true}, {"plan", plan}, {"golive", g}}, [&](std::ostream& os) {
-      os << "restore would"
-         << (resume ? " complete attempt " + std::to_string(g.value("attempt", 0)) : "") << ":\n";
-      gl::Journal j(g["journal"]);
-      for (const auto& s : plan) {
-        os << "  - " << s << "\n";
-      }
-      if (resume) {
-        os << "(steps already done are skipped: ";
-        std::string done;
-        for (const auto& s : j.applied_steps()) {
-          done += (done.empty() ? "" : ", ") + s;
-        }
-        os << done << ")\n";
-      }
-    });
-    return 0;
+// A new attempt is recorded (the earlier one archived) before its first step.
+void start_attempt(Context& ctx, ProjectSession& session, const core::GoliveRecord& g) {
+  session.edit([&](core::Project& p) {
+    core::write_golive(p, g);
+    ctx.record(p, "restore", "started", {{"staging_db", g.staging_db}, {"attempt", g.attempt}});
+  });
+}
+
+// One run of `restore`: its steps, each journaled in `golive.journal`.
+class GoLive {
+public:
+  GoLive(Context& ctx,
+         ProjectSession& session,
+         core::GoliveRecord& g,
+         pg::Connection& admin,
+         Attempt a)
+      : m_ctx(ctx), m_session(session), m_g(g), m_admin(admin), m_a(std::move(a)),
+        m_steps(ctx, "restore", g.journal, [this] { save(); }) {}
+
+  void save() {
+    m_session.edit([&](core::Project& p) { core::write_golive(p, m_g); });
   }
-  confirm(ctx,
-          "replace production database '" + db + "' with the upgraded database? '" + db +
-              "' will be kept as '" + a.pre_upgrade_db +
-              "' and the upgraded database restored "
-              "as '" +
-              a.staging_db + "' will be renamed '" + db + "'");
+  void check_dump();
+  void restore_staging(int jobs);
+  void copy_filestore(const stdfs::path& returned);
+  bool verify_staging(const RestoreOptions& options);
+  void run_hooks(const std::string& step, const char* event);
+  void swap();
+  void lift_new();
 
-  if (!resume) {
-    json& section = project.section("golive");
-    json previous = section.value("previous", json::array());
-    if (section.contains("state")) {
-      json old = section;
-      old.erase("previous");
-      previous.push_back(old);
-    }
-    g["previous"] = previous;
-    section = g;
-    ctx.record(
-        project, "restore", "started", {{"staging_db", a.staging_db}, {"attempt", g["attempt"]}});
-    adapters::fs::save_project(ctx.project_path(), project);
-  }
-  auto section = [&]() -> json& { return project.section("golive"); };
-  golive::StepRunner steps(
-      project, ctx, "restore", [&]() -> json& { return section()["journal"]; });
-  long long old_oid = section().value("old_oid", 0LL);
+private:
+  void print_blocked();
 
-  steps.run("check_dump", nullptr, [&](const json&) -> json {
-    const json& d = section()["dump"];
-    stdfs::path path = d.value("path", "");
+  Context& m_ctx;
+  ProjectSession& m_session;
+  core::GoliveRecord& m_g;
+  pg::Connection& m_admin;
+  Attempt m_a;
+  golive::StepRunner m_steps;
+};
+
+void GoLive::check_dump() {
+  m_steps.run("check_dump", nullptr, [&](const json&) -> json {
+    stdfs::path path = m_g.dump ? m_g.dump->path : "";
     if (!path_exists(path)) {
       throw core::FilesystemError("the downloaded dump '" + path.string() + "' is missing",
                                   "run 'odoo-upgrade freeze lift', then a new freeze and "
@@ -391,7 +408,7 @@ int run_restore_forward(const RestoreOptions& options, Context& ctx) {
     }
     std::string sum = stdfs::is_directory(path) ? adapters::fs::sha256_tree(path)
                                                 : adapters::fs::sha256_file(path);
-    if (sum != d.value("sha256", "")) {
+    if (sum != m_g.dump->sha256) {
       throw core::FilesystemError("the downloaded dump '" + path.string() +
                                       "' does not match its recorded sha256",
                                   "it was changed or damaged since the download; download it again "
@@ -399,284 +416,416 @@ int run_restore_forward(const RestoreOptions& options, Context& ctx) {
     }
     return {{"sha256", sum}};
   });
-  steps.run("restore_db", nullptr, [&](const json&) -> json {
-    auto there = ops::database_oid(admin, a.staging_db);
-    if (there) {
+}
+
+void GoLive::restore_staging(int jobs) {
+  m_steps.run("restore_db", nullptr, [&](const json&) -> json {
+    std::string admin_conninfo =
+        golive::maintenance_conninfo(m_session.project(), m_session.secrets());
+    if (auto there = ops::database_oid(m_admin, m_a.staging_db)) {
       // Our own half-restored staging database from an interrupted run (never production).
-      if (*there == old_oid || a.staging_db == db) {
-        throw core::PreconditionError("refusing to drop '" + a.staging_db + "'");
+      if (*there == m_g.old_oid || m_a.staging_db == m_a.db) {
+        throw core::PreconditionError("refusing to drop '" + m_a.staging_db + "'");
       }
-      spdlog::info("dropping the incomplete staging database '{}'", a.staging_db);
-      admin.exec_no_rows("DROP DATABASE " + pg::quote_identifier(a.staging_db));
+      spdlog::info("dropping the incomplete staging database '{}'", m_a.staging_db);
+      test_request_db::drop_database(admin_conninfo, m_a.staging_db);
     }
-    std::string me = admin.user();
     std::optional<std::string> owner;
-    if (!a.role.empty() && a.role != me) {
-      owner = a.role;
+    if (!m_a.role.empty() && m_a.role != m_admin.user()) {
+      owner = m_a.role;
     }
     spdlog::info(
-        "restoring the upgraded dump into '{}' (pg_restore, {} jobs)", a.staging_db, options.jobs);
-    test_request_db::restore_database(golive::maintenance_conninfo(project, secrets),
-                                      server_conninfo(project, secrets, a.staging_db),
-                                      a.staging_db,
-                                      section()["dump"].value("path", ""),
-                                      options.jobs,
-                                      owner);
-    auto oid = ops::database_oid(admin, a.staging_db);
-    section()["new_oid"] = oid.value_or(0);
-    return {{"new_oid", oid.value_or(0)}};
+        "restoring the upgraded dump into '{}' (pg_restore, {} jobs)", m_a.staging_db, jobs);
+    test_request_db::restore_database(
+        admin_conninfo,
+        server_conninfo(m_session.project(), m_session.secrets(), m_a.staging_db),
+        m_a.staging_db,
+        m_g.dump ? m_g.dump->path : "",
+        jobs,
+        owner);
+    m_g.new_oid = ops::database_oid(m_admin, m_a.staging_db).value_or(0);
+    return {{"new_oid", m_g.new_oid}};
   });
-  long long new_oid = section().value("new_oid", 0LL);
-  steps.run("filestore_copy", nullptr, [&](const json&) -> json {
-    const json& received = project.find_section("production")->at("received");
-    const json& rf = received.value("filestore", json::object());
-    stdfs::path returned = rf.contains("path") && rf["path"].is_string()
-                               ? stdfs::path(rf["path"].get<std::string>())
-                               : stdfs::path();
-    spdlog::info("merging the filestore into '{}'", a.fs(a.staging_db).string());
-    auto files = test_request_db::merge_filestore(fs_db, returned, a.fs(a.staging_db));
-    return {{"path", a.fs(a.staging_db).string()}, {"files", files}};
+}
+
+void GoLive::copy_filestore(const stdfs::path& returned) {
+  m_steps.run("filestore_copy", nullptr, [&](const json&) -> json {
+    spdlog::info("merging the filestore into '{}'", m_a.fs(m_a.staging_db).string());
+    auto files = test_request_db::merge_filestore(m_a.fs(m_a.db), returned, m_a.fs(m_a.staging_db));
+    return {{"path", m_a.fs(m_a.staging_db).string()}, {"files", files}};
   });
-  if (!steps.done("verify")) {
-    json v = verify(project, secrets, a);
-    section()["verification"] = v;
-    bool blocking = v.value("blocking", false);
-    if (blocking && !options.force) {
-      section()["state"] = "verify_failed";
-      ctx.record(project, "restore", "blocked", {{"staging_db", a.staging_db}});
-      adapters::fs::save_project(ctx.project_path(), project);
-      ctx.out.result({{"golive", section()}, {"blocking", true}}, [&](std::ostream& os) {
-        os << ctx.out.red("restore stopped before the swap") << ": '" << a.staging_db
-           << "' differs from the frozen production\n";
-        print_verification(os, v, ctx);
-        os << "production '" << db
-           << "' is untouched (still frozen). Fix the cause and re-run "
-              "'odoo-upgrade restore', accept with --force --reason TEXT, or lift the freeze.\n";
-      });
-      return static_cast<int>(core::ExitCode::blocking_findings);
-    }
-    if (blocking) {
-      section()["verification"]["forced"] = {{"reason", options.reason}};
-      spdlog::warn("going ahead despite blocking verification findings: {}", options.reason);
-    }
-    steps.run("verify", nullptr, [&](const json&) -> json { return {{"blocking", blocking}}; });
+}
+
+// False when the staged database differs from the frozen production (and --force is not given):
+// the attempt is recorded verify_failed and the result printed; production is untouched.
+bool GoLive::verify_staging(const RestoreOptions& options) {
+  if (m_steps.done("verify")) {
+    return true;
   }
-  steps.run("before_hooks", nullptr, [&](const json&) -> json {
-    return {{"ran", hooks::run(project, ctx.project_path(), "before_restore", hook_env(a))}};
+  m_g.verification = verify(m_session.project(), m_session.secrets(), m_a);
+  bool blocking = m_g.verification->blocking;
+  if (blocking && !options.force) {
+    m_g.state = GoliveState::verify_failed;
+    m_session.edit([&](core::Project& p) {
+      core::write_golive(p, m_g);
+      m_ctx.record(p, "restore", "blocked", {{"staging_db", m_a.staging_db}});
+    });
+    print_blocked();
+    return false;
+  }
+  if (blocking) {
+    m_g.verification->forced = core::Forced{options.reason, json::object()};
+    spdlog::warn("going ahead despite blocking verification findings: {}", options.reason);
+  }
+  m_steps.run("verify", nullptr, [&](const json&) -> json { return {{"blocking", blocking}}; });
+  return true;
+}
+
+void GoLive::print_blocked() {
+  m_ctx.out.result({{"golive", core::to_json(m_g)}, {"blocking", true}}, [&](std::ostream& os) {
+    os << m_ctx.out.red("restore stopped before the swap") << ": '" << m_a.staging_db
+       << "' differs from the frozen production\n";
+    print_verification(os, *m_g.verification, m_ctx);
+    os << "production '" << m_a.db
+       << "' is untouched (still frozen). Fix the cause and re-run "
+          "'odoo-upgrade restore', accept with --force --reason TEXT, or lift the freeze.\n";
   });
-  section()["state"] = "swapping";
-  steps.save();
-  steps.run("terminate", nullptr, [&](const json&) -> json {
-    int n = ops::terminate_sessions(admin, db) + ops::terminate_sessions(admin, a.staging_db);
+}
+
+void GoLive::run_hooks(const std::string& step, const char* event) {
+  m_steps.run(step, nullptr, [&](const json&) -> json {
+    return {{"ran", hooks::run(m_session.project(), m_ctx.project_path(), event, hook_env(m_a))}};
+  });
+}
+
+void GoLive::swap() {
+  // From here production changes: a rollback becomes possible.
+  m_g.state = GoliveState::swapping;
+  save();
+  m_steps.run("terminate", nullptr, [&](const json&) -> json {
+    int n =
+        ops::terminate_sessions(m_admin, m_a.db) + ops::terminate_sessions(m_admin, m_a.staging_db);
     return {{"terminated", n}};
   });
-  steps.run("rename_production", nullptr, [&](const json&) -> json {
-    return ensure_db_name(admin, old_oid, a.pre_upgrade_db);
+  // Databases are followed by their oid: a rename keeps it.
+  m_steps.run("rename_production", nullptr, [&](const json&) -> json {
+    return ensure_db_name(m_admin, m_g.old_oid, m_a.pre_upgrade_db);
   });
-  steps.run("rename_new", nullptr, [&](const json&) -> json {
-    return ensure_db_name(admin, new_oid, db);
+  m_steps.run("rename_new", nullptr, [&](const json&) -> json {
+    return ensure_db_name(m_admin, m_g.new_oid, m_a.db);
   });
-  steps.run("filestore_production", nullptr, [&](const json&) -> json {
-    return ensure_moved(fs_db, a.fs(a.pre_upgrade_db));
+  m_steps.run("filestore_production", nullptr, [&](const json&) -> json {
+    return ensure_moved(m_a.fs(m_a.db), m_a.fs(m_a.pre_upgrade_db));
   });
-  steps.run("filestore_new", nullptr, [&](const json&) -> json {
-    return ensure_moved(a.fs(a.staging_db), fs_db);
+  m_steps.run("filestore_new", nullptr, [&](const json&) -> json {
+    return ensure_moved(m_a.fs(m_a.staging_db), m_a.fs(m_a.db));
   });
-  steps.run("lift_new", nullptr, [&](const json&) -> json {
-    return lift_in(project, secrets, admin, a, new_oid);
-  });
-  steps.run("after_hooks", nullptr, [&](const json&) -> json {
-    return {{"ran", hooks::run(project, ctx.project_path(), "after_restore", hook_env(a))}};
-  });
+}
 
+void GoLive::lift_new() {
+  m_steps.run("lift_new", nullptr, [&](const json&) -> json {
+    return lift_in(m_session.project(), m_session.secrets(), m_admin, m_a, m_g.new_oid);
+  });
+}
+
+// Live: recorded, the freeze superseded (the pre-upgrade database stays frozen).
+void record_live(Context& ctx, ProjectSession& session, core::GoliveRecord& g) {
   std::string now = core::iso8601_utc(ctx.clock.now());
-  section()["state"] = "live";
-  section()["live_at"] = now;
-  section()["at"] = now; // the go-live time `monitor` reads
-  json& f = project.section("freeze");
-  f["state"] = "superseded";
-  f["superseded_at"] = now;
-  project.set_phase(core::Phase::live);
-  ctx.record(project,
-             "restore",
-             "ok",
-             {{"database", db}, {"pre_upgrade_db", a.pre_upgrade_db}, {"live_at", now}});
-  adapters::fs::save_project(ctx.project_path(), project);
+  g.state = GoliveState::live;
+  g.live_at = now;
+  session.edit([&](core::Project& p) {
+    core::write_golive(p, g);
+    core::FreezeRecord fr = core::read_freeze(p);
+    fr.state = core::FreezeState::superseded;
+    fr.superseded_at = now;
+    core::write_freeze(p, fr);
+    core::phase_after_golive(p);
+    ctx.record(p,
+               "restore",
+               "ok",
+               {{"database", g.database}, {"pre_upgrade_db", g.pre_upgrade_db}, {"live_at", now}});
+  });
   golive::crash_point("restore", "live", StepStatus::done);
-  json doc = section();
+}
+
+void print_live(Context& ctx,
+                const core::Project& project,
+                const core::GoliveRecord& g,
+                const Attempt& a) {
+  json doc = core::to_json(g);
   doc.erase("previous");
   doc["phase"] = "live";
   doc["next"] = core::next_step(project);
   ctx.out.result(doc, [&](std::ostream& os) {
-    const json& v = section()["verification"];
-    os << ctx.out.green("'" + db + "' is live on " + project.target_version()) << " (base "
-       << v.value("base_version", "") << ") since " << now << "\n";
+    const core::GoliveVerification v = g.verification.value_or(core::GoliveVerification{});
+    os << ctx.out.green("'" + a.db + "' is live on " + project.target_version()) << " (base "
+       << v.base_version << ") since " << g.live_at << "\n";
     os << "  pre-upgrade database  '" << a.pre_upgrade_db << "' (kept, still frozen)\n";
     os << "  pre-upgrade filestore " << a.fs(a.pre_upgrade_db).string() << "\n";
-    os << "  filestore             " << fs_db.string() << "\n";
-    if (!v["differences"].empty()) {
+    os << "  filestore             " << a.fs(a.db).string() << "\n";
+    if (!v.differences.empty()) {
       os << "  differences with the freeze baseline:\n";
       print_verification(os, v, ctx);
     }
     os << "roll back with: odoo-upgrade restore --rollback\n";
     os << "next: " << core::next_step(project) << "\n";
   });
+}
+
+int run_restore_forward(const RestoreOptions& options, Context& ctx) {
+  ProjectSession session = open_project(ctx, "restore", Lock::take);
+  // Only a downloaded production request of a production frozen since then may go live.
+  golive::DownloadedUpgrade prod = require_restorable(session.project());
+  // Everything is checked before the first side effect.
+  check_restore_tools(session.project());
+  pg::Connection admin(golive::maintenance_conninfo(session.project(), session.secrets()));
+  // The unfinished attempt of this production request resumes; else a new one with fresh names.
+  bool resume = false;
+  core::GoliveRecord g = attempt_to_run(session.project(), prod, admin, ctx.clock.now(), resume);
+  Attempt a = attempt_of(g, session.project());
+  if (ctx.options.dry_run) {
+    return print_restore_plan(ctx, a, g, resume);
+  }
+  confirm(ctx,
+          "replace production database '" + a.db + "' with the upgraded database? '" + a.db +
+              "' will be kept as '" + a.pre_upgrade_db +
+              "' and the upgraded database restored as '" + a.staging_db + "' will be renamed '" +
+              a.db + "'");
+  if (!resume) {
+    start_attempt(ctx, session, g);
+  }
+  GoLive golive(ctx, session, g, admin, a);
+  // Staged and verified beside production, which stays untouched until the swap.
+  golive.check_dump();
+  golive.restore_staging(options.jobs);
+  golive.copy_filestore(prod.returned_filestore);
+  if (!golive.verify_staging(options)) {
+    return static_cast<int>(core::ExitCode::blocking_findings);
+  }
+  golive.run_hooks("before_hooks", "before_restore");
+  // The swap renames only: nothing is ever dropped.
+  golive.swap();
+  golive.lift_new();
+  golive.run_hooks("after_hooks", "after_restore");
+  record_live(ctx, session, g);
+  print_live(ctx, session.project(), g, a);
   return 0;
 }
 
 // --- rollback ------------------------------------------------------------------------------------
 
-int run_rollback(const RestoreOptions& options, Context& ctx) {
-  std::optional<adapters::fs::ProjectLock> lock;
-  if (!ctx.options.dry_run) {
-    lock.emplace(ctx.project_path());
+// Allowed when live, once a restore's swap started, or to complete a half-done rollback.
+void require_rollback_allowed(const core::Project& project, const core::GoliveRecord& g) {
+  json journal = g.journal;
+  bool swap_started = gl::Journal(journal).status("terminate") != StepStatus::absent;
+  if (g.state == GoliveState::rolling_back || g.state == GoliveState::live ||
+      (g.state == GoliveState::swapping && swap_started)) {
+    return;
   }
-  core::Project project = adapters::fs::load_project(ctx.project_path());
-  adapters::fs::SecretStore secrets(ctx.project_path());
-  core::require_phase(project, "restore rollback");
-  const json* existing = project.find_section("golive");
-  std::string state = existing != nullptr ? existing->value("state", "") : "";
-  json restore_journal = existing != nullptr ? existing->value("journal", json::array()) : json();
-  gl::Journal rj(restore_journal);
-  bool swap_started = rj.status("terminate") != StepStatus::absent;
-  if (state != "rolling_back" && !(state == "live" || (state == "swapping" && swap_started))) {
-    throw core::PreconditionError(
-        "there is nothing to roll back: production '" + golive::production_db(project) +
-            "' was not swapped (go-live state '" + (state.empty() ? std::string("none") : state) +
-            "')",
-        "to give production back to its users run 'odoo-upgrade freeze lift'");
-  }
-  hooks::commands_for(project, "on_rollback");
-  hooks::timeout(project);
-  bool keep_frozen = state == "rolling_back"
-                         ? existing->value("rollback", json::object()).value("keep_frozen", false)
-                         : options.keep_frozen;
-  json g = *existing;
-  if (state != "rolling_back") {
-    std::string stamp = gl::name_timestamp(ctx.clock.now());
-    std::string aside =
-        gl::upgraded_aside_name(g.value("database", ""), project.target_version(), stamp);
-    g["rollback"] = {{"aside_db", aside},
-                     {"keep_frozen", keep_frozen},
-                     {"started_at", core::iso8601_utc(ctx.clock.now())},
-                     {"journal", json::array()}};
-  }
-  Attempt a = attempt_of(g, project);
-  if (!gl::valid_database_name(a.aside_db)) {
-    throw core::UsageError("database name '" + a.aside_db + "' is longer than 63 bytes");
-  }
-  stdfs::path fs_db = a.fs(a.db);
-  json plan = {"terminate the sessions on '" + a.db + "' and '" + a.pre_upgrade_db + "'",
-               "rename the upgraded database to '" + a.aside_db + "' (kept)",
-               "rename database '" + a.pre_upgrade_db + "' back to '" + a.db + "'",
-               "rename the upgraded filestore to '" + a.fs(a.aside_db).string() + "' (kept)",
-               "rename filestore '" + a.fs(a.pre_upgrade_db).string() + "' back to '" +
-                   fs_db.string() + "'",
-               keep_frozen ? "keep '" + a.db + "' frozen (phase production_request)"
-                           : "lift the freeze of '" + a.db + "' (crons back on, writes allowed)",
-               "run the on_rollback hooks"};
-  if (ctx.options.dry_run) {
-    ctx.out.result({{"dry_run", true}, {"plan", plan}}, [&](std::ostream& os) {
-      os << "restore --rollback would:\n";
-      for (const auto& s : plan) {
-        os << "  - " << s.get<std::string>() << "\n";
-      }
-    });
-    return 0;
-  }
-  confirm(ctx,
-          "put the pre-upgrade database '" + a.pre_upgrade_db + "' back as '" + a.db +
-              "'? the upgraded database will be kept as '" + a.aside_db + "'");
-  auto section = [&]() -> json& { return project.section("golive"); };
-  if (state != "rolling_back") {
-    section()["rollback"] = g["rollback"];
-    section()["state"] = "rolling_back";
-    ctx.record(project, "restore rollback", "started", {{"aside_db", a.aside_db}});
-    adapters::fs::save_project(ctx.project_path(), project);
-  }
-  long long old_oid = g.value("old_oid", 0LL);
-  long long new_oid = g.value("new_oid", 0LL);
-  pg::Connection admin(golive::maintenance_conninfo(project, secrets));
-  golive::StepRunner steps(
-      project, ctx, "rollback", [&]() -> json& { return section()["rollback"]["journal"]; });
+  throw core::PreconditionError(
+      "there is nothing to roll back: production '" + golive::production_db(project) +
+          "' was not swapped (go-live state '" + std::string(core::to_string(g.state)) + "')",
+      "to give production back to its users run 'odoo-upgrade freeze "
+      "lift'");
+}
 
-  steps.run("terminate", nullptr, [&](const json&) -> json {
+// A new rollback records where the upgraded database goes aside (kept, never dropped).
+void prepare_rollback(core::GoliveRecord& g,
+                      const core::Project& project,
+                      const RestoreOptions& options,
+                      core::TimePoint now) {
+  std::string stamp = gl::name_timestamp(now);
+  g.rollback =
+      core::GoliveRollback{gl::upgraded_aside_name(g.database, project.target_version(), stamp),
+                           options.keep_frozen,
+                           core::iso8601_utc(now),
+                           json::array(),
+                           json::object()};
+}
+
+std::vector<std::string> rollback_plan(const Attempt& a, bool keep_frozen) {
+  std::string fs_db = a.fs(a.db).string();
+  return {"terminate the sessions on '" + a.db + "' and '" + a.pre_upgrade_db + "'",
+          "rename the upgraded database to '" + a.aside_db + "' (kept)",
+          "rename database '" + a.pre_upgrade_db + "' back to '" + a.db + "'",
+          "rename the upgraded filestore to '" + a.fs(a.aside_db).string() + "' (kept)",
+          "rename filestore '" + a.fs(a.pre_upgrade_db).string() + "' back to '" + fs_db + "'",
+          keep_frozen ? "keep '" + a.db + "' frozen (phase production_request)"
+                      : "lift the freeze of '" + a.db + "' (crons back on, writes allowed)",
+          "run the on_rollback hooks"};
+}
+
+// One run of `restore --rollback`: its steps, each journaled in `golive.rollback.journal`.
+class Rollback {
+public:
+  Rollback(Context& ctx,
+           ProjectSession& session,
+           core::GoliveRecord& g,
+           pg::Connection& admin,
+           Attempt a)
+      : m_ctx(ctx), m_session(session), m_g(g), m_admin(admin), m_a(std::move(a)),
+        m_steps(ctx, "rollback", g.rollback->journal, [this] { save(); }) {}
+
+  void save() {
+    m_session.edit([&](core::Project& p) { core::write_golive(p, m_g); });
+  }
+  void swap_databases();
+  void swap_filestores();
+  void lift_old();
+  void run_hooks();
+
+private:
+  Context& m_ctx;
+  ProjectSession& m_session;
+  core::GoliveRecord& m_g;
+  pg::Connection& m_admin;
+  Attempt m_a;
+  golive::StepRunner m_steps;
+};
+
+void Rollback::swap_databases() {
+  m_steps.run("terminate", nullptr, [&](const json&) -> json {
     int n = 0;
-    for (const auto& name : {a.db, a.pre_upgrade_db, a.staging_db, a.aside_db}) {
-      n += ops::terminate_sessions(admin, name);
+    for (const auto& name : {m_a.db, m_a.pre_upgrade_db, m_a.staging_db, m_a.aside_db}) {
+      n += ops::terminate_sessions(m_admin, name);
     }
     return {{"terminated", n}};
   });
-  steps.run("rename_upgraded", nullptr, [&](const json&) -> json {
-    if (new_oid == 0 || !ops::database_name(admin, new_oid)) {
+  m_steps.run("rename_upgraded", nullptr, [&](const json&) -> json {
+    if (m_g.new_oid == 0 || !ops::database_name(m_admin, m_g.new_oid)) {
       return {{"renamed", false}, {"absent", true}};
     }
-    return ensure_db_name(admin, new_oid, a.aside_db);
+    return ensure_db_name(m_admin, m_g.new_oid, m_a.aside_db);
   });
-  steps.run("rename_pre_upgrade", nullptr, [&](const json&) -> json {
-    return ensure_db_name(admin, old_oid, a.db);
+  m_steps.run("rename_pre_upgrade", nullptr, [&](const json&) -> json {
+    return ensure_db_name(m_admin, m_g.old_oid, m_a.db);
   });
-  steps.run("filestore_upgraded", nullptr, [&](const json&) -> json {
+}
+
+void Rollback::swap_filestores() {
+  m_steps.run("filestore_upgraded", nullptr, [&](const json&) -> json {
     // Where the upgraded filestore is: still staged, already aside, or serving under the
     // production name (once the restore's rename of it was journaled and the staging folder is
     // gone).
-    if (path_exists(a.fs(a.staging_db))) {
-      return ensure_moved(a.fs(a.staging_db), a.fs(a.aside_db));
+    if (path_exists(m_a.fs(m_a.staging_db))) {
+      return ensure_moved(m_a.fs(m_a.staging_db), m_a.fs(m_a.aside_db));
     }
-    if (path_exists(a.fs(a.aside_db))) {
-      return {{"moved", false}, {"to", a.fs(a.aside_db).string()}};
+    if (path_exists(m_a.fs(m_a.aside_db))) {
+      return {{"moved", false}, {"to", m_a.fs(m_a.aside_db).string()}};
     }
-    if (rj.status("filestore_new") != StepStatus::absent && path_exists(fs_db)) {
-      return ensure_moved(fs_db, a.fs(a.aside_db));
+    json journal = m_g.journal;
+    if (gl::Journal(journal).status("filestore_new") != StepStatus::absent &&
+        path_exists(m_a.fs(m_a.db))) {
+      return ensure_moved(m_a.fs(m_a.db), m_a.fs(m_a.aside_db));
     }
     return {{"moved", false}, {"absent", true}};
   });
-  steps.run("filestore_pre_upgrade", nullptr, [&](const json&) -> json {
-    if (!path_exists(a.fs(a.pre_upgrade_db))) {
-      return {{"moved", false}, {"to", fs_db.string()}};
+  m_steps.run("filestore_pre_upgrade", nullptr, [&](const json&) -> json {
+    if (!path_exists(m_a.fs(m_a.pre_upgrade_db))) {
+      return {{"moved", false}, {"to", m_a.fs(m_a.db).string()}};
     }
-    return ensure_moved(a.fs(a.pre_upgrade_db), fs_db);
+    return ensure_moved(m_a.fs(m_a.pre_upgrade_db), m_a.fs(m_a.db));
   });
-  if (!keep_frozen) {
-    steps.run("lift_old", nullptr, [&](const json&) -> json {
-      return lift_in(project, secrets, admin, a, old_oid);
-    });
-  }
-  steps.run("hooks", nullptr, [&](const json&) -> json {
-    return {{"ran", hooks::run(project, ctx.project_path(), "on_rollback", hook_env(a))}};
-  });
+}
 
+void Rollback::lift_old() {
+  m_steps.run("lift_old", nullptr, [&](const json&) -> json {
+    return lift_in(m_session.project(), m_session.secrets(), m_admin, m_a, m_g.old_oid);
+  });
+}
+
+void Rollback::run_hooks() {
+  m_steps.run("hooks", nullptr, [&](const json&) -> json {
+    return {{"ran",
+             hooks::run(m_session.project(), m_ctx.project_path(), "on_rollback", hook_env(m_a))}};
+  });
+}
+
+// Rolled back: kept frozen (the same download may be restored again) or lifted (the production
+// request is void: production may change from now on).
+void record_rolled_back(Context& ctx, ProjectSession& session, core::GoliveRecord& g) {
   std::string now = core::iso8601_utc(ctx.clock.now());
-  section()["state"] = "rolled_back";
-  section()["rolled_back_at"] = now;
-  json& f = project.section("freeze");
-  if (keep_frozen) {
-    f["state"] = "applied";
-    f.erase("superseded_at");
-    project.set_phase(core::Phase::production_request);
-  } else {
-    f["state"] = "lifted";
-    f["lifted_at"] = now;
-    project.section("production")["invalidated"] = "rolled back at " + now;
-    project.set_phase(
-        core::parse_phase(f.value("phase_before", "signed_off")).value_or(core::Phase::signed_off));
-  }
-  ctx.record(project,
-             "restore rollback",
-             "ok",
-             {{"database", a.db}, {"upgraded_aside", a.aside_db}, {"keep_frozen", keep_frozen}});
-  adapters::fs::save_project(ctx.project_path(), project);
-  json doc = section();
+  bool keep_frozen = g.rollback->keep_frozen;
+  g.state = GoliveState::rolled_back;
+  g.rolled_back_at = now;
+  session.edit([&](core::Project& p) {
+    core::write_golive(p, g);
+    core::FreezeRecord fr = core::read_freeze(p);
+    if (keep_frozen) {
+      fr.state = core::FreezeState::applied;
+      fr.superseded_at.clear();
+    } else {
+      fr.state = core::FreezeState::lifted;
+      fr.lifted_at = now;
+      golive::invalidate_production_request(p, "rolled back at " + now);
+    }
+    core::write_freeze(p, fr);
+    core::phase_after_rollback(p, fr, keep_frozen ? core::KeepFrozen::yes : core::KeepFrozen::no);
+    ctx.record(p,
+               "restore rollback",
+               "ok",
+               {{"database", g.database},
+                {"upgraded_aside", g.rollback->aside_db},
+                {"keep_frozen", keep_frozen}});
+  });
+}
+
+void print_rolled_back(Context& ctx,
+                       const core::Project& project,
+                       const core::GoliveRecord& g,
+                       const Attempt& a) {
+  json doc = core::to_json(g);
   doc.erase("previous");
   doc["phase"] = std::string(core::to_string(project.phase()));
   doc["next"] = core::next_step(project);
   ctx.out.result(doc, [&](std::ostream& os) {
     os << ctx.out.green("rolled back") << ": '" << a.db << "' is the pre-upgrade database again"
-       << (keep_frozen ? " (still frozen)" : "") << "\n";
+       << (g.rollback->keep_frozen ? " (still frozen)" : "") << "\n";
     os << "  upgraded database kept as '" << a.aside_db << "', filestore "
        << a.fs(a.aside_db).string() << "\n";
     os << "next: " << core::next_step(project) << "\n";
   });
+}
+
+int run_rollback(const RestoreOptions& options, Context& ctx) {
+  ProjectSession session = open_project(ctx, "restore rollback", Lock::take);
+  core::GoliveRecord g = core::read_golive(session.project());
+  require_rollback_allowed(session.project(), g);
+  hooks::commands_for(session.project(), "on_rollback");
+  hooks::timeout(session.project());
+  // A half-done rollback keeps its names and --keep-frozen choice.
+  bool resuming = g.state == GoliveState::rolling_back;
+  if (!resuming || !g.rollback) {
+    prepare_rollback(g, session.project(), options, ctx.clock.now());
+  }
+  Attempt a = attempt_of(g, session.project());
+  if (!gl::valid_database_name(a.aside_db)) {
+    throw core::UsageError("database name '" + a.aside_db + "' is longer than 63 bytes");
+  }
+  if (ctx.options.dry_run) {
+    return print_plan(ctx, "restore --rollback would:", rollback_plan(a, g.rollback->keep_frozen));
+  }
+  confirm(ctx,
+          "put the pre-upgrade database '" + a.pre_upgrade_db + "' back as '" + a.db +
+              "'? the upgraded database will be kept as '" + a.aside_db + "'");
+  if (!resuming) {
+    g.state = GoliveState::rolling_back;
+    session.edit([&](core::Project& p) {
+      core::write_golive(p, g);
+      ctx.record(p, "restore rollback", "started", {{"aside_db", a.aside_db}});
+    });
+  }
+  pg::Connection admin(golive::maintenance_conninfo(session.project(), session.secrets()));
+  Rollback rollback(ctx, session, g, admin, a);
+  // The upgraded database and filestore go aside (kept), the pre-upgrade ones come back.
+  rollback.swap_databases();
+  rollback.swap_filestores();
+  if (!g.rollback->keep_frozen) {
+    rollback.lift_old();
+  }
+  rollback.run_hooks();
+  record_rolled_back(ctx, session, g);
+  print_rolled_back(ctx, session.project(), g, a);
   return 0;
 }
 
@@ -686,12 +835,7 @@ int run_restore(const RestoreOptions& options, Context& ctx) {
   if (options.jobs < 1 || options.jobs > 64) {
     throw core::UsageError("--jobs must be between 1 and 64");
   }
-  if (options.force && options.reason.empty()) {
-    throw core::UsageError("--force needs --reason", "say why the differences are accepted");
-  }
-  if (!options.force && !options.reason.empty()) {
-    throw core::UsageError("--reason is only used with --force", "drop --reason or add --force");
-  }
+  golive::check_force_reason(options.force, options.reason, "say why the differences are accepted");
   if (options.keep_frozen && !options.rollback) {
     throw core::UsageError("--keep-frozen is only used with --rollback");
   }

@@ -5,6 +5,8 @@
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/monitor.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/freeze_record.hpp>
+#include <odoo_upgrade/core/golive_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <spdlog/spdlog.h>
@@ -39,13 +41,13 @@ void validate(const MonitorOptions& o) {
   }
 }
 
-std::optional<core::TimePoint> time_field(const nlohmann::json* section, const char* key) {
-  if (section == nullptr || !section->contains(key) || !(*section)[key].is_string()) {
+std::optional<core::TimePoint> time_field(const std::string& text) {
+  if (text.empty()) {
     return std::nullopt;
   }
-  auto t = core::parse_iso8601((*section)[key].get<std::string>());
+  auto t = core::parse_iso8601(text);
   if (!t) {
-    spdlog::warn("ignoring malformed time '{}' in the project", (*section)[key].get<std::string>());
+    spdlog::warn("ignoring malformed time '{}' in the project", text);
   }
   return t;
 }
@@ -84,26 +86,24 @@ Target resolve_target(const MonitorOptions& o, const Context& ctx) {
   }
   t.has_project = true;
   t.expected_series = o.series.value_or(project.target_version());
-  const auto* golive = project.find_section("golive");
-  const auto* freeze = project.find_section("freeze");
+  const core::GoliveRecord golive = core::read_golive(project);
+  const core::FreezeRecord freeze = core::read_freeze(project);
   const auto* source = project.find_section("source");
-  t.database = golive != nullptr ? golive->value("database", "") : "";
+  t.database = golive.database;
   if (t.database.empty() && source != nullptr) {
     t.database = source->value("dbname", "");
   }
-  t.golive_at = time_field(golive, "at");
-  t.freeze_at = time_field(freeze, "at");
-  if (freeze != nullptr && freeze->contains("baseline") && (*freeze)["baseline"].is_object()) {
-    t.baseline = (*freeze)["baseline"];
+  t.golive_at = time_field(golive.live_at);
+  t.freeze_at = time_field(freeze.frozen_at);
+  if (freeze.baseline.is_object()) {
+    t.baseline = freeze.baseline;
   }
   t.data_dir = data_dir(project);
   adapters::fs::SecretStore secrets(ctx.project_path());
   t.conninfo = with_connect_timeout(server_conninfo(project, secrets, t.database));
-  if (golive != nullptr) {
-    t.pre_database = golive->value("pre_upgrade_database", "");
-    if (!t.pre_database.empty()) {
-      t.pre_conninfo = with_connect_timeout(server_conninfo(project, secrets, t.pre_database));
-    }
+  t.pre_database = golive.pre_upgrade_db;
+  if (!t.pre_database.empty()) {
+    t.pre_conninfo = with_connect_timeout(server_conninfo(project, secrets, t.pre_database));
   }
   return t;
 }
