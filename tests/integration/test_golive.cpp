@@ -4,6 +4,7 @@
 // dedicated non-superuser Odoo role. The chain is one shared rehearsal: the test cases below run in
 // order and each continues where the previous one left the project (Catch2 runs test cases in
 // declaration order).
+#include "../support/production_fixture.hpp"
 #include "../support/sandbox_process.hpp"
 #include "../support/test_env.hpp"
 
@@ -19,7 +20,6 @@
 #include <memory>
 
 using namespace odoo_upgrade;
-using test::run_cli;
 namespace stdfs = std::filesystem;
 using nlohmann::json;
 
@@ -27,85 +27,30 @@ namespace {
 
 constexpr const char* k_contract = "M-TEST-0001";
 
-// The production rehearsal shared by every test case of this file.
+test::ProductionOptions production_options(const test::SandboxProcess& sandbox) {
+  test::ProductionOptions o;
+  o.prefix = "golive";
+  o.odoo_role = true; // a plain login role owning the database and its tables, as in production
+  o.sandbox = &sandbox;
+  return o;
+}
+
+// The production rehearsal shared by every test case of this file (every database derived from
+// the production name is dropped with it: pre-upgrade, upgraded, staging, test copies).
 struct Chain {
   test::SandboxProcess sandbox{{"--processing-delay-ms", "0"}};
-  test::TempDir dir{"golive"};
-  std::string db;
-  std::string role;
-  stdfs::path data_dir;
-  stdfs::path hook_log;
+  test::Production prod{production_options(sandbox)};
+  std::string db = prod.db;
+  std::string role = prod.role;
+  stdfs::path hook_log = prod.dir / "hooks.log";
 
-  Chain() {
-    db = test::unique_db_name("golive");
-    role = db + "_odoo";
-    test::pg_create_from_fixture(db, "odoo17");
-    {
-      // Odoo's role: a plain login role owning the database and its tables, as in production.
-      adapters::pg::Connection admin(test::pg_admin_conninfo());
-      admin.exec_no_rows("CREATE ROLE " + adapters::pg::quote_identifier(role) + " LOGIN");
-      admin.exec_no_rows("ALTER DATABASE " + adapters::pg::quote_identifier(db) + " OWNER TO " +
-                         adapters::pg::quote_identifier(role));
-      adapters::pg::Connection c(test::pg_conninfo(db));
-      c.exec_no_rows("DO $$DECLARE r record; BEGIN FOR r IN SELECT tablename FROM pg_tables WHERE "
-                     "schemaname = 'public' LOOP EXECUTE format('ALTER TABLE public.%I OWNER TO "
-                     "%I', r.tablename, '" +
-                     role + "'); END LOOP; END$$");
-    }
-    data_dir = dir / "odoo-data";
-    hook_log = dir / "hooks.log";
-    stdfs::create_directories(data_dir / "filestore");
-    stdfs::copy(test::fixture_dir("odoo17") / "filestore",
-                data_dir / "filestore" / db,
-                stdfs::copy_options::recursive);
-    auto r = run_cli({"initiate",
-                      "--customer",
-                      "Acme",
-                      "--db",
-                      test::pg_conninfo(db),
-                      "--target",
-                      "18.0",
-                      "--data-dir",
-                      data_dir.string(),
-                      "--service-url",
-                      sandbox.url(),
-                      "--ca-file",
-                      sandbox.ca_file().string(),
-                      "--data-server-user",
-                      sandbox.ssh_user()},
-                     dir.path());
-    INFO("initiate stderr: " << r.err);
-    REQUIRE((r.exit_code == 0 || r.exit_code == 1));
-  }
-
-  ~Chain() {
-    // Every database of the rehearsal (production, pre-upgrade, upgraded, staging, test copies).
-    try {
-      std::vector<std::string> names;
-      {
-        adapters::pg::Connection admin(test::pg_admin_conninfo());
-        admin.for_each_row(
-            "SELECT datname FROM pg_database WHERE datname LIKE $1 || '%'",
-            {db},
-            [&](const adapters::pg::Result& row) { names.emplace_back(row.get(0, 0)); });
-      }
-      for (const auto& n : names) {
-        test::pg_drop_database(n);
-      }
-      adapters::pg::Connection admin(test::pg_admin_conninfo());
-      admin.exec_no_rows("DROP ROLE IF EXISTS " + adapters::pg::quote_identifier(role));
-    } catch (const std::exception&) {
-      // Best effort: a leftover in a throwaway cluster is harmless.
-    }
-  }
-
-  adapters::ProcessResult cli(std::vector<std::string> args,
+  adapters::ProcessResult cli(const std::vector<std::string>& args,
                               std::vector<std::pair<std::string, std::string>> env = {}) {
-    return run_cli(args, dir.path(), std::move(env));
+    return prod.cli(args, std::move(env));
   }
-  json project() const { return json::parse(test::read_file(dir / "odoo-upgrade.json")); }
+  json project() const { return prod.project(); }
   std::string phase() const { return project()["phase"]; }
-  stdfs::path filestore(const std::string& name) const { return data_dir / "filestore" / name; }
+  stdfs::path filestore(const std::string& name) const { return prod.filestore(name); }
 
   // Whether a write as Odoo's role is accepted in `dbname` (the role's own session, so its
   // per-database settings apply).
@@ -392,6 +337,13 @@ TEST_CASE("go-live: restore survives a crash at every step and keeps the old pro
       CHECK(((at_prod && *at_prod == *old_oid) || (at_pre && *at_pre == *old_oid)));
       CHECK((stdfs::exists(c.filestore(c.db)) || stdfs::exists(c.filestore(pre))));
       CHECK(c.phase() == "production_request");
+      if (step == "rename_production" && *when == '\0') {
+        // A project file as earlier builds wrote it (alias keys included) resumes as well.
+        json doc = c.project();
+        doc["golive"]["pre_upgrade_database"] = pre;
+        doc["freeze"]["at"] = doc["freeze"]["frozen_at"];
+        c.prod.save_project(doc);
+      }
     }
   }
   r = c.cli({"--yes", "restore", "--jobs", "2"});
