@@ -438,14 +438,19 @@ public:
   FreezeLift(Context& ctx, ProjectSession& session, core::FreezeRecord& fr, std::string db)
       : m_ctx(ctx), m_session(session), m_fr(fr), m_db(std::move(db)) {}
 
-  void save() {
-    m_session.edit([&](core::Project& p) { core::write_freeze(p, m_fr); });
+  // Recorded before anything is undone: a re-run after a crash lifts again.
+  void start() {
+    m_fr.state = FreezeState::lifting;
+    save();
   }
   void undo_crons(pg::Connection& conn);
   void undo_read_only(pg::Connection& conn);
   void check_writes();
 
 private:
+  void save() {
+    m_session.edit([&](core::Project& p) { core::write_freeze(p, m_fr); });
+  }
   void mark_undone(const char* step) {
     core::golive::Journal(m_fr.journal).mark_undone(step, core::iso8601_utc(m_ctx.clock.now()));
     save();
@@ -677,8 +682,7 @@ int run_freeze_lift(const FreezeLiftOptions&, Context& ctx) {
     return print_plan(ctx, "freeze lift would:", lift_plan(fr, db));
   }
   FreezeLift lift(ctx, session, fr, db);
-  fr.state = FreezeState::lifting;
-  lift.save();
+  lift.start();
   pg::Connection conn(source_conninfo(session.project(), session.secrets()));
   // In the reverse order of apply.
   lift.undo_crons(conn);
