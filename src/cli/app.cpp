@@ -47,7 +47,7 @@ const CommandEntry k_commands[] = {
      register_initiate},
     {"test-request",
      "run a test upgrade round with Odoo's upgrade service",
-     Lock::none,
+     Lock::take,
      register_test_request},
     {"uat",
      "compare the upgraded test database with production; scenarios and sign-off",
@@ -59,7 +59,7 @@ const CommandEntry k_commands[] = {
      register_freeze},
     {"prod-request",
      "send the frozen production database for its production upgrade",
-     Lock::none,
+     Lock::take,
      register_prod_request},
     {"restore",
      "put the upgraded database into production (with rollback)",
@@ -188,8 +188,14 @@ int run(int argc, char** argv) {
     options.log_file = log_file;
   }
 
-  commands::Output out(
-      std::cout, std::cerr, options.json, options.color, isatty(STDIN_FILENO) != 0);
+  bool stderr_decorations =
+      !no_color && !quiet && isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  commands::Output out(std::cout,
+                       std::cerr,
+                       options.json,
+                       options.color,
+                       isatty(STDIN_FILENO) != 0,
+                       stderr_decorations);
   adapters::SystemClock clock;
   commands::Context ctx{options, out, clock};
   try {

@@ -21,8 +21,14 @@ std::ostream& null_stream() {
 
 } // namespace
 
-Output::Output(std::ostream& out, std::ostream& err, bool json, bool color, bool stdin_tty)
-    : m_out(out), m_err(err), m_json(json), m_color(color && !json), m_stdin_tty(stdin_tty) {}
+Output::Output(std::ostream& out,
+               std::ostream& err,
+               bool json,
+               bool color,
+               bool stdin_tty,
+               bool stderr_decorations)
+    : m_out(out), m_err(err), m_json(json), m_color(color && !json), m_stdin_tty(stdin_tty),
+      m_stderr_decorations(stderr_decorations) {}
 
 void Output::result(const nlohmann::json& doc, const std::function<void(std::ostream&)>& human) {
   m_has_result = true;

@@ -1,6 +1,6 @@
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
+#include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/status.hpp>
-#include <odoo_upgrade/commands/test_request.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/golive_record.hpp>
@@ -136,9 +136,9 @@ int run_status(const StatusOptions& options, Context& ctx) {
       return v != nullptr && *v != '\0' ? std::optional<std::string>(v) : std::nullopt;
     };
     auto settings = resolve_service_settings(project,
-                                             env("ODOO_UPGRADE_SERVICE_URL"),
-                                             env("ODOO_UPGRADE_CA_FILE"),
-                                             env("ODOO_UPGRADE_DATA_SERVER_USER"));
+                                             {env("ODOO_UPGRADE_SERVICE_URL"),
+                                              env("ODOO_UPGRADE_CA_FILE"),
+                                              env("ODOO_UPGRADE_DATA_SERVER_USER")});
     refreshed = refresh_latest_round(project, ctx.project_path(), settings, ctx);
     adapters::fs::save_project(ctx.project_path(), project);
   }

@@ -99,4 +99,33 @@ Phase phase_after_golive(Project& project) {
   return P::live;
 }
 
+Phase phase_after_round_started(Project& project) {
+  project.set_phase(P::testing);
+  return P::testing;
+}
+
+Phase phase_after_round_tested(Project& project) {
+  project.set_phase(P::tested);
+  return P::tested;
+}
+
+Phase phase_after_failed_round(Project& project) {
+  auto rounds = read_rounds(project);
+  bool earlier_tested = std::any_of(
+      rounds.begin(), rounds.end(), [](const auto& r) { return r.state == RequestState::tested; });
+  Phase p = earlier_tested ? P::tested : P::initiated;
+  project.set_phase(p);
+  return p;
+}
+
+Phase phase_after_production_request_started(Project& project) {
+  project.set_phase(P::production_request);
+  return P::production_request;
+}
+
+Phase phase_after_failed_production_request(Project& project) {
+  project.set_phase(P::frozen);
+  return P::frozen;
+}
+
 } // namespace odoo_upgrade::core

@@ -4,8 +4,8 @@
 #include "../support/sandbox_process.hpp"
 #include "../support/test_env.hpp"
 
+#include <odoo_upgrade/adapters/pg/neutralization.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
-#include <odoo_upgrade/commands/test_request_db.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -318,12 +318,12 @@ TEST_CASE("neutralize_database neutralizes a real Odoo database", "[integration]
   std::string db = test::unique_db_name("neutral");
   test::pg_create_from_fixture(db, "odoo17");
   test::DatabaseGuard guard({db});
-  namespace trd = commands::test_request_db;
-  auto before = trd::inspect_test_database(test::pg_conninfo(db));
+  namespace pg = adapters::pg;
+  auto before = pg::inspect_upgraded_database(test::pg_conninfo(db));
   CHECK_FALSE(before.neutralized());
   CHECK(before.active_crons > 0);
-  trd::neutralize_database(test::pg_conninfo(db));
-  auto after = trd::inspect_test_database(test::pg_conninfo(db));
+  pg::neutralize_database(test::pg_conninfo(db));
+  auto after = pg::inspect_upgraded_database(test::pg_conninfo(db));
   CHECK(after.neutralized());
   CHECK(after.base_installed);
   CHECK(after.base_version.rfind("17.0.", 0) == 0);

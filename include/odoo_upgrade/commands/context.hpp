@@ -29,10 +29,20 @@ struct GlobalOptions {
 // and logs go to stderr through spdlog.
 class Output {
 public:
-  Output(std::ostream& out, std::ostream& err, bool json, bool color, bool stdin_tty);
+  // `color`: decorations allowed on stdout. `stderr_decorations`: stderr is a terminal and neither
+  // -q, --no-color nor NO_COLOR was given (cli::run decides).
+  Output(std::ostream& out,
+         std::ostream& err,
+         bool json,
+         bool color,
+         bool stdin_tty,
+         bool stderr_decorations = false);
 
   bool json() const { return m_json; }
   bool color() const { return m_color; }
+  // True when a live progress display (a bar redrawn in place) may be drawn on stderr: stderr is
+  // a terminal, no --json, no -q, no --no-color or NO_COLOR. Otherwise progress goes to the log.
+  bool progress_allowed() const { return m_stderr_decorations && !m_json; }
   // Prints the command's result: `doc` in JSON mode, else what `human` writes. Called once per run.
   void result(const nlohmann::json& doc, const std::function<void(std::ostream&)>& human);
   // True once `result` was called (cli::run prints an error document only when it was not).
@@ -56,6 +66,7 @@ private:
   bool m_json;
   bool m_color;
   bool m_stdin_tty;
+  bool m_stderr_decorations;
   bool m_has_result = false;
 };
 

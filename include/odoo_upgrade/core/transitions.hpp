@@ -2,6 +2,7 @@
 
 #include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/request_record.hpp>
 
 #include <string>
 #include <string_view>
@@ -36,5 +37,21 @@ enum class KeepFrozen { yes, no };
 Phase phase_after_rollback(Project& project, const FreezeRecord& freeze, KeepFrozen keep);
 // `restore` completed: the upgraded database is live.
 Phase phase_after_golive(Project& project);
+
+// --- the phase rules of the upgrade requests (test-request, prod-request, status --refresh) -----
+// Each sets `project`'s phase after the named event and returns it.
+
+// A test round started or resumes: testing (a new round supersedes an earlier sign-off).
+Phase phase_after_round_started(Project& project);
+// The latest test round is restored and verified: tested.
+Phase phase_after_round_tested(Project& project);
+// A test round failed, was cancelled or abandoned (its state recorded in `rounds`): tested when an
+// earlier round is tested (its database is still usable), else initiated.
+Phase phase_after_failed_round(Project& project);
+// The production request started or resumes: production_request.
+Phase phase_after_production_request_started(Project& project);
+// The production request failed, was cancelled or abandoned: frozen (production stays frozen; a
+// new request may start).
+Phase phase_after_failed_production_request(Project& project);
 
 } // namespace odoo_upgrade::core

@@ -3,7 +3,9 @@
 #include "golive_common.hpp"
 
 #include <odoo_upgrade/adapters/fs/files.hpp>
+#include <odoo_upgrade/adapters/fs/filestore.hpp>
 #include <odoo_upgrade/adapters/pg/baseline.hpp>
+#include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/adapters/pg/golive_ops.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
@@ -11,7 +13,6 @@
 #include <odoo_upgrade/commands/hooks.hpp>
 #include <odoo_upgrade/commands/restore.hpp>
 #include <odoo_upgrade/commands/session.hpp>
-#include <odoo_upgrade/commands/test_request_db.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/golive.hpp>
@@ -428,7 +429,7 @@ void GoLive::restore_staging(int jobs) {
         throw core::PreconditionError("refusing to drop '" + m_a.staging_db + "'");
       }
       spdlog::info("dropping the incomplete staging database '{}'", m_a.staging_db);
-      test_request_db::drop_database(admin_conninfo, m_a.staging_db);
+      adapters::pg::drop_database(admin_conninfo, m_a.staging_db);
     }
     std::optional<std::string> owner;
     if (!m_a.role.empty() && m_a.role != m_admin.user()) {
@@ -436,7 +437,7 @@ void GoLive::restore_staging(int jobs) {
     }
     spdlog::info(
         "restoring the upgraded dump into '{}' (pg_restore, {} jobs)", m_a.staging_db, jobs);
-    test_request_db::restore_database(
+    adapters::pg::restore_database(
         admin_conninfo,
         server_conninfo(m_session.project(), m_session.secrets(), m_a.staging_db),
         m_a.staging_db,
@@ -451,7 +452,7 @@ void GoLive::restore_staging(int jobs) {
 void GoLive::copy_filestore(const stdfs::path& returned) {
   m_steps.run("filestore_copy", nullptr, [&](const json&) -> json {
     spdlog::info("merging the filestore into '{}'", m_a.fs(m_a.staging_db).string());
-    auto files = test_request_db::merge_filestore(m_a.fs(m_a.db), returned, m_a.fs(m_a.staging_db));
+    auto files = adapters::fs::merge_filestore(m_a.fs(m_a.db), returned, m_a.fs(m_a.staging_db));
     return {{"path", m_a.fs(m_a.staging_db).string()}, {"files", files}};
   });
 }

@@ -1,4 +1,4 @@
-#include <odoo_upgrade/core/test_round.hpp>
+#include <odoo_upgrade/core/request_rules.hpp>
 
 #include <algorithm>
 #include <array>
@@ -7,128 +7,84 @@
 namespace odoo_upgrade::core {
 
 namespace {
-
-using RS = RoundState;
-
-constexpr std::array<std::pair<RoundState, std::string_view>, 14> k_state_names{{
-    {RS::dumping, "dumping"},
-    {RS::dumped, "dumped"},
-    {RS::creating, "creating"},
-    {RS::created, "created"},
-    {RS::uploaded, "uploaded"},
-    {RS::processing, "processing"},
-    {RS::done, "done"},
-    {RS::downloaded, "downloaded"},
-    {RS::restoring, "restoring"},
-    {RS::restored, "restored"},
-    {RS::tested, "tested"},
-    {RS::failed, "failed"},
-    {RS::cancelled, "cancelled"},
-    {RS::abandoned, "abandoned"},
-}};
-
+using RS = RequestState;
 } // namespace
 
-std::string_view to_string(RoundState state) {
-  for (const auto& [s, name] : k_state_names) {
-    if (s == state) {
-      return name;
-    }
-  }
-  return "dumping";
-}
-
-std::optional<RoundState> parse_round_state(std::string_view text) {
-  for (const auto& [s, name] : k_state_names) {
-    if (name == text) {
-      return s;
-    }
-  }
-  return std::nullopt;
-}
-
-bool is_final(RoundState state) {
-  return state == RS::tested || state == RS::failed || state == RS::cancelled ||
-         state == RS::abandoned;
-}
-
-std::string_view to_string(RoundStep step) {
+std::string_view to_string(RequestStep step) {
   switch (step) {
-  case RoundStep::dump:
+  case RequestStep::dump:
     return "dump";
-  case RoundStep::create:
+  case RequestStep::create:
     return "create";
-  case RoundStep::ambiguous_create:
+  case RequestStep::ambiguous_create:
     return "ambiguous_create";
-  case RoundStep::upload:
+  case RequestStep::upload:
     return "upload";
-  case RoundStep::process:
+  case RequestStep::process:
     return "process";
-  case RoundStep::wait:
+  case RequestStep::wait:
     return "wait";
-  case RoundStep::download:
+  case RequestStep::download:
     return "download";
-  case RoundStep::restore:
-    return "restore";
-  case RoundStep::verify:
-    return "verify";
-  case RoundStep::end_failed:
+  case RequestStep::after_download:
+    return "after_download";
+  case RequestStep::end_failed:
     return "end_failed";
-  case RoundStep::end_archived:
+  case RequestStep::end_archived:
     return "end_archived";
-  case RoundStep::end_unknown:
+  case RequestStep::end_unknown:
     return "end_unknown";
-  case RoundStep::finished:
+  case RequestStep::finished:
     return "finished";
   }
   return "finished";
 }
 
-bool needs_service_status(RoundState local) {
+bool needs_service_status(RequestState local) {
   return local == RS::created || local == RS::uploaded || local == RS::processing ||
          local == RS::done;
 }
 
-RoundStep next_round_step(RoundState local, std::optional<ServiceState> service, bool archived) {
+RequestStep
+next_request_step(RequestState local, std::optional<ServiceState> service, bool archived) {
   if (is_final(local)) {
-    return RoundStep::finished;
+    return RequestStep::finished;
   }
   switch (local) {
   case RS::dumping:
-    return RoundStep::dump;
+    return RequestStep::dump;
   case RS::dumped:
-    return RoundStep::create;
+    return RequestStep::create;
   case RS::creating:
-    return RoundStep::ambiguous_create;
+    return RequestStep::ambiguous_create;
   case RS::downloaded:
   case RS::restoring:
-    return RoundStep::restore;
   case RS::restored:
-    return RoundStep::verify;
+    return RequestStep::after_download;
   default:
     break;
   }
   // created, uploaded, processing, done: the service decides.
   ServiceState s = service.value_or(ServiceState::unknown);
   if (s == ServiceState::failed || s == ServiceState::cancelled) {
-    return RoundStep::end_failed;
+    return RequestStep::end_failed;
   }
   if (archived && s != ServiceState::done) {
-    return RoundStep::end_archived;
+    return RequestStep::end_archived;
   }
   switch (s) {
   case ServiceState::created:
     // The service says "new" until `process` is called, also after a complete upload. An upload
     // recorded as finished goes on with `process`; anything else (re)uploads: rsync resumes.
-    return local == RS::uploaded || local == RS::processing ? RoundStep::process
-                                                            : RoundStep::upload;
+    return local == RS::uploaded || local == RS::processing ? RequestStep::process
+                                                            : RequestStep::upload;
   case ServiceState::pending:
   case ServiceState::progress:
-    return RoundStep::wait;
+    return RequestStep::wait;
   case ServiceState::done:
-    return RoundStep::download;
+    return RequestStep::download;
   default:
-    return RoundStep::end_unknown;
+    return RequestStep::end_unknown;
   }
 }
 
@@ -169,6 +125,14 @@ std::chrono::milliseconds next_poll_delay(std::chrono::milliseconds previous,
     return first;
   }
   return std::min(max, previous + previous / 2);
+}
+
+std::chrono::milliseconds transfer_retry_delay(int attempt) {
+  auto delay = std::chrono::milliseconds(2000);
+  for (int i = 1; i < attempt && delay < std::chrono::milliseconds(30000); ++i) {
+    delay *= 2;
+  }
+  return std::min(delay, std::chrono::milliseconds(30000));
 }
 
 } // namespace odoo_upgrade::core

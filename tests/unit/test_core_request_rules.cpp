@@ -1,37 +1,37 @@
-#include <odoo_upgrade/core/test_round.hpp>
+#include <odoo_upgrade/core/request_rules.hpp>
 
 #include <catch2/catch.hpp>
 
 using namespace odoo_upgrade::core;
 using namespace std::chrono_literals;
 
-TEST_CASE("core::parse_round_state round-trips every state", "[core]") {
-  for (auto s : {RoundState::dumping,
-                 RoundState::dumped,
-                 RoundState::creating,
-                 RoundState::created,
-                 RoundState::uploaded,
-                 RoundState::processing,
-                 RoundState::done,
-                 RoundState::downloaded,
-                 RoundState::restoring,
-                 RoundState::restored,
-                 RoundState::tested,
-                 RoundState::failed,
-                 RoundState::cancelled,
-                 RoundState::abandoned}) {
-    CHECK(parse_round_state(to_string(s)) == s);
+TEST_CASE("core::parse_request_state round-trips every state", "[core]") {
+  for (auto s : {RequestState::dumping,
+                 RequestState::dumped,
+                 RequestState::creating,
+                 RequestState::created,
+                 RequestState::uploaded,
+                 RequestState::processing,
+                 RequestState::done,
+                 RequestState::downloaded,
+                 RequestState::restoring,
+                 RequestState::restored,
+                 RequestState::tested,
+                 RequestState::failed,
+                 RequestState::cancelled,
+                 RequestState::abandoned}) {
+    CHECK(parse_request_state(to_string(s)) == s);
   }
-  CHECK_FALSE(parse_round_state("bogus").has_value());
-  CHECK(is_final(RoundState::tested));
-  CHECK(is_final(RoundState::abandoned));
-  CHECK_FALSE(is_final(RoundState::processing));
+  CHECK_FALSE(parse_request_state("bogus").has_value());
+  CHECK(is_final(RequestState::tested));
+  CHECK(is_final(RequestState::abandoned));
+  CHECK_FALSE(is_final(RequestState::processing));
 }
 
-TEST_CASE("core::next_round_step", "[core]") {
+TEST_CASE("core::next_request_step", "[core]") {
   using S = ServiceState;
-  using R = RoundState;
-  using T = RoundStep;
+  using R = RequestState;
+  using T = RequestStep;
   struct Case {
     R local;
     std::optional<S> service;
@@ -43,9 +43,9 @@ TEST_CASE("core::next_round_step", "[core]") {
       {R::dumping, std::nullopt, false, T::dump},
       {R::dumped, std::nullopt, false, T::create},
       {R::creating, std::nullopt, false, T::ambiguous_create},
-      {R::downloaded, std::nullopt, false, T::restore},
-      {R::restoring, std::nullopt, false, T::restore},
-      {R::restored, std::nullopt, false, T::verify},
+      {R::downloaded, std::nullopt, false, T::after_download},
+      {R::restoring, std::nullopt, false, T::after_download},
+      {R::restored, std::nullopt, false, T::after_download},
       {R::tested, std::nullopt, false, T::finished},
       {R::failed, std::nullopt, false, T::finished},
       {R::abandoned, std::nullopt, false, T::finished},
@@ -68,18 +68,18 @@ TEST_CASE("core::next_round_step", "[core]") {
   for (const auto& c : cases) {
     DYNAMIC_SECTION(to_string(c.local) << " / " << static_cast<int>(c.service.value_or(S::unknown))
                                        << (c.archived ? " archived" : "")) {
-      CHECK(next_round_step(c.local, c.service, c.archived) == c.expected);
+      CHECK(next_request_step(c.local, c.service, c.archived) == c.expected);
     }
   }
 }
 
 TEST_CASE("core::needs_service_status", "[core]") {
-  CHECK(needs_service_status(RoundState::created));
-  CHECK(needs_service_status(RoundState::uploaded));
-  CHECK(needs_service_status(RoundState::processing));
-  CHECK(needs_service_status(RoundState::done));
-  CHECK_FALSE(needs_service_status(RoundState::creating));
-  CHECK_FALSE(needs_service_status(RoundState::downloaded));
+  CHECK(needs_service_status(RequestState::created));
+  CHECK(needs_service_status(RequestState::uploaded));
+  CHECK(needs_service_status(RequestState::processing));
+  CHECK(needs_service_status(RequestState::done));
+  CHECK_FALSE(needs_service_status(RequestState::creating));
+  CHECK_FALSE(needs_service_status(RequestState::downloaded));
 }
 
 TEST_CASE("core::default_test_db_name", "[core]") {
@@ -100,4 +100,13 @@ TEST_CASE("core::next_poll_delay", "[core]") {
   CHECK(next_poll_delay(0ms, 2000ms, 30000ms) == 2000ms);
   CHECK(next_poll_delay(2000ms, 2000ms, 30000ms) == 3000ms);
   CHECK(next_poll_delay(25000ms, 2000ms, 30000ms) == 30000ms);
+}
+
+TEST_CASE("core::transfer_retry_delay", "[core]") {
+  CHECK(transfer_retry_delay(1) == 2000ms);
+  CHECK(transfer_retry_delay(2) == 4000ms);
+  CHECK(transfer_retry_delay(3) == 8000ms);
+  CHECK(transfer_retry_delay(4) == 16000ms);
+  CHECK(transfer_retry_delay(5) == 30000ms);
+  CHECK(transfer_retry_delay(50) == 30000ms);
 }

@@ -1,0 +1,115 @@
+#pragma once
+
+#include <odoo_upgrade/commands/context.hpp>
+#include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/ports/file_transfer.hpp>
+#include <odoo_upgrade/ports/upgrade_service.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+// The upgrade request commands: `test-request` (a test round: dump production, create a request
+// with aim "test", upload, process, wait, download, then restore into a new test database, merge
+// the filestore, verify and neutralize) and `prod-request` (the production request on the frozen
+// production database: the same steps with aim "production", ending once the upgraded dump and
+// filestore are downloaded; `restore` puts them into production). Both resume where a crash or
+// --no-wait left them, and never create a request twice. The room is src/commands/request/.
+namespace odoo_upgrade::commands {
+
+// Overrides of the project's service settings (flags or their environment variables, read by
+// cli/); an unset or empty value keeps the project's.
+struct ServiceOverrides {
+  std::optional<std::string> url;
+  std::optional<std::string> ca_file;
+  std::optional<std::string> data_server_user;
+};
+
+// How to reach the upgrade service.
+struct ServiceSettings {
+  std::string url;                    // base URL ("https://upgrade.odoo.com")
+  std::optional<std::string> ca_file; // private CA bundle to trust
+  std::string data_server_user = "odoo";
+};
+
+// The service settings of `project` (section `service`) with `overrides` applied, defaulting to
+// upgrade.odoo.com and the user "odoo". Throws UsageError when the CA file does not exist.
+ServiceSettings resolve_service_settings(const core::Project& project,
+                                         const ServiceOverrides& overrides);
+
+// The options both request commands share.
+struct RequestOptions {
+  bool no_wait = false;                             // return once processing started (exit 8)
+  std::optional<std::chrono::milliseconds> timeout; // how long to wait for processing
+  int jobs = 4;                                     // pg_dump / pg_restore jobs (1..64)
+  bool abandon = false;                             // give up the unfinished request
+  // Subscription code (--contract or ODOO_UPGRADE_CONTRACT); saved in the secrets file.
+  std::optional<std::string> contract;
+  ServiceOverrides service;
+  // Status polling: the first delay, growing by half up to the maximum.
+  std::chrono::milliseconds poll_first{2000};
+  std::chrono::milliseconds poll_max{30000};
+  int transfer_attempts = 5; // rsync attempts per transfer (each resumes the previous one)
+};
+
+struct TestRequestOptions {
+  RequestOptions request;
+  std::optional<std::string> test_db; // name of the restored test database (new rounds)
+  std::optional<std::string> dump;    // send this dump instead of dumping production (new rounds)
+};
+
+struct ProdRequestOptions {
+  RequestOptions request;
+};
+
+// The project's SSH key pair that authorises the transfers.
+struct SshKey {
+  std::filesystem::path private_key;
+  std::string public_key; // OpenSSH public key text, sent with `create`
+};
+
+// The outside world a request talks to. Tests replace them with fakes (tests/support/fakes/).
+struct RequestPorts {
+  std::function<std::unique_ptr<ports::UpgradeService>(const ServiceSettings&, core::Clock&)>
+      make_service;
+  std::function<std::unique_ptr<ports::FileTransfer>()> make_transfer;
+  // The key pair beside the project file `project_path` (generated on first use).
+  std::function<SshKey(const std::filesystem::path& project_path)> ssh_key;
+};
+// The libcurl service client, rsync over SSH and ssh-keygen.
+RequestPorts real_request_ports();
+
+// Runs (or resumes) a test round, recorded in the project's `rounds`. Exit 0 when the round is
+// tested (or abandoned with --abandon), 8 when it is still processing (--no-wait or --timeout).
+// Throws UsageError (2) for bad options, PreconditionError (3) for the wrong phase, missing tools
+// or contract, or a round that needs a decision; ServiceError (4) when the service refuses or fails
+// the request; DatabaseError (5); FilesystemError (6).
+int run_test_request(const TestRequestOptions& options, Context& ctx);
+int run_test_request(const TestRequestOptions& options, Context& ctx, const RequestPorts& ports);
+
+// Runs (or resumes) the production request, recorded in the project's `production`. Refused
+// (PreconditionError, exit 3) unless production is frozen (`freeze apply`) and the latest test
+// round is signed off (or the freeze was forced). Exit 0 once downloaded, 8 while processing; the
+// other errors as run_test_request.
+int run_prod_request(const ProdRequestOptions& options, Context& ctx);
+int run_prod_request(const ProdRequestOptions& options, Context& ctx, const RequestPorts& ports);
+
+// For `status --refresh`: asks the service for the status of the latest round's request and
+// records it in the round (`service_status`, `service_reason`, `host`, `updated_at`); a failed or
+// cancelled request ends the round there. Returns {"round", "request_id", "status", "reason",
+// "archived"}, or null when there is no round with a request and token. The caller holds the
+// project lock and saves the project. Throws ServiceError (4).
+nlohmann::json refresh_latest_round(core::Project& project,
+                                    const std::filesystem::path& project_path,
+                                    const ServiceSettings& settings,
+                                    Context& ctx);
+
+// The request token of round `round` (for `status --show-token`), or std::nullopt.
+std::optional<std::string> round_token(const std::filesystem::path& project_path, int round);
+
+} // namespace odoo_upgrade::commands

@@ -1,0 +1,176 @@
+#pragma once
+
+#include <odoo_upgrade/core/project.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// The record of one upgrade request, as the project file keeps it: each test round in `rounds[i]`
+// and the production request in section `production` (with the earlier ones in
+// `production.previous`). Typed after core/record.hpp: every known key is a member, unknown keys
+// are kept in `extra` so that a file written by a newer build survives this one.
+namespace odoo_upgrade::core {
+
+// Client-side state of a request, stored as `state`. Ordered as a request advances; a production
+// request ends at `downloaded` (restore is the `restore` command's job).
+enum class RequestState {
+  dumping,    // pg_dump of production under way (or interrupted)
+  dumped,     // the dump is complete in the request's work dir
+  creating,   // `create` was called; no answer recorded (may or may not exist on the service)
+  created,    // the request exists (token saved); upload next
+  uploaded,   // dump uploaded and transfer stopped; `process` next
+  processing, // `process` was called; waiting for done/failed/cancelled
+  done,       // the service finished; download next
+  downloaded, // dump, filestore, report and log are local
+  restoring,  // test round: restore into the test database under way (ours to redo)
+  restored,   // test round: restored and filestore merged; verification next
+  tested,     // test round: verified and handed over (final, success)
+  failed,     // the service failed the request (final)
+  cancelled,  // the service cancelled the request (final)
+  abandoned,  // given up by the user, or archived by the service (final)
+};
+std::string_view to_string(RequestState state);
+std::optional<RequestState> parse_request_state(std::string_view text);
+// True when nothing more happens to a request in this state (a new one may start).
+bool is_final(RequestState state);
+
+// `dump`: what was sent. Empty until the dump is ready.
+struct SentDump {
+  std::optional<std::string> source;      // "pg_dump", or "file" (--dump)
+  std::optional<std::string> remote_name; // name on the data server ("origin.dump", "origin.sql"…)
+  std::optional<std::string> path;        // local file or pg_dump directory
+  std::optional<std::string> format;      // "directory" or "file"
+  std::optional<std::string> sha256;      // of the file, or of the tree (adapters/fs sha256_tree)
+  std::optional<std::uint64_t> bytes;
+  nlohmann::json extra = nlohmann::json::object();
+};
+
+// `received.dump`: the upgraded dump as downloaded.
+struct ReceivedDump {
+  std::string path;
+  std::string sha256;
+  std::uint64_t bytes = 0;
+  nlohmann::json extra = nlohmann::json::object();
+};
+
+// `received.filestore`: the filestore the service returned (`path` null when it returned none).
+struct ReceivedFilestore {
+  std::optional<std::string> path;
+  std::optional<std::string> sha256;
+  std::uint64_t files = 0;
+  std::optional<std::uint64_t> bytes;
+  nlohmann::json extra = nlohmann::json::object();
+};
+
+// `received`: empty until the download is done; then `dump`, `filestore`, and `report_path` and
+// `log_path` (null when the service sent no such file).
+struct Received {
+  std::optional<ReceivedDump> dump;
+  std::optional<ReceivedFilestore> filestore;
+  std::optional<std::string> report_path;
+  std::optional<std::string> log_path;
+  nlohmann::json extra = nlohmann::json::object();
+};
+
+// `timings`: seconds (one decimal) each step took. `processing_s` is an upper bound when a run
+// learned the end late (--no-wait, a crash).
+struct Timings {
+  std::optional<double> dump_s;
+  std::optional<double> upload_s;
+  std::optional<double> processing_s;
+  std::optional<double> download_s;
+  std::optional<double> restore_s;
+  nlohmann::json extra = nlohmann::json::object();
+};
+
+// `transfers`: the attempt that succeeded per direction and the errors of the failed ones.
+struct Transfers {
+  std::optional<int> upload;
+  std::optional<int> download;
+  std::vector<std::string> upload_errors; // redacted
+  std::vector<std::string> download_errors;
+  nlohmann::json extra = nlohmann::json::object();
+  bool empty() const;
+};
+
+// `verification`: what the verification of a restored test database found.
+struct Verification {
+  std::string base_version; // "18.0.1.3"
+  std::string series;       // "18.0"
+  bool neutralized = false;
+  long long active_crons = 0;
+  long long active_mail_servers = 0;
+  nlohmann::json extra = nlohmann::json::object();
+};
+
+// One upgrade request: a test round (`aim` "test") or a production request (`aim` "production").
+struct RequestRecord {
+  int number = 0;     // 1, 2… within its list (rounds, or production requests)
+  std::string aim;    // the service's aim: "test" or "production"
+  std::string target; // target series ("18.0")
+  RequestState state = RequestState::dumping;
+  std::optional<long long> request_id; // null until `create` answered
+  std::string host;                    // assigned host, for pinning ("" until created)
+  std::string service_url;
+  std::string created_at; // ISO 8601 UTC, as every *_at below
+  std::string updated_at;
+  std::optional<std::string> create_started_at;
+  std::optional<std::string> request_created_at;
+  std::optional<std::string> processing_started_at;
+  std::optional<std::string> finished_at;
+  std::optional<std::string> create_error;   // redacted message of a failed/ambiguous create
+  std::optional<std::string> service_info;   // the service's warning on create
+  std::optional<std::string> service_status; // the latest status as the service spelled it
+  std::optional<std::string> service_reason; // the latest reason the service gave
+  std::optional<std::string> reason;         // why it ended (failed, cancelled, abandoned)
+  std::optional<bool> pg_version_compatible; // from `process`
+  std::optional<std::string> dump_name;      // the upgraded dump's name on the data server
+  SentDump dump;
+  Received received;
+  Timings timings;
+  Transfers transfers;
+  // Test rounds only.
+  std::optional<std::string> test_db;        // the restored test database
+  std::optional<std::string> filestore_path; // its filestore
+  std::optional<std::uint64_t> filestore_files;
+  std::optional<std::string> neutralized_by; // "service" or "odoo-upgrade"
+  std::optional<Verification> verification;
+  // Production requests only.
+  std::optional<std::string> database;          // the production database sent
+  std::optional<std::string> freeze_started_at; // the freeze the request belongs to
+  std::optional<std::string> invalidated;       // why the result must not be restored (lift…)
+  nlohmann::json extra = nlohmann::json::object();
+};
+
+// Reads a request record; `where` names it in errors ("rounds[2]", "production"). Throws
+// FilesystemError (exit 6) naming `<where>.<field>` for a field of the wrong type or an unknown
+// state.
+RequestRecord request_from_json(const nlohmann::json& j, std::string_view where);
+nlohmann::json to_json(const RequestRecord& record);
+
+// Section `production`: the current production request and the earlier ones.
+struct ProductionRecord {
+  RequestRecord request;
+  std::vector<RequestRecord> previous; // oldest first
+};
+ProductionRecord production_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const ProductionRecord& production);
+
+// The test rounds (section `rounds`), oldest first; empty when there is none. Throws as
+// request_from_json.
+std::vector<RequestRecord> read_rounds(const Project& project);
+// The latest test round, or std::nullopt.
+std::optional<RequestRecord> read_latest_round(const Project& project);
+// Replaces the round with `round.number`, or appends it when there is none.
+void write_round(Project& project, const RequestRecord& round);
+
+// Section `production`, or std::nullopt when no production request was ever recorded.
+std::optional<ProductionRecord> read_production(const Project& project);
+void write_production(Project& project, const ProductionRecord& production);
+
+} // namespace odoo_upgrade::core

@@ -1,0 +1,54 @@
+#include <odoo_upgrade/cli/request_flags.hpp>
+#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/time.hpp>
+
+#include <string>
+
+namespace odoo_upgrade::cli {
+
+std::function<void()> add_request_flags(CLI::App& sub,
+                                        const std::shared_ptr<commands::RequestOptions>& o,
+                                        const std::string& what,
+                                        const std::string& jobs_help) {
+  auto timeout = std::make_shared<std::string>();
+  auto contract = std::make_shared<std::string>();
+  sub.add_flag(
+      "--no-wait", o->no_wait, "return once processing has started (exit 8 while pending)");
+  sub.add_option("--jobs,-j", o->jobs, jobs_help);
+  sub.add_flag("--abandon",
+               o->abandon,
+               "give up the unfinished " + what + " (the service's request is left as is)");
+  sub.add_option(
+      "--timeout", *timeout, "how long to wait for processing, e.g. 2h (default: no limit)");
+  sub.add_option("--contract",
+                 *contract,
+                 "subscription code, when the database has none (env ODOO_UPGRADE_CONTRACT); kept "
+                 "in the secrets file")
+      ->envname("ODOO_UPGRADE_CONTRACT");
+  sub.add_option(
+         "--service-url", o->service.url, "upgrade service base URL (overrides the project's)")
+      ->envname("ODOO_UPGRADE_SERVICE_URL");
+  sub.add_option("--ca-file",
+                 o->service.ca_file,
+                 "trust this CA for the service (TLS verification stays on)")
+      ->envname("ODOO_UPGRADE_CA_FILE");
+  sub.add_option("--data-server-user",
+                 o->service.data_server_user,
+                 "SSH user of the service's data server (default: the project's, else odoo)")
+      ->envname("ODOO_UPGRADE_DATA_SERVER_USER");
+  return [o, timeout, contract] {
+    if (!timeout->empty()) {
+      auto d = core::parse_duration(*timeout);
+      if (!d) {
+        throw core::UsageError("--timeout '" + *timeout + "' is not a duration",
+                               "use e.g. 90m, 2h or 45s");
+      }
+      o->timeout = *d;
+    }
+    if (!contract->empty()) {
+      o->contract = *contract;
+    }
+  };
+}
+
+} // namespace odoo_upgrade::cli

@@ -1,0 +1,139 @@
+// The one entry of test-request and prod-request: abandon, resume, or record a new request, then
+// run its steps. What differs between the two is what their RequestKind supplies.
+#include "opening.hpp"
+
+#include <odoo_upgrade/commands/request/runner.hpp>
+#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/transitions.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <ostream>
+
+namespace odoo_upgrade::commands::request {
+
+namespace {
+
+// --abandon: the unfinished request is given up here; the service's request is left as it is.
+int abandon(const RequestKind& kind,
+            const RequestOptions& options,
+            ProjectSession& session,
+            Context& ctx) {
+  auto open = kind.open_record(session.project());
+  if (!open) {
+    throw core::PreconditionError("there is no unfinished " + kind.title + " to abandon");
+  }
+  RequestRun run(kind, *open, session, ctx, options);
+  if (ctx.options.dry_run) {
+    return print_plan(ctx, run.label() + " would:", {"be abandoned (its request stays as it is)"});
+  }
+  auto& rec = run.record();
+  rec.state = core::RequestState::abandoned;
+  rec.reason = "abandoned by the user";
+  rec.finished_at = run.now();
+  // The phase falls back as after a failed request (the rule reads the recorded state).
+  kind.store(session.project(), rec);
+  kind.on_ended_without_result(session.project());
+  ctx.record(session.project(), kind.command, "abandoned", {{kind.event_key, rec.number}});
+  run.save();
+  ctx.out.result(run.summary(), [&](std::ostream& os) {
+    os << run.label() << " abandoned (request "
+       << (rec.request_id ? std::to_string(*rec.request_id) : "null")
+       << " is left as is on the service)\n";
+  });
+  return 0;
+}
+
+// The fields every new request starts with.
+core::RequestRecord new_record(const RequestKind& kind,
+                               const core::Project& project,
+                               const ServiceSettings& settings,
+                               const std::string& now) {
+  core::RequestRecord rec;
+  rec.number = kind.next_number(project);
+  rec.aim = kind.aim;
+  rec.target = project.target_version();
+  rec.state = core::RequestState::dumping;
+  rec.service_url = settings.url;
+  rec.created_at = now;
+  rec.updated_at = now;
+  return rec;
+}
+
+// A new request: everything it needs is checked before it is recorded. Returns std::nullopt after
+// printing the plan of a --dry-run.
+std::optional<core::RequestRecord>
+start_new(const RequestKind& kind, const RequestOptions& options, RequestSession& s, Context& ctx) {
+  check_tools(kind.dump_file ? PgDump::not_needed : PgDump::needed,
+              kind.restores ? PgRestore::needed : PgRestore::not_needed);
+  auto& project = s.project.project();
+  auto rec = new_record(kind, project, s.settings, core::iso8601_utc(ctx.clock.now()));
+  kind.prepare_new(rec, s.project);
+  require_contract(s.project.secrets(), options);
+  std::string label = kind.noun + " " + std::to_string(rec.number);
+  if (ctx.options.dry_run) {
+    print_plan(ctx, label + " would:", kind.plan(rec));
+    return std::nullopt;
+  }
+  // Recorded (and the phase moved) before anything runs, so that a crash resumes it.
+  kind.add(project, rec);
+  kind.on_running(project);
+  nlohmann::json details = {{kind.event_key, rec.number}};
+  if (rec.test_db) {
+    details["test_db"] = *rec.test_db;
+  }
+  ctx.record(project, kind.command, "started", details);
+  s.project.save();
+  spdlog::info("{} started{}",
+               label,
+               rec.test_db ? " (test database will be '" + *rec.test_db + "')" : std::string());
+  return rec;
+}
+
+// The unfinished request resumes where it stopped. Returns std::nullopt after printing the plan of
+// a --dry-run.
+std::optional<core::RequestRecord>
+resume(const RequestKind& kind, core::RequestRecord rec, Context& ctx) {
+  std::string label = kind.noun + " " + std::to_string(rec.number);
+  std::string state(core::to_string(rec.state));
+  if (!kind.resume_warning.empty()) {
+    spdlog::warn("resuming {}: {}", label, kind.resume_warning);
+  }
+  spdlog::info("resuming {} (state '{}')", label, state);
+  if (ctx.options.dry_run) {
+    print_plan(ctx, label + " would:", {"resume from state '" + state + "'"});
+    return std::nullopt;
+  }
+  return rec;
+}
+
+} // namespace
+
+int run_request(const RequestKind& kind,
+                const RequestOptions& options,
+                Context& ctx,
+                const RequestPorts& ports) {
+  // Bad options end the run first; then the project (locked by the command line) and its secrets.
+  RequestSession s = open_request_session(options, ctx);
+  core::Project& project = s.project.project();
+  // Giving up is possible in every phase: it is how a stuck request is left behind.
+  if (options.abandon) {
+    return abandon(kind, options, s.project, ctx);
+  }
+  // The phase, then the kind's own refusals (a finished production request prints its result).
+  core::require_phase(project, kind.command);
+  if (auto code = kind.check(project, ctx)) {
+    return *code;
+  }
+  auto open = kind.open_record(project);
+  auto rec = open ? resume(kind, *open, ctx) : start_new(kind, options, s, ctx);
+  if (!rec) {
+    return 0;
+  }
+  // A running request holds its phase (saved with the next step).
+  kind.on_running(project);
+  RequestRun run(kind, std::move(*rec), s.project, ctx, options);
+  return run_steps(run, ports, s.settings);
+}
+
+} // namespace odoo_upgrade::commands::request

@@ -1,0 +1,217 @@
+// The steps that move files: dump production, upload the dump, download the result (rsync over
+// SSH through the FileTransfer port, retried with a fresh transfer window per attempt).
+#include "opening.hpp"
+#include "steps.hpp"
+
+#include <odoo_upgrade/adapters/fs/files.hpp>
+#include <odoo_upgrade/adapters/pg/dump_restore.hpp>
+#include <odoo_upgrade/commands/common.hpp>
+#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/secrets.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace odoo_upgrade::commands::request {
+
+namespace {
+
+namespace stdfs = std::filesystem;
+namespace pg = adapters::pg;
+using core::RequestState;
+
+const char* direction_name(ports::TransferDirection direction) {
+  return direction == ports::TransferDirection::upload ? "upload" : "download";
+}
+
+std::string checksum(const stdfs::path& p) {
+  return stdfs::is_directory(p) ? adapters::fs::sha256_tree(p) : adapters::fs::sha256_file(p);
+}
+
+std::uint64_t size_of(const stdfs::path& p) {
+  return stdfs::is_directory(p) ? adapters::fs::tree_size(p).bytes : stdfs::file_size(p);
+}
+
+} // namespace
+
+void StepRunner::dump() {
+  auto start = m_run.ctx().clock.now();
+  m_run.set_state(RequestState::dumping);
+  auto& d = rec().dump;
+  stdfs::path path;
+  if (const auto& given = m_run.kind().dump_file) {
+    // A dump the user gave (test-request --dump): sent as it is.
+    auto file = pg::validate_dump_file(*given);
+    path = file.path;
+    d.source = "file";
+    d.remote_name = file.remote_name;
+    spdlog::info("{}: using the dump '{}'", m_run.label(), path.string());
+  } else {
+    path = m_run.dir() / "origin.dump";
+    spdlog::info("{}: dumping production database '{}' (pg_dump, {} jobs)",
+                 m_run.label(),
+                 production_db_name(m_run.project()),
+                 m_run.options().jobs);
+    pg::dump_database(
+        source_conninfo(m_run.project(), m_run.session().secrets()), path, m_run.options().jobs);
+    d.source = "pg_dump";
+    d.remote_name = "origin.dump";
+  }
+  // The checksum proves later what was sent.
+  d.path = path.string();
+  d.format = stdfs::is_directory(path) ? "directory" : "file";
+  d.sha256 = checksum(path);
+  d.bytes = size_of(path);
+  m_run.note_timing(&core::Timings::dump_s, start);
+  spdlog::info("{}: dump ready ({}) in {}s",
+               m_run.label(),
+               core::format_bytes(static_cast<long long>(*d.bytes)),
+               *rec().timings.dump_s);
+  m_run.set_state(RequestState::dumped);
+}
+
+void StepRunner::upload() {
+  auto start = m_run.ctx().clock.now();
+  stdfs::path local = rec().dump.path.value_or("");
+  std::string remote = rec().dump.remote_name.value_or("origin.dump");
+  std::error_code ec;
+  if (local.empty() || !stdfs::exists(local, ec)) {
+    throw core::FilesystemError(m_run.label() + ": dump '" + local.string() + "' is missing",
+                                "run 'odoo-upgrade " + m_run.kind().command +
+                                    " --abandon' and start again");
+  }
+  spdlog::info("{}: uploading the dump ({})",
+               m_run.label(),
+               core::format_bytes(static_cast<long long>(rec().dump.bytes.value_or(0))));
+  transfer(ports::TransferDirection::upload,
+           [&](ports::FileTransfer& t,
+               const ports::TransferTarget& target,
+               const ports::TransferGrant&,
+               TransferProgressDisplay& progress) {
+             return t.upload(target, local, remote, [&](const ports::TransferProgress& p) {
+               progress.update(p);
+             });
+           });
+  m_run.note_timing(&core::Timings::upload_s, start);
+  spdlog::info("{}: upload done in {}s", m_run.label(), *rec().timings.upload_s);
+  m_run.set_state(RequestState::uploaded);
+}
+
+void StepRunner::download() {
+  note_processing_end();
+  auto start = m_run.ctx().clock.now();
+  stdfs::path dest = m_run.dir() / "received";
+  std::error_code ec;
+  stdfs::create_directories(dest, ec);
+  if (ec) {
+    throw core::FilesystemError("cannot create '" + dest.string() + "': " + ec.message());
+  }
+  spdlog::info("{}: downloading the upgraded database", m_run.label());
+  auto grant =
+      transfer(ports::TransferDirection::download,
+               [&](ports::FileTransfer& t,
+                   const ports::TransferTarget& target,
+                   const ports::TransferGrant& g,
+                   TransferProgressDisplay& progress) {
+                 rec().dump_name = g.dump_name;
+                 return t.download(target,
+                                   {g.dump_name, "filestore", "upgrade-report.html", "upgrade.log"},
+                                   dest,
+                                   [&](const ports::TransferProgress& p) { progress.update(p); });
+               });
+  record_received(dest, grant.dump_name);
+  m_run.note_timing(&core::Timings::download_s, start);
+  spdlog::info("{}: download done in {}s", m_run.label(), *rec().timings.download_s);
+  m_run.set_state(RequestState::downloaded);
+}
+
+// Records what was received, with checksums that `restore` checks again before using it.
+void StepRunner::record_received(const stdfs::path& dest, const std::string& dump_name) {
+  std::error_code ec;
+  stdfs::path dump = dest / dump_name;
+  if (dump_name.empty() || !stdfs::exists(dump, ec)) {
+    throw core::ServiceError(
+        m_run.label() + ": the upgraded dump '" + dump_name + "' was not received",
+        "re-run 'odoo-upgrade " + m_run.kind().command + "' to download again");
+  }
+  auto& received = rec().received;
+  received.dump = core::ReceivedDump{dump.string(), checksum(dump), size_of(dump), {}};
+  core::ReceivedFilestore filestore;
+  stdfs::path fs_dir = dest / "filestore";
+  if (stdfs::exists(fs_dir, ec)) {
+    auto size = adapters::fs::tree_size(fs_dir);
+    filestore.path = fs_dir.string();
+    filestore.sha256 = adapters::fs::sha256_tree(fs_dir);
+    filestore.files = size.files;
+    filestore.bytes = size.bytes;
+  }
+  received.filestore = filestore;
+  auto present = [&](const char* name) -> std::optional<std::string> {
+    stdfs::path p = dest / name;
+    return stdfs::exists(p, ec) ? std::optional(p.string()) : std::nullopt;
+  };
+  received.report_path = present("upgrade-report.html");
+  received.log_path = present("upgrade.log");
+}
+
+ports::TransferTarget StepRunner::target_of(const ports::TransferGrant& grant,
+                                            const stdfs::path& key) const {
+  ports::TransferTarget target;
+  const std::string& host = m_run.record().host;
+  target.host = core::ssh_host_of(host.empty() ? m_settings.url : host);
+  target.port = grant.ssh_port;
+  target.user = m_settings.data_server_user;
+  target.remote_dir = "/data";
+  target.known_hosts = grant.known_hosts;
+  target.private_key = key;
+  return target;
+}
+
+ports::TransferGrant StepRunner::transfer(ports::TransferDirection direction,
+                                          const Attempt& attempt) {
+  auto& ctx = m_run.ctx();
+  std::string what = direction_name(direction);
+  auto key = m_ports.ssh_key(ctx.project_path()).private_key;
+  auto transfer = m_ports.make_transfer();
+  bool upload = direction == ports::TransferDirection::upload;
+  auto& errors = upload ? rec().transfers.upload_errors : rec().transfers.download_errors;
+  std::string last_error;
+  int attempts = std::max(1, m_run.options().transfer_attempts);
+  for (int i = 1; i <= attempts; ++i) {
+    core::throw_if_interrupted();
+    // A fresh window per attempt: the service closes transfer sessions after a while.
+    auto grant = service().start_transfer(token(), direction);
+    TransferProgressDisplay progress(what, ctx.out, ctx.clock);
+    auto outcome = attempt(*transfer, target_of(grant, key), grant, progress);
+    progress.finish();
+    if (outcome.ok) {
+      service().stop_transfer(token());
+      (upload ? rec().transfers.upload : rec().transfers.download) = i;
+      return grant;
+    }
+    // A cut transfer resumes from its partial files on the next attempt.
+    last_error = outcome.message;
+    errors.push_back(core::redact(outcome.message));
+    m_run.save();
+    if (i < attempts) {
+      auto delay = core::transfer_retry_delay(i);
+      spdlog::warn("{} attempt {}/{} failed: {}; resuming in {}s",
+                   what,
+                   i,
+                   attempts,
+                   outcome.message,
+                   delay.count() / 1000);
+      ctx.clock.sleep_for(delay);
+    }
+  }
+  throw core::ServiceError(
+      m_run.label() + ": " + what + " failed after " + std::to_string(attempts) +
+          " attempts: " + last_error,
+      "the connection may have been cut (the service closes transfer sessions after about 5 "
+      "minutes); re-run 'odoo-upgrade " +
+          m_run.kind().command + "' to resume where it stopped");
+}
+
+} // namespace odoo_upgrade::commands::request

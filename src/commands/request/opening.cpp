@@ -1,0 +1,157 @@
+// The opening of a request command: options, project, contract, service settings, tools.
+#include "opening.hpp"
+
+#include "../golive/golive_common.hpp"
+
+#include <odoo_upgrade/adapters/http/upgrade_service_client.hpp>
+#include <odoo_upgrade/adapters/process.hpp>
+#include <odoo_upgrade/adapters/transfer/rsync_transfer.hpp>
+#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/secrets.hpp>
+
+#include <filesystem>
+#include <vector>
+
+namespace odoo_upgrade::commands {
+
+namespace {
+
+// A string field of the project's `service` section, or "".
+std::string project_service_field(const core::Project& project, const char* key) {
+  const nlohmann::json* service = project.find_section("service");
+  if (service == nullptr || !service->is_object()) {
+    return {};
+  }
+  auto it = service->find(key);
+  return it != service->end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string first_set(const std::optional<std::string>& given, std::string fallback) {
+  return given && !given->empty() ? *given : std::move(fallback);
+}
+
+} // namespace
+
+ServiceSettings resolve_service_settings(const core::Project& project,
+                                         const ServiceOverrides& overrides) {
+  ServiceSettings s;
+  s.url = first_set(overrides.url, project_service_field(project, "url"));
+  if (s.url.empty()) {
+    s.url = std::string(adapters::http::k_default_service_url);
+  }
+  std::string ca = first_set(overrides.ca_file, project_service_field(project, "ca_file"));
+  if (!ca.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(ca, ec)) {
+      throw core::UsageError("CA file '" + ca + "' does not exist");
+    }
+    s.ca_file = ca;
+  }
+  s.data_server_user =
+      first_set(overrides.data_server_user, project_service_field(project, "data_server_user"));
+  if (s.data_server_user.empty()) {
+    s.data_server_user = "odoo";
+  }
+  return s;
+}
+
+RequestPorts real_request_ports() {
+  RequestPorts p;
+  p.make_service = [](const ServiceSettings& s, core::Clock& clock) {
+    adapters::http::ServiceClientConfig config;
+    config.base_url = s.url;
+    if (s.ca_file) {
+      config.ca_file = *s.ca_file;
+    }
+    return std::make_unique<adapters::http::UpgradeServiceClient>(config, clock);
+  };
+  p.make_transfer = [] { return std::make_unique<adapters::transfer::RsyncTransfer>(); };
+  p.ssh_key = [](const std::filesystem::path& project_path) {
+    auto key = adapters::transfer::ensure_ssh_key(project_path);
+    return SshKey{key, adapters::transfer::public_key_text(key)};
+  };
+  return p;
+}
+
+} // namespace odoo_upgrade::commands
+
+namespace odoo_upgrade::commands::request {
+
+namespace {
+
+void validate_options(const RequestOptions& options) {
+  if (options.jobs < 1 || options.jobs > 64) {
+    throw core::UsageError("--jobs must be between 1 and 64");
+  }
+  if (options.timeout && options.timeout->count() <= 0) {
+    throw core::UsageError("--timeout must be positive");
+  }
+}
+
+} // namespace
+
+RequestSession open_request_session(const RequestOptions& options, Context& ctx) {
+  // Bad options end the run before the project is touched.
+  validate_options(options);
+  ProjectSession project = open_project(ctx, "", Lock::take);
+  // A contract given on the command line is kept for the later runs (and the production request).
+  if (options.contract && !options.contract->empty()) {
+    core::register_secret(*options.contract);
+    auto& secrets = project.secrets();
+    if (!ctx.options.dry_run && secrets.get("contract") != options.contract) {
+      secrets.set("contract", *options.contract);
+    }
+  }
+  ServiceSettings settings = resolve_service_settings(project.project(), options.service);
+  return {std::move(project), std::move(settings)};
+}
+
+std::optional<std::string> contract_of(const adapters::fs::SecretStore& secrets,
+                                       const RequestOptions& options) {
+  auto contract = secrets.get("contract");
+  if (contract && !contract->empty()) {
+    return contract;
+  }
+  if (options.contract && !options.contract->empty()) {
+    return options.contract;
+  }
+  return std::nullopt;
+}
+
+std::string require_contract(const adapters::fs::SecretStore& secrets,
+                             const RequestOptions& options) {
+  auto contract = contract_of(secrets, options);
+  if (!contract) {
+    throw core::PreconditionError("no subscription code (contract) for the upgrade request",
+                                  "register the database, or pass --contract (or set "
+                                  "ODOO_UPGRADE_CONTRACT)");
+  }
+  core::register_secret(*contract);
+  return *contract;
+}
+
+void check_tools(PgDump pg_dump, PgRestore pg_restore) {
+  std::vector<std::string> tools{"rsync", "ssh", "ssh-keygen"};
+  if (pg_restore == PgRestore::needed) {
+    tools.emplace_back("pg_restore");
+  }
+  if (pg_dump == PgDump::needed) {
+    tools.emplace_back("pg_dump");
+  }
+  std::string missing;
+  for (const auto& t : tools) {
+    if (!adapters::find_executable(t)) {
+      missing += (missing.empty() ? "" : ", ") + t;
+    }
+  }
+  if (!missing.empty()) {
+    throw core::PreconditionError("required programs not found in PATH: " + missing,
+                                  "install rsync, openssh-client and postgresql-client");
+  }
+}
+
+std::string production_db_name(const core::Project& project) {
+  return golive::production_db(project);
+}
+
+} // namespace odoo_upgrade::commands::request

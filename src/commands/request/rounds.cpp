@@ -1,0 +1,284 @@
+// `test-request`: a test round. What its kind supplies: rounds live in `rounds`, a new one gets a
+// new test database, and after the download the round is restored, verified and neutralized.
+#include "opening.hpp"
+#include "summary.hpp"
+
+#include <odoo_upgrade/adapters/fs/filestore.hpp>
+#include <odoo_upgrade/adapters/pg/dump_restore.hpp>
+#include <odoo_upgrade/adapters/pg/neutralization.hpp>
+#include <odoo_upgrade/commands/common.hpp>
+#include <odoo_upgrade/commands/request.hpp>
+#include <odoo_upgrade/commands/request/runner.hpp>
+#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/odoo_version.hpp>
+#include <odoo_upgrade/core/request_rules.hpp>
+#include <odoo_upgrade/core/transitions.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <ostream>
+
+namespace odoo_upgrade::commands {
+
+namespace {
+
+namespace stdfs = std::filesystem;
+namespace pg = adapters::pg;
+using core::RequestRecord;
+using core::RequestState;
+using request::RequestRun;
+
+constexpr const char* k_command = "test-request";
+
+// The unfinished round, when there is one.
+std::optional<RequestRecord> open_round(const core::Project& project) {
+  auto latest = core::read_latest_round(project);
+  if (!latest || core::is_final(latest->state)) {
+    return std::nullopt;
+  }
+  return latest;
+}
+
+// A new round's test database: named by the user or after production, never an existing database.
+void prepare_round(RequestRecord& round, ProjectSession& session, const TestRequestOptions& o) {
+  if (o.dump) {
+    pg::validate_dump_file(*o.dump);
+  }
+  const core::Project& project = session.project();
+  std::string prod_db = request::production_db_name(project);
+  std::string test_db =
+      o.test_db ? *o.test_db
+                : core::default_test_db_name(prod_db, project.target_version(), round.number);
+  if (test_db.empty() || test_db.size() > 63) {
+    throw core::UsageError("test database name '" + test_db + "' is empty or too long");
+  }
+  if (test_db == prod_db) {
+    throw core::UsageError("the test database cannot be the production database '" + prod_db + "'");
+  }
+  if (pg::database_exists(source_conninfo(project, session.secrets()), test_db)) {
+    throw core::UsageError("database '" + test_db + "' already exists",
+                           "odoo-upgrade restores only into a new database; pass another "
+                           "--test-db NAME");
+  }
+  round.test_db = test_db;
+}
+
+// Restores the upgraded dump into the round's new test database and merges the filestore.
+void restore_round(RequestRun& run) {
+  auto& r = run.record();
+  auto& project = run.project();
+  auto& secrets = run.session().secrets();
+  std::string dump = r.received.dump ? r.received.dump->path : std::string();
+  if (!r.pg_version_compatible.value_or(true)) {
+    throw core::DatabaseError(
+        run.label() +
+            ": the upgraded dump needs a newer PostgreSQL than the production server runs",
+        "restore '" + dump + "' by hand on a newer PostgreSQL server");
+  }
+  auto start = run.ctx().clock.now();
+  std::string test_db = r.test_db.value_or("");
+  std::string admin = source_conninfo(project, secrets);
+  bool exists = pg::database_exists(admin, test_db);
+  if (exists && r.state == RequestState::restoring) {
+    // Our own half-restored database from an interrupted run: start it over.
+    spdlog::info("{}: dropping the incomplete test database '{}'", run.label(), test_db);
+    pg::drop_database(admin, test_db);
+  } else if (exists) {
+    throw core::PreconditionError("database '" + test_db + "' already exists",
+                                  "odoo-upgrade never restores over an existing database; drop "
+                                  "it or abandon this round (test-request --abandon)");
+  }
+  run.set_state(RequestState::restoring);
+  int jobs = run.options().jobs;
+  spdlog::info(
+      "{}: restoring into database '{}' (pg_restore, {} jobs)", run.label(), test_db, jobs);
+  pg::restore_database(admin, server_conninfo(project, secrets, test_db), test_db, dump, jobs);
+
+  // Production's files, then the ones the service returned, where Odoo looks for them.
+  stdfs::path dest = filestore_path(project, test_db);
+  auto returned = r.received.filestore ? r.received.filestore->path : std::nullopt;
+  spdlog::info("{}: merging the filestore into '{}'", run.label(), dest.string());
+  r.filestore_files = adapters::fs::merge_filestore(
+      filestore_path(project, request::production_db_name(project)), returned.value_or(""), dest);
+  r.filestore_path = dest.string();
+  run.note_timing(&core::Timings::restore_s, start);
+  spdlog::info("{}: restore done in {}s", run.label(), *r.timings.restore_s);
+  run.set_state(RequestState::restored);
+}
+
+// Checks that the test database is an upgraded database of the target series, and neutralizes it
+// when the service did not. Returns who neutralized it.
+std::string verify_round(RequestRun& run, pg::UpgradedDatabase& found) {
+  const auto& r = run.record();
+  std::string test_db = r.test_db.value_or("");
+  std::string conninfo = server_conninfo(run.project(), run.session().secrets(), test_db);
+  found = pg::inspect_upgraded_database(conninfo);
+  std::string target = run.project().target_version();
+  auto series = core::parse_series(found.base_version);
+  auto wanted = core::parse_series(target);
+  if (!found.base_installed || !series || !wanted || !(*series == *wanted)) {
+    throw core::DatabaseError(
+        "test database '" + test_db + "' is not an upgraded " + target + " database (base " +
+            (found.base_installed ? "is " + found.base_version : "is not installed") + ")",
+        "see the upgrade report '" + r.received.report_path.value_or("(none)") + "'");
+  }
+  if (found.neutralized()) {
+    return "service";
+  }
+  // Never hand over a database that could mail customers or run jobs against real systems.
+  spdlog::warn("test database '{}' was not neutralized by the service ({} active crons, {} mail "
+               "servers); neutralizing it now",
+               test_db,
+               found.active_crons,
+               found.active_mail_servers);
+  pg::neutralize_database(conninfo);
+  found = pg::inspect_upgraded_database(conninfo);
+  if (!found.neutralized()) {
+    throw core::DatabaseError("test database '" + test_db + "' could not be neutralized",
+                              "do not use it; check its crons and mail servers by hand");
+  }
+  return "odoo-upgrade";
+}
+
+// After the download: restore (unless done), verify, record the round as tested and hand it over.
+int restore_and_verify(RequestRun& run) {
+  if (run.record().state != RequestState::restored) {
+    restore_round(run);
+  }
+  pg::UpgradedDatabase found;
+  std::string by = verify_round(run, found);
+  auto& r = run.record();
+  r.neutralized_by = by;
+  r.verification = core::Verification{found.base_version,
+                                      core::parse_series(found.base_version)->str(),
+                                      true,
+                                      found.active_crons,
+                                      found.active_mail_servers,
+                                      nlohmann::json::object()};
+  r.finished_at = run.now();
+  r.state = RequestState::tested;
+  core::phase_after_round_tested(run.project());
+  run.ctx().record(run.project(),
+                   k_command,
+                   "ok",
+                   {{"round", r.number},
+                    {"request_id", r.request_id ? nlohmann::json(*r.request_id) : nullptr},
+                    {"test_db", r.test_db.value_or("")},
+                    {"timings", core::to_json(r).at("timings")}});
+  run.save();
+  run.ctx().out.result(run.summary(), [&](std::ostream& os) {
+    request::print_tested(os, run.ctx().out, r, run.project());
+  });
+  return 0;
+}
+
+request::RequestKind round_kind(const TestRequestOptions& options) {
+  request::RequestKind k;
+  k.command = k_command;
+  k.aim = "test";
+  k.noun = "round";
+  k.title = "test round";
+  k.token_prefix = "round";
+  k.dir_name = "rounds";
+  k.event_key = "round";
+  k.open_record = open_round;
+  k.next_number = [](const core::Project& p) {
+    return static_cast<int>(core::read_rounds(p).size()) + 1;
+  };
+  k.add = core::write_round;
+  k.store = core::write_round;
+  k.check = [](core::Project& p, Context&) -> std::optional<int> {
+    if (p.target_version().empty() || p.find_section("source") == nullptr) {
+      throw core::PreconditionError("project has no target version or production database",
+                                    "run 'odoo-upgrade initiate' first");
+    }
+    return std::nullopt;
+  };
+  k.prepare_new = [&options](RequestRecord& r, ProjectSession& s) { prepare_round(r, s, options); };
+  k.plan = [](const RequestRecord& r) {
+    return std::vector<std::string>{"dump production",
+                                    "create a test request (" + r.target + ")",
+                                    "upload",
+                                    "process",
+                                    "wait",
+                                    "download",
+                                    "restore into '" + r.test_db.value_or("") + "'",
+                                    "merge filestore",
+                                    "verify and neutralize"};
+  };
+  if (options.dump || options.test_db) {
+    k.resume_warning = "--dump and --test-db apply to new rounds only";
+  }
+  k.on_running = core::phase_after_round_started;
+  k.on_ended_without_result = core::phase_after_failed_round;
+  if (options.dump) {
+    k.dump_file = *options.dump;
+  }
+  k.restores = true;
+  k.after_download = restore_and_verify;
+  return k;
+}
+
+} // namespace
+
+int run_test_request(const TestRequestOptions& options, Context& ctx) {
+  return run_test_request(options, ctx, real_request_ports());
+}
+
+int run_test_request(const TestRequestOptions& options, Context& ctx, const RequestPorts& ports) {
+  return request::run_request(round_kind(options), options.request, ctx, ports);
+}
+
+nlohmann::json refresh_latest_round(core::Project& project,
+                                    const std::filesystem::path& project_path,
+                                    const ServiceSettings& settings,
+                                    Context& ctx) {
+  auto round = core::read_latest_round(project);
+  auto token = round && round->request_id ? round_token(project_path, round->number) : std::nullopt;
+  if (!token) {
+    return nullptr;
+  }
+  auto service = real_request_ports().make_service(settings, ctx.clock);
+  if (!round->host.empty()) {
+    service->pin_host(round->host);
+  }
+  auto s = service->status(*token);
+  round->service_status = s.state_text;
+  if (!s.host.empty()) {
+    round->host = s.host;
+  }
+  if (!s.reason.empty()) {
+    round->service_reason = s.reason;
+  }
+  std::string now = core::iso8601_utc(ctx.clock.now());
+  round->updated_at = now;
+  bool ended = s.state == ports::RequestState::failed || s.state == ports::RequestState::cancelled;
+  bool running = !core::is_final(round->state) && core::needs_service_status(round->state);
+  if (running && ended) {
+    // The round ends here as test-request would end it.
+    round->state =
+        s.state == ports::RequestState::failed ? RequestState::failed : RequestState::cancelled;
+    round->reason = s.reason.empty() ? "no reason given" : s.reason;
+    round->finished_at = now;
+  }
+  core::write_round(project, *round);
+  if (running && ended) {
+    core::phase_after_failed_round(project);
+    ctx.record(project,
+               "status",
+               std::string(core::to_string(round->state)),
+               {{"round", round->number}, {"reason", *round->reason}});
+  }
+  return {{"round", round->number},
+          {"request_id", *round->request_id},
+          {"status", s.state_text},
+          {"reason", s.reason},
+          {"archived", s.archived}};
+}
+
+std::optional<std::string> round_token(const std::filesystem::path& project_path, int round) {
+  adapters::fs::SecretStore secrets(project_path);
+  return secrets.get(request::token_key("round", round));
+}
+
+} // namespace odoo_upgrade::commands

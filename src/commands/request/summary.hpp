@@ -1,0 +1,31 @@
+#pragma once
+
+// Internal to the request room: how the result of a request reads on a terminal.
+
+#include <odoo_upgrade/commands/context.hpp>
+#include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/request_record.hpp>
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace odoo_upgrade::commands::request {
+
+// "4m 05s" for a recorded timing, "-" when it was not recorded.
+std::string format_timing(const std::optional<double>& seconds);
+
+// A tested round: its database, request, checksums, filestore, report and timings, then the next
+// step of `project`.
+void print_tested(std::ostream& os,
+                  const Output& out,
+                  const core::RequestRecord& round,
+                  const core::Project& project);
+
+// A downloaded production request: its request, checksums and timings, then the next step.
+void print_downloaded(std::ostream& os,
+                      const Output& out,
+                      const core::RequestRecord& request,
+                      const core::Project& project);
+
+} // namespace odoo_upgrade::commands::request
