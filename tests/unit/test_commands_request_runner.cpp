@@ -366,3 +366,19 @@ TEST_CASE("run_prod_request resumes the production request up to the download", 
   CHECK(b.out.str().find("production request 2 downloaded") != std::string::npos);
   CHECK(b.transfer.calls.size() == 1);
 }
+
+TEST_CASE("run_test_request --dry-run prints the plan and changes nothing", "[cmd]") {
+  Bench b;
+  b.record_round(RequestState::processing);
+  std::string before = test::read_file(b.ctx.project_path());
+  b.ctx.options.dry_run = true;
+  commands::TestRequestOptions options;
+  CHECK(commands::run_test_request(options, b.ctx, b.ports) == 0);
+  CHECK(b.out.str() == "round 1 would:\n  - resume from state 'processing'\n");
+  options.request.abandon = true;
+  b.out.str("");
+  CHECK(commands::run_test_request(options, b.ctx, b.ports) == 0);
+  CHECK(b.out.str().find("round 1 would:\n  - be abandoned") == 0);
+  CHECK(test::read_file(b.ctx.project_path()) == before);
+  CHECK(b.service.calls.empty());
+}

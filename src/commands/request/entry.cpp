@@ -1,6 +1,7 @@
 // The one entry of test-request and prod-request: abandon, resume, or record a new request, then
 // run its steps. What differs between the two is what their RequestKind supplies.
 #include "opening.hpp"
+#include "summary.hpp"
 
 #include <odoo_upgrade/commands/request/runner.hpp>
 #include <odoo_upgrade/core/error.hpp>
@@ -37,8 +38,7 @@ int abandon(const RequestKind& kind,
   ctx.record(session.project(), kind.command, "abandoned", {{kind.event_key, rec.number}});
   run.save();
   ctx.out.result(run.summary(), [&](std::ostream& os) {
-    os << run.label() << " abandoned (request "
-       << (rec.request_id ? std::to_string(*rec.request_id) : "null")
+    os << run.label() << " abandoned (request " << request_id_text(rec)
        << " is left as is on the service)\n";
   });
   return 0;

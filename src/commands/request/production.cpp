@@ -73,13 +73,6 @@ void store_request(core::Project& project, const RequestRecord& request) {
   core::write_production(project, production);
 }
 
-nlohmann::json summary_of(const RequestRecord& request, const core::Project& project) {
-  nlohmann::json doc = core::to_json(request);
-  doc["phase"] = std::string(core::to_string(project.phase()));
-  doc["next"] = core::next_step(project);
-  return doc;
-}
-
 // Only a frozen, signed-off production may be sent: its result replaces production. A request
 // already downloaded is printed again.
 std::optional<int> check_frozen(core::Project& project, Context& ctx) {
@@ -96,7 +89,7 @@ std::optional<int> check_frozen(core::Project& project, Context& ctx) {
   auto current = current_request(project);
   if (current && current->state == RequestState::downloaded &&
       project.phase() == core::Phase::production_request) {
-    ctx.out.result(summary_of(*current, project), [&](std::ostream& os) {
+    ctx.out.result(request::summary_of(*current, project), [&](std::ostream& os) {
       request::print_downloaded(os, ctx.out, *current, project);
     });
     return 0;

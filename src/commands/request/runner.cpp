@@ -1,5 +1,6 @@
 // The request being run and the loop of its steps, shared by test-request and prod-request.
 #include "steps.hpp"
+#include "summary.hpp"
 
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/core/error.hpp>
@@ -38,10 +39,6 @@ core::ServiceState to_service_state(ports::RequestState s) {
     break;
   }
   return core::ServiceState::unknown;
-}
-
-std::string request_id_text(const core::RequestRecord& rec) {
-  return rec.request_id ? std::to_string(*rec.request_id) : std::string("null");
 }
 
 } // namespace
@@ -93,10 +90,7 @@ std::string RequestRun::now() const {
 }
 
 nlohmann::json RequestRun::summary() const {
-  nlohmann::json doc = core::to_json(m_record);
-  doc["phase"] = std::string(core::to_string(m_session.project().phase()));
-  doc["next"] = core::next_step(m_session.project());
-  return doc;
+  return summary_of(m_record, m_session.project());
 }
 
 int run_steps(RequestRun& run, const RequestPorts& ports, const ServiceSettings& settings) {

@@ -11,10 +11,6 @@ namespace odoo_upgrade::commands::request {
 
 namespace {
 
-std::string request_id_text(const core::RequestRecord& r) {
-  return r.request_id ? std::to_string(*r.request_id) : std::string("null");
-}
-
 long long bytes_of(const std::optional<std::uint64_t>& bytes) {
   return static_cast<long long>(bytes.value_or(0));
 }
@@ -25,6 +21,17 @@ void print_sent(std::ostream& os, const core::RequestRecord& r) {
 }
 
 } // namespace
+
+nlohmann::json summary_of(const core::RequestRecord& request, const core::Project& project) {
+  nlohmann::json doc = core::to_json(request);
+  doc["phase"] = std::string(core::to_string(project.phase()));
+  doc["next"] = core::next_step(project);
+  return doc;
+}
+
+std::string request_id_text(const core::RequestRecord& r) {
+  return r.request_id ? std::to_string(*r.request_id) : std::string("null");
+}
 
 std::string format_timing(const std::optional<double>& seconds) {
   if (!seconds) {

@@ -6,11 +6,19 @@
 #include <odoo_upgrade/core/project.hpp>
 #include <odoo_upgrade/core/request_record.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <iosfwd>
 #include <optional>
 #include <string>
 
 namespace odoo_upgrade::commands::request {
+
+// The --json document of a request: its record with the project's phase and next step.
+nlohmann::json summary_of(const core::RequestRecord& request, const core::Project& project);
+
+// The request id as printed ("42"; "null" before `create` answered).
+std::string request_id_text(const core::RequestRecord& request);
 
 // "4m 05s" for a recorded timing, "-" when it was not recorded.
 std::string format_timing(const std::optional<double>& seconds);
