@@ -247,6 +247,20 @@ TEST_CASE("request::run_steps retries a cut transfer with growing delays", "[cmd
     CHECK(b.round().state == RequestState::created);
     CHECK(b.round().transfers.upload_errors.size() == 5);
   }
+  SECTION("with the transport's hint when it knows the cause") {
+    b.transfer.upload_failures = {"ssh: connect to host 127.0.0.1 port 2222: Connection refused"};
+    b.transfer.failure_hint = "check that a firewall lets this machine reach the port";
+    b.options.transfer_attempts = 1;
+    std::string hint;
+    try {
+      b.run();
+    } catch (const core::ServiceError& e) {
+      CHECK(std::string(e.what()).find("Connection refused") != std::string::npos);
+      hint = e.hint();
+    }
+    CHECK(hint == "check that a firewall lets this machine reach the port");
+    CHECK(b.clock.sleeps().empty());
+  }
 }
 
 TEST_CASE("request::run_steps draws a progress bar only where the output allows it", "[cmd]") {

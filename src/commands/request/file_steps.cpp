@@ -177,7 +177,7 @@ ports::TransferGrant StepRunner::transfer(ports::TransferDirection direction,
   auto transfer = m_ports.make_transfer();
   bool upload = direction == ports::TransferDirection::upload;
   auto& errors = upload ? rec().transfers.upload_errors : rec().transfers.download_errors;
-  std::string last_error;
+  ports::TransferOutcome last;
   int attempts = std::max(1, m_run.options().transfer_attempts);
   for (int i = 1; i <= attempts; ++i) {
     core::throw_if_interrupted();
@@ -192,7 +192,7 @@ ports::TransferGrant StepRunner::transfer(ports::TransferDirection direction,
       return grant;
     }
     // A cut transfer resumes from its partial files on the next attempt.
-    last_error = outcome.message;
+    last = outcome;
     errors.push_back(core::redact(outcome.message));
     m_run.save();
     if (i < attempts) {
@@ -206,12 +206,15 @@ ports::TransferGrant StepRunner::transfer(ports::TransferDirection direction,
       ctx.clock.sleep_for(delay);
     }
   }
-  throw core::ServiceError(
-      m_run.label() + ": " + what + " failed after " + std::to_string(attempts) +
-          " attempts: " + last_error,
-      "the connection may have been cut (the service closes transfer sessions after about 5 "
-      "minutes); re-run 'odoo-upgrade " +
-          m_run.kind().command + "' to resume where it stopped");
+  // The transport's own hint when it knows the cause (a refused port, a host key), else a cut.
+  std::string hint = !last.hint.empty()
+                         ? last.hint
+                         : "the connection may have been cut (the service closes transfer "
+                           "sessions after about 5 minutes); re-run 'odoo-upgrade " +
+                               m_run.kind().command + "' to resume where it stopped";
+  throw core::ServiceError(m_run.label() + ": " + what + " failed after " +
+                               std::to_string(attempts) + " attempts: " + last.message,
+                           hint);
 }
 
 } // namespace odoo_upgrade::commands::request

@@ -25,6 +25,8 @@ public:
   // Failure messages of the next attempts (each attempt takes one; then attempts succeed).
   std::deque<std::string> upload_failures;
   std::deque<std::string> download_failures;
+  // The hint a failed attempt gives (the transport's diagnosis), "" for a plain cut.
+  std::string failure_hint;
   // What the data server holds for download: name → content ("name/file" makes a folder).
   std::map<std::string, std::string> remote_files{{"upgraded.dump", "upgraded dump"},
                                                   {"filestore/ab/abcdef", "attachment"},
@@ -59,13 +61,13 @@ public:
   std::unique_ptr<ports::FileTransfer> make() { return std::make_unique<Handle>(*this); }
 
 private:
-  static ports::TransferOutcome attempt(std::deque<std::string>& failures,
-                                        const ProgressFn& on_progress) {
+  ports::TransferOutcome attempt(std::deque<std::string>& failures,
+                                 const ProgressFn& on_progress) const {
     on_progress({512, 50, "1.00MB/s", "0:00:01"});
     if (!failures.empty()) {
       std::string message = failures.front();
       failures.pop_front();
-      return {false, message, ""};
+      return {false, message, failure_hint};
     }
     on_progress({1024, 100, "1.00MB/s", "0:00:00"});
     return {true, "", ""};
