@@ -1,6 +1,7 @@
 // End-to-end tests of `test-request` through the built binary, against the sandbox platform
 // (HTTPS JSON-RPC + sshd/rsync + processing) and a real PostgreSQL holding the real Odoo 17
 // fixture: a full round, and the faults the service and the network produce.
+#include "../support/production_fixture.hpp"
 #include "../support/sandbox_process.hpp"
 #include "../support/test_env.hpp"
 
@@ -27,59 +28,32 @@ namespace {
 
 constexpr const char* k_contract = "M-TEST-0001";
 
-// A copy of the Odoo 17 fixture with its filestore, and a project initiated against `sandbox`.
+// A customer's production (tests/support/production_fixture.hpp) initiated against `sandbox`.
 struct Rehearsal {
-  test::TempDir dir{"testreq"};
-  std::string db;
-  test::DatabaseGuard guard;
-  stdfs::path data_dir;
+  test::Production production;
+  const test::TempDir& dir;
+  const std::string& db;
+  const std::filesystem::path& data_dir;
   const test::SandboxProcess& sandbox;
 
-  explicit Rehearsal(const test::SandboxProcess& sb) : sandbox(sb) {
-    db = test::unique_db_name("prod");
-    test::pg_create_from_fixture(db, "odoo17");
-    guard.add(db);
-    data_dir = dir / "odoo-data";
-    stdfs::create_directories(data_dir / "filestore");
-    stdfs::copy(test::fixture_dir("odoo17") / "filestore",
-                data_dir / "filestore" / db,
-                stdfs::copy_options::recursive);
-    auto r = run_cli({"initiate",
-                      "--customer",
-                      "Acme",
-                      "--db",
-                      test::pg_conninfo(db),
-                      "--target",
-                      "18.0",
-                      "--data-dir",
-                      data_dir.string(),
-                      "--service-url",
-                      sandbox.url(),
-                      "--ca-file",
-                      sandbox.ca_file().string(),
-                      "--data-server-user",
-                      sandbox.ssh_user()},
-                     dir.path());
-    INFO("initiate stderr: " << r.err);
-    REQUIRE((r.exit_code == 0 || r.exit_code == 1));
+  explicit Rehearsal(const test::SandboxProcess& sb)
+      : production(options_for(sb)), dir(production.dir), db(production.db),
+        data_dir(production.data_dir), sandbox(sb) {}
+
+  static test::ProductionOptions options_for(const test::SandboxProcess& sb) {
+    test::ProductionOptions o;
+    o.sandbox = &sb;
+    return o;
   }
 
+  // Every test database a round creates starts with the production name: the fixture drops it.
   adapters::ProcessResult test_request(std::vector<std::string> extra = {}) {
     std::vector<std::string> args{"test-request", "--contract", k_contract, "--jobs", "2"};
     args.insert(args.end(), extra.begin(), extra.end());
-    auto r = run_cli(args, dir.path());
-    // Every test database a round creates is dropped at the end.
-    // Keep the document alive for the loop: ranging over project()["rounds"] would dangle.
-    json doc = project();
-    for (const auto& round : doc["rounds"]) {
-      if (round.contains("test_db") && round["test_db"].is_string()) {
-        guard.add(round["test_db"].get<std::string>());
-      }
-    }
-    return r;
+    return production.cli(args);
   }
 
-  json project() const { return json::parse(test::read_file(dir / "odoo-upgrade.json")); }
+  json project() const { return production.project(); }
   json last_round() const { return project()["rounds"].back(); }
 };
 
