@@ -72,6 +72,12 @@ const CommandEntry k_commands[] = {
      register_status},
 };
 
+// Whether live decorations (a progress bar) may be drawn on stderr: a terminal, and neither -q,
+// --no-color nor NO_COLOR.
+bool stderr_decorations(bool no_color, bool quiet) {
+  return !no_color && !quiet && isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+}
+
 void on_signal(int) {
   core::set_interrupted();
 }
@@ -188,14 +194,12 @@ int run(int argc, char** argv) {
     options.log_file = log_file;
   }
 
-  bool stderr_decorations =
-      !no_color && !quiet && isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
   commands::Output out(std::cout,
                        std::cerr,
                        options.json,
                        options.color,
                        isatty(STDIN_FILENO) != 0,
-                       stderr_decorations);
+                       stderr_decorations(no_color, quiet));
   adapters::SystemClock clock;
   commands::Context ctx{options, out, clock};
   try {
