@@ -10,6 +10,7 @@
 #include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/request/runner.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
@@ -349,7 +350,10 @@ TEST_CASE("run_prod_request resumes the production request up to the download", 
   b.record_round(RequestState::tested);
   core::Project p = b.project();
   p.set_phase(core::Phase::production_request);
-  p.doc()["freeze"] = {{"state", "applied"}, {"started_at", "2026-01-01T00:00:00Z"}};
+  core::FreezeRecord freeze;
+  freeze.state = core::FreezeState::applied;
+  freeze.started_at = "2026-01-01T00:00:00Z";
+  core::write_freeze(p, freeze);
   p.doc()["uat"] = {{"signoff", {{"round", 1}, {"by", "Jane"}}}};
   core::RequestRecord prod;
   prod.number = 2;

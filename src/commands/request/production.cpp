@@ -9,6 +9,7 @@
 #include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/request/runner.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <ostream>
@@ -22,22 +23,6 @@ using core::RequestState;
 using request::RequestRun;
 
 constexpr const char* k_command = "prod-request";
-
-// What prod-request needs to know of the freeze (section `freeze`, owned by `freeze`).
-struct FreezeFacts {
-  bool applied = false;   // state "applied": production is frozen
-  bool forced = false;    // frozen with --force --reason (no sign-off needed)
-  std::string started_at; // the freeze a production request belongs to
-};
-FreezeFacts read_freeze_facts(const core::Project& project) {
-  const nlohmann::json* freeze = project.find_section("freeze");
-  if (freeze == nullptr || !freeze->is_object()) {
-    return {};
-  }
-  return {freeze->value("state", "") == "applied",
-          freeze->value("forced", nlohmann::json()).is_object(),
-          freeze->value("started_at", "")};
-}
 
 // A production request that is still current: recorded and not voided by a lift or a rollback.
 std::optional<RequestRecord> current_request(const core::Project& project) {
@@ -76,8 +61,8 @@ void store_request(core::Project& project, const RequestRecord& request) {
 // Only a frozen, signed-off production may be sent: its result replaces production. A request
 // already downloaded is printed again.
 std::optional<int> check_frozen(core::Project& project, Context& ctx) {
-  auto freeze = read_freeze_facts(project);
-  if (!freeze.applied) {
+  auto freeze = core::read_freeze(project);
+  if (freeze.state != core::FreezeState::applied) {
     throw core::PreconditionError("production is not frozen",
                                   "run 'odoo-upgrade freeze apply' first");
   }
@@ -134,7 +119,7 @@ request::RequestKind production_kind() {
   k.check = check_frozen;
   k.prepare_new = [](RequestRecord& r, ProjectSession& s) {
     r.database = request::production_db_name(s.project());
-    r.freeze_started_at = read_freeze_facts(s.project()).started_at;
+    r.freeze_started_at = core::read_freeze(s.project()).started_at;
   };
   k.plan = [](const RequestRecord& r) {
     return std::vector<std::string>{
