@@ -9,6 +9,7 @@
 // Each figure is the best of --repeat runs. See docs/benchmarks.md.
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/adapters/pg/row_stream.hpp>
+#include <odoo_upgrade/adapters/pg/transaction.hpp>
 #include <odoo_upgrade/commands/uat.hpp>
 
 #include <spdlog/spdlog.h>
@@ -119,11 +120,11 @@ void sequential_read(pg::Connection& a, pg::Connection& b) {
 }
 
 std::vector<core::uat::CheckResult> uat(pg::Connection& a, pg::Connection& b) {
-  commands::begin_snapshot(a);
-  commands::begin_snapshot(b);
+  pg::Transaction snapshot_a(a, pg::Isolation::repeatable_read, pg::Access::read_only);
+  pg::Transaction snapshot_b(b, pg::Isolation::repeatable_read, pg::Access::read_only);
   auto results = commands::run_uat_checks(a, b);
-  a.exec_no_rows("COMMIT");
-  b.exec_no_rows("COMMIT");
+  snapshot_a.commit();
+  snapshot_b.commit();
   return results;
 }
 

@@ -1,9 +1,24 @@
 #include <odoo_upgrade/cli/commands.hpp>
 #include <odoo_upgrade/commands/initiate.hpp>
 
+#include <cstdlib>
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace odoo_upgrade::cli {
+
+namespace {
+
+// `option` as given, else the environment variable `name` when set and not empty.
+void default_from_env(std::optional<std::string>& option, const char* name) {
+  const char* v = std::getenv(name);
+  if (!option && v != nullptr && *v != '\0') {
+    option = v;
+  }
+}
+
+} // namespace
 
 void register_initiate(CLI::App& sub, RunFn& run) {
   auto o = std::make_shared<commands::InitiateOptions>();
@@ -23,7 +38,13 @@ void register_initiate(CLI::App& sub, RunFn& run) {
                  o->data_server_user,
                  "SSH user of the service's data server (default odoo)");
   sub.add_flag("--force", o->force, "replace an existing project file (kept as a .bak)");
-  run = [o](commands::Context& ctx) { return commands::run_initiate(*o, ctx); };
+  run = [o](commands::Context& ctx) {
+    // The service settings come from the flags, else the environment (the cli layer reads it).
+    default_from_env(o->service_url, "ODOO_UPGRADE_SERVICE_URL");
+    default_from_env(o->ca_file, "ODOO_UPGRADE_CA_FILE");
+    default_from_env(o->data_server_user, "ODOO_UPGRADE_DATA_SERVER_USER");
+    return commands::run_initiate(*o, ctx);
+  };
 }
 
 } // namespace odoo_upgrade::cli

@@ -1,9 +1,19 @@
 #include <odoo_upgrade/cli/commands.hpp>
 #include <odoo_upgrade/commands/status.hpp>
 
+#include <cstdlib>
 #include <memory>
 
 namespace odoo_upgrade::cli {
+
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::optional<std::string>(v) : std::nullopt;
+}
+
+} // namespace
 
 void register_status(CLI::App& sub, RunFn& run) {
   auto o = std::make_shared<commands::StatusOptions>();
@@ -11,7 +21,14 @@ void register_status(CLI::App& sub, RunFn& run) {
       ->check(CLI::NonNegativeNumber);
   sub.add_flag("--refresh", o->refresh, "ask the upgrade service for the latest round's status");
   sub.add_flag("--show-token", o->show_token, "print the latest round's request token (a secret)");
-  run = [o](commands::Context& ctx) { return commands::run_status(*o, ctx); };
+  run = [o](commands::Context& ctx) {
+    // `--refresh` reaches the upgrade service: the environment may override the project's
+    // settings (the cli layer reads it).
+    o->service_url = env("ODOO_UPGRADE_SERVICE_URL");
+    o->ca_file = env("ODOO_UPGRADE_CA_FILE");
+    o->data_server_user = env("ODOO_UPGRADE_DATA_SERVER_USER");
+    return commands::run_status(*o, ctx);
+  };
 }
 
 } // namespace odoo_upgrade::cli

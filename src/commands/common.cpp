@@ -1,38 +1,17 @@
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/source_record.hpp>
 
 namespace odoo_upgrade::commands {
 
 namespace stdfs = std::filesystem;
 
-namespace {
-
-const nlohmann::json& source_section(const core::Project& project) {
-  const auto* source = project.find_section("source");
-  if (source == nullptr || !source->contains("conninfo")) {
-    throw core::PreconditionError("project has no production database recorded",
-                                  "run 'odoo-upgrade initiate' first");
-  }
-  return *source;
-}
-
-} // namespace
-
 std::string source_conninfo(const core::Project& project,
                             const adapters::fs::SecretStore& secrets) {
-  std::string conninfo = source_section(project).at("conninfo").get<std::string>();
+  std::string conninfo = core::read_source(project).conninfo;
   if (auto password = secrets.get("db_password")) {
-    adapters::pg::ConnInfo info = adapters::pg::parse_conninfo(conninfo);
-    std::string quoted = "'";
-    for (char c : *password) {
-      if (c == '\'' || c == '\\') {
-        quoted.push_back('\\');
-      }
-      quoted.push_back(c);
-    }
-    quoted.push_back('\'');
-    conninfo += " password=" + quoted;
+    return adapters::pg::conninfo_with(conninfo, {{"password", *password}});
   }
   return conninfo;
 }
@@ -44,7 +23,7 @@ std::string server_conninfo(const core::Project& project,
 }
 
 stdfs::path work_dir(const core::Project& project) {
-  std::string dir = project.doc().value("work_dir", "");
+  std::string dir = project.work_dir();
   if (dir.empty()) {
     throw core::PreconditionError("project has no work_dir", "re-run 'odoo-upgrade initiate'");
   }
@@ -60,11 +39,27 @@ stdfs::path work_dir(const core::Project& project) {
 }
 
 stdfs::path data_dir(const core::Project& project) {
-  return project.doc().value("data_dir", "");
+  return project.data_dir();
 }
 
 stdfs::path filestore_path(const core::Project& project, const std::string& dbname) {
   return data_dir(project) / "filestore" / dbname;
+}
+
+std::string styled_label(const Output& out, core::Severity s) {
+  constexpr std::size_t k_width = 5; // the longest label, "BLOCK"
+  std::string text(core::label(s));
+  text.resize(k_width, ' ');
+  switch (s) {
+  case core::Severity::ok:
+    return out.green(text);
+  case core::Severity::warning:
+    return out.yellow(text);
+  case core::Severity::blocking:
+    return out.red(text);
+  default:
+    return text;
+  }
 }
 
 } // namespace odoo_upgrade::commands

@@ -1,11 +1,30 @@
 #include <odoo_upgrade/core/inspection.hpp>
+#include <odoo_upgrade/core/record.hpp>
 #include <odoo_upgrade/core/time.hpp>
 
+#include <algorithm>
 #include <regex>
 
 namespace odoo_upgrade::core {
 
-using Status = CheckResult::Status;
+namespace {
+
+// The status of a pre-flight check, also in the names of files written before the one outcome
+// vocabulary (pass, warn, fail).
+std::optional<Severity> parse_check_status(std::string_view text) {
+  if (text == "pass") {
+    return Severity::ok;
+  }
+  if (text == "warn") {
+    return Severity::warning;
+  }
+  if (text == "fail") {
+    return Severity::blocking;
+  }
+  return parse_severity(text);
+}
+
+} // namespace
 
 std::vector<const ModuleInfo*> DatabaseFacts::modules_of(ModuleOrigin origin) const {
   std::vector<const ModuleInfo*> out;
@@ -17,27 +36,61 @@ std::vector<const ModuleInfo*> DatabaseFacts::modules_of(ModuleOrigin origin) co
   return out;
 }
 
-std::string_view to_string(CheckResult::Status status) {
-  switch (status) {
-  case Status::pass:
-    return "pass";
-  case Status::warn:
-    return "warn";
-  case Status::fail:
-    return "fail";
-  }
-  return "fail";
+nlohmann::json to_json(const CheckResult& check) {
+  nlohmann::json j = check.extra;
+  j["id"] = check.id;
+  j["title"] = check.title;
+  j["status"] = std::string(to_string(check.status));
+  j["message"] = check.message;
+  put_optional(j, "hint", check.hint.empty() ? std::nullopt : std::optional(check.hint));
+  return j;
 }
 
-nlohmann::json to_json(const CheckResult& check) {
-  nlohmann::json j = {{"id", check.id},
-                      {"title", check.title},
-                      {"status", std::string(to_string(check.status))},
-                      {"message", check.message}};
-  if (!check.hint.empty()) {
-    j["hint"] = check.hint;
+CheckResult check_result_from_json(const nlohmann::json& j, std::string_view where) {
+  FieldReader r(j, where);
+  CheckResult c;
+  r.take("id", c.id);
+  r.take("title", c.title);
+  std::string status = "ok";
+  r.take("status", status);
+  auto parsed = parse_check_status(status);
+  if (!parsed) {
+    invalid_field(r.path("status"), "has an unknown value '" + status + "'");
   }
-  return j;
+  c.status = *parsed;
+  r.take("message", c.message);
+  r.take("hint", c.hint);
+  c.extra = r.rest();
+  return c;
+}
+
+bool any_blocking(const std::vector<CheckResult>& checks) {
+  return std::any_of(checks.begin(), checks.end(), [](const CheckResult& c) {
+    return c.status == Severity::blocking;
+  });
+}
+
+std::vector<CheckResult> read_preflight(const Project& project) {
+  std::vector<CheckResult> checks;
+  const auto* section = project.find_section("preflight");
+  if (section == nullptr) {
+    return checks;
+  }
+  if (!section->is_array()) {
+    invalid_field("preflight", std::string("is not a list (") + section->type_name() + ")");
+  }
+  for (std::size_t i = 0; i < section->size(); ++i) {
+    checks.push_back(check_result_from_json((*section)[i], "preflight[" + std::to_string(i) + "]"));
+  }
+  return checks;
+}
+
+void write_preflight(Project& project, const std::vector<CheckResult>& checks) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& c : checks) {
+    list.push_back(to_json(c));
+  }
+  project.doc()["preflight"] = list;
 }
 
 std::optional<int> parse_pg_tool_major(const std::string& version_line) {
@@ -55,9 +108,9 @@ std::optional<int> parse_pg_tool_major(const std::string& version_line) {
 CheckResult check_pg_tool(const std::string& tool,
                           const std::optional<std::string>& version_line,
                           int server_major) {
-  CheckResult r{tool, tool + " present and recent enough", Status::pass, "", ""};
+  CheckResult r{tool, tool + " present and recent enough", Severity::ok, "", ""};
   if (!version_line) {
-    r.status = Status::fail;
+    r.status = Severity::blocking;
     r.message = tool + " not found in PATH";
     r.hint = "install the PostgreSQL client tools (apt-get install postgresql-client-" +
              std::to_string(server_major) + ")";
@@ -65,12 +118,12 @@ CheckResult check_pg_tool(const std::string& tool,
   }
   auto major = parse_pg_tool_major(*version_line);
   if (!major) {
-    r.status = Status::fail;
+    r.status = Severity::blocking;
     r.message = "cannot read the version of " + tool + " from '" + *version_line + "'";
     return r;
   }
   if (*major < server_major) {
-    r.status = Status::fail;
+    r.status = Severity::blocking;
     r.message = tool + " is version " + std::to_string(*major) + ", older than the server (" +
                 std::to_string(server_major) + ")";
     r.hint = "install postgresql-client-" + std::to_string(server_major) + " or put a newer " +
@@ -83,9 +136,9 @@ CheckResult check_pg_tool(const std::string& tool,
 }
 
 CheckResult check_program_present(const std::string& program, bool found, const std::string& why) {
-  CheckResult r{program, program + " present", Status::pass, "", ""};
+  CheckResult r{program, program + " present", Severity::ok, "", ""};
   if (!found) {
-    r.status = Status::fail;
+    r.status = Severity::blocking;
     r.message = program + " not found in PATH (" + why + ")";
     r.hint =
         "apt-get install " +
@@ -99,17 +152,17 @@ CheckResult check_program_present(const std::string& program, bool found, const 
 CheckResult check_free_space(const std::string& work_dir,
                              std::optional<std::uint64_t> free_bytes,
                              std::int64_t database_bytes) {
-  CheckResult r{"free_space", "free disk in the work dir", Status::pass, "", ""};
+  CheckResult r{"free_space", "free disk in the work dir", Severity::ok, "", ""};
   auto needed = static_cast<std::uint64_t>(database_bytes) * 2;
   if (!free_bytes) {
-    r.status = Status::warn;
+    r.status = Severity::warning;
     r.message = "cannot tell the free space of '" + work_dir + "'";
     return r;
   }
   r.message = format_bytes(static_cast<long long>(*free_bytes)) + " free in '" + work_dir + "', " +
               format_bytes(static_cast<long long>(needed)) + " needed (2x the database)";
   if (*free_bytes < needed) {
-    r.status = Status::fail;
+    r.status = Severity::blocking;
     r.hint = "free some space or choose another --work-dir";
   }
   return r;
@@ -119,13 +172,13 @@ CheckResult check_filestore(const std::string& path,
                             bool exists,
                             std::uint64_t files,
                             std::uint64_t unreadable) {
-  CheckResult r{"filestore", "filestore readable", Status::pass, "", ""};
+  CheckResult r{"filestore", "filestore readable", Severity::ok, "", ""};
   if (!exists) {
-    r.status = Status::fail;
+    r.status = Severity::blocking;
     r.message = "filestore '" + path + "' does not exist";
     r.hint = "pass --data-dir with Odoo's data_dir (the filestore is <data_dir>/filestore/<db>)";
   } else if (unreadable > 0) {
-    r.status = Status::fail;
+    r.status = Severity::blocking;
     r.message = std::to_string(unreadable) + " entries of filestore '" + path + "' cannot be read";
     r.hint = "run as the Odoo system user, or fix the permissions";
   } else {

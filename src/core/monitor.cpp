@@ -1,3 +1,4 @@
+#include <odoo_upgrade/core/decimal.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/monitor.hpp>
 #include <odoo_upgrade/core/time.hpp>
@@ -36,15 +37,15 @@ Check make(const std::string& id, const std::string& title) {
   return c;
 }
 
-// Status of a count against a warn and a crit threshold (a threshold of 0 or less is off).
-Status grade(long long value, long long warn, long long crit) {
+// The status of a count against a warn and a crit threshold (a threshold of 0 or less is off).
+Severity grade(long long value, long long warn, long long crit) {
   if (crit > 0 && value >= crit) {
-    return Status::crit;
+    return Severity::blocking;
   }
   if (warn > 0 && value >= warn) {
-    return Status::warn;
+    return Severity::warning;
   }
-  return Status::ok;
+  return Severity::ok;
 }
 
 // --- thresholds ---
@@ -148,78 +149,7 @@ std::string join(const std::vector<std::string>& items, std::size_t max = 5) {
   return out;
 }
 
-std::string normalize_amount(std::string_view text) {
-  std::string s(text);
-  if (s.empty()) {
-    return "0";
-  }
-  bool negative = s.front() == '-';
-  if (negative || s.front() == '+') {
-    s.erase(0, 1);
-  }
-  auto dot = s.find('.');
-  if (dot != std::string::npos) {
-    while (!s.empty() && s.back() == '0') {
-      s.pop_back();
-    }
-    if (!s.empty() && s.back() == '.') {
-      s.pop_back();
-    }
-  }
-  auto first = s.find_first_not_of('0');
-  s = first == std::string::npos ? "0" : s.substr(first);
-  if (s.empty() || s.front() == '.') {
-    s = "0" + s;
-  }
-  return (negative && s != "0") ? "-" + s : s;
-}
-
 } // namespace
-
-std::string_view to_string(Status s) {
-  switch (s) {
-  case Status::ok:
-    return "ok";
-  case Status::info:
-    return "info";
-  case Status::skipped:
-    return "skipped";
-  case Status::warn:
-    return "warn";
-  case Status::crit:
-    return "crit";
-  }
-  return "ok";
-}
-
-std::string_view label(Status s) {
-  switch (s) {
-  case Status::ok:
-    return "OK";
-  case Status::info:
-    return "INFO";
-  case Status::skipped:
-    return "SKIP";
-  case Status::warn:
-    return "WARN";
-  case Status::crit:
-    return "CRIT";
-  }
-  return "OK";
-}
-
-std::optional<Status> parse_status(std::string_view text) {
-  for (auto s : {Status::ok, Status::info, Status::skipped, Status::warn, Status::crit}) {
-    if (to_string(s) == text) {
-      return s;
-    }
-  }
-  return std::nullopt;
-}
-
-Status worst(Status a, Status b) {
-  return static_cast<int>(a) >= static_cast<int>(b) ? a : b;
-}
 
 nlohmann::json to_json(const Check& c) {
   return {{"id", c.id},
@@ -233,7 +163,7 @@ Check check_from_json(const nlohmann::json& j) {
   Check c;
   c.id = j.value("id", "");
   c.title = j.value("title", "");
-  c.status = parse_status(j.value("status", "ok")).value_or(Status::ok);
+  c.status = parse_severity(j.value("status", "ok")).value_or(Severity::ok);
   c.finding = j.value("finding", "");
   c.details = j.value("details", nlohmann::json::object());
   return c;
@@ -286,7 +216,7 @@ nlohmann::json to_json(const Thresholds& t) {
 
 Check skipped(const std::string& id, const std::string& title, const std::string& reason) {
   Check c = make(id, title);
-  c.status = Status::skipped;
+  c.status = Severity::skipped;
   c.finding = reason;
   return c;
 }
@@ -299,12 +229,12 @@ Check evaluate_http(const std::optional<HttpFacts>& facts, const Thresholds&) {
   Check c = make("http", title);
   c.details = {{"route", facts->route}, {"answered", facts->answered}};
   if (!facts->answered) {
-    c.status = Status::crit;
+    c.status = Severity::blocking;
     c.finding = "no answer: " + facts->error;
     return c;
   }
   if (facts->healthy && !*facts->healthy) {
-    c.status = Status::crit;
+    c.status = Severity::blocking;
     c.finding = "/web/health does not report \"pass\"" +
                 (facts->error.empty() ? std::string() : " (" + facts->error + ")");
     return c;
@@ -321,13 +251,13 @@ Check evaluate_version(const std::optional<HttpFacts>& facts, const std::string&
   Check c = make("version", title);
   c.details = {{"expected", expected}, {"series", facts->series.value_or("")}};
   if (!facts->series) {
-    c.status = Status::crit;
+    c.status = Severity::blocking;
     c.finding = "version info gives no server_serie";
   } else if (expected.empty()) {
-    c.status = Status::info;
+    c.status = Severity::info;
     c.finding = "series " + *facts->series + " (no target series to compare with)";
   } else if (*facts->series != expected) {
-    c.status = Status::crit;
+    c.status = Severity::blocking;
     c.finding = "series " + *facts->series + ", expected " + expected;
   } else {
     c.finding = "series " + *facts->series;
@@ -345,10 +275,10 @@ Check evaluate_response_time(const std::optional<HttpFacts>& facts, const Thresh
   c.details = {{"ms", ms}};
   c.status = grade(ms, t.response_warn.count(), t.response_crit.count());
   c.finding = std::to_string(ms) + " ms";
-  if (c.status != Status::ok) {
+  if (c.status != Severity::ok) {
     c.finding += " (threshold " +
-                 std::to_string(c.status == Status::crit ? t.response_crit.count()
-                                                         : t.response_warn.count()) +
+                 std::to_string(c.status == Severity::blocking ? t.response_crit.count()
+                                                               : t.response_warn.count()) +
                  " ms)";
   }
   return c;
@@ -367,7 +297,7 @@ Check evaluate_modules(const std::vector<std::pair<std::string, std::string>>& p
     names.push_back(name + " (" + state + ")");
     list.push_back({{"name", name}, {"state", state}});
   }
-  c.status = Status::crit;
+  c.status = Severity::blocking;
   c.finding = plural(static_cast<long long>(pending.size()), "module", "modules") +
               " not in a final state: " + join(names);
   c.details = {{"pending", list}};
@@ -392,9 +322,9 @@ Check evaluate_crons(const std::vector<CronFact>& crons,
   nlohmann::json overdue = nlohmann::json::array();
   for (const auto& cron : crons) {
     if (cron.failure_count && *cron.failure_count > 0) {
-      Status s = grade(*cron.failure_count, t.cron_failures_warn, t.cron_failures_crit);
+      Severity s = grade(*cron.failure_count, t.cron_failures_warn, t.cron_failures_crit);
       c.status = worst(c.status, s);
-      if (s != Status::ok) {
+      if (s != Severity::ok) {
         problems.push_back("'" + cron.name + "' failed " + std::to_string(*cron.failure_count) +
                            "x");
       }
@@ -404,10 +334,10 @@ Check evaluate_crons(const std::vector<CronFact>& crons,
                          {"first_failure", cron.first_failure.value_or("")}});
     }
     if (cron.overdue_seconds && *cron.overdue_seconds > 0) {
-      Status s =
+      Severity s =
           grade(*cron.overdue_seconds, t.cron_overdue_warn.count(), t.cron_overdue_crit.count());
       c.status = worst(c.status, s);
-      if (s != Status::ok) {
+      if (s != Severity::ok) {
         problems.push_back("'" + cron.name + "' overdue by " + fmt_seconds(*cron.overdue_seconds));
         overdue.push_back(
             {{"id", cron.id}, {"name", cron.name}, {"overdue_seconds", *cron.overdue_seconds}});
@@ -430,27 +360,27 @@ Check evaluate_crons(const std::vector<CronFact>& crons,
 Check evaluate_mail(const MailFacts& f, const Thresholds& t) {
   Check c = make("mail", "outgoing mail queue");
   std::vector<std::string> problems;
-  Status s = grade(f.exception, t.mail_exception_warn, t.mail_exception_crit);
+  Severity s = grade(f.exception, t.mail_exception_warn, t.mail_exception_crit);
   c.status = worst(c.status, s);
-  if (s != Status::ok) {
+  if (s != Severity::ok) {
     problems.push_back(
         plural(f.exception, "mail", "mails") + " in exception" +
         (f.exception_samples.empty() ? "" : " (" + join(f.exception_samples, 2) + ")"));
   }
-  if (grade(f.queued, t.mail_queue_warn, 0) == Status::warn) {
-    c.status = worst(c.status, Status::warn);
+  if (grade(f.queued, t.mail_queue_warn, 0) == Severity::warning) {
+    c.status = worst(c.status, Severity::warning);
     problems.push_back(plural(f.queued, "mail", "mails") + " waiting");
   }
   if (f.oldest_queued_age_seconds &&
-      grade(*f.oldest_queued_age_seconds, t.mail_queue_age_warn.count(), 0) == Status::warn) {
-    c.status = worst(c.status, Status::warn);
+      grade(*f.oldest_queued_age_seconds, t.mail_queue_age_warn.count(), 0) == Severity::warning) {
+    c.status = worst(c.status, Severity::warning);
     problems.push_back("oldest waiting mail queued " + fmt_seconds(*f.oldest_queued_age_seconds) +
                        " ago");
   }
   if (f.previous_queued) {
     long long growth = f.queued - *f.previous_queued;
-    if (grade(growth, t.mail_queue_growth_warn, 0) == Status::warn) {
-      c.status = worst(c.status, Status::warn);
+    if (grade(growth, t.mail_queue_growth_warn, 0) == Severity::warning) {
+      c.status = worst(c.status, Severity::warning);
       problems.push_back("queue grew by " + std::to_string(growth));
     }
   }
@@ -468,7 +398,7 @@ Check evaluate_logging(const LogFacts& f, const Thresholds& t) {
   const std::string title = "errors logged in the database";
   if (!f.table_used) {
     Check c = skipped("errors", title, "ir_logging is not used (Odoo logs to files)");
-    c.status = Status::info;
+    c.status = Severity::info;
     return c;
   }
   Check c = make("errors", title);
@@ -516,10 +446,10 @@ Check evaluate_activity(const std::vector<ModelActivity>& models,
   }
   c.details = {{"live_for_seconds", live_for.count()}, {"judged", judge}, {"models", list}};
   if (!quiet.empty()) {
-    c.status = Status::warn;
+    c.status = Severity::warning;
     c.finding = "little activity since go-live: " + join(quiet, 3);
   } else if (!judge) {
-    c.status = Status::info;
+    c.status = Severity::info;
     c.finding = "live for " + fmt_seconds(live_for.count()) + ", too early to judge" +
                 (busy.empty() ? "" : "; created " + join(busy, 3));
   } else {
@@ -547,8 +477,8 @@ Check evaluate_totals(const Amounts& live,
     auto r = reference.find(key);
     std::string lv = l == live.end() ? "0" : l->second;
     std::string rv = r == reference.end() ? "0" : r->second;
-    if (!same_amount(lv, rv)) {
-      diffs.push_back(key + " " + normalize_amount(rv) + " -> " + normalize_amount(lv));
+    if (!same_decimal(lv, rv)) {
+      diffs.push_back(key + " " + normalize_decimal(rv) + " -> " + normalize_decimal(lv));
       list.push_back({{"key", key}, {"reference", rv}, {"live", lv}});
     }
   }
@@ -557,7 +487,7 @@ Check evaluate_totals(const Amounts& live,
     c.finding = "unchanged against the " + reference_name + " (" +
                 plural(static_cast<long long>(keys.size()), "sum", "sums") + ")";
   } else {
-    c.status = Status::crit;
+    c.status = Severity::blocking;
     c.finding = "changed against the " + reference_name + ": " + join(diffs, 3);
   }
   return c;
@@ -570,39 +500,35 @@ Check evaluate_disk(const std::string& id,
                     const Thresholds& t) {
   Check c = make(id, title);
   if (!free_bytes) {
-    c.status = Status::info;
+    c.status = Severity::info;
     c.finding = where.empty() ? "free space unknown" : where + ": free space unknown";
     c.details = {{"where", where}, {"free_bytes", nullptr}};
     return c;
   }
   c.details = {{"where", where}, {"free_bytes", *free_bytes}};
   if (t.disk_free_crit_bytes > 0 && *free_bytes < t.disk_free_crit_bytes) {
-    c.status = Status::crit;
+    c.status = Severity::blocking;
   } else if (t.disk_free_warn_bytes > 0 && *free_bytes < t.disk_free_warn_bytes) {
-    c.status = Status::warn;
+    c.status = Severity::warning;
   }
   c.finding = format_bytes(*free_bytes) + " free" + (where.empty() ? "" : " (" + where + ")");
   return c;
 }
 
-bool same_amount(std::string_view a, std::string_view b) {
-  return normalize_amount(a) == normalize_amount(b);
-}
-
-Status overall(const std::vector<Check>& checks) {
-  Status s = Status::ok;
+Severity overall(const std::vector<Check>& checks) {
+  Severity s = Severity::ok;
   for (const auto& c : checks) {
     s = worst(s, c.status);
   }
-  // INFO and SKIP need nobody: overall, that is OK.
-  return s == Status::warn || s == Status::crit ? s : Status::ok;
+  // Info and skipped need nobody: overall, that is ok.
+  return needs_attention(s) ? s : Severity::ok;
 }
 
-int exit_code(Status overall_status) {
+int exit_code(Severity overall_status) {
   switch (overall_status) {
-  case Status::crit:
+  case Severity::blocking:
     return static_cast<int>(ExitCode::blocking_findings);
-  case Status::warn:
+  case Severity::warning:
     return static_cast<int>(ExitCode::pending);
   default:
     return 0;
@@ -614,7 +540,7 @@ std::vector<Change> changes(const std::vector<Check>& before, const std::vector<
   for (const auto& a : after) {
     auto b =
         std::find_if(before.begin(), before.end(), [&](const Check& c) { return c.id == a.id; });
-    bool is_problem = a.status == Status::warn || a.status == Status::crit;
+    bool is_problem = needs_attention(a.status);
     if (b == before.end()) {
       out.push_back({a.id, a.title, std::nullopt, a.status, a.finding});
     } else if (b->status != a.status || (is_problem && b->finding != a.finding)) {

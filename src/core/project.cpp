@@ -74,6 +74,11 @@ Project Project::from_json(nlohmann::json doc, const std::string& origin) {
     doc["history"] = nlohmann::json::array();
   }
   require(doc["history"].is_array(), origin, "'history' is not a list");
+  for (const char* key : {"target_version", "data_dir", "work_dir"}) {
+    require(!doc.contains(key) || doc[key].is_string() || doc[key].is_null(),
+            origin,
+            "'" + std::string(key) + "' is not a string");
+  }
   if (doc.contains("rounds")) {
     require(doc["rounds"].is_array(), origin, "'rounds' is not a list");
   }
@@ -98,7 +103,32 @@ std::string Project::source_version() const {
 }
 
 std::string Project::target_version() const {
-  return m_doc.value("target_version", "");
+  return string_field("target_version");
+}
+
+void Project::set_target_version(const std::string& series) {
+  m_doc["target_version"] = series;
+}
+
+std::string Project::data_dir() const {
+  return string_field("data_dir");
+}
+
+void Project::set_data_dir(const std::string& dir) {
+  m_doc["data_dir"] = dir;
+}
+
+std::string Project::work_dir() const {
+  return string_field("work_dir");
+}
+
+void Project::set_work_dir(const std::string& dir) {
+  m_doc["work_dir"] = dir;
+}
+
+std::string Project::string_field(const char* key) const {
+  auto it = m_doc.find(key);
+  return it != m_doc.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 nlohmann::json& Project::section(const std::string& name) {
@@ -113,11 +143,32 @@ const nlohmann::json* Project::find_section(const std::string& name) const {
   return it == m_doc.end() || it->is_null() ? nullptr : &*it;
 }
 
+nlohmann::json to_json(const Event& event) {
+  return {{"at", event.at},
+          {"command", event.command},
+          {"outcome", event.outcome},
+          {"details", event.details}};
+}
+
 void Project::add_event(const Event& event) {
-  m_doc["history"].push_back({{"at", event.at},
-                              {"command", event.command},
-                              {"outcome", event.outcome},
-                              {"details", event.details}});
+  m_doc["history"].push_back(to_json(event));
+}
+
+std::vector<Event> Project::history() const {
+  auto text = [](const nlohmann::json& e, const char* key) {
+    auto it = e.find(key);
+    return it != e.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  std::vector<Event> events;
+  for (const auto& e : m_doc.at("history")) {
+    if (!e.is_object()) {
+      continue;
+    }
+    Event event{text(e, "at"), text(e, "command"), text(e, "outcome")};
+    event.details = e.value("details", nlohmann::json::object());
+    events.push_back(std::move(event));
+  }
+  return events;
 }
 
 nlohmann::json& Project::rounds() {

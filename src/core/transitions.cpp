@@ -128,4 +128,9 @@ Phase phase_after_failed_production_request(Project& project) {
   return P::frozen;
 }
 
+Phase phase_after_signoff(Project& project) {
+  project.set_phase(P::signed_off);
+  return P::signed_off;
+}
+
 } // namespace odoo_upgrade::core

@@ -1,3 +1,4 @@
+#include <odoo_upgrade/core/record.hpp>
 #include <odoo_upgrade/core/uat.hpp>
 
 #include <algorithm>
@@ -8,12 +9,6 @@
 namespace odoo_upgrade::core::uat {
 
 namespace {
-
-constexpr std::array<std::pair<Severity, std::string_view>, 3> k_severity_names{{
-    {Severity::info, "info"},
-    {Severity::warning, "warning"},
-    {Severity::blocking, "blocking"},
-}};
 
 constexpr std::array<std::pair<CheckStatus, std::string_view>, 4> k_status_names{{
     {CheckStatus::passed, "passed"},
@@ -50,6 +45,41 @@ std::optional<E> parse_name(const std::array<std::pair<E, std::string_view>, N>&
   return std::nullopt;
 }
 
+// A severity field of a finding or check (one of the names of core::Severity).
+Severity take_severity(FieldReader& r, std::string_view key) {
+  std::string text = "info";
+  r.take(key, text);
+  auto s = parse_severity(text);
+  if (!s) {
+    invalid_field(r.path(key), "has an unknown value '" + text + "'");
+  }
+  return *s;
+}
+
+Finding finding_from_json(const nlohmann::json& j, const std::string& where) {
+  FieldReader r(j, where);
+  Finding f;
+  f.severity = take_severity(r, "severity");
+  r.take("kind", f.kind);
+  r.take("model", f.model);
+  r.take("key", f.key);
+  r.take("name", f.name);
+  r.take("message", f.message);
+  nlohmann::json changes;
+  r.take_json("changes", changes);
+  if (changes.is_array()) {
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+      FieldReader cr(changes[i], r.path("changes") + "[" + std::to_string(i) + "]");
+      FieldChange c;
+      cr.take("field", c.field);
+      cr.take("before", c.before);
+      cr.take("after", c.after);
+      f.changes.push_back(std::move(c));
+    }
+  }
+  return f;
+}
+
 std::string shorten(const std::string& text) {
   constexpr std::size_t k_max = 80;
   if (text.size() <= k_max) {
@@ -60,12 +90,6 @@ std::string shorten(const std::string& text) {
 
 } // namespace
 
-std::string_view to_string(Severity s) {
-  return name_of(k_severity_names, s);
-}
-std::optional<Severity> parse_severity(std::string_view text) {
-  return parse_name(k_severity_names, text);
-}
 std::string_view to_string(CheckStatus s) {
   return name_of(k_status_names, s);
 }
@@ -190,22 +214,6 @@ nlohmann::json to_json(const Finding& f) {
           {"changes", changes}};
 }
 
-Finding finding_from_json(const nlohmann::json& j) {
-  Finding f;
-  f.severity = parse_severity(j.value("severity", "info")).value_or(Severity::info);
-  f.kind = j.value("kind", "");
-  f.model = j.value("model", "");
-  f.key = j.value("key", "");
-  f.name = j.value("name", "");
-  f.message = j.value("message", "");
-  if (j.contains("changes") && j["changes"].is_array()) {
-    for (const auto& c : j["changes"]) {
-      f.changes.push_back({c.value("field", ""), c.value("before", ""), c.value("after", "")});
-    }
-  }
-  return f;
-}
-
 nlohmann::json to_json(const CheckResult& r) {
   nlohmann::json findings = nlohmann::json::array();
   for (const auto& f : r.findings) {
@@ -229,30 +237,42 @@ nlohmann::json to_json(const CheckResult& r) {
   return doc;
 }
 
-CheckResult check_result_from_json(const nlohmann::json& j) {
-  CheckResult r;
-  r.id = j.value("id", "");
-  r.title = j.value("title", "");
-  r.severity = parse_severity(j.value("severity", "info")).value_or(Severity::info);
-  r.status = parse_check_status(j.value("status", "passed")).value_or(CheckStatus::error);
-  r.compared = j.value("compared", 0LL);
-  r.seconds = j.value("seconds", 0.0);
-  r.error = j.value("error", "");
-  r.truncated = j.value("truncated", false);
-  if (j.contains("counts") && j["counts"].is_object()) {
-    for (auto s : {Severity::blocking, Severity::warning, Severity::info}) {
-      long long n = j["counts"].value(std::string(to_string(s)), 0LL);
-      if (n > 0) {
-        r.finding_counts[s] = n;
-      }
+CheckResult check_result_from_json(const nlohmann::json& j, std::string_view where) {
+  FieldReader r(j, where);
+  CheckResult c;
+  r.take("id", c.id);
+  r.take("title", c.title);
+  c.severity = take_severity(r, "severity");
+  std::string status = "passed";
+  r.take("status", status);
+  auto parsed = parse_check_status(status);
+  if (!parsed) {
+    invalid_field(r.path("status"), "has an unknown value '" + status + "'");
+  }
+  c.status = *parsed;
+  r.take("compared", c.compared);
+  r.take("seconds", c.seconds);
+  r.take("error", c.error);
+  r.take("truncated", c.truncated);
+  nlohmann::json counts;
+  r.take_json("counts", counts);
+  FieldReader cr(counts, r.path("counts"));
+  for (auto sev : {Severity::blocking, Severity::warning, Severity::info}) {
+    long long n = 0;
+    cr.take(to_string(sev), n);
+    if (n > 0) {
+      c.finding_counts[sev] = n;
     }
   }
-  if (j.contains("findings") && j["findings"].is_array()) {
-    for (const auto& f : j["findings"]) {
-      r.findings.push_back(finding_from_json(f));
+  nlohmann::json findings;
+  r.take_json("findings", findings);
+  if (findings.is_array()) {
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+      c.findings.push_back(
+          finding_from_json(findings[i], r.path("findings") + "[" + std::to_string(i) + "]"));
     }
   }
-  return r;
+  return c;
 }
 
 long long merge_keyed(const RowSource& production,
@@ -288,6 +308,100 @@ long long merge_keyed(const RowSource& production,
   return keys;
 }
 
+namespace {
+
+// "view 'Sale order' (sale.view_order_form)": how a message names a record.
+std::string record_label(const DiffRules& rules, const Finding& f) {
+  return rules.what + " '" + (f.name.empty() ? f.key : f.name) + "' (" + f.key + ")";
+}
+
+// A record in production only.
+std::optional<Finding>
+classify_missing(const KeyedRow& production, const DiffRules& rules, Finding f) {
+  auto sev = production.standard ? rules.missing_standard : rules.missing_custom;
+  if (rules.missing_only_if) {
+    auto it = production.values.find(rules.missing_only_if->first);
+    if (it == production.values.end() || it->second != rules.missing_only_if->second) {
+      return std::nullopt;
+    }
+  }
+  if (!sev) {
+    return std::nullopt;
+  }
+  f.severity = *sev;
+  f.kind = "missing";
+  f.message =
+      record_label(rules, f) + " is missing in test" +
+      (production.standard ? " (standard record: removed or renamed by the new version?)" : "");
+  return f;
+}
+
+// A record in test only.
+std::optional<Finding> classify_added(const DiffRules& rules, Finding f) {
+  if (!rules.added) {
+    return std::nullopt;
+  }
+  f.severity = *rules.added;
+  f.kind = "added";
+  f.message = record_label(rules, f) + " exists only in test";
+  return f;
+}
+
+// The severity of a difference in `field` (std::nullopt: ignored), by the field's own rule or the
+// dataset's `changed`.
+std::optional<Severity>
+field_severity(const DiffRules& rules, const std::string& field, const std::string& before) {
+  for (const auto& rule : rules.fields) {
+    if (rule.field == field) {
+      return !rule.only_if_before || *rule.only_if_before == before
+                 ? std::optional<Severity>(rule.severity)
+                 : std::nullopt;
+    }
+  }
+  return rules.changed;
+}
+
+// A record in both: compared field by field over the union of fields (a field absent on one side
+// is a change: the queries produce the same fields for every series, so absence means no value).
+std::optional<Finding> classify_changed(const KeyedRow& production,
+                                        const KeyedRow& test,
+                                        const DiffRules& rules,
+                                        Finding f) {
+  std::set<std::string> fields;
+  for (const auto* row : {&production, &test}) {
+    for (const auto& [k, v] : row->values) {
+      fields.insert(k);
+    }
+  }
+  std::optional<Severity> worst_seen;
+  for (const auto& field : fields) {
+    auto pa = production.values.find(field);
+    auto tb = test.values.find(field);
+    std::string before = pa == production.values.end() ? "" : pa->second;
+    std::string after = tb == test.values.end() ? "" : tb->second;
+    auto sev = before == after ? std::nullopt : field_severity(rules, field, before);
+    if (!sev) {
+      continue;
+    }
+    f.changes.push_back({field, before, after});
+    worst_seen = worst_seen ? worst(*worst_seen, *sev) : *sev;
+  }
+  if (!worst_seen) {
+    return std::nullopt;
+  }
+  f.severity = *worst_seen;
+  f.kind = "changed";
+  std::string detail;
+  for (const auto& c : f.changes) {
+    detail +=
+        (detail.empty() ? "" : ", ") + c.field + " " + shorten(c.before) + " → " + shorten(c.after);
+  }
+  f.message = record_label(rules, f) + " changed: " + detail;
+  return f;
+}
+
+} // namespace
+
 std::optional<Finding>
 classify(const KeyedRow* production, const KeyedRow* test, const DiffRules& rules) {
   Finding f;
@@ -295,83 +409,13 @@ classify(const KeyedRow* production, const KeyedRow* test, const DiffRules& rule
   const KeyedRow* any = production != nullptr ? production : test;
   f.key = any->key;
   f.name = any->name;
-  if (production != nullptr && test == nullptr) {
-    auto sev = production->standard ? rules.missing_standard : rules.missing_custom;
-    if (rules.missing_only_if) {
-      auto it = production->values.find(rules.missing_only_if->first);
-      if (it == production->values.end() || it->second != rules.missing_only_if->second) {
-        return std::nullopt;
-      }
-    }
-    if (!sev) {
-      return std::nullopt;
-    }
-    f.severity = *sev;
-    f.kind = "missing";
-    f.message =
-        rules.what + " '" + (f.name.empty() ? f.key : f.name) + "' (" + f.key +
-        ") is missing in test" +
-        (production->standard ? " (standard record: removed or renamed by the new version?)" : "");
-    return f;
+  if (test == nullptr) {
+    return classify_missing(*production, rules, std::move(f));
   }
   if (production == nullptr) {
-    if (!rules.added) {
-      return std::nullopt;
-    }
-    f.severity = *rules.added;
-    f.kind = "added";
-    f.message = rules.what + " '" + (f.name.empty() ? f.key : f.name) + "' (" + f.key +
-                ") exists only in test";
-    return f;
+    return classify_added(rules, std::move(f));
   }
-  // Both sides: compare field by field over the union of fields (a field absent on one side is a
-  // change: the queries produce the same fields for every series, so absence means no value).
-  std::set<std::string> fields;
-  for (const auto& [k, v] : production->values) {
-    fields.insert(k);
-  }
-  for (const auto& [k, v] : test->values) {
-    fields.insert(k);
-  }
-  std::optional<Severity> worst;
-  for (const auto& field : fields) {
-    auto pa = production->values.find(field);
-    auto tb = test->values.find(field);
-    std::string before = pa == production->values.end() ? "" : pa->second;
-    std::string after = tb == test->values.end() ? "" : tb->second;
-    if (before == after) {
-      continue;
-    }
-    std::optional<Severity> sev = rules.changed;
-    for (const auto& rule : rules.fields) {
-      if (rule.field == field) {
-        sev = (!rule.only_if_before || *rule.only_if_before == before)
-                  ? std::optional<Severity>(rule.severity)
-                  : std::nullopt;
-        break;
-      }
-    }
-    if (!sev) {
-      continue;
-    }
-    f.changes.push_back({field, before, after});
-    if (!worst || *sev > *worst) {
-      worst = sev;
-    }
-  }
-  if (!worst) {
-    return std::nullopt;
-  }
-  f.severity = *worst;
-  f.kind = "changed";
-  std::string detail;
-  for (const auto& c : f.changes) {
-    detail +=
-        (detail.empty() ? "" : ", ") + c.field + " " + shorten(c.before) + " → " + shorten(c.after);
-  }
-  f.message = rules.what + " '" + (f.name.empty() ? f.key : f.name) + "' (" + f.key +
-              ") changed: " + detail;
-  return f;
+  return classify_changed(*production, *test, rules, std::move(f));
 }
 
 std::optional<Finding> classify_count(const KeyedRow* production, const KeyedRow* test) {
@@ -530,6 +574,195 @@ std::vector<std::string> signoff_refusals(const SignoffFacts& facts) {
                       " manual item(s) not marked: " + join(unmarked));
   }
   return reasons;
+}
+
+} // namespace odoo_upgrade::core::uat
+
+namespace odoo_upgrade::core::uat {
+
+namespace {
+
+constexpr Severity k_block = Severity::blocking;
+constexpr Severity k_warn = Severity::warning;
+constexpr Severity k_info = Severity::info;
+constexpr std::optional<Severity> k_none = std::nullopt;
+
+DiffRules rules(std::string model,
+                std::string what,
+                std::optional<Severity> missing_custom,
+                std::optional<Severity> missing_standard,
+                std::optional<Severity> added,
+                std::vector<FieldRule> fields,
+                std::optional<Severity> changed) {
+  DiffRules r;
+  r.model = std::move(model);
+  r.what = std::move(what);
+  r.missing_custom = missing_custom;
+  r.missing_standard = missing_standard;
+  r.added = added;
+  r.fields = std::move(fields);
+  r.changed = changed;
+  return r;
+}
+
+// An active record that is no longer active in test is as bad as a missing one.
+const FieldRule k_active = {"active", k_block, "true"};
+
+std::vector<DatasetCheck> view_datasets() {
+  auto views = rules("ir.ui.view", "view", k_block, k_info, k_none, {k_active}, k_none);
+  // A view missing in test matters only when it was active in production.
+  views.missing_only_if = {{"active", "true"}};
+  return {{"views", views}};
+}
+
+std::vector<DatasetCheck> website_datasets() {
+  return {{"website_pages",
+           rules("website.page",
+                 "page",
+                 k_block,
+                 k_block,
+                 k_none,
+                 {{"published", k_block, "true"}, {"view_active", k_block, "true"}},
+                 k_warn)},
+          {"website_menus", rules("website.menu", "menu", k_block, k_block, k_none, {}, k_warn)}};
+}
+
+std::vector<DatasetCheck> accounting_datasets() {
+  return {
+      {"trial_balance",
+       rules("account.move.line", "trial balance of", k_block, k_block, k_block, {}, k_block)},
+      {"unbalanced_moves",
+       rules("account.move", "unbalanced entry", k_info, k_info, k_block, {}, k_block)},
+      {"taxes", rules("account.tax", "tax", k_block, k_warn, k_none, {k_active}, k_block)},
+      {"currencies",
+       rules("res.currency", "currency", k_block, k_block, k_none, {k_active}, k_block)},
+      {"journals",
+       rules("account.journal", "journal", k_block, k_block, k_none, {k_active}, k_warn)},
+      {"bank_accounts",
+       rules("res.partner.bank", "bank account", k_block, k_block, k_none, {}, k_warn)},
+      {"fiscal_settings",
+       rules(
+           "res.company", "fiscal year and lock dates of", k_block, k_block, k_none, {}, k_block)},
+  };
+}
+
+std::vector<DatasetCheck> user_datasets() {
+  return {{"users",
+           rules("res.users",
+                 "user",
+                 k_block,
+                 k_block,
+                 k_info,
+                 {k_active, {"groups", k_warn, std::nullopt}},
+                 k_warn)},
+          {"companies", rules("res.company", "company", k_block, k_block, k_info, {}, k_warn)},
+          {"groups", rules("res.groups", "access group", k_block, k_warn, k_none, {}, k_warn)}};
+}
+
+std::map<std::string, std::vector<DatasetCheck>> build_check_datasets() {
+  std::map<std::string, std::vector<DatasetCheck>> m;
+  m["views"] = view_datasets();
+  m["reports"] = {
+      {"reports", rules("ir.actions.report", "report", k_block, k_warn, k_none, {}, k_warn)}};
+  m["website"] = website_datasets();
+  m["mail-templates"] = {
+      {"mail_templates",
+       rules("mail.template", "mail template", k_block, k_warn, k_none, {}, k_warn)}};
+  m["translations"] = {
+      {"translations", rules("ir.translation", "translation", k_warn, k_warn, k_none, {}, k_info)}};
+  m["filters"] = {
+      {"filters", rules("ir.filters", "filter", k_block, k_warn, k_none, {k_active}, k_warn)}};
+  m["modules"] = {
+      {"modules", rules("ir.module.module", "module", k_block, k_warn, k_info, {}, k_none)}};
+  m["record-counts"] = {{"record_counts", {}, true}};
+  m["products"] = {
+      {"products", rules("product.product", "product", k_block, k_block, k_warn, {}, k_block)}};
+  m["accounting"] = accounting_datasets();
+  m["users"] = user_datasets();
+  return m;
+}
+
+bool is_active(const KeyedRow* row) {
+  if (row == nullptr) {
+    return false;
+  }
+  auto it = row->values.find("active");
+  return it != row->values.end() && it->second == "true";
+}
+
+Finding database_finding(Severity severity, std::string kind, std::string message) {
+  Finding f;
+  f.severity = severity;
+  f.kind = std::move(kind);
+  f.model = "ir.config_parameter";
+  f.key = "database.is_neutralized";
+  f.name = "test database";
+  f.message = std::move(message);
+  return f;
+}
+
+} // namespace
+
+const std::vector<DatasetCheck>& check_datasets(const std::string& check_id) {
+  static const std::map<std::string, std::vector<DatasetCheck>> k_map = build_check_datasets();
+  return k_map.at(check_id);
+}
+
+std::optional<Finding> classify_neutralized(const std::string& model,
+                                            const KeyedRow* production,
+                                            const KeyedRow* test,
+                                            NeutralizationFacts& facts) {
+  bool test_active = is_active(test);
+  if (test_active) {
+    ++(model == "ir.cron" ? facts.crons_on_test : facts.servers_on_test);
+  }
+  if (production == nullptr || test == nullptr || test_active || !is_active(production)) {
+    return std::nullopt;
+  }
+  Finding f;
+  f.severity = k_info;
+  f.kind = "neutralized";
+  f.model = model;
+  f.key = production->key;
+  f.name = production->name;
+  f.message = model + " '" + production->name + "' (" + production->key +
+              ") is active in production and inactive in test (neutralized)";
+  f.changes.push_back({"active", "true", "false"});
+  return f;
+}
+
+std::vector<Finding> neutralization_verdict(const NeutralizationFacts& facts) {
+  std::vector<Finding> out;
+  std::string crons = std::to_string(facts.crons_on_test);
+  std::string servers = std::to_string(facts.servers_on_test);
+  if (!facts.flagged) {
+    if (facts.crons_on_test > 0 || facts.servers_on_test > 0) {
+      Finding f = database_finding(k_warn,
+                                   "not-neutralized",
+                                   "the test database is not marked neutralized and has " + crons +
+                                       " active scheduled action(s) and " + servers +
+                                       " active outgoing mail server(s)");
+      f.changes.push_back({"database.is_neutralized", "", "(not set)"});
+      out.push_back(std::move(f));
+    }
+    return out;
+  }
+  out.push_back(database_finding(k_info,
+                                 "neutralized",
+                                 "the test database is marked neutralized (" + crons +
+                                     " scheduled action(s) still active, " + servers +
+                                     " active mail server(s))"));
+  if (facts.servers_on_test > 0) {
+    out.push_back(database_finding(
+        k_warn,
+        "mail-server-active",
+        servers + " outgoing mail server(s) are active in the neutralized test database"));
+  }
+  return out;
+}
+
+bool is_true_parameter(const std::string& value) {
+  return value == "True" || value == "true" || value == "1";
 }
 
 } // namespace odoo_upgrade::core::uat

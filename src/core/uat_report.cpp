@@ -106,8 +106,7 @@ std::string render_text(const Report& r) {
   return o.str();
 }
 
-std::string render_markdown(const Report& r) {
-  std::ostringstream o;
+void markdown_summary(std::ostringstream& o, const Report& r) {
   auto s = summarize(r.checks);
   o << "# UAT report: " << md_cell(r.customer) << ", round " << r.round << "\n\n";
   o << "**Verdict: " << verdict(r) << "**\n\n";
@@ -122,59 +121,75 @@ std::string render_markdown(const Report& r) {
     o << "| Findings | " << s.blocking << " blocking, " << s.warning << " warning, " << s.info
       << " info |\n";
   }
+}
+
+void markdown_findings(std::ostringstream& o, const CheckResult& c) {
+  o << "\n### " << md_cell(c.title) << " (`" << md_cell(c.id) << "`)\n\n";
+  if (!c.error.empty()) {
+    o << "Error: " << md_cell(c.error) << "\n\n";
+  }
+  if (!c.findings.empty()) {
+    o << "| Severity | Model | Key | Name | Difference |\n|---|---|---|---|---|\n";
+    for (const auto& f : c.findings) {
+      std::string diff = f.kind;
+      for (const auto& ch : f.changes) {
+        diff += "; " + change_text(ch);
+      }
+      o << "| " << to_string(f.severity) << " | " << md_cell(f.model) << " | `" << md_cell(f.key)
+        << "` | " << md_cell(f.name) << " | " << md_cell(diff) << " |\n";
+    }
+  }
+  if (c.truncated) {
+    o << "\n(more findings in the JSON report)\n";
+  }
+}
+
+void markdown_checks(std::ostringstream& o, const Report& r) {
   o << "\n## Automated checks\n\n";
   if (!r.has_run) {
     o << "Not run yet.\n";
-  } else {
-    o << "| Check | Status | Blocking | Warning | Info |\n|---|---|---:|---:|---:|\n";
-    for (const auto& c : r.checks) {
-      o << "| " << md_cell(c.id) << ": " << md_cell(c.title) << " | " << to_string(c.status)
-        << " | " << c.count(Severity::blocking) << " | " << c.count(Severity::warning) << " | "
-        << c.count(Severity::info) << " |\n";
-    }
-    for (const auto& c : r.checks) {
-      if (c.findings.empty() && c.error.empty()) {
-        continue;
-      }
-      o << "\n### " << md_cell(c.title) << " (`" << md_cell(c.id) << "`)\n\n";
-      if (!c.error.empty()) {
-        o << "Error: " << md_cell(c.error) << "\n\n";
-      }
-      if (!c.findings.empty()) {
-        o << "| Severity | Model | Key | Name | Difference |\n|---|---|---|---|---|\n";
-        for (const auto& f : c.findings) {
-          std::string diff = f.kind;
-          for (const auto& ch : f.changes) {
-            diff += "; " + change_text(ch);
-          }
-          o << "| " << to_string(f.severity) << " | " << md_cell(f.model) << " | `"
-            << md_cell(f.key) << "` | " << md_cell(f.name) << " | " << md_cell(diff) << " |\n";
-        }
-      }
-      if (c.truncated) {
-        o << "\n(more findings in the JSON report)\n";
-      }
+    return;
+  }
+  o << "| Check | Status | Blocking | Warning | Info |\n|---|---|---:|---:|---:|\n";
+  for (const auto& c : r.checks) {
+    o << "| " << md_cell(c.id) << ": " << md_cell(c.title) << " | " << to_string(c.status) << " | "
+      << c.count(Severity::blocking) << " | " << c.count(Severity::warning) << " | "
+      << c.count(Severity::info) << " |\n";
+  }
+  for (const auto& c : r.checks) {
+    if (!c.findings.empty() || !c.error.empty()) {
+      markdown_findings(o, c);
     }
   }
+}
+
+void markdown_manual(std::ostringstream& o, const Report& r) {
   o << "\n## Manual checklist\n\n| Item | Title | Status | Note |\n|---|---|---|---|\n";
   for (const auto& [item, mark] : r.items) {
     o << "| `" << md_cell(item.id) << "` | " << md_cell(item.title) << " | "
       << to_string(mark.status) << " | " << md_cell(mark.note) << " |\n";
   }
   o << "\n## Sign-off\n\n";
-  if (r.signoff) {
-    o << "Signed off by **" << md_cell(r.signoff->by) << "** at " << md_cell(r.signoff->at);
-    if (r.signoff->forced) {
-      o << " (forced: " << md_cell(r.signoff->reason) << ")";
-    }
-    o << ".";
-    if (!r.signoff->note.empty()) {
-      o << " " << md_cell(r.signoff->note);
-    }
-    o << "\n";
-  } else {
+  if (!r.signoff) {
     o << "Not signed off.\n";
+    return;
   }
+  o << "Signed off by **" << md_cell(r.signoff->by) << "** at " << md_cell(r.signoff->at);
+  if (r.signoff->forced) {
+    o << " (forced: " << md_cell(r.signoff->reason) << ")";
+  }
+  o << ".";
+  if (!r.signoff->note.empty()) {
+    o << " " << md_cell(r.signoff->note);
+  }
+  o << "\n";
+}
+
+std::string render_markdown(const Report& r) {
+  std::ostringstream o;
+  markdown_summary(o, r);
+  markdown_checks(o, r);
+  markdown_manual(o, r);
   return o.str();
 }
 
@@ -263,19 +278,12 @@ code{font-family:Menlo,Consolas,monospace;font-size:.95em;word-break:break-all}
 @media print{body{margin:0;max-width:none}.banner{-webkit-print-color-adjust:exact;print-color-adjust:exact}h2{page-break-after:avoid}tr{page-break-inside:avoid}}
 )";
 
-std::string render_html(const Report& r) {
-  std::ostringstream o;
+std::string e(std::string_view text) {
+  return xml_escape(text);
+}
+
+void html_summary(std::ostringstream& o, const Report& r) {
   auto s = summarize(r.checks);
-  auto e = [](std::string_view t) { return xml_escape(t); };
-  bool go = report_go(r);
-  o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  o << "<title>UAT report: " << e(r.customer) << ", round " << r.round << "</title>\n";
-  o << "<style>" << k_css << "</style>\n</head>\n<body>\n";
-  o << "<h1>Upgrade acceptance test: " << e(r.customer) << "</h1>\n";
-  o << "<p class=\"small\">Test round " << r.round << ", generated " << e(r.generated_at)
-    << "</p>\n";
-  o << "<div class=\"banner " << (go ? "go" : "nogo") << "\">" << (go ? "GO" : "NO-GO")
-    << "</div>\n";
   o << "<h2>Summary</h2>\n<table class=\"meta\">\n";
   o << "<tr><td>Production database</td><td><code>" << e(r.production_db) << "</code> (Odoo "
     << e(r.production_version) << ")</td></tr>\n";
@@ -302,59 +310,70 @@ std::string render_html(const Report& r) {
     o << "not signed off";
   }
   o << "</td></tr>\n</table>\n";
+}
 
-  o << "<h2>Automated checks</h2>\n";
-  if (r.has_run) {
-    o << "<table>\n<tr><th>Check</th><th>Status</th><th>Blocking</th><th>Warnings</th>"
-         "<th>Info</th></tr>\n";
-    for (const auto& c : r.checks) {
-      o << "<tr><td>" << e(c.title) << " <span class=\"small\">(" << e(c.id)
-        << ")</span></td><td class=\"s-" << to_string(c.status) << "\">" << to_string(c.status)
-        << "</td><td class=\"n\">" << c.count(Severity::blocking) << "</td><td class=\"n\">"
-        << c.count(Severity::warning) << "</td><td class=\"n\">" << c.count(Severity::info)
-        << "</td></tr>\n";
-    }
-    o << "</table>\n";
-    o << "<h2>Findings</h2>\n";
-    bool any = false;
-    for (const auto& c : r.checks) {
-      if (c.findings.empty() && c.error.empty()) {
-        continue;
-      }
-      any = true;
-      o << "<h3>" << e(c.title) << "</h3>\n";
-      if (!c.error.empty()) {
-        o << "<p class=\"s-error\">The check could not run: " << e(c.error) << "</p>\n";
-      }
-      if (c.findings.empty()) {
-        continue;
-      }
-      o << "<table>\n<tr><th>Severity</th><th>Record</th><th>Difference</th></tr>\n";
-      for (const auto& f : c.findings) {
-        o << "<tr><td class=\"s-" << to_string(f.severity) << "\">" << to_string(f.severity)
-          << "</td><td>" << e(f.name) << "<br><code>" << e(f.key)
-          << "</code> <span class=\"small\">" << e(f.model) << "</span></td><td>" << e(f.message);
-        if (!f.changes.empty()) {
-          o << "<ul>";
-          for (const auto& ch : f.changes) {
-            o << "<li>" << e(change_text(ch)) << "</li>";
-          }
-          o << "</ul>";
-        }
-        o << "</td></tr>\n";
-      }
-      o << "</table>\n";
-      if (c.truncated) {
-        o << "<p class=\"small\">More findings are listed in the JSON report.</p>\n";
-      }
-    }
-    if (!any) {
-      o << "<p>No differences found.</p>\n";
-    }
-  } else {
-    o << "<p>The automated checks have not run for this round.</p>\n";
+void html_check_table(std::ostringstream& o, const Report& r) {
+  o << "<table>\n<tr><th>Check</th><th>Status</th><th>Blocking</th><th>Warnings</th>"
+       "<th>Info</th></tr>\n";
+  for (const auto& c : r.checks) {
+    o << "<tr><td>" << e(c.title) << " <span class=\"small\">(" << e(c.id)
+      << ")</span></td><td class=\"s-" << to_string(c.status) << "\">" << to_string(c.status)
+      << "</td><td class=\"n\">" << c.count(Severity::blocking) << "</td><td class=\"n\">"
+      << c.count(Severity::warning) << "</td><td class=\"n\">" << c.count(Severity::info)
+      << "</td></tr>\n";
   }
+  o << "</table>\n";
+}
 
+void html_findings(std::ostringstream& o, const CheckResult& c) {
+  o << "<h3>" << e(c.title) << "</h3>\n";
+  if (!c.error.empty()) {
+    o << "<p class=\"s-error\">The check could not run: " << e(c.error) << "</p>\n";
+  }
+  if (c.findings.empty()) {
+    return;
+  }
+  o << "<table>\n<tr><th>Severity</th><th>Record</th><th>Difference</th></tr>\n";
+  for (const auto& f : c.findings) {
+    o << "<tr><td class=\"s-" << to_string(f.severity) << "\">" << to_string(f.severity)
+      << "</td><td>" << e(f.name) << "<br><code>" << e(f.key) << "</code> <span class=\"small\">"
+      << e(f.model) << "</span></td><td>" << e(f.message);
+    if (!f.changes.empty()) {
+      o << "<ul>";
+      for (const auto& ch : f.changes) {
+        o << "<li>" << e(change_text(ch)) << "</li>";
+      }
+      o << "</ul>";
+    }
+    o << "</td></tr>\n";
+  }
+  o << "</table>\n";
+  if (c.truncated) {
+    o << "<p class=\"small\">More findings are listed in the JSON report.</p>\n";
+  }
+}
+
+void html_checks(std::ostringstream& o, const Report& r) {
+  o << "<h2>Automated checks</h2>\n";
+  if (!r.has_run) {
+    o << "<p>The automated checks have not run for this round.</p>\n";
+    return;
+  }
+  html_check_table(o, r);
+  o << "<h2>Findings</h2>\n";
+  bool any = false;
+  for (const auto& c : r.checks) {
+    if (!c.findings.empty() || !c.error.empty()) {
+      any = true;
+      html_findings(o, c);
+    }
+  }
+  if (!any) {
+    o << "<p>No differences found.</p>\n";
+  }
+}
+
+void html_manual(std::ostringstream& o, const Report& r) {
   o << "<h2>Manual checklist</h2>\n<table>\n<tr><th>Item</th><th>Status</th><th>Note</th>"
        "</tr>\n";
   for (const auto& [item, mark] : r.items) {
@@ -365,47 +384,48 @@ std::string render_html(const Report& r) {
       << "</td></tr>\n";
   }
   o << "</table>\n";
+}
+
+void html_signoff(std::ostringstream& o, const Report& r) {
   o << "<h2>Sign-off</h2>\n";
-  if (r.signoff) {
-    o << "<p>Signed off by <b>" << e(r.signoff->by) << "</b> on " << e(r.signoff->at) << ".</p>\n";
-    if (!r.signoff->note.empty()) {
-      o << "<p>" << e(r.signoff->note) << "</p>\n";
-    }
-    if (r.signoff->forced) {
-      o << "<p class=\"s-warning\">Signed off despite open items. Reason: " << e(r.signoff->reason)
-        << "</p>\n";
-    }
-  } else {
+  if (!r.signoff) {
+    // A blank block for a signature on paper.
     o << "<p>Not signed off yet.</p>\n"
          "<table class=\"meta\"><tr><td>Name</td><td style=\"height:2em\"></td></tr>"
          "<tr><td>Date</td><td style=\"height:2em\"></td></tr>"
          "<tr><td>Signature</td><td style=\"height:4em\"></td></tr></table>\n";
+    return;
   }
+  o << "<p>Signed off by <b>" << e(r.signoff->by) << "</b> on " << e(r.signoff->at) << ".</p>\n";
+  if (!r.signoff->note.empty()) {
+    o << "<p>" << e(r.signoff->note) << "</p>\n";
+  }
+  if (r.signoff->forced) {
+    o << "<p class=\"s-warning\">Signed off despite open items. Reason: " << e(r.signoff->reason)
+      << "</p>\n";
+  }
+}
+
+std::string render_html(const Report& r) {
+  std::ostringstream o;
+  bool go = report_go(r);
+  o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  o << "<title>UAT report: " << e(r.customer) << ", round " << r.round << "</title>\n";
+  o << "<style>" << k_css << "</style>\n</head>\n<body>\n";
+  o << "<h1>Upgrade acceptance test: " << e(r.customer) << "</h1>\n";
+  o << "<p class=\"small\">Test round " << r.round << ", generated " << e(r.generated_at)
+    << "</p>\n";
+  o << "<div class=\"banner " << (go ? "go" : "nogo") << "\">" << (go ? "GO" : "NO-GO")
+    << "</div>\n";
+  html_summary(o, r);
+  html_checks(o, r);
+  html_manual(o, r);
+  html_signoff(o, r);
   o << "</body>\n</html>\n";
   return o.str();
 }
 
 } // namespace
-
-nlohmann::json to_json(const Signoff& s) {
-  return {{"round", s.round},
-          {"by", s.by},
-          {"at", s.at},
-          {"note", s.note},
-          {"forced", s.forced},
-          {"reason", s.reason}};
-}
-
-Signoff signoff_from_json(const nlohmann::json& j) {
-  Signoff s;
-  s.round = j.value("round", 0);
-  s.by = j.value("by", "");
-  s.at = j.value("at", "");
-  s.note = j.value("note", "");
-  s.forced = j.value("forced", false);
-  s.reason = j.value("reason", "");
-  return s;
-}
 
 bool report_go(const Report& report) {
   if (!report.has_run || !summarize(report.checks).go()) {

@@ -331,22 +331,22 @@ TEST_CASE("monitor: a failing cron", "[integration][monitor]") {
   const GoLive& live = shared_live();
   FakeOdoo odoo;
   Planted columns(live, k_add_failure_columns, k_drop_failure_columns);
-  SECTION("failing repeatedly is CRIT") {
+  SECTION("failing repeatedly is blocking") {
     live.sql("UPDATE ir_cron SET failure_count = 5, first_failure_date = " + live.ts(-2h) +
              " WHERE cron_name = 'Mail: Email Queue Manager'");
     auto r = live.monitor({"--url", odoo.url()});
     CHECK(r.exit_code == 1);
     json doc = parse(r);
-    CHECK(status(doc, "crons") == "crit");
+    CHECK(status(doc, "crons") == "blocking");
     CHECK(check(doc, "crons")["finding"] == "'Mail: Email Queue Manager' failed 5x");
     CHECK(check(doc, "crons")["details"]["series_has_failure_count"] == true);
     only_problem(doc, "crons");
   }
-  SECTION("one failure is WARN") {
+  SECTION("one failure is a warning") {
     live.sql("UPDATE ir_cron SET failure_count = 1 WHERE cron_name = 'Mail: Email Queue Manager'");
     auto r = live.monitor({"--url", odoo.url()});
     CHECK(r.exit_code == 8);
-    CHECK(status(parse(r), "crons") == "warn");
+    CHECK(status(parse(r), "crons") == "warning");
   }
   SECTION("thresholds come from the project file") {
     ProjectGuard keep(live);
@@ -371,13 +371,13 @@ TEST_CASE("monitor: an overdue cron in a series without failure counts", "[integ
     auto r = live.monitor({"--url", odoo.url()});
     CHECK(r.exit_code == 1);
     json doc = parse(r);
-    CHECK(status(doc, "crons") == "crit");
+    CHECK(status(doc, "crons") == "blocking");
     CHECK(check(doc, "crons")["details"]["series_has_failure_count"] == false);
     CHECK(check(doc, "crons")["finding"].get<std::string>().find(
               "'Mail: Email Queue Manager' overdue by 48h") == 0);
     only_problem(doc, "crons");
   }
-  SECTION("a cron due since shortly after the go-live is WARN") {
+  SECTION("a cron due since shortly after the go-live is a warning") {
     Planted overdue(live,
                     "UPDATE ir_cron SET nextcall = " + live.ts(-2h) +
                         " WHERE cron_name = 'Mail: Email Queue Manager'",
@@ -403,7 +403,7 @@ TEST_CASE("monitor: an overdue cron in a series without failure counts", "[integ
   }
 }
 
-TEST_CASE("monitor: a mail in exception is WARN", "[integration][monitor]") {
+TEST_CASE("monitor: a mail in exception is a warning", "[integration][monitor]") {
   const GoLive& live = shared_live();
   FakeOdoo odoo;
   Planted mail(live,
@@ -420,13 +420,13 @@ TEST_CASE("monitor: a mail in exception is WARN", "[integration][monitor]") {
   auto r = live.monitor({"--url", odoo.url()});
   CHECK(r.exit_code == 8);
   json doc = parse(r);
-  CHECK(doc["status"] == "warn");
-  CHECK(status(doc, "mail") == "warn");
+  CHECK(doc["status"] == "warning");
+  CHECK(status(doc, "mail") == "warning");
   CHECK(check(doc, "mail")["finding"] == "1 mail in exception (SMTP server refused the sender)");
   only_problem(doc, "mail");
 }
 
-TEST_CASE("monitor: a module stuck in 'to upgrade' is CRIT", "[integration][monitor]") {
+TEST_CASE("monitor: a module stuck in 'to upgrade' is blocking", "[integration][monitor]") {
   const GoLive& live = shared_live();
   FakeOdoo odoo;
   Planted stuck(live,
@@ -435,7 +435,7 @@ TEST_CASE("monitor: a module stuck in 'to upgrade' is CRIT", "[integration][moni
   auto r = live.monitor({"--url", odoo.url()});
   CHECK(r.exit_code == 1);
   json doc = parse(r);
-  CHECK(status(doc, "modules") == "crit");
+  CHECK(status(doc, "modules") == "blocking");
   CHECK(check(doc, "modules")["finding"] ==
         "1 module not in a final state: sale_management (to upgrade)");
   only_problem(doc, "modules");
@@ -443,24 +443,24 @@ TEST_CASE("monitor: a module stuck in 'to upgrade' is CRIT", "[integration][moni
 
 TEST_CASE("monitor: Odoo over HTTP", "[integration][monitor]") {
   const GoLive& live = shared_live();
-  SECTION("down is CRIT") {
+  SECTION("down is blocking") {
     auto r = live.monitor({"--url", dead_url()});
     CHECK(r.exit_code == 1);
     json doc = parse(r);
-    CHECK(status(doc, "http") == "crit");
+    CHECK(status(doc, "http") == "blocking");
     CHECK(check(doc, "http")["finding"].get<std::string>().find("no answer: /web/health") == 0);
     CHECK(status(doc, "version") == "skipped");
     CHECK(status(doc, "response_time") == "skipped");
     CHECK(status(doc, "database") == "ok"); // the database checks still ran
   }
-  SECTION("unhealthy is CRIT") {
+  SECTION("unhealthy is blocking") {
     FakeOdoo odoo;
     odoo.healthy_for = 0;
     auto r = live.monitor({"--url", odoo.url()});
     CHECK(r.exit_code == 1);
-    CHECK(status(parse(r), "http") == "crit");
+    CHECK(status(parse(r), "http") == "blocking");
   }
-  SECTION("the wrong series is CRIT") {
+  SECTION("the wrong series is blocking") {
     FakeOdoo odoo;
     odoo.series = "17.0";
     auto r = live.monitor({"--url", odoo.url()});
@@ -476,7 +476,7 @@ TEST_CASE("monitor: Odoo over HTTP", "[integration][monitor]") {
     CHECK(r.exit_code == 0);
     CHECK(check(parse(r), "http")["finding"] == "/web/webclient/version_info answers");
   }
-  SECTION("slow is WARN") {
+  SECTION("slow is a warning") {
     ProjectGuard keep(live);
     FakeOdoo odoo;
     odoo.delay = 300ms;
@@ -487,7 +487,7 @@ TEST_CASE("monitor: Odoo over HTTP", "[integration][monitor]") {
     auto r = live.monitor({});
     CHECK(r.exit_code == 8);
     json out = parse(r);
-    CHECK(status(out, "response_time") == "warn");
+    CHECK(status(out, "response_time") == "warning");
     only_problem(out, "response_time");
   }
 }
@@ -497,14 +497,14 @@ TEST_CASE("monitor: database facts against the baseline", "[integration][monitor
   FakeOdoo odoo;
   std::string line = live.value("SELECT min(id) FROM account_move_line WHERE date < " +
                                 live.ts(-240h) + " AND debit > 0 AND credit = 0");
-  SECTION("historical journal totals changed is CRIT") {
+  SECTION("historical journal totals changed is blocking") {
     Planted changed(live,
                     "UPDATE account_move_line SET debit = debit + 1 WHERE id = " + line,
                     "UPDATE account_move_line SET debit = debit - 1 WHERE id = " + line);
     auto r = live.monitor({"--url", odoo.url()});
     CHECK(r.exit_code == 1);
     json doc = parse(r);
-    CHECK(status(doc, "totals") == "crit");
+    CHECK(status(doc, "totals") == "blocking");
     CHECK(check(doc, "totals")["details"]["reference"] ==
           "pre-upgrade database '" + live.pre + "'");
     only_problem(doc, "totals");
@@ -522,9 +522,9 @@ TEST_CASE("monitor: database facts against the baseline", "[integration][monitor
     CHECK(r.exit_code == 1);
     json out = parse(r);
     CHECK(check(out, "totals")["details"]["reference"] == "freeze baseline");
-    CHECK(status(out, "totals") == "crit");
+    CHECK(status(out, "totals") == "blocking");
   }
-  SECTION("errors logged since go-live are WARN") {
+  SECTION("errors logged since go-live are a warning") {
     Planted logged(
         live,
         "INSERT INTO ir_logging (create_date, name, type, dbname, level, message, path, func, "
@@ -540,10 +540,10 @@ TEST_CASE("monitor: database facts against the baseline", "[integration][monitor
     CHECK(r.exit_code == 8);
     json doc = parse(r);
     CHECK(check(doc, "errors")["details"]["errors"] == 1);
-    CHECK(status(doc, "errors") == "warn");
+    CHECK(status(doc, "errors") == "warning");
     only_problem(doc, "errors");
   }
-  SECTION("no sales since go-live where the baseline had some every day is WARN") {
+  SECTION("no sales since go-live where the baseline had some every day is a warning") {
     const char* backup = "CREATE TABLE mon_backup AS SELECT id, create_date FROM sale_order;\n";
     const char* restore = "UPDATE sale_order s SET create_date = b.create_date FROM mon_backup b "
                           "WHERE b.id = s.id;\nDROP TABLE mon_backup";
@@ -559,7 +559,7 @@ TEST_CASE("monitor: database facts against the baseline", "[integration][monitor
     auto r = live.monitor({"--url", odoo.url()});
     CHECK(r.exit_code == 8);
     json doc = parse(r);
-    CHECK(status(doc, "activity") == "warn");
+    CHECK(status(doc, "activity") == "warning");
     CHECK(check(doc, "activity")["finding"] ==
           "little activity since go-live: sale.order 0 (normally 1.43/day)");
     only_problem(doc, "activity");
@@ -593,10 +593,10 @@ TEST_CASE("monitor: HTTP checks alone, without the database", "[integration][mon
     json out = parse(r);
     CHECK(status(out, "database") == "skipped");
     CHECK(status(out, "modules") == "skipped");
-    // With nothing else to check, an unreachable database is CRIT.
+    // With nothing else to check, an unreachable database is blocking.
     auto db_only = live.monitor({});
     CHECK(db_only.exit_code == 1);
-    CHECK(status(parse(db_only), "database") == "crit");
+    CHECK(status(parse(db_only), "database") == "blocking");
   }
 }
 
@@ -615,7 +615,7 @@ TEST_CASE("monitor --watch stops on --for, prints changes and records a summary"
   CHECK(took < 20s);
   CHECK(r.out.find("OK    odoo answers over http") != std::string::npos); // first round: table
   // Later rounds print only the change, once.
-  auto change = r.out.find("CRIT  odoo answers over http: /web/health does not report \"pass\"");
+  auto change = r.out.find("BLOCK odoo answers over http: /web/health does not report \"pass\"");
   CHECK(change != std::string::npos);
   CHECK(r.out.find("(was OK)", change) != std::string::npos);
   CHECK(r.out.find("(was ", r.out.find("(was OK)", change) + 1) == std::string::npos);
@@ -624,9 +624,9 @@ TEST_CASE("monitor --watch stops on --for, prints changes and records a summary"
   json events = live.project()["history"];
   REQUIRE(events.size() == history + 1);
   CHECK(events.back()["command"] == "monitor");
-  CHECK(events.back()["outcome"] == "crit");
+  CHECK(events.back()["outcome"] == "blocking");
   CHECK(events.back()["details"]["rounds"].get<int>() >= 3);
-  CHECK(events.back()["details"]["problems_seen"]["http"] == "crit");
+  CHECK(events.back()["details"]["problems_seen"]["http"] == "blocking");
 
   // --json gives one final document with the last round and the watch summary.
   odoo.healthy_for = -1;

@@ -3,6 +3,7 @@
 #include "../support/test_env.hpp"
 
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/adapters/pg/transaction.hpp>
 #include <odoo_upgrade/adapters/pg/uat_queries.hpp>
 #include <odoo_upgrade/commands/uat.hpp>
 
@@ -11,18 +12,19 @@
 #include <algorithm>
 
 using namespace odoo_upgrade;
+using core::Severity;
 using core::uat::CheckResult;
 using core::uat::CheckStatus;
 using core::uat::Finding;
-using core::uat::Severity;
 
 namespace {
 
 std::vector<CheckResult> compare(const std::string& prod_db, const std::string& test_db) {
-  adapters::pg::Connection prod(test::pg_conninfo(prod_db));
-  adapters::pg::Connection tst(test::pg_conninfo(test_db));
-  commands::begin_snapshot(prod);
-  commands::begin_snapshot(tst);
+  namespace pg = adapters::pg;
+  pg::Connection prod(test::pg_conninfo(prod_db));
+  pg::Connection tst(test::pg_conninfo(test_db));
+  pg::Transaction prod_snapshot(prod, pg::Isolation::repeatable_read, pg::Access::read_only);
+  pg::Transaction test_snapshot(tst, pg::Isolation::repeatable_read, pg::Access::read_only);
   return commands::run_uat_checks(prod, tst);
 }
 
@@ -48,7 +50,7 @@ std::string describe(const std::vector<CheckResult>& results) {
   for (const auto& r : results) {
     s += r.id + " " + std::string(core::uat::to_string(r.status)) + " " + r.error + "\n";
     for (const auto& f : r.findings) {
-      s += "  " + std::string(core::uat::to_string(f.severity)) + " " + f.message + "\n";
+      s += "  " + std::string(core::to_string(f.severity)) + " " + f.message + "\n";
     }
   }
   return s;

@@ -6,6 +6,7 @@
 
 using namespace odoo_upgrade::core;
 using namespace odoo_upgrade::core::monitor;
+using Status = odoo_upgrade::core::Severity;
 using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -74,11 +75,11 @@ TEST_CASE("core::monitor::evaluate_http", "[core]") {
   HttpFacts down;
   down.error = "/web/health: Connection refused";
   auto c = evaluate_http(down, t);
-  CHECK(c.status == Status::crit);
+  CHECK(c.status == Status::blocking);
   CHECK(c.finding == "no answer: /web/health: Connection refused");
   HttpFacts unhealthy = up();
   unhealthy.healthy = false;
-  CHECK(evaluate_http(unhealthy, t).status == Status::crit);
+  CHECK(evaluate_http(unhealthy, t).status == Status::blocking);
   HttpFacts old = up("16.0");
   old.healthy.reset();
   old.route = "/web/webclient/version_info";
@@ -87,41 +88,41 @@ TEST_CASE("core::monitor::evaluate_http", "[core]") {
 
 TEST_CASE("core::monitor::evaluate_version", "[core]") {
   CHECK(evaluate_version(up("18.0"), "18.0").status == Status::ok);
-  CHECK(evaluate_version(up("17.0"), "18.0").status == Status::crit);
+  CHECK(evaluate_version(up("17.0"), "18.0").status == Status::blocking);
   CHECK(evaluate_version(up("17.0"), "18.0").finding == "series 17.0, expected 18.0");
   CHECK(evaluate_version(up("17.0"), "").status == Status::info);
   HttpFacts no_series = up();
   no_series.series.reset();
-  CHECK(evaluate_version(no_series, "18.0").status == Status::crit);
+  CHECK(evaluate_version(no_series, "18.0").status == Status::blocking);
   CHECK(evaluate_version(HttpFacts{}, "18.0").status == Status::skipped);
 }
 
 TEST_CASE("core::monitor::evaluate_response_time", "[core]") {
   Thresholds t;
   CHECK(evaluate_response_time(up("18.0", 100), t).status == Status::ok);
-  CHECK(evaluate_response_time(up("18.0", 2000), t).status == Status::warn);
-  CHECK(evaluate_response_time(up("18.0", 10000), t).status == Status::crit);
+  CHECK(evaluate_response_time(up("18.0", 2000), t).status == Status::warning);
+  CHECK(evaluate_response_time(up("18.0", 10000), t).status == Status::blocking);
   CHECK(evaluate_response_time(std::nullopt, t).status == Status::skipped);
 }
 
 TEST_CASE("core::monitor::evaluate_modules", "[core]") {
   CHECK(evaluate_modules({}).status == Status::ok);
   auto c = evaluate_modules({{"sale", "to upgrade"}});
-  CHECK(c.status == Status::crit);
+  CHECK(c.status == Status::blocking);
   CHECK(c.finding == "1 module not in a final state: sale (to upgrade)");
 }
 
 TEST_CASE("core::monitor::evaluate_crons", "[core]") {
   Thresholds t;
   CHECK(evaluate_crons({cron("a", 0, std::nullopt)}, true, t).status == Status::ok);
-  CHECK(evaluate_crons({cron("a", 1, std::nullopt)}, true, t).status == Status::warn);
+  CHECK(evaluate_crons({cron("a", 1, std::nullopt)}, true, t).status == Status::warning);
   auto c = evaluate_crons({cron("Mail: queue", 3, std::nullopt)}, true, t);
-  CHECK(c.status == Status::crit);
+  CHECK(c.status == Status::blocking);
   CHECK(c.finding == "'Mail: queue' failed 3x");
   // Older series: only how late the next call is.
   CHECK(evaluate_crons({cron("a", std::nullopt, 60)}, false, t).status == Status::ok);
-  CHECK(evaluate_crons({cron("a", std::nullopt, 3600)}, false, t).status == Status::warn);
-  CHECK(evaluate_crons({cron("a", std::nullopt, 86400 * 3)}, false, t).status == Status::crit);
+  CHECK(evaluate_crons({cron("a", std::nullopt, 3600)}, false, t).status == Status::warning);
+  CHECK(evaluate_crons({cron("a", std::nullopt, 86400 * 3)}, false, t).status == Status::blocking);
   CHECK(evaluate_crons({}, false, t).finding == "0 active crons, none overdue");
 }
 
@@ -146,18 +147,18 @@ TEST_CASE("core::monitor::evaluate_mail", "[core]") {
   f.exception = 1;
   f.exception_samples = {"SMTP refused"};
   auto c = evaluate_mail(f, t);
-  CHECK(c.status == Status::warn);
+  CHECK(c.status == Status::warning);
   CHECK(c.finding == "1 mail in exception (SMTP refused)");
   f.exception = 20;
-  CHECK(evaluate_mail(f, t).status == Status::crit);
+  CHECK(evaluate_mail(f, t).status == Status::blocking);
   MailFacts q;
   q.queued = 10;
   q.oldest_queued_age_seconds = 7200;
-  CHECK(evaluate_mail(q, t).status == Status::warn);
+  CHECK(evaluate_mail(q, t).status == Status::warning);
   MailFacts g;
   g.queued = 250;
   g.previous_queued = 100;
-  CHECK(evaluate_mail(g, t).status == Status::warn);
+  CHECK(evaluate_mail(g, t).status == Status::warning);
   CHECK(evaluate_mail(g, t).finding == "queue grew by 150");
   g.previous_queued = 200;
   CHECK(evaluate_mail(g, t).status == Status::ok);
@@ -170,9 +171,9 @@ TEST_CASE("core::monitor::evaluate_logging", "[core]") {
   f.table_used = true;
   CHECK(evaluate_logging(f, t).status == Status::ok);
   f.errors = 2;
-  CHECK(evaluate_logging(f, t).status == Status::warn);
+  CHECK(evaluate_logging(f, t).status == Status::warning);
   f.errors = 50;
-  CHECK(evaluate_logging(f, t).status == Status::crit);
+  CHECK(evaluate_logging(f, t).status == Status::blocking);
 }
 
 TEST_CASE("core::monitor::evaluate_activity", "[core]") {
@@ -184,7 +185,7 @@ TEST_CASE("core::monitor::evaluate_activity", "[core]") {
   }
   SECTION("nothing created where ten a day are normal") {
     auto c = evaluate_activity({sales}, hours(24), t);
-    CHECK(c.status == Status::warn);
+    CHECK(c.status == Status::warning);
     CHECK(c.finding == "little activity since go-live: sale.order 0 (normally 10/day)");
   }
   SECTION("normal activity") {
@@ -204,58 +205,55 @@ TEST_CASE("core::monitor::evaluate_activity", "[core]") {
   }
 }
 
-TEST_CASE("core::monitor::evaluate_totals and same_amount", "[core]") {
-  CHECK(same_amount("12.50", "12.5"));
-  CHECK(same_amount("", "0.00"));
-  CHECK(same_amount("-0.0", "0"));
-  CHECK(same_amount("007", "7"));
-  CHECK_FALSE(same_amount("12.5", "12.05"));
-  CHECK_FALSE(same_amount("-1", "1"));
+TEST_CASE("core::monitor::evaluate_totals", "[core]") {
   Amounts ref = {{"company 1 debit", "100.00"}, {"company 1 credit", "100.00"}};
   CHECK(evaluate_totals(ref, ref, "x").status == Status::ok);
+  // Compared as numbers: PostgreSQL's text of the same sum may differ in trailing zeros.
+  Amounts same = {{"company 1 debit", "100"}, {"company 1 credit", "100.0"}};
+  CHECK(evaluate_totals(same, ref, "x").status == Status::ok);
   Amounts changed = ref;
   changed["company 1 debit"] = "101.00";
   auto c = evaluate_totals(changed, ref, "pre-upgrade database");
-  CHECK(c.status == Status::crit);
+  CHECK(c.status == Status::blocking);
   CHECK(c.finding == "changed against the pre-upgrade database: company 1 debit 100 -> 101");
   Amounts extra = ref;
   extra["company 2 debit"] = "5";
-  CHECK(evaluate_totals(extra, ref, "x").status == Status::crit);
+  CHECK(evaluate_totals(extra, ref, "x").status == Status::blocking);
 }
 
 TEST_CASE("core::monitor::evaluate_disk", "[core]") {
   Thresholds t;
   CHECK(evaluate_disk("d", "disk", 10'000'000'000LL, "/", t).status == Status::ok);
-  CHECK(evaluate_disk("d", "disk", 1'000'000'000LL, "/", t).status == Status::warn);
-  CHECK(evaluate_disk("d", "disk", 100'000'000LL, "/", t).status == Status::crit);
+  CHECK(evaluate_disk("d", "disk", 1'000'000'000LL, "/", t).status == Status::warning);
+  CHECK(evaluate_disk("d", "disk", 100'000'000LL, "/", t).status == Status::blocking);
   CHECK(evaluate_disk("d", "disk", std::nullopt, "/srv", t).status == Status::info);
 }
 
 TEST_CASE("core::monitor::overall and exit_code", "[core]") {
   Check ok{"a", "a", Status::ok, "", {}};
   Check skip{"b", "b", Status::skipped, "", {}};
-  Check warn{"c", "c", Status::warn, "", {}};
-  Check crit{"d", "d", Status::crit, "", {}};
+  Check warn{"c", "c", Status::warning, "", {}};
+  Check crit{"d", "d", Status::blocking, "", {}};
   CHECK(exit_code(overall({})) == 0);
   CHECK(exit_code(overall({ok, skip})) == 0);
   CHECK(overall({ok, skip}) == Status::ok);
   CHECK(exit_code(overall({ok, warn})) == 8);
   CHECK(exit_code(overall({warn, crit, ok})) == 1);
-  CHECK(check_from_json(to_json(crit)).status == Status::crit);
-  CHECK(parse_status("warn") == Status::warn);
-  CHECK_FALSE(parse_status("bad"));
+  CHECK(check_from_json(to_json(crit)).status == Status::blocking);
+  CHECK(to_json(crit)["status"] == "blocking");
+  CHECK(to_json(warn)["status"] == "warning");
 }
 
 TEST_CASE("core::monitor::changes", "[core]") {
   Check a{"mail", "mail", Status::ok, "0 waiting", {}};
   Check a2{"mail", "mail", Status::ok, "3 waiting", {}};
-  Check w{"mail", "mail", Status::warn, "1 in exception", {}};
-  Check w2{"mail", "mail", Status::warn, "2 in exception", {}};
+  Check w{"mail", "mail", Status::warning, "1 in exception", {}};
+  Check w2{"mail", "mail", Status::warning, "2 in exception", {}};
   CHECK(changes({a}, {a2}).empty()); // an OK finding changing is not news
   auto c = changes({a}, {w});
   REQUIRE(c.size() == 1);
   CHECK(c[0].from == Status::ok);
-  CHECK(c[0].to == Status::warn);
+  CHECK(c[0].to == Status::warning);
   CHECK(changes({w}, {w2}).size() == 1);
   CHECK(changes({}, {a}).size() == 1);
 }

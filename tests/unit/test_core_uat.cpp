@@ -1,3 +1,4 @@
+#include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/uat.hpp>
 
 #include <catch2/catch.hpp>
@@ -5,6 +6,8 @@
 #include <set>
 
 using namespace odoo_upgrade::core::uat;
+using odoo_upgrade::core::FilesystemError;
+using odoo_upgrade::core::Severity;
 
 namespace {
 
@@ -184,6 +187,13 @@ TEST_CASE("core::uat::CheckResult", "[core]") {
     CHECK(back.compared == 12);
     CHECK(back.findings.size() == r.findings.size());
   }
+  SECTION("a finding of an unknown severity is refused, naming it") {
+    auto j = to_json(r);
+    j["findings"][0]["severity"] = "crit";
+    CHECK_THROWS_AS(check_result_from_json(j, "uat.rounds.1.runs[0].checks[0]"), FilesystemError);
+    CHECK_THROWS_WITH(check_result_from_json(j, "check"),
+                      Catch::Contains("'check.findings[0].severity' has an unknown value 'crit'"));
+  }
   SECTION("an error stays an error and blocks go") {
     CheckResult e;
     e.status = CheckStatus::error;
@@ -244,4 +254,58 @@ TEST_CASE("core::uat::signoff_refusals", "[core]") {
     facts.latest_run.warning = 10;
     CHECK(signoff_refusals(facts).empty());
   }
+}
+
+TEST_CASE("core::uat::check_datasets", "[core]") {
+  for (const auto& c : check_catalogue()) {
+    if (c.id == "neutralization") {
+      CHECK_THROWS_AS(check_datasets(c.id), std::out_of_range);
+      continue;
+    }
+    INFO(c.id);
+    CHECK(!check_datasets(c.id).empty());
+  }
+  CHECK(check_datasets("record-counts")[0].counts);
+  // A view missing in test matters only when it was active in production.
+  const auto& views = check_datasets("views")[0].rules;
+  auto inactive = row("v", {{"active", "false"}});
+  CHECK(!classify(&inactive, nullptr, views));
+  auto active = row("v", {{"active", "true"}});
+  CHECK(classify(&active, nullptr, views)->severity == Severity::blocking);
+  CHECK(check_datasets("accounting").size() == 7);
+}
+
+TEST_CASE("core::uat::classify_neutralized and neutralization_verdict", "[core]") {
+  NeutralizationFacts facts;
+  auto on = row("mail.ir_cron_mail_scheduler_action", {{"active", "true"}});
+  auto off = row("mail.ir_cron_mail_scheduler_action", {{"active", "false"}});
+  auto f = classify_neutralized("ir.cron", &on, &off, facts);
+  REQUIRE(f);
+  CHECK(f->severity == Severity::info);
+  CHECK(f->kind == "neutralized");
+  CHECK_FALSE(classify_neutralized("ir.cron", &on, &on, facts));
+  CHECK_FALSE(classify_neutralized("ir.mail_server", nullptr, &on, facts));
+  CHECK(facts.crons_on_test == 1);
+  CHECK(facts.servers_on_test == 1);
+
+  SECTION("not marked neutralized with active crons is a warning") {
+    auto v = neutralization_verdict(facts);
+    REQUIRE(v.size() == 1);
+    CHECK(v[0].severity == Severity::warning);
+    CHECK(v[0].kind == "not-neutralized");
+  }
+  SECTION("marked neutralized is info, active mail servers still a warning") {
+    facts.flagged = true;
+    auto v = neutralization_verdict(facts);
+    REQUIRE(v.size() == 2);
+    CHECK(v[0].severity == Severity::info);
+    CHECK(v[1].kind == "mail-server-active");
+    CHECK(v[1].severity == Severity::warning);
+  }
+  SECTION("nothing active and not marked: nothing to say") {
+    CHECK(neutralization_verdict(NeutralizationFacts{}).empty());
+  }
+  CHECK(is_true_parameter("True"));
+  CHECK(is_true_parameter("1"));
+  CHECK_FALSE(is_true_parameter("False"));
 }

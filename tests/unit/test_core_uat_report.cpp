@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 using namespace odoo_upgrade::core::uat;
+using odoo_upgrade::core::Severity;
 
 namespace {
 

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
+#include <odoo_upgrade/commands/context.hpp>
 #include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/severity.hpp>
 
 #include <filesystem>
 #include <string>
@@ -9,7 +11,8 @@
 namespace odoo_upgrade::commands {
 
 // The production database's full conninfo: the stored one (no password) plus the password kept in
-// the secrets file, if any. Without one, libpq's PGPASSWORD/.pgpass apply as usual.
+// the secrets file, if any. Without one, libpq's PGPASSWORD/.pgpass apply as usual. Throws
+// PreconditionError when initiate recorded no production database.
 std::string source_conninfo(const core::Project& project, const adapters::fs::SecretStore& secrets);
 
 // Conninfo of another database (`dbname`) on the production server, e.g. a restored test database.
@@ -23,5 +26,9 @@ std::filesystem::path work_dir(const core::Project& project);
 // Odoo's data dir recorded by initiate, and the filestore of database `dbname` in it.
 std::filesystem::path data_dir(const core::Project& project);
 std::filesystem::path filestore_path(const core::Project& project, const std::string& dbname);
+
+// The label of `s` for a human table (core::label, padded to one width: "OK   ", "BLOCK"), green
+// for ok, yellow for a warning, red when blocking (colours only when `out` may use them).
+std::string styled_label(const Output& out, core::Severity s);
 
 } // namespace odoo_upgrade::commands

@@ -13,6 +13,9 @@ struct InitiateOptions {
   std::string target; // target series, e.g. "18.0"
   std::optional<std::string> data_dir;
   std::optional<std::string> work_dir;
+  // Upgrade service settings (the cli fills them from ODOO_UPGRADE_SERVICE_URL, _CA_FILE and
+  // _DATA_SERVER_USER when the flags are not given); defaults https://upgrade.odoo.com, no CA,
+  // odoo.
   std::optional<std::string> service_url;
   std::optional<std::string> ca_file;
   std::optional<std::string> data_server_user;
@@ -20,7 +23,8 @@ struct InitiateOptions {
 };
 
 // Inspects the production database (read-only), validates the target, runs the pre-flight checks
-// and creates the project file. Exit 0, or 1 when a pre-flight check failed (the project is still
+// and creates the project file (sections `source`, `service`, `preflight`; see
+// docs/project-file.md). Exit 0, or 1 when a pre-flight check is blocking (the project is still
 // created: the inspection is the deliverable). Throws UsageError for bad options or target,
 // DatabaseError when the database is unreachable or not Odoo, PreconditionError when the project
 // exists without --force; in those cases nothing is written.

@@ -13,21 +13,19 @@ class Connection;
 }
 
 // The `uat` command: automated production-vs-test checks, the manual checklist, sign-off and
-// reports. Everything it records lives in the project's `uat` section:
-//   uat.checklist            [{id, title, category}] (absent: the default checklist)
-//   uat.rounds["<n>"].runs   summaries of the automated runs of round n (latest last)
-//   uat.rounds["<n>"].marks  {item id: {status, note, at, by}}
-//   uat.signoff              {round, by, at, note, forced, reason}
+// reports. Everything it records lives in the project's `uat` section (core/uat_record.hpp). The
+// sub-actions that record (run, mark, add, signoff) hold the project lock; list and report only
+// read. With --dry-run, the recording ones print their plan and change nothing.
 namespace odoo_upgrade::commands {
 
 struct UatRunOptions {
   std::vector<std::string> checks; // only these check ids (empty: all)
 };
 // Compares production with the current round's test database, both read-only in one snapshot
-// each; writes the full report to <work_dir>/rounds/<n>/uat-<timestamp>.json and a summary to the
-// project. Returns 1 when blocking findings exist or a check could not run, 0 otherwise. Throws
-// PreconditionError without a restored test round, UsageError for an unknown check id,
-// DatabaseError when a database cannot be reached.
+// each (a read-only REPEATABLE READ transaction); writes the full report to
+// <work_dir>/rounds/<n>/uat-<timestamp>.json and a summary to the project. Returns 1 when blocking
+// findings exist or a check could not run, 0 otherwise. Throws PreconditionError without a restored
+// test round, UsageError for an unknown check id, DatabaseError when a database cannot be reached.
 int run_uat_run(const UatRunOptions& options, Context& ctx);
 
 struct UatListOptions {};
@@ -73,12 +71,10 @@ int run_uat_report(const UatReportOptions& options, Context& ctx);
 // Runs the automated checks `only` (all when empty) comparing `production` with `test`. Each
 // check runs in a savepoint: a check that fails with a database error is reported with status
 // `error` and the others still run. Both connections should be in a read-only repeatable-read
-// transaction (see `begin_snapshot`).
+// transaction (adapters::pg::Transaction with Isolation::repeatable_read, Access::read_only), so
+// that every check sees one snapshot. Throws Interrupted on Ctrl-C.
 std::vector<core::uat::CheckResult> run_uat_checks(adapters::pg::Connection& production,
                                                    adapters::pg::Connection& test,
                                                    const std::vector<std::string>& only = {});
-
-// Starts a read-only REPEATABLE READ transaction, so that every check sees one snapshot.
-void begin_snapshot(adapters::pg::Connection& conn);
 
 } // namespace odoo_upgrade::commands

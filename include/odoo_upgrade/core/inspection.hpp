@@ -1,12 +1,15 @@
 #pragma once
 
 #include <odoo_upgrade/core/odoo_version.hpp>
+#include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/severity.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace odoo_upgrade::core {
@@ -46,17 +49,27 @@ struct DatabaseFacts {
   std::vector<const ModuleInfo*> modules_of(ModuleOrigin origin) const;
 };
 
-// A pre-flight check outcome. Checks never throw; the caller collects them.
+// A pre-flight check outcome. Checks never throw; the caller collects them. `status` is ok,
+// warning (someone should look) or blocking (initiate exits 1; the project is still written).
 struct CheckResult {
-  enum class Status { pass, warn, fail };
   std::string id;
   std::string title;
-  Status status = Status::pass;
+  Severity status = Severity::ok;
   std::string message;
-  std::string hint;
+  std::string hint; // "" when there is nothing to advise
+  nlohmann::json extra = nlohmann::json::object();
 };
-std::string_view to_string(CheckResult::Status status);
 nlohmann::json to_json(const CheckResult& check);
+// Reads one check of the project's `preflight` list. The status names of older files ("pass",
+// "warn", "fail") are read as ok, warning and blocking. Throws FilesystemError (exit 6) naming
+// `<where>.<field>` for a field of the wrong type or an unknown status.
+CheckResult check_result_from_json(const nlohmann::json& j, std::string_view where);
+// True when a check of `checks` is blocking.
+bool any_blocking(const std::vector<CheckResult>& checks);
+
+// The project's `preflight` section: the checks of initiate, in their order (empty when none).
+std::vector<CheckResult> read_preflight(const Project& project);
+void write_preflight(Project& project, const std::vector<CheckResult>& checks);
 
 // The major version in a `--version` line of a PostgreSQL client tool ("pg_dump (PostgreSQL) 15.18
 // (Debian …)" → 15); std::nullopt when unreadable.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <odoo_upgrade/core/severity.hpp>
 #include <odoo_upgrade/core/time.hpp>
 
 #include <nlohmann/json.hpp>
@@ -12,25 +13,20 @@
 #include <vector>
 
 // Post go-live monitoring: the pure parts of the `monitor` command. Facts gathered by the adapters
-// (HTTP probe, SQL queries, disk space) go in; checks with a status and a one-line finding come
-// out. Thresholds come from the project file (section `monitor.thresholds`).
+// (HTTP probe, SQL queries, disk space) go in; checks with a core::Severity and a one-line finding
+// come out. Thresholds come from the project file (section `monitor.thresholds`, see
+// core/monitor_record.hpp).
+//
+// A check's status is a core::Severity: `info` is a fact worth showing that needs nobody; `skipped`
+// means the check could not run for a reason that is not a fault (no project, no database
+// credentials, table not used). Only `warning` and `blocking` affect the exit code.
 namespace odoo_upgrade::core::monitor {
-
-// How a check came out, from best to worst. `info` is a fact worth showing that needs nobody;
-// `skipped` means the check could not run for a reason that is not a fault (no project, no
-// database credentials, table not used). Only `warn` and `crit` affect the exit code.
-enum class Status { ok, info, skipped, warn, crit };
-std::string_view to_string(Status s); // "ok", "info", "skipped", "warn", "crit"
-std::string_view label(Status s);     // "OK", "INFO", "SKIP", "WARN", "CRIT"
-std::optional<Status> parse_status(std::string_view text);
-// The worse of two statuses (ok < info < skipped < warn < crit).
-Status worst(Status a, Status b);
 
 // One check's result.
 struct Check {
   std::string id;    // stable, e.g. "crons"
   std::string title; // for the table, e.g. "scheduled actions"
-  Status status = Status::ok;
+  Severity status = Severity::ok;
   std::string finding;                               // one line for people
   nlohmann::json details = nlohmann::json::object(); // figures for --json and the history
 };
@@ -38,7 +34,8 @@ nlohmann::json to_json(const Check& c);
 Check check_from_json(const nlohmann::json& j);
 
 // Thresholds; every field has a documented default (docs/commands/monitor.md). A value reaching a
-// `_warn` threshold gives WARN, reaching `_crit` gives CRIT.
+// `_warn` threshold gives a warning, reaching `_crit` a blocking status (the names of the keys are
+// those of the project file and stay).
 struct Thresholds {
   std::chrono::milliseconds http_timeout{30'000};
   std::chrono::milliseconds response_warn{2'000};
@@ -136,11 +133,11 @@ Check evaluate_activity(const std::vector<ModelActivity>& models,
                         std::chrono::seconds live_for,
                         const Thresholds& t);
 // Compares `live` with `reference` (the pre-upgrade database or the freeze baseline, named by
-// `reference_name`): any difference is CRIT.
+// `reference_name`) as decimal numbers (core::same_decimal): any difference is blocking.
 Check evaluate_totals(const Amounts& live,
                       const Amounts& reference,
                       const std::string& reference_name);
-// Free space where `what` ("data dir", "database") lives; nullopt free space is INFO "unknown".
+// Free space where `what` ("data dir", "database") lives; nullopt free space is info "unknown".
 Check evaluate_disk(const std::string& id,
                     const std::string& title,
                     std::optional<long long> free_bytes,
@@ -149,24 +146,23 @@ Check evaluate_disk(const std::string& id,
 // A check that could not run: `skipped` with `reason`.
 Check skipped(const std::string& id, const std::string& title, const std::string& reason);
 
-// True when two decimal texts are the same number ("12.50" == "12.5", "" == "0").
-bool same_amount(std::string_view a, std::string_view b);
-
-// The worst status of `checks`: crit, warn, or ok (INFO and SKIP count as ok; ok for none).
-Status overall(const std::vector<Check>& checks);
-// 0 when nothing is WARN or CRIT, 1 when anything is CRIT, 8 when the worst is WARN.
-int exit_code(Status overall_status);
+// The worst status of `checks`: blocking, warning, or ok (info and skipped count as ok; ok for
+// none).
+Severity overall(const std::vector<Check>& checks);
+// 0 when nothing is a warning or blocking, 1 when anything is blocking, 8 when the worst is a
+// warning.
+int exit_code(Severity overall_status);
 
 // A change seen between two watch iterations.
 struct Change {
   std::string check;
   std::string title;
-  std::optional<Status> from; // nullopt when the check is new
-  Status to = Status::ok;
+  std::optional<Severity> from; // nullopt when the check is new
+  Severity to = Severity::ok;
   std::string finding;
 };
 // What changed from `before` to `after`: a different status, or a different finding of a check
-// that is WARN or CRIT. Checks are matched by id.
+// that needs attention (warning or blocking). Checks are matched by id.
 std::vector<Change> changes(const std::vector<Check>& before, const std::vector<Check>& after);
 
 } // namespace odoo_upgrade::core::monitor

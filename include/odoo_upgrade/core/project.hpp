@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace odoo_upgrade::core {
 
@@ -35,16 +36,20 @@ struct Event {
   std::string outcome;                               // "ok", "failed", "pending", "refused"…
   nlohmann::json details = nlohmann::json::object(); // key figures
 };
+nlohmann::json to_json(const Event& event);
 
-// The per-customer project file. A thin typed view over a JSON document: common fields have
-// accessors; each command owns one section (`rounds`, `uat`, `freeze`, `production`, `golive`,
-// `monitor`) and reads/writes it as JSON. Never holds secrets (see adapters/fs/secret_store.hpp).
+// The per-customer project file. A thin typed view over a JSON document: the top-level fields have
+// accessors; each section has a typed record in core/ (`source_record.hpp`, `service_record.hpp`,
+// `uat_record.hpp`, `monitor_record.hpp`, …) with `read_x`/`write_x`, which commands use. `doc()`
+// and `section()` are for those records (core only). Never holds secrets (see
+// adapters/fs/secret_store.hpp).
 class Project {
 public:
   // A new project for `customer`, in phase `initiated`.
   Project(std::string customer, TimePoint created);
   // Validates a loaded document; throws FilesystemError naming `origin` when a required field is
-  // missing or has the wrong type, or when schema_version is newer than this build knows.
+  // missing or a top-level field has the wrong type, or when schema_version is newer than this
+  // build knows.
   static Project from_json(nlohmann::json doc, const std::string& origin);
 
   const nlohmann::json& doc() const { return m_doc; }
@@ -55,7 +60,14 @@ public:
   void set_phase(Phase phase);
   // Series of the production database ("17.0"), empty before initiate recorded it.
   std::string source_version() const;
+  // Target series ("18.0"), empty before initiate recorded it.
   std::string target_version() const;
+  void set_target_version(const std::string& series);
+  // Odoo's data dir and the project's work dir (absolute paths) recorded by initiate; "" before.
+  std::string data_dir() const;
+  void set_data_dir(const std::string& dir);
+  std::string work_dir() const;
+  void set_work_dir(const std::string& dir);
 
   // The JSON section `name` (created as an empty object, or array for "rounds", when missing).
   nlohmann::json& section(const std::string& name);
@@ -63,6 +75,8 @@ public:
 
   // Appends to `history`.
   void add_event(const Event& event);
+  // The history, oldest first (a field of an entry with the wrong type reads as empty).
+  std::vector<Event> history() const;
 
   // Test rounds, oldest first (section "rounds": an array of objects with at least "number").
   nlohmann::json& rounds();
@@ -72,6 +86,8 @@ public:
 
 private:
   explicit Project(nlohmann::json doc) : m_doc(std::move(doc)) {}
+  // The top-level string `key`; "" when missing (from_json checked its type).
+  std::string string_field(const char* key) const;
   nlohmann::json m_doc;
 };
 

@@ -54,4 +54,10 @@ Phase phase_after_production_request_started(Project& project);
 // new request may start).
 Phase phase_after_failed_production_request(Project& project);
 
+// --- the phase rule of the UAT -----------------------------------------------------------------
+
+// `uat signoff` completed: the customer signed off the latest round. Sets `project`'s phase to
+// signed_off and returns it.
+Phase phase_after_signoff(Project& project);
+
 } // namespace odoo_upgrade::core

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <odoo_upgrade/core/severity.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <functional>
@@ -11,18 +13,17 @@
 
 // User acceptance testing (UAT): the pure parts of the `uat` command. The automated checks compare
 // the production database with the test database of the current round; this header holds the
-// check catalogue, the finding and result types, the merge of two ordered keyed streams, the
-// classification rules, the manual checklist and the sign-off rules. SQL lives in
-// adapters/pg/uat_queries.hpp, rendering in core/uat_report.hpp.
+// check catalogue, the datasets and rules of each check, the finding and result types, the merge of
+// two ordered keyed streams, the classification rules, the manual checklist and the sign-off rules.
+// SQL lives in adapters/pg/uat_queries.hpp, rendering in core/uat_report.hpp, the project section
+// in core/uat_record.hpp.
 namespace odoo_upgrade::core::uat {
 
-// How much a finding matters. `blocking` findings refuse the sign-off; `warning` needs a person to
-// look; `info` documents an expected difference (e.g. neutralization).
-enum class Severity { info, warning, blocking };
-std::string_view to_string(Severity s);
-std::optional<Severity> parse_severity(std::string_view text);
+// Findings carry a core::Severity: `blocking` findings refuse the sign-off; `warning` needs a
+// person to look; `info` documents an expected difference (e.g. neutralization). The automated
+// checks use only these three.
 
-// Outcome of one automated check: `passed` (no finding above info), `warning`, `failed` (at least
+// How one automated check ran: `passed` (no finding above info), `warning`, `failed` (at least
 // one blocking finding), `error` (the check could not run; counts as blocking for go/no-go).
 enum class CheckStatus { passed, warning, failed, error };
 std::string_view to_string(CheckStatus s);
@@ -82,9 +83,10 @@ struct CheckResult {
 inline constexpr std::size_t k_max_findings_per_check = 2000;
 
 nlohmann::json to_json(const Finding& f);
-Finding finding_from_json(const nlohmann::json& j);
 nlohmann::json to_json(const CheckResult& r);
-CheckResult check_result_from_json(const nlohmann::json& j);
+// Reads a check result (from a report file or the project's uat section). Throws FilesystemError
+// (exit 6) naming `<where>.<field>` for a field of the wrong type or an unknown severity/status.
+CheckResult check_result_from_json(const nlohmann::json& j, std::string_view where = "check");
 
 // --- merging two ordered keyed streams ---------------------------------------------------------
 
@@ -137,6 +139,38 @@ classify(const KeyedRow* production, const KeyedRow* test, const DiffRules& rule
 // blocking, more is info, a model missing on one side is blocking (production) or info (test).
 std::optional<Finding> classify_count(const KeyedRow* production, const KeyedRow* test);
 
+// One dataset an automated check compares (a keyed dataset of adapters/pg/uat_queries.hpp) and how
+// its differences are classified: by `rules`, or by classify_count when `counts`.
+struct DatasetCheck {
+  std::string dataset;
+  DiffRules rules;
+  bool counts = false;
+};
+// The datasets of the automated check `check_id` (every catalogue id but "neutralization", which
+// has its own logic). Throws std::out_of_range for another id.
+const std::vector<DatasetCheck>& check_datasets(const std::string& check_id);
+
+// --- neutralization --------------------------------------------------------------------------
+
+// What the neutralization check saw (check 12).
+struct NeutralizationFacts {
+  long long crons_on_test = 0;   // active scheduled actions in test
+  long long servers_on_test = 0; // active outgoing mail servers in test
+  bool flagged = false;          // test has database.is_neutralized set
+};
+// The finding for one scheduled action (`model` "ir.cron") or mail server ("ir.mail_server") of
+// both databases: info when active in production and inactive in test (neutralized); std::nullopt
+// otherwise. Counts the records active in test into `facts`.
+std::optional<Finding> classify_neutralized(const std::string& model,
+                                            const KeyedRow* production,
+                                            const KeyedRow* test,
+                                            NeutralizationFacts& facts);
+// The findings about the test database as a whole: a warning when it is not marked neutralized but
+// may still run crons or send mail; info (and a warning for active mail servers) when it is.
+std::vector<Finding> neutralization_verdict(const NeutralizationFacts& facts);
+// True for the values Odoo writes for a set boolean parameter ("True", "true", "1").
+bool is_true_parameter(const std::string& value);
+
 // --- results, go/no-go ---------------------------------------------------------------------------
 
 // Totals of a run.
@@ -158,7 +192,8 @@ std::optional<MarkStatus> parse_mark_status(std::string_view text);
 struct ChecklistItem {
   std::string id;
   std::string title;
-  std::string category; // "scenario", "basic", "custom"
+  std::string category;                            // "scenario", "basic", "custom"
+  nlohmann::json extra = nlohmann::json::object(); // keys of a newer file, kept
 };
 // The method's end-to-end scenario and the basic checks that need a person.
 const std::vector<ChecklistItem>& default_checklist();
@@ -171,8 +206,9 @@ std::string item_id_from_title(std::string_view title, const std::vector<std::st
 struct Mark {
   MarkStatus status = MarkStatus::unmarked;
   std::string note;
-  std::string at;
+  std::string at; // ISO 8601 UTC
   std::string by;
+  nlohmann::json extra = nlohmann::json::object(); // keys of a newer file, kept
 };
 
 // --- sign-off ------------------------------------------------------------------------------------

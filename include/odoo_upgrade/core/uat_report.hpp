@@ -1,6 +1,7 @@
 #pragma once
 
 #include <odoo_upgrade/core/uat.hpp>
+#include <odoo_upgrade/core/uat_record.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -12,17 +13,6 @@
 // Reports of the UAT of one test round, for people (text, markdown, HTML for the customer) and for
 // CI (JSON, JUnit XML). Pure rendering: the command gathers the facts.
 namespace odoo_upgrade::core::uat {
-
-struct Signoff {
-  int round = 0;
-  std::string by;
-  std::string at;
-  std::string note;
-  bool forced = false;
-  std::string reason;
-};
-nlohmann::json to_json(const Signoff& s);
-Signoff signoff_from_json(const nlohmann::json& j);
 
 // Everything a report shows.
 struct Report {

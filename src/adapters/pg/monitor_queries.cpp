@@ -1,9 +1,8 @@
 #include <odoo_upgrade/adapters/pg/monitor_queries.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/odoo_model.hpp>
 
 #include <spdlog/spdlog.h>
-
-#include <cctype>
 
 namespace odoo_upgrade::adapters::pg::monitor {
 
@@ -114,27 +113,9 @@ core::monitor::LogFacts log_facts(Connection& conn, const std::string& since) {
   return f;
 }
 
-std::optional<std::string> model_table(const std::string& model) {
-  if (model.empty() || model.size() > 60) {
-    return std::nullopt;
-  }
-  std::string table;
-  for (char c : model) {
-    if (c == '.') {
-      table += '_';
-    } else if (std::islower(static_cast<unsigned char>(c)) != 0 ||
-               std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '_') {
-      table += c;
-    } else {
-      return std::nullopt;
-    }
-  }
-  return table;
-}
-
 std::optional<long long>
 created_since(Connection& conn, const std::string& model, const std::string& since) {
-  auto table = model_table(model);
+  auto table = core::odoo_table(model);
   if (!table || !conn.column_exists(*table, "create_date")) {
     return std::nullopt;
   }
@@ -145,7 +126,7 @@ created_since(Connection& conn, const std::string& model, const std::string& sin
 
 std::optional<double>
 daily_volume(Connection& conn, const std::string& model, const std::string& until, long long days) {
-  auto table = model_table(model);
+  auto table = core::odoo_table(model);
   if (!table || days <= 0 || !conn.column_exists(*table, "create_date")) {
     return std::nullopt;
   }

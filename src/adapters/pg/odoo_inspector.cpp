@@ -21,6 +21,15 @@ bool is_odoo_database(Connection& conn) {
              .value_or("0") != "0";
 }
 
+std::string odoo_series(Connection& conn) {
+  auto v = conn.query_value("SELECT latest_version FROM ir_module_module WHERE name = 'base'");
+  if (!v) {
+    return "";
+  }
+  auto s = core::parse_series(*v);
+  return s ? s->str() : *v;
+}
+
 core::DatabaseFacts inspect_odoo_database(Connection& conn, int largest_tables) {
   core::DatabaseFacts facts;
   facts.dbname = conn.dbname();

@@ -1,5 +1,6 @@
 #include <odoo_upgrade/adapters/pg/uat_queries.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/odoo_model.hpp>
 #include <odoo_upgrade/core/odoo_version.hpp>
 
 #include <algorithm>
@@ -713,14 +714,9 @@ DbProfile detect_profile(Connection& conn) {
       std::string model(fields.get(i, 0));
       std::string field(fields.get(i, 1));
       auto it = k_tables.find(model);
-      std::string table = it != k_tables.end() ? it->second : model;
-      if (it == k_tables.end()) {
-        for (auto& c : table) {
-          c = c == '.' ? '_' : c;
-        }
-      }
-      if (p.is_jsonb(table, field)) {
-        p.translatable.push_back({model, field, table});
+      auto table = it != k_tables.end() ? std::optional(it->second) : core::odoo_table(model);
+      if (table && p.is_jsonb(*table, field)) {
+        p.translatable.push_back({model, field, *table});
       }
     }
   }

@@ -35,7 +35,8 @@ std::optional<Connection> connect(const std::string& conninfo, std::string& erro
   }
 }
 
-// Runs one database check; a failing query makes that check WARN instead of aborting the round.
+// Runs one database check; a failing query makes that check a warning instead of aborting the
+// round.
 m::Check
 guarded(const std::string& id, const std::string& title, const std::function<m::Check()>& body) {
   try {
@@ -44,7 +45,7 @@ guarded(const std::string& id, const std::string& title, const std::function<m::
     m::Check c;
     c.id = id;
     c.title = title;
-    c.status = m::Status::warn;
+    c.status = core::Severity::warning;
     c.finding = std::string("query failed: ") + e.what();
     return c;
   }
@@ -138,9 +139,9 @@ m::Check database_disk(const Target& t, Connection& live) {
   return c;
 }
 
-std::vector<m::Check> database_checks(const Target& t, WatchMemory& memory, core::Clock& clock) {
-  std::vector<m::Check> checks;
-  std::vector<std::pair<std::string, std::string>> rest = {
+// The database checks after "database reachable", in table order.
+const std::vector<std::pair<std::string, std::string>>& live_check_titles() {
+  static const std::vector<std::pair<std::string, std::string>> k_titles = {
       {"modules", "module states"},
       {"crons", "scheduled actions"},
       {"mail", "outgoing mail queue"},
@@ -149,17 +150,70 @@ std::vector<m::Check> database_checks(const Target& t, WatchMemory& memory, core
       {"totals", "historical journal totals"},
       {"disk_data_dir", "disk: data dir"},
       {"disk_database", "disk: database"}};
-  auto skip_rest = [&](const std::string& reason) {
-    for (const auto& [id, title] : rest) {
-      checks.push_back(m::skipped(id, title, reason));
-    }
-  };
-  if (!t.has_project) {
-    checks.push_back(m::skipped("database", "database reachable", "no project file"));
-    skip_rest("no project file");
-    return checks;
-  }
+  return k_titles;
+}
 
+// "database reachable" failed: it, and every database check skipped for `reason`.
+std::vector<m::Check> unreachable(m::Check database, const std::string& reason) {
+  std::vector<m::Check> checks = {std::move(database)};
+  for (const auto& [id, title] : live_check_titles()) {
+    checks.push_back(m::skipped(id, title, reason));
+  }
+  return checks;
+}
+
+m::Check crons(const Target& t, Connection& live, core::TimePoint now) {
+  auto crons = q::active_crons(live);
+  for (auto& cron : crons.active) {
+    if (cron.nextcall) {
+      cron.overdue_seconds = m::cron_overdue_seconds(*cron.nextcall, now, t.golive_at);
+    }
+  }
+  return m::evaluate_crons(crons.active, crons.has_failure_count, t.thresholds);
+}
+
+m::Check logged_errors(const Target& t, Connection& live) {
+  if (!t.golive_at) {
+    return m::skipped("errors", "errors logged in the database", "no go-live time recorded");
+  }
+  return m::evaluate_logging(q::log_facts(live, core::iso8601_utc(*t.golive_at)), t.thresholds);
+}
+
+// The checks of a reachable live database (and the pre-upgrade one when it answers).
+std::vector<m::Check> live_checks(
+    const Target& t, Connection& live, Connection* pre, WatchMemory& memory, core::TimePoint now) {
+  std::vector<m::Check> checks;
+  checks.push_back(guarded(
+      "modules", "module states", [&] { return m::evaluate_modules(q::pending_modules(live)); }));
+  checks.push_back(guarded("crons", "scheduled actions", [&] { return crons(t, live, now); }));
+  checks.push_back(guarded("mail", "outgoing mail queue", [&] {
+    auto facts = q::mail_facts(live, core::iso8601_utc(now));
+    facts.previous_queued = memory.queued_mail;
+    memory.queued_mail = facts.queued;
+    return m::evaluate_mail(facts, t.thresholds);
+  }));
+  checks.push_back(
+      guarded("errors", "errors logged in the database", [&] { return logged_errors(t, live); }));
+  checks.push_back(
+      guarded("activity", "activity since go-live", [&] { return activity(t, live, pre, now); }));
+  checks.push_back(
+      guarded("totals", "historical journal totals", [&] { return totals(t, live, pre); }));
+  checks.push_back(
+      m::evaluate_disk("disk_data_dir",
+                       "disk: data dir",
+                       free_space(t.data_dir),
+                       t.data_dir.empty() ? "no data dir recorded" : t.data_dir.string(),
+                       t.thresholds));
+  checks.push_back(
+      guarded("disk_database", "disk: database", [&] { return database_disk(t, live); }));
+  return checks;
+}
+
+std::vector<m::Check> database_checks(const Target& t, WatchMemory& memory, core::Clock& clock) {
+  if (!t.has_project) {
+    return unreachable(m::skipped("database", "database reachable", "no project file"),
+                       "no project file");
+  }
   std::string error;
   auto live = connect(t.conninfo, error);
   if (!live) {
@@ -167,19 +221,16 @@ std::vector<m::Check> database_checks(const Target& t, WatchMemory& memory, core
     // host) is not a verdict; with nothing else to check, it is.
     m::Check c = m::skipped("database", "database reachable", "cannot connect: " + error);
     if (!t.url) {
-      c.status = m::Status::crit;
+      c.status = core::Severity::blocking;
     }
-    checks.push_back(c);
-    skip_rest("database not reachable");
-    return checks;
+    return unreachable(std::move(c), "database not reachable");
   }
   m::Check db;
   db.id = "database";
   db.title = "database reachable";
   db.finding = "'" + t.database + "' answers (PostgreSQL " +
                std::to_string(live->server_version() / 10000) + ")";
-  checks.push_back(db);
-
+  // The pre-upgrade database is optional: without it, the freeze baseline serves.
   std::optional<Connection> pre;
   if (!t.pre_conninfo.empty()) {
     std::string pre_error;
@@ -188,44 +239,10 @@ std::vector<m::Check> database_checks(const Target& t, WatchMemory& memory, core
       spdlog::warn("pre-upgrade database '{}' not reachable: {}", t.pre_database, pre_error);
     }
   }
-  Connection* pre_ptr = pre ? &*pre : nullptr;
-  core::TimePoint now = clock.now();
-
-  checks.push_back(guarded(
-      "modules", "module states", [&] { return m::evaluate_modules(q::pending_modules(*live)); }));
-  checks.push_back(guarded("crons", "scheduled actions", [&] {
-    auto crons = q::active_crons(*live);
-    for (auto& cron : crons.active) {
-      if (cron.nextcall) {
-        cron.overdue_seconds = m::cron_overdue_seconds(*cron.nextcall, now, t.golive_at);
-      }
-    }
-    return m::evaluate_crons(crons.active, crons.has_failure_count, t.thresholds);
-  }));
-  checks.push_back(guarded("mail", "outgoing mail queue", [&] {
-    auto facts = q::mail_facts(*live, core::iso8601_utc(now));
-    facts.previous_queued = memory.queued_mail;
-    memory.queued_mail = facts.queued;
-    return m::evaluate_mail(facts, t.thresholds);
-  }));
-  checks.push_back(guarded("errors", "errors logged in the database", [&] {
-    if (!t.golive_at) {
-      return m::skipped("errors", "errors logged in the database", "no go-live time recorded");
-    }
-    return m::evaluate_logging(q::log_facts(*live, core::iso8601_utc(*t.golive_at)), t.thresholds);
-  }));
-  checks.push_back(guarded(
-      "activity", "activity since go-live", [&] { return activity(t, *live, pre_ptr, now); }));
-  checks.push_back(
-      guarded("totals", "historical journal totals", [&] { return totals(t, *live, pre_ptr); }));
-  checks.push_back(
-      m::evaluate_disk("disk_data_dir",
-                       "disk: data dir",
-                       free_space(t.data_dir),
-                       t.data_dir.empty() ? "no data dir recorded" : t.data_dir.string(),
-                       t.thresholds));
-  checks.push_back(
-      guarded("disk_database", "disk: database", [&] { return database_disk(t, *live); }));
+  std::vector<m::Check> checks = {db};
+  for (auto& c : live_checks(t, *live, pre ? &*pre : nullptr, memory, clock.now())) {
+    checks.push_back(std::move(c));
+  }
   return checks;
 }
 

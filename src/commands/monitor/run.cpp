@@ -1,13 +1,14 @@
 #include "gather.hpp"
 
-#include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/monitor.hpp>
+#include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/golive_record.hpp>
-#include <odoo_upgrade/core/transitions.hpp>
+#include <odoo_upgrade/core/monitor_record.hpp>
+#include <odoo_upgrade/core/source_record.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -52,17 +53,17 @@ std::optional<core::TimePoint> time_field(const std::string& text) {
   return t;
 }
 
+// A monitor must not hang on an unreachable server: at most 10 s to connect unless set.
 std::string with_connect_timeout(const std::string& conninfo) {
-  for (const auto& [k, v] : adapters::pg::parse_conninfo(conninfo).keywords) {
-    if (k == "connect_timeout") {
-      return conninfo;
-    }
+  auto info = adapters::pg::parse_conninfo(conninfo);
+  if (!info.get("connect_timeout")) {
+    info.set("connect_timeout", "10");
   }
-  return conninfo + " connect_timeout=10";
+  return adapters::pg::to_conninfo(info);
 }
 
 // What to watch, from the options and (when there is one) the project file.
-Target resolve_target(const MonitorOptions& o, const Context& ctx) {
+Target resolve_target(const MonitorOptions& o, Context& ctx) {
   Target t;
   t.url = o.url;
   std::error_code ec;
@@ -76,22 +77,22 @@ Target resolve_target(const MonitorOptions& o, const Context& ctx) {
     t.expected_series = o.series.value_or("");
     return t;
   }
-  core::Project project = adapters::fs::load_project(ctx.project_path());
-  core::require_phase(project, "monitor");
-  const auto* mon = project.find_section("monitor");
-  t.thresholds = m::thresholds_from_json(
-      mon != nullptr && mon->contains("thresholds") ? (*mon)["thresholds"] : nlohmann::json());
-  if (!t.url && mon != nullptr && mon->contains("url") && (*mon)["url"].is_string()) {
-    t.url = (*mon)["url"].get<std::string>();
+  // Read-only: monitor never holds the lock for its checks.
+  auto session = open_project(ctx, "monitor", Lock::none);
+  const core::Project& project = session.project();
+  auto settings = m::read_monitor(project);
+  t.thresholds = settings.thresholds;
+  if (!t.url) {
+    t.url = settings.url;
   }
   t.has_project = true;
   t.expected_series = o.series.value_or(project.target_version());
   const core::GoliveRecord golive = core::read_golive(project);
   const core::FreezeRecord freeze = core::read_freeze(project);
-  const auto* source = project.find_section("source");
+  auto source = core::find_source(project);
   t.database = golive.database;
-  if (t.database.empty() && source != nullptr) {
-    t.database = source->value("dbname", "");
+  if (t.database.empty() && source) {
+    t.database = source->dbname;
   }
   t.golive_at = time_field(golive.live_at);
   t.freeze_at = time_field(freeze.frozen_at);
@@ -99,7 +100,7 @@ Target resolve_target(const MonitorOptions& o, const Context& ctx) {
     t.baseline = freeze.baseline;
   }
   t.data_dir = data_dir(project);
-  adapters::fs::SecretStore secrets(ctx.project_path());
+  const auto& secrets = session.secrets();
   t.conninfo = with_connect_timeout(server_conninfo(project, secrets, t.database));
   t.pre_database = golive.pre_upgrade_db;
   if (!t.pre_database.empty()) {
@@ -108,38 +109,26 @@ Target resolve_target(const MonitorOptions& o, const Context& ctx) {
   return t;
 }
 
-std::string styled(const Output& out, m::Status s) {
-  std::string text(m::label(s));
-  text.resize(4, ' ');
-  switch (s) {
-  case m::Status::ok:
-    return out.green(text);
-  case m::Status::warn:
-    return out.yellow(text);
-  case m::Status::crit:
-    return out.red(text);
-  default:
-    return text;
-  }
-}
-
 void print_table(std::ostream& os, const Output& out, const std::vector<m::Check>& checks) {
   for (const auto& c : checks) {
-    os << "  " << styled(out, c.status) << "  " << std::left << std::setw(30) << c.title
+    os << "  " << styled_label(out, c.status) << " " << std::left << std::setw(30) << c.title
        << std::right << c.finding << "\n";
   }
 }
 
 std::string counts_line(const std::vector<m::Check>& checks) {
-  std::map<m::Status, int> n;
+  std::map<core::Severity, int> n;
   for (const auto& c : checks) {
     ++n[c.status];
   }
   std::string s;
-  for (auto st :
-       {m::Status::crit, m::Status::warn, m::Status::ok, m::Status::info, m::Status::skipped}) {
+  for (auto st : {core::Severity::blocking,
+                  core::Severity::warning,
+                  core::Severity::ok,
+                  core::Severity::info,
+                  core::Severity::skipped}) {
     if (n[st] > 0) {
-      s += (s.empty() ? "" : ", ") + std::to_string(n[st]) + " " + std::string(m::to_string(st));
+      s += (s.empty() ? "" : ", ") + std::to_string(n[st]) + " " + std::string(core::to_string(st));
     }
   }
   return s;
@@ -155,8 +144,8 @@ nlohmann::json checks_json(const std::vector<m::Check>& checks) {
 
 nlohmann::json
 result_doc(const Target& t, const std::vector<m::Check>& checks, const std::string& checked_at) {
-  m::Status s = m::overall(checks);
-  return {{"status", std::string(m::to_string(s))},
+  core::Severity s = m::overall(checks);
+  return {{"status", std::string(core::to_string(s))},
           {"exit_code", m::exit_code(s)},
           {"checked_at", checked_at},
           {"url", t.url ? nlohmann::json(*t.url) : nlohmann::json()},
@@ -172,14 +161,15 @@ void print_header(std::ostream& os, const Output& out, const Target& t, const st
 
 // Appends the watch summary to the project history. The lock is taken only now, so that monitor
 // runs alongside other commands; a busy lock is retried for a few seconds, then given up with a
-// warning (the summary is still printed).
-void record_summary(const Context& ctx, const std::string& outcome, const nlohmann::json& details) {
+// warning (the summary is still printed). A dry run records nothing.
+void record_summary(Context& ctx, const std::string& outcome, const nlohmann::json& details) {
+  if (ctx.options.dry_run) {
+    return;
+  }
   for (int attempt = 0;; ++attempt) {
     try {
-      adapters::fs::ProjectLock lock(ctx.project_path());
-      core::Project project = adapters::fs::load_project(ctx.project_path());
-      ctx.record(project, "monitor", outcome, details);
-      adapters::fs::save_project(ctx.project_path(), project);
+      auto session = open_project(ctx, "", Lock::take);
+      session.edit([&](core::Project& p) { ctx.record(p, "monitor", outcome, details); });
       return;
     } catch (const core::LockError& e) {
       if (attempt >= 20 || core::interrupted()) {
@@ -195,115 +185,143 @@ int run_once(const Target& t, Context& ctx) {
   monitor::WatchMemory memory;
   auto checks = monitor::gather(t, memory, ctx.clock);
   std::string at = core::iso8601_utc(ctx.clock.now());
-  m::Status s = m::overall(checks);
+  core::Severity s = m::overall(checks);
   ctx.out.result(result_doc(t, checks, at), [&](std::ostream& os) {
     print_header(os, ctx.out, t, at);
     print_table(os, ctx.out, checks);
-    os << "overall: " << styled(ctx.out, s) << " (" << counts_line(checks) << ")\n";
+    os << "overall: " << styled_label(ctx.out, s) << " (" << counts_line(checks) << ")\n";
   });
   return m::exit_code(s);
 }
 
-int run_watch(const MonitorOptions& o, const Target& t, Context& ctx) {
+// What a watch has seen so far.
+struct Watch {
   monitor::WatchMemory memory;
-  auto started = ctx.clock.now();
-  std::vector<m::Check> last;
-  std::map<std::string, m::Status> worst;
+  core::TimePoint started;
+  std::vector<m::Check> last;                  // the latest round
+  std::map<std::string, core::Severity> worst; // per check, over every round
   nlohmann::json changes = nlohmann::json::array();
   int rounds = 0;
   bool interrupted = false;
+};
+
+// One round of a watch: the whole table the first time, then only what changed.
+void watch_round(const Target& t, Watch& w, Context& ctx) {
+  auto checks = monitor::gather(t, w.memory, ctx.clock);
+  std::string at = core::iso8601_utc(ctx.clock.now());
   std::ostream& text = ctx.out.text();
+  if (w.rounds == 0) {
+    print_header(text, ctx.out, t, at);
+    print_table(text, ctx.out, checks);
+  }
+  for (const auto& ch : w.rounds == 0 ? std::vector<m::Change>{} : m::changes(w.last, checks)) {
+    text << at << "  " << styled_label(ctx.out, ch.to) << " " << ch.title << ": " << ch.finding
+         << (ch.from ? " (was " + std::string(core::label(*ch.from)) + ")" : "") << "\n";
+    w.changes.push_back(
+        {{"at", at},
+         {"check", ch.check},
+         {"from", ch.from ? nlohmann::json(core::to_string(*ch.from)) : nlohmann::json()},
+         {"to", core::to_string(ch.to)},
+         {"finding", ch.finding}});
+  }
+  text.flush();
+  for (const auto& c : checks) {
+    auto it = w.worst.find(c.id);
+    w.worst[c.id] = it == w.worst.end() ? c.status : core::worst(it->second, c.status);
+  }
+  w.last = std::move(checks);
+  ++w.rounds;
+}
+
+// Repeats rounds every --watch until --for elapses; Ctrl-C is the normal way to end an open-ended
+// watch, and what was seen is summarized either way.
+void watch_loop(const MonitorOptions& o, const Target& t, Watch& w, Context& ctx) {
   try {
     for (;;) {
-      auto checks = monitor::gather(t, memory, ctx.clock);
-      std::string at = core::iso8601_utc(ctx.clock.now());
-      if (rounds == 0) {
-        print_header(text, ctx.out, t, at);
-        print_table(text, ctx.out, checks);
-        text.flush();
-      } else {
-        for (const auto& ch : m::changes(last, checks)) {
-          text << at << "  " << styled(ctx.out, ch.to) << "  " << ch.title << ": " << ch.finding
-               << (ch.from ? " (was " + std::string(m::label(*ch.from)) + ")" : "") << "\n";
-          changes.push_back(
-              {{"at", at},
-               {"check", ch.check},
-               {"from", ch.from ? nlohmann::json(m::to_string(*ch.from)) : nlohmann::json()},
-               {"to", m::to_string(ch.to)},
-               {"finding", ch.finding}});
-        }
-        text.flush();
-      }
-      for (const auto& c : checks) {
-        auto it = worst.find(c.id);
-        worst[c.id] = it == worst.end() ? c.status : m::worst(it->second, c.status);
-      }
-      last = std::move(checks);
-      ++rounds;
-      auto elapsed = std::chrono::duration_cast<milliseconds>(ctx.clock.now() - started);
+      watch_round(t, w, ctx);
+      auto elapsed = std::chrono::duration_cast<milliseconds>(ctx.clock.now() - w.started);
       if (o.duration && elapsed >= *o.duration) {
-        break;
+        return;
       }
-      milliseconds pause = *o.watch;
-      if (o.duration) {
-        pause = std::min(pause, *o.duration - elapsed);
-      }
-      ctx.clock.sleep_for(pause);
+      ctx.clock.sleep_for(o.duration ? std::min(*o.watch, *o.duration - elapsed) : *o.watch);
     }
   } catch (const core::Interrupted&) {
-    // Ctrl-C is the normal way to end an open-ended watch: summarize what was seen.
-    interrupted = true;
+    w.interrupted = true;
   }
-  if (last.empty()) {
+}
+
+// The checks that needed attention at some point of the watch, by id.
+nlohmann::json problems_seen(const Watch& w) {
+  nlohmann::json problems = nlohmann::json::object();
+  for (const auto& [id, st] : w.worst) {
+    if (core::needs_attention(st)) {
+      problems[id] = core::to_string(st);
+    }
+  }
+  return problems;
+}
+
+void print_watch_summary(std::ostream& os,
+                         const Output& out,
+                         const Watch& w,
+                         milliseconds duration,
+                         const nlohmann::json& problems) {
+  core::Severity s = m::overall(w.last);
+  os << "\nwatched " << w.rounds << " round" << (w.rounds == 1 ? "" : "s") << " over "
+     << core::format_duration(duration) << (w.interrupted ? " (interrupted)" : "")
+     << "; now: " << styled_label(out, s) << " (" << counts_line(w.last) << ")\n";
+  for (const auto& c : w.last) {
+    if (core::needs_attention(c.status)) {
+      os << "  " << styled_label(out, c.status) << " " << c.title << ": " << c.finding << "\n";
+    }
+  }
+  if (!problems.empty()) {
+    os << "problems seen during the watch:";
+    for (const auto& [id, st] : problems.items()) {
+      os << " " << id << " (" << st.get<std::string>() << ")";
+    }
+    os << "\n";
+  }
+}
+
+int run_watch(const MonitorOptions& o, const Target& t, Context& ctx) {
+  // Watch until --for elapses or Ctrl-C.
+  Watch w;
+  w.started = ctx.clock.now();
+  watch_loop(o, t, w, ctx);
+  if (w.last.empty()) {
     throw core::Interrupted("monitor interrupted before the first round finished");
   }
-
+  // The result is the last round plus what the watch saw.
   auto ended = ctx.clock.now();
-  m::Status s = m::overall(last);
-  nlohmann::json worst_json = nlohmann::json::object();
-  nlohmann::json problems = nlohmann::json::object();
-  for (const auto& [id, st] : worst) {
-    worst_json[id] = m::to_string(st);
-    if (st == m::Status::warn || st == m::Status::crit) {
-      problems[id] = m::to_string(st);
-    }
+  auto duration = std::chrono::duration_cast<milliseconds>(ended - w.started);
+  core::Severity s = m::overall(w.last);
+  nlohmann::json problems = problems_seen(w);
+  nlohmann::json worst = nlohmann::json::object();
+  for (const auto& [id, st] : w.worst) {
+    worst[id] = core::to_string(st);
   }
-  auto duration = std::chrono::duration_cast<milliseconds>(ended - started);
-  nlohmann::json doc = result_doc(t, last, core::iso8601_utc(ended));
-  doc["watch"] = {{"rounds", rounds},
-                  {"started_at", core::iso8601_utc(started)},
+  nlohmann::json doc = result_doc(t, w.last, core::iso8601_utc(ended));
+  doc["watch"] = {{"rounds", w.rounds},
+                  {"started_at", core::iso8601_utc(w.started)},
                   {"ended_at", core::iso8601_utc(ended)},
                   {"duration_seconds", duration.count() / 1000},
-                  {"interrupted", interrupted},
-                  {"changes", changes},
-                  {"worst", worst_json}};
+                  {"interrupted", w.interrupted},
+                  {"changes", w.changes},
+                  {"worst", worst}};
+  // The project's history keeps a summary of every watch.
   if (t.has_project) {
     record_summary(ctx,
-                   std::string(m::to_string(s)),
-                   {{"rounds", rounds},
+                   std::string(core::to_string(s)),
+                   {{"rounds", w.rounds},
                     {"duration", core::format_duration(duration)},
-                    {"status", m::to_string(s)},
+                    {"status", core::to_string(s)},
                     {"problems_seen", problems},
-                    {"changes", changes.size()},
-                    {"interrupted", interrupted}});
+                    {"changes", w.changes.size()},
+                    {"interrupted", w.interrupted}});
   }
-  ctx.out.result(doc, [&](std::ostream& os) {
-    os << "\nwatched " << rounds << " round" << (rounds == 1 ? "" : "s") << " over "
-       << core::format_duration(duration) << (interrupted ? " (interrupted)" : "")
-       << "; now: " << styled(ctx.out, s) << " (" << counts_line(last) << ")\n";
-    for (const auto& c : last) {
-      if (c.status == m::Status::warn || c.status == m::Status::crit) {
-        os << "  " << styled(ctx.out, c.status) << "  " << c.title << ": " << c.finding << "\n";
-      }
-    }
-    if (!problems.empty()) {
-      os << "problems seen during the watch:";
-      for (const auto& [id, st] : problems.items()) {
-        os << " " << id << " (" << st.get<std::string>() << ")";
-      }
-      os << "\n";
-    }
-  });
+  ctx.out.result(
+      doc, [&](std::ostream& os) { print_watch_summary(os, ctx.out, w, duration, problems); });
   return m::exit_code(s);
 }
 

@@ -2,7 +2,7 @@
 #include "state.hpp"
 
 #include <odoo_upgrade/adapters/fs/files.hpp>
-#include <odoo_upgrade/adapters/fs/project_store.hpp>
+#include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/commands/uat.hpp>
 #include <odoo_upgrade/core/error.hpp>
 
@@ -17,10 +17,11 @@ int run_uat_report(const UatReportOptions& options, Context& ctx) {
                            "use one of: text, json, junit, markdown, html");
   }
   // Read-only: no lock, the project file is only read.
-  auto project = adapters::fs::load_project(ctx.project_path());
-  auto report = uat_state::build_report(project, core::iso8601_utc(ctx.clock.now()));
+  auto session = open_project(ctx, "", Lock::none);
+  auto report = uat_state::build_report(session.project(), core::iso8601_utc(ctx.clock.now()));
   std::string content = core::uat::render_report(report, *format);
   std::string verdict = core::uat::report_go(report) ? "go" : "no-go";
+  // A file for people or CI, or the report itself on stdout.
   if (options.output) {
     adapters::fs::write_file_atomic(*options.output, content, 0644);
     ctx.out.result({{"output", options.output->string()},

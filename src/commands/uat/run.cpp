@@ -2,16 +2,19 @@
 #include "state.hpp"
 
 #include <odoo_upgrade/adapters/fs/files.hpp>
-#include <odoo_upgrade/adapters/fs/project_store.hpp>
+#include <odoo_upgrade/adapters/pg/odoo_inspector.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/adapters/pg/transaction.hpp>
 #include <odoo_upgrade/commands/common.hpp>
+#include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/commands/uat.hpp>
 #include <odoo_upgrade/core/error.hpp>
-#include <odoo_upgrade/core/odoo_version.hpp>
-#include <odoo_upgrade/core/transitions.hpp>
+#include <odoo_upgrade/core/source_record.hpp>
+#include <odoo_upgrade/core/uat_record.hpp>
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <ostream>
@@ -21,12 +24,8 @@ namespace odoo_upgrade::commands {
 namespace {
 
 namespace stdfs = std::filesystem;
-using core::uat::Severity;
-
-// Runs kept in the project per round (the report files keep every run).
-constexpr std::size_t k_runs_kept = 10;
-// Findings per check copied into the project, as a fallback when the report file is gone.
-constexpr std::size_t k_findings_in_project = 20;
+namespace pg = adapters::pg;
+using core::Severity;
 
 void validate_checks(const std::vector<std::string>& ids) {
   for (const auto& id : ids) {
@@ -38,15 +37,6 @@ void validate_checks(const std::vector<std::string>& ids) {
       throw core::UsageError("unknown check '" + id + "'", "known checks: " + known);
     }
   }
-}
-
-std::string series_of(adapters::pg::Connection& conn) {
-  auto v = conn.query_value("SELECT latest_version FROM ir_module_module WHERE name = 'base'");
-  if (!v) {
-    return "";
-  }
-  auto s = core::parse_series(*v);
-  return s ? s->str() : *v;
 }
 
 // "2026-11-21T16:45:03Z" → "20261121T164503Z" (safe in file names, sorts by time).
@@ -68,23 +58,115 @@ nlohmann::json summary_doc(const core::uat::RunSummary& s) {
           {"go", s.go()}};
 }
 
-void print_run(std::ostream& os,
-               const Output& out,
-               const std::vector<core::uat::CheckResult>& results,
-               const core::uat::RunSummary& s,
-               int round,
-               const std::string& file) {
-  constexpr std::size_t k_shown = 5;
-  os << out.bold("UAT round " + std::to_string(round)) << "\n";
-  for (const auto& r : results) {
-    std::string status(core::uat::to_string(r.status));
-    if (r.status == core::uat::CheckStatus::failed || r.status == core::uat::CheckStatus::error) {
-      status = out.red(status);
-    } else if (r.status == core::uat::CheckStatus::warning) {
-      status = out.yellow(status);
-    } else {
-      status = out.green(status);
+// One automated run: what was compared and what came out.
+struct Comparison {
+  int round = 0;
+  std::string production_db;
+  std::string production_version;
+  std::string test_db;
+  std::string test_version;
+  std::string started_at;
+  double seconds = 0;
+  std::vector<core::uat::CheckResult> results;
+};
+
+int print_run_plan(Context& ctx,
+                   const Comparison& c,
+                   const std::vector<std::string>& only,
+                   const std::string& work_dir) {
+  std::string checks;
+  for (const auto& info : core::uat::check_catalogue()) {
+    if (only.empty() || std::find(only.begin(), only.end(), info.id) != only.end()) {
+      checks += (checks.empty() ? "" : ", ") + info.id;
     }
+  }
+  // The work dir is named, not created: a dry run changes nothing.
+  stdfs::path dir = stdfs::path(work_dir) / "rounds" / std::to_string(c.round);
+  return print_plan(ctx,
+                    "uat run would:",
+                    {"compare '" + c.production_db + "' (production) with '" + c.test_db +
+                         "' (test, round " + std::to_string(c.round) +
+                         "), read-only, in one snapshot each",
+                     "run the checks: " + checks,
+                     "write the report under " + dir.string(),
+                     "record a summary of the run in the project"});
+}
+
+// Compares both databases, read-only, each in one snapshot so that the checks agree with each
+// other.
+void compare(Comparison& c, ProjectSession& session, const UatRunOptions& options, Context& ctx) {
+  pg::Connection prod(source_conninfo(session.project(), session.secrets()));
+  pg::Connection test(server_conninfo(session.project(), session.secrets(), c.test_db));
+  prod.set_read_only();
+  test.set_read_only();
+  c.production_version = pg::odoo_series(prod);
+  c.test_version = pg::odoo_series(test);
+  pg::Transaction prod_snapshot(prod, pg::Isolation::repeatable_read, pg::Access::read_only);
+  pg::Transaction test_snapshot(test, pg::Isolation::repeatable_read, pg::Access::read_only);
+  c.started_at = core::iso8601_utc(ctx.clock.now());
+  auto t0 = std::chrono::steady_clock::now();
+  spdlog::info("uat: comparing '{}' ({}) with '{}' ({}), round {}",
+               c.production_db,
+               c.production_version,
+               c.test_db,
+               c.test_version,
+               c.round);
+  c.results = run_uat_checks(prod, test, options.checks);
+  c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  prod_snapshot.commit();
+  test_snapshot.commit();
+}
+
+// Writes the full report to <work_dir>/rounds/<n>/uat-<time>.json; returns its path.
+stdfs::path write_report(const core::Project& project, const Comparison& c) {
+  nlohmann::json checks = nlohmann::json::array();
+  for (const auto& r : c.results) {
+    checks.push_back(core::uat::to_json(r));
+  }
+  nlohmann::json report = {
+      {"round", c.round},
+      {"at", c.started_at},
+      {"seconds", c.seconds},
+      {"production", {{"db", c.production_db}, {"version", c.production_version}}},
+      {"test", {{"db", c.test_db}, {"version", c.test_version}}},
+      {"summary", summary_doc(core::uat::summarize(c.results))},
+      {"checks", checks}};
+  stdfs::path dir = work_dir(project) / "rounds" / std::to_string(c.round);
+  std::error_code ec;
+  stdfs::create_directories(dir, ec);
+  if (ec) {
+    throw core::FilesystemError("cannot create '" + dir.string() + "': " + ec.message());
+  }
+  stdfs::path file = dir / ("uat-" + compact_time(c.started_at) + ".json");
+  adapters::fs::write_file_atomic(file, report.dump(2) + "\n", 0644);
+  return file;
+}
+
+// The run as the project keeps it: counts and at most a few findings per check.
+core::uat::RunRecord run_record(const Comparison& c, const stdfs::path& file) {
+  core::uat::RunRecord run;
+  run.at = c.started_at;
+  run.seconds = c.seconds;
+  run.report_file = file.string();
+  run.test_db = c.test_db;
+  run.summary = core::uat::summarize(c.results);
+  for (const auto& r : c.results) {
+    run.checks.push_back(core::uat::brief(r));
+  }
+  return run;
+}
+
+void print_run(std::ostream& os, const Output& out, const Comparison& c, const std::string& file) {
+  constexpr std::size_t k_shown = 5;
+  auto s = core::uat::summarize(c.results);
+  os << out.bold("UAT round " + std::to_string(c.round)) << "\n";
+  for (const auto& r : c.results) {
+    std::string status(core::uat::to_string(r.status));
+    bool bad =
+        r.status == core::uat::CheckStatus::failed || r.status == core::uat::CheckStatus::error;
+    status = bad                                           ? out.red(status)
+             : r.status == core::uat::CheckStatus::warning ? out.yellow(status)
+                                                           : out.green(status);
     os << "  " << status << "  " << r.id << ": " << r.title << " (" << r.compared << " compared)\n";
     if (!r.error.empty()) {
       os << "      error: " << r.error << "\n";
@@ -98,7 +180,7 @@ void print_run(std::ostream& os,
         os << "      … see the report for all findings\n";
         break;
       }
-      os << "      " << core::uat::to_string(f.severity) << ": " << f.message << "\n";
+      os << "      " << core::to_string(f.severity) << ": " << f.message << "\n";
     }
   }
   os << "\n"
@@ -115,134 +197,44 @@ void print_run(std::ostream& os,
 int run_uat_run(const UatRunOptions& options, Context& ctx) {
   // Bad input changes nothing: check the ids before touching anything.
   validate_checks(options.checks);
-  adapters::fs::ProjectLock lock(ctx.project_path());
-  auto project = adapters::fs::load_project(ctx.project_path());
-  core::require_phase(project, "uat run");
-  auto round = uat_state::current_round(project);
-  if (round.test_db.empty()) {
-    throw core::PreconditionError("round " + std::to_string(round.number) +
-                                      " has no restored test database",
-                                  "run 'odoo-upgrade test-request' until the round is restored");
-  }
-  const auto* source = project.find_section("source");
-  std::string prod_db = source != nullptr ? source->value("dbname", "") : "";
-
+  // The run is recorded in the project: hold its lock (none for a dry run).
+  auto session = open_project(ctx, "uat run", Lock::take);
+  auto round = uat_state::restored_round(session.project());
+  Comparison c;
+  c.round = round.number;
+  c.test_db = round.test_db;
+  c.production_db = core::read_source(session.project()).dbname;
+  // A dry run says what would be compared and stops.
   if (ctx.options.dry_run) {
-    nlohmann::json checks = nlohmann::json::array();
-    for (const auto& c : core::uat::check_catalogue()) {
-      if (options.checks.empty() ||
-          std::find(options.checks.begin(), options.checks.end(), c.id) != options.checks.end()) {
-        checks.push_back(c.id);
-      }
-    }
-    nlohmann::json plan = {{"dry_run", true},
-                           {"round", round.number},
-                           {"production_db", prod_db},
-                           {"test_db", round.test_db},
-                           {"checks", checks}};
-    ctx.out.result(plan, [&](std::ostream& os) {
-      os << "would compare '" << prod_db << "' (production) with '" << round.test_db
-         << "' (test, round " << round.number << "), read-only, with checks: ";
-      for (const auto& c : checks) {
-        os << c.get<std::string>() << " ";
-      }
-      os << "\nwould write the report under "
-         << (stdfs::path(project.doc().value("work_dir", "")) / "rounds" /
-             std::to_string(round.number))
-                .string()
-         << " and a summary to the project\n";
-    });
-    return 0;
+    return print_run_plan(ctx, c, options.checks, session.project().work_dir());
   }
-
-  // Both databases read-only, each in one snapshot, so that the checks agree with each other.
-  adapters::fs::SecretStore secrets(ctx.project_path());
-  adapters::pg::Connection prod(source_conninfo(project, secrets));
-  adapters::pg::Connection test(server_conninfo(project, secrets, round.test_db));
-  prod.set_read_only();
-  test.set_read_only();
-  std::string prod_version = series_of(prod);
-  std::string test_version = series_of(test);
-  begin_snapshot(prod);
-  begin_snapshot(test);
-
-  std::string started_at = core::iso8601_utc(ctx.clock.now());
-  auto t0 = std::chrono::steady_clock::now();
-  spdlog::info("uat: comparing '{}' ({}) with '{}' ({}), round {}",
-               prod_db,
-               prod_version,
-               round.test_db,
-               test_version,
-               round.number);
-  auto results = run_uat_checks(prod, test, options.checks);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  prod.exec_no_rows("COMMIT");
-  test.exec_no_rows("COMMIT");
-  auto summary = core::uat::summarize(results);
-
-  // The full report goes to the work dir; the project keeps a bounded summary.
-  nlohmann::json checks = nlohmann::json::array();
-  nlohmann::json check_summaries = nlohmann::json::array();
-  for (const auto& r : results) {
-    checks.push_back(core::uat::to_json(r));
-    auto brief = core::uat::to_json(r);
-    if (brief["findings"].size() > k_findings_in_project) {
-      brief["findings"].erase(brief["findings"].begin() + k_findings_in_project,
-                              brief["findings"].end());
-      brief["truncated"] = true;
-    }
-    check_summaries.push_back(brief);
-  }
-  nlohmann::json report = {{"round", round.number},
-                           {"at", started_at},
-                           {"seconds", seconds},
-                           {"production", {{"db", prod_db}, {"version", prod_version}}},
-                           {"test", {{"db", round.test_db}, {"version", test_version}}},
-                           {"summary", summary_doc(summary)},
-                           {"checks", checks}};
-  stdfs::path dir = work_dir(project) / "rounds" / std::to_string(round.number);
-  std::error_code ec;
-  stdfs::create_directories(dir, ec);
-  if (ec) {
-    throw core::FilesystemError("cannot create '" + dir.string() + "': " + ec.message());
-  }
-  stdfs::path file = dir / ("uat-" + compact_time(started_at) + ".json");
-  adapters::fs::write_file_atomic(file, report.dump(2) + "\n", 0644);
-
-  auto& rs = uat_state::round_state(project, round.number);
-  auto& runs = rs["runs"];
-  if (!runs.is_array()) {
-    runs = nlohmann::json::array();
-  }
-  nlohmann::json run = summary_doc(summary);
-  run["at"] = started_at;
-  run["seconds"] = seconds;
-  run["report_file"] = file.string();
-  run["test_db"] = round.test_db;
-  run["checks"] = check_summaries;
-  runs.push_back(run);
-  while (runs.size() > k_runs_kept) {
-    runs.erase(runs.begin());
-  }
-  ctx.record(project,
-             "uat run",
-             summary.go() ? "ok" : "blocking",
-             {{"round", round.number},
-              {"blocking", summary.blocking},
-              {"warning", summary.warning},
-              {"errors", summary.errors},
-              {"report_file", file.string()}});
-  adapters::fs::save_project(ctx.project_path(), project);
-
-  nlohmann::json result = {{"round", round.number},
-                           {"at", started_at},
-                           {"seconds", seconds},
-                           {"report_file", file.string()},
-                           {"summary", summary_doc(summary)},
-                           {"checks", check_summaries}};
-  ctx.out.result(result, [&](std::ostream& os) {
-    print_run(os, ctx.out, results, summary, round.number, file.string());
+  // Compare, then keep the full report in the work dir and a bounded summary in the project.
+  compare(c, session, options, ctx);
+  auto summary = core::uat::summarize(c.results);
+  stdfs::path file = write_report(session.project(), c);
+  auto run = run_record(c, file);
+  session.edit([&](core::Project& project) {
+    auto uat = core::uat::read_uat(project);
+    uat.rounds[c.round].add_run(run);
+    core::uat::write_uat(project, uat);
+    ctx.record(project,
+               "uat run",
+               summary.go() ? "ok" : "blocking",
+               {{"round", c.round},
+                {"blocking", summary.blocking},
+                {"warning", summary.warning},
+                {"errors", summary.errors},
+                {"report_file", file.string()}});
   });
+  // Show the result; exit 1 when something blocks the sign-off.
+  nlohmann::json result = core::uat::to_json(run);
+  ctx.out.result({{"round", c.round},
+                  {"at", run.at},
+                  {"seconds", run.seconds},
+                  {"report_file", run.report_file},
+                  {"summary", summary_doc(summary)},
+                  {"checks", result["checks"]}},
+                 [&](std::ostream& os) { print_run(os, ctx.out, c, file.string()); });
   return summary.go() ? 0 : static_cast<int>(core::ExitCode::blocking_findings);
 }
 

@@ -31,10 +31,8 @@ core::monitor::MailFacts mail_facts(Connection& conn, const std::string& now);
 // ir_logging: whether it has rows at all, and ERROR/CRITICAL entries since `since`.
 core::monitor::LogFacts log_facts(Connection& conn, const std::string& since);
 
-// Table of an Odoo model ("sale.order" → "sale_order"); std::nullopt when `model` is not a
-// plausible model name.
-std::optional<std::string> model_table(const std::string& model);
-// Records of `model` created since `since`; std::nullopt when its table (or create_date) is absent.
+// Records of `model` created since `since`; std::nullopt when its table (core::odoo_table) or its
+// create_date is absent, or `model` is not a plausible model name.
 std::optional<long long>
 created_since(Connection& conn, const std::string& model, const std::string& since);
 // Records of `model` created per day over the `days` days before `until`; std::nullopt when the

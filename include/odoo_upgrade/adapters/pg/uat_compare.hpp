@@ -1,0 +1,46 @@
+#pragma once
+
+#include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/adapters/pg/uat_queries.hpp>
+#include <odoo_upgrade/core/uat.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+// Reading the keyed datasets of adapters/pg/uat_queries.hpp from two databases at once, for the
+// automated UAT checks: the production and the test database are streamed side by side and
+// merge-joined by key (core::uat::merge_keyed), so that memory stays bounded whatever their size.
+// Every function throws DatabaseError when a query fails.
+namespace odoo_upgrade::adapters::pg {
+
+// One database of the comparison: its connection and its schema (detect_profile).
+struct UatSide {
+  Connection& conn;
+  DbProfile profile;
+};
+// Reads the profile of `conn` and turns JIT compilation off for the session (compiling the wide
+// UNION queries costs seconds and gains nothing here).
+UatSide uat_side(Connection& conn);
+
+// Called for each key with the production row and the test row (either may be null, never both).
+using PairFn = std::function<void(const core::uat::KeyedRow*, const core::uat::KeyedRow*)>;
+
+// Compares `dataset` in both databases: digests per bucket in both at once, then only the differing
+// buckets row by row, merge-joined in key order; `on_pair` sees only those rows. Returns the number
+// of production rows. A side without the dataset's tables is an empty dataset.
+long long compare_dataset(UatSide& production,
+                          UatSide& test,
+                          const std::string& dataset,
+                          const PairFn& on_pair);
+
+// Merge-joins every row of `dataset` of both databases (for small datasets read whole).
+void merge_dataset(UatSide& production,
+                   UatSide& test,
+                   const std::string& dataset,
+                   const PairFn& on_pair);
+
+// Every row of `dataset` in one database, in key order (empty without the dataset's tables).
+std::vector<core::uat::KeyedRow> dataset_rows(UatSide& side, const std::string& dataset);
+
+} // namespace odoo_upgrade::adapters::pg

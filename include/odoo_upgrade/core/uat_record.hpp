@@ -1,0 +1,97 @@
+#pragma once
+
+#include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/uat.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// The project's `uat` section, written by `uat` and read by `status`, `freeze` and the reports:
+//   uat.checklist            [{id, title, category}] (absent: the default checklist)
+//   uat.rounds["<n>"].runs   summaries of the automated runs of round n (latest last, at most
+//                            k_runs_kept)
+//   uat.rounds["<n>"].marks  {item id: {status, note, at, by}}
+//   uat.signoff              {round, by, at, note, forced, reason, refusals_overridden}
+// See core/record.hpp for the record pattern (unknown keys kept in `extra`).
+namespace odoo_upgrade::core::uat {
+
+// The customer's sign-off of one round.
+struct Signoff {
+  int round = 0;
+  std::string by;
+  std::string at; // ISO 8601 UTC
+  std::string note;
+  bool forced = false;                          // signed off despite refusals
+  std::string reason;                           // why, when forced
+  std::vector<std::string> refusals_overridden; // the refusals a forced sign-off accepted
+  nlohmann::json extra = nlohmann::json::object();
+};
+nlohmann::json to_json(const Signoff& s);
+// Throws FilesystemError (exit 6) naming `<where>.<field>` for a field of the wrong type.
+Signoff signoff_from_json(const nlohmann::json& j, std::string_view where = "uat.signoff");
+
+// The summary of one automated run kept in the project (the full report is in `report_file`).
+struct RunRecord {
+  std::string at; // when the run started, ISO 8601 UTC
+  double seconds = 0;
+  std::string report_file; // the full JSON report in the work dir
+  std::string test_db;
+  RunSummary summary;              // written flat: blocking, warning, info, errors, go
+  std::vector<CheckResult> checks; // per check, findings cut to k_findings_in_project
+  nlohmann::json extra = nlohmann::json::object();
+};
+nlohmann::json to_json(const RunRecord& r);
+RunRecord run_from_json(const nlohmann::json& j, std::string_view where);
+
+// Runs kept in the project per round (the report files keep every run).
+inline constexpr std::size_t k_runs_kept = 10;
+// Findings per check copied into the project, as a fallback when the report file is gone.
+inline constexpr std::size_t k_findings_in_project = 20;
+// `result` with at most k_findings_in_project findings (`truncated` set when some were cut).
+CheckResult brief(const CheckResult& result);
+
+// What uat recorded for one test round.
+struct RoundRecord {
+  std::vector<RunRecord> runs;       // oldest first
+  std::map<std::string, Mark> marks; // by checklist item id
+  nlohmann::json extra = nlohmann::json::object();
+
+  // The latest run; nullptr when none.
+  const RunRecord* latest_run() const { return runs.empty() ? nullptr : &runs.back(); }
+  // Appends `run`, dropping the oldest beyond k_runs_kept.
+  void add_run(RunRecord run);
+};
+
+struct UatRecord {
+  std::optional<std::vector<ChecklistItem>> checklist; // std::nullopt: the default checklist
+  std::map<int, RoundRecord> rounds;                   // by round number
+  std::optional<Signoff> signoff;                      // the latest sign-off, of any round
+  nlohmann::json extra = nlohmann::json::object();
+
+  // The checklist in force: `checklist`, or the default one.
+  std::vector<ChecklistItem> items() const;
+  // The record of round `number`; an empty one when uat has not touched it. Valid while this
+  // record lives unchanged.
+  const RoundRecord& round(int number) const;
+  // The checklist with the marks of round `number` (unmarked when none).
+  std::vector<std::pair<ChecklistItem, Mark>> marked_items(int number) const;
+  // The sign-off when it belongs to round `number`.
+  std::optional<Signoff> signoff_of(int number) const;
+};
+
+// Reads a `uat` section. Throws FilesystemError (exit 6) naming `<where>.<field>` when a field has
+// the wrong type, a round key is not a number, or a mark status is unknown.
+UatRecord uat_from_json(const nlohmann::json& j, std::string_view where = "uat");
+nlohmann::json to_json(const UatRecord& u);
+
+// The project's uat section (empty when missing); throws like uat_from_json.
+UatRecord read_uat(const Project& project);
+void write_uat(Project& project, const UatRecord& uat);
+
+} // namespace odoo_upgrade::core::uat

@@ -1,0 +1,156 @@
+#include <odoo_upgrade/adapters/pg/row_stream.hpp>
+#include <odoo_upgrade/adapters/pg/uat_compare.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <map>
+#include <optional>
+#include <utility>
+
+namespace odoo_upgrade::adapters::pg {
+
+namespace {
+
+using core::uat::KeyedRow;
+
+// Buckets per dataset: small enough to fetch at once, large enough that a difference sends only a
+// few hundred rows per million back through the wire.
+constexpr int k_buckets = 4096;
+
+// Rows and digest of each bucket of a dataset.
+using Buckets = std::map<long long, std::pair<long long, std::string>>;
+
+KeyedRow to_row(const Result& r) {
+  KeyedRow row;
+  row.key = std::string(r.get(0, 0));
+  row.name = std::string(r.get(0, 1));
+  row.standard = !r.is_null(0, 2) && r.get_bool(0, 2);
+  auto vals = nlohmann::json::parse(r.get(0, 3));
+  for (auto it = vals.begin(); it != vals.end(); ++it) {
+    row.values[it.key()] = it->is_null()     ? std::string()
+                           : it->is_string() ? it->get<std::string>()
+                                             : it->dump();
+  }
+  return row;
+}
+
+// Pulls KeyedRows from a stream; a side without the dataset is an empty stream.
+core::uat::RowSource row_source(std::optional<RowStream>& s) {
+  return [&s]() -> std::optional<KeyedRow> {
+    if (!s) {
+      return std::nullopt;
+    }
+    const auto* r = s->next();
+    if (r == nullptr) {
+      return std::nullopt;
+    }
+    return to_row(*r);
+  };
+}
+
+Buckets read_buckets(RowStream& stream) {
+  Buckets buckets;
+  while (const auto* r = stream.next()) {
+    buckets[r->get_int(0, 0)] = {r->get_int(0, 1), std::string(r->get(0, 2))};
+  }
+  return buckets;
+}
+
+// The query `wrap(dataset SQL)` sent on each side that has the dataset. Both are sent before
+// either is read, so that the two servers work in parallel.
+struct StreamPair {
+  std::optional<RowStream> production;
+  std::optional<RowStream> test;
+};
+void open_streams(StreamPair& streams,
+                  UatSide& production,
+                  UatSide& test,
+                  const std::string& dataset,
+                  const std::function<std::string(const std::string&)>& wrap,
+                  const Params& params) {
+  auto sql_p = keyed_dataset_sql(dataset, production.profile);
+  auto sql_t = keyed_dataset_sql(dataset, test.profile);
+  if (sql_p) {
+    streams.production.emplace(production.conn, wrap(*sql_p), params);
+  }
+  if (sql_t) {
+    streams.test.emplace(test.conn, wrap(*sql_t), params);
+  }
+}
+
+// The buckets whose row count or digest differ, as an int[] literal ("{1,7}"); "" when none.
+// Adds the production rows to `rows`.
+std::string differing_buckets(const Buckets& production, const Buckets& test, long long& rows) {
+  std::string differing;
+  auto add = [&differing](long long b) {
+    differing += (differing.empty() ? "" : ",") + std::to_string(b);
+  };
+  for (const auto& [b, v] : production) {
+    rows += v.first;
+    auto it = test.find(b);
+    if (it == test.end() || it->second != v) {
+      add(b);
+    }
+  }
+  for (const auto& [b, v] : test) {
+    if (production.count(b) == 0) {
+      add(b);
+    }
+  }
+  return differing.empty() ? differing : "{" + differing + "}";
+}
+
+} // namespace
+
+UatSide uat_side(Connection& conn) {
+  conn.exec_no_rows("SET jit = off");
+  return {conn, detect_profile(conn)};
+}
+
+long long compare_dataset(UatSide& production,
+                          UatSide& test,
+                          const std::string& dataset,
+                          const PairFn& on_pair) {
+  Buckets bp;
+  Buckets bt;
+  {
+    StreamPair digests;
+    open_streams(
+        digests, production, test, dataset, bucket_digest_sql, {std::to_string(k_buckets)});
+    bp = digests.production ? read_buckets(*digests.production) : Buckets{};
+    bt = digests.test ? read_buckets(*digests.test) : Buckets{};
+  }
+  long long rows = 0;
+  std::string differing = differing_buckets(bp, bt, rows);
+  if (differing.empty()) {
+    return rows;
+  }
+  spdlog::debug("uat: dataset '{}' differs in some buckets; reading them", dataset);
+  StreamPair streams;
+  open_streams(
+      streams, production, test, dataset, bucket_rows_sql, {std::to_string(k_buckets), differing});
+  core::uat::merge_keyed(row_source(streams.production), row_source(streams.test), on_pair);
+  return rows;
+}
+
+void merge_dataset(UatSide& production,
+                   UatSide& test,
+                   const std::string& dataset,
+                   const PairFn& on_pair) {
+  StreamPair streams;
+  open_streams(streams, production, test, dataset, ordered_rows_sql, {});
+  core::uat::merge_keyed(row_source(streams.production), row_source(streams.test), on_pair);
+}
+
+std::vector<KeyedRow> dataset_rows(UatSide& side, const std::string& dataset) {
+  std::vector<KeyedRow> rows;
+  if (auto sql = keyed_dataset_sql(dataset, side.profile)) {
+    RowStream s(side.conn, ordered_rows_sql(*sql));
+    while (const auto* r = s.next()) {
+      rows.push_back(to_row(*r));
+    }
+  }
+  return rows;
+}
+
+} // namespace odoo_upgrade::adapters::pg

@@ -1,0 +1,161 @@
+#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/uat_record.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace odoo_upgrade::core::uat;
+using nlohmann::json;
+using odoo_upgrade::core::ExitCode;
+using odoo_upgrade::core::FilesystemError;
+using odoo_upgrade::core::parse_iso8601;
+using odoo_upgrade::core::Project;
+using odoo_upgrade::core::Severity;
+
+namespace {
+
+CheckResult views_check(std::size_t findings) {
+  CheckResult c;
+  c.id = "views";
+  c.title = "Views";
+  c.severity = Severity::blocking;
+  for (std::size_t i = 0; i < findings; ++i) {
+    Finding f;
+    f.severity = Severity::blocking;
+    f.key = "v" + std::to_string(i);
+    c.add(f);
+  }
+  c.finish();
+  return c;
+}
+
+UatRecord sample() {
+  UatRecord u;
+  u.checklist = default_checklist();
+  u.checklist->push_back({"customs", "Print the customs declaration", "custom"});
+  RunRecord run;
+  run.at = "2026-11-21T10:00:00Z";
+  run.seconds = 2.5;
+  run.report_file = "/w/rounds/1/uat-20261121T100000Z.json";
+  run.test_db = "acme_test_1";
+  run.checks = {views_check(1)};
+  run.summary = summarize(run.checks);
+  u.rounds[1].add_run(run);
+  u.rounds[1].marks["customs"] = {MarkStatus::fail, "blank page", "2026-11-21T11:00:00Z", "Jane"};
+  Signoff s;
+  s.round = 1;
+  s.by = "Jane Customer";
+  s.at = "2026-11-21T12:00:00Z";
+  s.forced = true;
+  s.reason = "not used";
+  s.refusals_overridden = {"1 manual item(s) failed: customs"};
+  u.signoff = s;
+  return u;
+}
+
+} // namespace
+
+TEST_CASE("core::uat::UatRecord round-trips through JSON", "[core]") {
+  auto u = sample();
+  u.extra["future"] = 1;
+  u.rounds[1].extra["kept"] = true;
+  auto j = to_json(u);
+  CHECK(j["rounds"]["1"]["runs"][0]["blocking"] == 1);
+  CHECK(j["rounds"]["1"]["runs"][0]["go"] == false);
+  CHECK(j["rounds"]["1"]["marks"]["customs"]["status"] == "fail");
+  auto back = uat_from_json(j);
+  REQUIRE(back.checklist);
+  CHECK(back.items().size() == default_checklist().size() + 1);
+  const auto* run = back.round(1).latest_run();
+  REQUIRE(run != nullptr);
+  CHECK(run->summary.blocking == 1);
+  CHECK(run->checks[0].findings[0].severity == Severity::blocking);
+  CHECK(back.round(1).marks.at("customs").note == "blank page");
+  REQUIRE(back.signoff);
+  CHECK(back.signoff->refusals_overridden.size() == 1);
+  CHECK(back.extra == json{{"future", 1}});
+  CHECK(back.round(1).extra == json{{"kept", true}});
+  CHECK(to_json(back) == j);
+}
+
+TEST_CASE("core::uat::UatRecord keeps unknown keys of nested entries", "[core]") {
+  auto j = to_json(sample());
+  j["checklist"][0]["owner"] = "Jane";
+  j["rounds"]["1"]["marks"]["customs"]["ticket"] = 12;
+  j["signoff"]["witness"] = "Bob";
+  j["rounds"]["1"]["runs"][0]["host"] = "laptop";
+  CHECK(to_json(uat_from_json(j)) == j);
+}
+
+TEST_CASE("core::uat::UatRecord views of one round", "[core]") {
+  auto u = sample();
+  auto items = u.marked_items(1);
+  CHECK(items.back().first.id == "customs");
+  CHECK(items.back().second.status == MarkStatus::fail);
+  CHECK(items.front().second.status == MarkStatus::unmarked);
+  CHECK(u.signoff_of(1));
+  CHECK_FALSE(u.signoff_of(2));
+  CHECK(u.round(2).latest_run() == nullptr);
+  CHECK(UatRecord{}.items().size() == default_checklist().size());
+}
+
+TEST_CASE("core::uat::RoundRecord::add_run keeps the latest runs", "[core]") {
+  RoundRecord r;
+  for (std::size_t i = 0; i < k_runs_kept + 3; ++i) {
+    RunRecord run;
+    run.at = std::to_string(i);
+    r.add_run(run);
+  }
+  CHECK(r.runs.size() == k_runs_kept);
+  CHECK(r.latest_run()->at == std::to_string(k_runs_kept + 2));
+  CHECK(r.runs.front().at == "3");
+}
+
+TEST_CASE("core::uat::brief", "[core]") {
+  auto c = views_check(k_findings_in_project + 5);
+  auto b = brief(c);
+  CHECK(b.findings.size() == k_findings_in_project);
+  CHECK(b.truncated);
+  CHECK(b.count(Severity::blocking) == static_cast<long long>(k_findings_in_project + 5));
+  CHECK_FALSE(brief(views_check(1)).truncated);
+}
+
+TEST_CASE("core::uat::uat_from_json refuses bad fields (exit 6)", "[core]") {
+  auto j = to_json(sample());
+  auto refused = [](const json& doc, const std::string& field) {
+    try {
+      uat_from_json(doc);
+      FAIL("no error for " << field);
+    } catch (const FilesystemError& e) {
+      CHECK(e.code() == ExitCode::filesystem);
+      INFO(e.what());
+      CHECK(std::string(e.what()).find("'" + field + "'") != std::string::npos);
+    }
+  };
+  SECTION("a sign-off round that is not a number") {
+    j["signoff"]["round"] = "one";
+    refused(j, "uat.signoff.round");
+  }
+  SECTION("a round key that is not a number") {
+    j["rounds"]["first"] = j["rounds"]["1"];
+    refused(j, "uat.rounds.first");
+  }
+  SECTION("an unknown mark status") {
+    j["rounds"]["1"]["marks"]["customs"]["status"] = "maybe";
+    refused(j, "uat.rounds.1.marks.customs.status");
+  }
+  SECTION("run counts of the wrong type") {
+    j["rounds"]["1"]["runs"][0]["blocking"] = "many";
+    refused(j, "uat.rounds.1.runs[0].blocking");
+  }
+  SECTION("a checklist that is not a list") {
+    j["checklist"] = "default";
+    refused(j, "uat.checklist");
+  }
+}
+
+TEST_CASE("core::uat::read_uat and write_uat", "[core]") {
+  Project p("Acme", *parse_iso8601("2026-11-21T10:00:00Z"));
+  CHECK(read_uat(p).rounds.empty());
+  write_uat(p, sample());
+  CHECK(read_uat(p).signoff_of(1)->by == "Jane Customer");
+}
