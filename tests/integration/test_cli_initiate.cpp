@@ -1,6 +1,7 @@
 // End-to-end tests of `initiate` and `status` and of the global CLI contract (exit codes, --json,
 // lock, project-file safety), through the built binary against a real PostgreSQL holding real Odoo
 // databases.
+#include "../support/production_fixture.hpp"
 #include "../support/test_env.hpp"
 
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
@@ -11,6 +12,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 using namespace odoo_upgrade;
 using test::run_cli;
 namespace stdfs = std::filesystem;
@@ -18,47 +21,35 @@ using nlohmann::json;
 
 namespace {
 
-// A fixture copy with its filestore in a data dir, ready for `initiate`.
-struct Production {
-  test::TempDir dir{"initiate"};
-  std::string db;
-  test::DatabaseGuard guard;
-  stdfs::path data_dir;
+// A fixture copy with its filestore in a data dir, ready for `initiate` (not run yet).
+test::ProductionOptions not_initiated(const std::string& fixture = "odoo17") {
+  test::ProductionOptions o;
+  o.fixture = fixture;
+  o.initiate = false;
+  return o;
+}
 
-  explicit Production(const std::string& fixture = "odoo17") {
-    db = test::unique_db_name("prod");
-    test::pg_create_from_fixture(db, fixture);
-    guard.add(db);
-    data_dir = dir / "odoo-data";
-    stdfs::create_directories(data_dir / "filestore");
-    stdfs::copy(test::fixture_dir(fixture) / "filestore",
-                data_dir / "filestore" / db,
-                stdfs::copy_options::recursive);
-  }
-  std::string conninfo() const { return test::pg_conninfo(db); }
-  void sql(const std::string& statement) const {
-    adapters::pg::Connection c(conninfo());
-    c.exec_no_rows(statement);
-  }
-  std::vector<std::string> initiate_args(const std::string& target = "18.0") const {
-    return {"--json",
-            "initiate",
-            "--customer",
-            "Acme",
-            "--db",
-            conninfo(),
-            "--target",
-            target,
-            "--data-dir",
-            data_dir.string()};
-  }
-  stdfs::path project() const { return dir / "odoo-upgrade.json"; }
-};
+// `initiate --json` for `prod` with target `target`; the conninfo is argument 5.
+std::vector<std::string> initiate_args(const test::Production& prod,
+                                       const std::string& target = "18.0") {
+  auto args = prod.initiate_args();
+  auto t = std::find(args.begin(), args.end(), "--target");
+  REQUIRE(t != args.end());
+  *(t + 1) = target;
+  args.insert(args.begin(), "--json");
+  REQUIRE(args[5] == prod.conninfo());
+  return args;
+}
+
+void sql(const test::Production& prod, const std::string& statement) {
+  adapters::pg::Connection c(prod.conninfo());
+  c.exec_no_rows(statement);
+}
 
 // One production copy shared by the tests that never write to the database (Catch2 re-runs a test
 // case once per section; a fresh copy each time would dominate the run time).
-Production& shared_production() {
-  static Production prod;
+test::Production& shared_production() {
+  static test::Production prod(not_initiated());
   return prod;
 }
 
@@ -86,13 +77,14 @@ const json* find_module(const json& modules, const std::string& name) {
 } // namespace
 
 TEST_CASE("initiate inspects a real Odoo 17 database", "[integration][initiate]") {
-  Production prod;
+  test::Production prod(not_initiated());
   // A custom module a customer might have, and an enterprise one.
-  prod.sql("INSERT INTO ir_module_module (name, state, latest_version, author, license) VALUES "
-           "('acme_custom', 'installed', '17.0.1.0.0', 'Acme Inc', 'OPL-1'), "
-           "('web_studio_x', 'installed', '17.0.1.0', 'Odoo S.A.', 'OEEL-1'), "
-           "('not_installed_mod', 'uninstalled', '17.0.1.0', 'Someone', 'AGPL-3')");
-  auto r = run_cli(prod.initiate_args(), prod.dir.path());
+  sql(prod,
+      "INSERT INTO ir_module_module (name, state, latest_version, author, license) VALUES "
+      "('acme_custom', 'installed', '17.0.1.0.0', 'Acme Inc', 'OPL-1'), "
+      "('web_studio_x', 'installed', '17.0.1.0', 'Odoo S.A.', 'OEEL-1'), "
+      "('not_installed_mod', 'uninstalled', '17.0.1.0', 'Someone', 'AGPL-3')");
+  auto r = run_cli(initiate_args(prod), prod.dir.path());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   json out = parse_stdout(r);
@@ -131,9 +123,16 @@ TEST_CASE("initiate inspects a real Odoo 17 database", "[integration][initiate]"
       CHECK(m.contains(key));
     }
   }
+  // Pre-flight checks speak the one outcome vocabulary.
+  REQUIRE(out["preflight"].size() == 7);
+  for (const auto& c : out["preflight"]) {
+    INFO(c.dump());
+    CHECK((c["status"] == "ok" || c["status"] == "warning" || c["status"] == "blocking"));
+  }
+  CHECK(r.out.find("\"status\": \"pass\"") == std::string::npos);
 
   // The project file records it, with mode 0600 and a history entry.
-  json doc = json::parse(test::read_file(prod.project()));
+  json doc = json::parse(test::read_file(prod.project_path()));
   CHECK(doc["schema_version"] == 1);
   CHECK(doc["phase"] == "initiated");
   CHECK(doc["source"]["dbname"] == prod.db);
@@ -142,7 +141,7 @@ TEST_CASE("initiate inspects a real Odoo 17 database", "[integration][initiate]"
   CHECK(doc["history"][0]["command"] == "initiate");
   CHECK(doc["history"][0]["details"]["third_party_modules"] == 2);
   struct stat st {};
-  REQUIRE(stat(prod.project().c_str(), &st) == 0);
+  REQUIRE(stat(prod.project_path().c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
 
   // The production database was not written to.
@@ -164,16 +163,31 @@ TEST_CASE("initiate inspects a real Odoo 17 database", "[integration][initiate]"
   CHECK(text.exit_code == 0);
   CHECK(text.out.find("phase      initiated") != std::string::npos);
   CHECK(text.out.find("auditlog") != std::string::npos);
+
+  // A project written before the one vocabulary ("fail") still reads as blocking.
+  doc["preflight"][0]["status"] = "fail";
+  test::write_file(prod.project_path(), doc.dump(2));
+  text = run_cli({"status"}, prod.dir.path());
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.find("1 check(s) blocking at initiate") != std::string::npos);
+  // A section field of the wrong type is refused with exit 6, naming it.
+  doc["source"]["dbname"] = 42;
+  test::write_file(prod.project_path(), doc.dump(2));
+  text = run_cli({"status"}, prod.dir.path());
+  CHECK(text.exit_code == 6);
+  CHECK(text.err.find("'source.dbname'") != std::string::npos);
 }
 
 TEST_CASE("initiate reads an Odoo 16 database and the enterprise markers",
           "[integration][initiate]") {
-  Production prod("odoo16");
-  prod.sql("INSERT INTO ir_module_module (name, state, latest_version, author, license) VALUES "
-           "('web_enterprise', 'installed', '16.0.1.0', 'Odoo S.A.', 'OEEL-1')");
-  prod.sql("INSERT INTO ir_config_parameter (key, value) VALUES "
-           "('database.enterprise_code', 'M2611210123456789')");
-  auto r = run_cli(prod.initiate_args("17.0"), prod.dir.path());
+  test::Production prod(not_initiated("odoo16"));
+  sql(prod,
+      "INSERT INTO ir_module_module (name, state, latest_version, author, license) VALUES "
+      "('web_enterprise', 'installed', '16.0.1.0', 'Odoo S.A.', 'OEEL-1')");
+  sql(prod,
+      "INSERT INTO ir_config_parameter (key, value) VALUES "
+      "('database.enterprise_code', 'M2611210123456789')");
+  auto r = run_cli(initiate_args(prod, "17.0"), prod.dir.path());
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   json out = parse_stdout(r);
@@ -184,17 +198,17 @@ TEST_CASE("initiate reads an Odoo 16 database and the enterprise markers",
   // The enterprise code is a secret: only in the 0600 secrets file.
   CHECK(r.out.find("M2611210123456789") == std::string::npos);
   CHECK(r.err.find("M2611210123456789") == std::string::npos);
-  CHECK(test::read_file(prod.project()).find("M2611210123456789") == std::string::npos);
+  CHECK(test::read_file(prod.project_path()).find("M2611210123456789") == std::string::npos);
   CHECK(test::read_file(prod.dir / "odoo-upgrade.secrets.json").find("M2611210123456789") !=
         std::string::npos);
 }
 
 TEST_CASE("a password in the conninfo never reaches the project file or the output",
           "[integration][initiate]") {
-  Production& prod = shared_production();
+  test::Production& prod = shared_production();
   Workspace ws;
   std::string with_password = prod.conninfo() + " password=Sup3rSecretPw";
-  auto args = prod.initiate_args();
+  auto args = initiate_args(prod);
   args[5] = with_password;
   auto r = run_cli(args, ws.dir.path());
   INFO(r.err);
@@ -210,12 +224,12 @@ TEST_CASE("a password in the conninfo never reaches the project file or the outp
 
 TEST_CASE("initiate refuses bad input with the documented exit code and writes nothing",
           "[integration][initiate][exit-codes]") {
-  Production& prod = shared_production();
+  test::Production& prod = shared_production();
   Workspace ws;
   auto no_project = [&] { return !stdfs::exists(ws.project()); };
 
   SECTION("unreachable database: 5") {
-    auto args = prod.initiate_args();
+    auto args = initiate_args(prod);
     args[5] = "host=127.0.0.1 port=1 dbname=x connect_timeout=3";
     auto r = run_cli(args, ws.dir.path());
     CHECK(r.exit_code == 5);
@@ -227,7 +241,7 @@ TEST_CASE("initiate refuses bad input with the documented exit code and writes n
     test::DatabaseGuard g({empty});
     adapters::pg::Connection(test::pg_admin_conninfo())
         .exec_no_rows("CREATE DATABASE " + adapters::pg::quote_identifier(empty));
-    auto args = prod.initiate_args();
+    auto args = initiate_args(prod);
     args[5] = test::pg_conninfo(empty);
     auto r = run_cli(args, ws.dir.path());
     CHECK(r.exit_code == 5);
@@ -235,18 +249,18 @@ TEST_CASE("initiate refuses bad input with the documented exit code and writes n
     CHECK(no_project());
   }
   SECTION("target below the source: 2") {
-    auto r = run_cli(prod.initiate_args("16.0"), ws.dir.path());
+    auto r = run_cli(initiate_args(prod, "16.0"), ws.dir.path());
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("not above the database's series '17.0'") != std::string::npos);
     CHECK(no_project());
   }
   SECTION("target that is not a series: 2") {
-    auto r = run_cli(prod.initiate_args("latest"), ws.dir.path());
+    auto r = run_cli(initiate_args(prod, "latest"), ws.dir.path());
     CHECK(r.exit_code == 2);
     CHECK(no_project());
   }
   SECTION("malformed conninfo: 2") {
-    auto args = prod.initiate_args();
+    auto args = initiate_args(prod);
     args[5] = "dbname='unterminated";
     auto r = run_cli(args, ws.dir.path());
     CHECK(r.exit_code == 2);
@@ -259,14 +273,14 @@ TEST_CASE("initiate refuses bad input with the documented exit code and writes n
     CHECK(no_project());
   }
   SECTION("plain http service URL: 2") {
-    auto args = prod.initiate_args();
+    auto args = initiate_args(prod);
     args.insert(args.end(), {"--service-url", "http://upgrade.example"});
     auto r = run_cli(args, ws.dir.path());
     CHECK(r.exit_code == 2);
     CHECK(no_project());
   }
   SECTION("--dry-run writes nothing") {
-    auto args = prod.initiate_args();
+    auto args = initiate_args(prod);
     args.insert(args.begin(), "--dry-run");
     auto r = run_cli(args, ws.dir.path());
     CHECK(r.exit_code == 0);
@@ -277,19 +291,19 @@ TEST_CASE("initiate refuses bad input with the documented exit code and writes n
 }
 
 TEST_CASE("the project file is never lost or silently replaced", "[integration][initiate]") {
-  Production& prod = shared_production();
+  test::Production& prod = shared_production();
   Workspace ws;
-  REQUIRE(run_cli(prod.initiate_args(), ws.dir.path()).exit_code == 0);
+  REQUIRE(run_cli(initiate_args(prod), ws.dir.path()).exit_code == 0);
   std::string original = test::read_file(ws.project());
 
   SECTION("existing project: 3 without --force") {
-    auto r = run_cli(prod.initiate_args(), ws.dir.path());
+    auto r = run_cli(initiate_args(prod), ws.dir.path());
     CHECK(r.exit_code == 3);
     CHECK(r.err.find("already exists") != std::string::npos);
     CHECK(test::read_file(ws.project()) == original);
   }
   SECTION("--force keeps the old file as a backup") {
-    auto args = prod.initiate_args();
+    auto args = initiate_args(prod);
     args.push_back("--force");
     REQUIRE(run_cli(args, ws.dir.path()).exit_code == 0);
     int backups = 0;
@@ -303,7 +317,7 @@ TEST_CASE("the project file is never lost or silently replaced", "[integration][
   }
   SECTION("a second concurrent run: 7") {
     adapters::fs::ProjectLock held(ws.project());
-    auto args = prod.initiate_args();
+    auto args = initiate_args(prod);
     args.push_back("--force");
     auto r = run_cli(args, ws.dir.path());
     CHECK(r.exit_code == 7);
@@ -320,7 +334,7 @@ TEST_CASE("the project file is never lost or silently replaced", "[integration][
     CHECK(run_cli({"--json", "status"}, ws.dir.path()).exit_code == 6);
     CHECK(test::read_file(ws.project()) == broken);
     // Even --force replaces it only after keeping a copy.
-    auto again = prod.initiate_args();
+    auto again = initiate_args(prod);
     again.push_back("--force");
     REQUIRE(run_cli(again, ws.dir.path()).exit_code == 0);
     bool kept = false;

@@ -1,10 +1,13 @@
 // End-to-end tests of `monitor` through the built binary: a live production stood in by a copy of
 // the real Odoo 17 fixture (with a kept pre-upgrade copy), a small local HTTP server standing in
 // for Odoo's web routes, and planted problems, each giving the right status and exit code.
+#include "../support/production_fixture.hpp"
 #include "../support/test_env.hpp"
 
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/core/monitor_record.hpp>
+#include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/time.hpp>
 
 #include <catch2/catch.hpp>
@@ -21,6 +24,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 using namespace odoo_upgrade;
@@ -123,36 +127,24 @@ std::chrono::system_clock::time_point fixture_time(const std::string& db) {
 // before, and production has been used since (a few records of each watched model are dated after
 // the go-live). One is shared by every test (two database copies are the slow part); each test
 // undoes what it plants (see Planted and ProjectGuard).
+test::ProductionOptions live_options() {
+  test::ProductionOptions o;
+  o.prefix = "mon";
+  o.with_filestore = false;
+  return o;
+}
+
 struct GoLive {
-  test::TempDir dir{"monitor"};
-  std::string db;
-  std::string pre;
-  test::DatabaseGuard guard;
-  stdfs::path data_dir;
+  // The production (a copy of the Odoo 17 fixture, initiated); `db` stands for the upgraded one.
+  test::Production prod{live_options()};
+  test::TempDir& dir = prod.dir;
+  std::string db = prod.db;
+  std::string pre = db + "_pre"; // dropped with the production (same prefix)
   std::chrono::system_clock::time_point now;
 
   explicit GoLive(std::chrono::hours clock_ahead = 72h) {
-    db = test::unique_db_name("mon");
-    pre = db + "_pre";
-    test::pg_create_from_fixture(db, "odoo17");
-    guard.add(db);
     test::pg_create_from_fixture(pre, "odoo17");
-    guard.add(pre);
     now = fixture_time(db) + clock_ahead + 5min;
-    data_dir = dir / "odoo-data";
-    stdfs::create_directories(data_dir / "filestore" / db);
-    auto r = run_cli({"initiate",
-                      "--customer",
-                      "Acme",
-                      "--db",
-                      test::pg_conninfo(db),
-                      "--target",
-                      "18.0",
-                      "--data-dir",
-                      data_dir.string()},
-                     dir.path());
-    INFO("initiate stderr: " << r.err);
-    REQUIRE((r.exit_code == 0 || r.exit_code == 1));
 
     // A running production: crons scheduled ahead, as Odoo's cron runner keeps them, and new
     // contacts, orders and invoices since the go-live.
@@ -162,23 +154,43 @@ struct GoLive {
           " WHERE id IN (SELECT " + "id FROM " + table + " ORDER BY id DESC LIMIT 3)");
     }
 
-    json doc = project();
-    doc["phase"] = "live";
-    doc["freeze"] = {
-        {"at", utc(now - 72h)},
-        {"baseline",
-         {{"taken_at", utc(now - 72h)},
-          {"database", db},
-          {"counts", {{"res.partner", 42}, {"sale.order", 40}, {"account.move", 24}}},
-          {"totals",
-           {{"account_move_line_debit", value("SELECT sum(debit) FROM account_move_line")},
-            {"account_move_line_credit", value("SELECT sum(credit) FROM account_move_line")}}},
-          {"max_ids",
-           {{"account.move.line", std::stoll(value("SELECT max(id) FROM account_move_line"))}}}}}};
-    doc["golive"] = {{"at", utc(now - 48h)}, {"database", db}, {"pre_upgrade_database", pre}};
-    // The test must not depend on this machine's free disk space.
-    doc["monitor"] = {{"thresholds", {{"disk_free_warn_bytes", 0}, {"disk_free_crit_bytes", 0}}}};
-    save(doc);
+    edit([&](core::Project& p) {
+      p.set_phase(core::Phase::live);
+      // The freeze and golive sections as freeze and restore write them.
+      p.doc()["freeze"] = {
+          {"at", utc(now - 72h)},
+          {"baseline",
+           {{"taken_at", utc(now - 72h)},
+            {"database", db},
+            {"counts", {{"res.partner", 42}, {"sale.order", 40}, {"account.move", 24}}},
+            {"totals",
+             {{"account_move_line_debit", value("SELECT sum(debit) FROM account_move_line")},
+              {"account_move_line_credit", value("SELECT sum(credit) FROM account_move_line")}}},
+            {"max_ids",
+             {{"account.move.line",
+               std::stoll(value("SELECT max(id) FROM account_move_line"))}}}}}};
+      p.doc()["golive"] = {{"at", utc(now - 48h)}, {"database", db}, {"pre_upgrade_database", pre}};
+      // The test must not depend on this machine's free disk space.
+      core::monitor::MonitorRecord monitor;
+      monitor.thresholds.disk_free_warn_bytes = 0;
+      monitor.thresholds.disk_free_crit_bytes = 0;
+      core::monitor::write_monitor(p, monitor);
+    });
+  }
+
+  // Loads the project file, applies `change` and saves it, as a command does.
+  void edit(const std::function<void(core::Project&)>& change) const {
+    auto p = adapters::fs::load_project(project_path());
+    change(p);
+    adapters::fs::save_project(project_path(), p);
+  }
+  // Changes the project's monitor section through its record.
+  void edit_monitor(const std::function<void(core::monitor::MonitorRecord&)>& change) const {
+    edit([&](core::Project& p) {
+      auto m = core::monitor::read_monitor(p);
+      change(m);
+      core::monitor::write_monitor(p, m);
+    });
   }
 
   // SQL for the naive UTC timestamp `offset` from the suite's `now` (Odoo stores naive UTC).
@@ -201,7 +213,7 @@ struct GoLive {
     }
   }
   std::string value(const std::string& query) const { return test::pg_query_value(db, query); }
-  stdfs::path project_path() const { return dir / "odoo-upgrade.json"; }
+  stdfs::path project_path() const { return prod.project_path(); }
   json project() const { return json::parse(test::read_file(project_path())); }
   void save(const json& doc) const { test::write_file(project_path(), doc.dump(2)); }
 
@@ -351,10 +363,10 @@ TEST_CASE("monitor: a failing cron", "[integration][monitor]") {
   SECTION("thresholds come from the project file") {
     ProjectGuard keep(live);
     live.sql("UPDATE ir_cron SET failure_count = 1 WHERE cron_name = 'Mail: Email Queue Manager'");
-    json doc = live.project();
-    doc["monitor"]["thresholds"]["cron_failures_warn"] = 2;
-    doc["monitor"]["thresholds"]["cron_failures_crit"] = 4;
-    live.save(doc);
+    live.edit_monitor([](core::monitor::MonitorRecord& m) {
+      m.thresholds.cron_failures_warn = 2;
+      m.thresholds.cron_failures_crit = 4;
+    });
     CHECK(live.monitor({"--url", odoo.url()}).exit_code == 0);
   }
 }
@@ -480,10 +492,10 @@ TEST_CASE("monitor: Odoo over HTTP", "[integration][monitor]") {
     ProjectGuard keep(live);
     FakeOdoo odoo;
     odoo.delay = 300ms;
-    json doc = live.project();
-    doc["monitor"]["thresholds"]["response_warn"] = "200ms";
-    doc["monitor"]["url"] = odoo.url(); // the URL may come from the project file
-    live.save(doc);
+    live.edit_monitor([&](core::monitor::MonitorRecord& m) {
+      m.thresholds.response_warn = 200ms;
+      m.url = odoo.url(); // the URL may come from the project file
+    });
     auto r = live.monitor({});
     CHECK(r.exit_code == 8);
     json out = parse(r);
@@ -585,9 +597,11 @@ TEST_CASE("monitor: HTTP checks alone, without the database", "[integration][mon
   SECTION("a project whose database cannot be reached") {
     const GoLive& live = shared_live();
     ProjectGuard keep(live);
-    json doc = live.project();
-    doc["source"]["conninfo"] = "host=127.0.0.1 port=1 user=nobody dbname=nowhere";
-    live.save(doc);
+    live.edit([](core::Project& p) {
+      auto source = core::read_source(p);
+      source.conninfo = "host=127.0.0.1 port=1 user=nobody dbname=nowhere";
+      core::write_source(p, source);
+    });
     auto r = live.monitor({"--url", odoo.url()});
     CHECK(r.exit_code == 0);
     json out = parse(r);
@@ -695,6 +709,7 @@ TEST_CASE("monitor: bad input and wrong phase change nothing", "[integration][mo
   CHECK(live.monitor({"--url", odoo.url(), "--watch", "soon"}).exit_code == 2);
   CHECK(test::read_file(live.project_path()) == before);
 
+  // A typo in a threshold (only a hand-edited file can hold one).
   json doc = live.project();
   doc["monitor"]["thresholds"]["mail_exeption_warn"] = 3;
   live.save(doc);

@@ -1,6 +1,7 @@
 // End-to-end tests of `uat` through the built binary: a project made by `initiate` on a real Odoo
 // 17 fixture copy, a restored test round recorded the way test-request records it, and a test
 // database with planted differences.
+#include "../support/production_fixture.hpp"
 #include "../support/test_env.hpp"
 
 #include <odoo_upgrade/adapters/pg/pq.hpp>
@@ -35,40 +36,27 @@ void sql(const std::string& db, const std::string& statement) {
   c.exec_no_rows(statement);
 }
 
-struct Project {
-  test::TempDir dir{"uat"};
-  std::string prod = test::unique_db_name("uat_prod");
-  std::string tst = test::unique_db_name("uat_test");
-  test::DatabaseGuard guard{{prod, tst}};
+test::ProductionOptions uat_options() {
+  test::ProductionOptions o;
+  o.prefix = "uat";
+  return o;
+}
 
-  Project() {
-    test::pg_create_from_fixture(prod, "odoo17");
-    test::pg_create_from_fixture(tst, "odoo17");
-    auto data_dir = dir / "odoo-data";
-    stdfs::create_directories(data_dir / "filestore");
-    stdfs::copy(test::fixture_dir("odoo17") / "filestore",
-                data_dir / "filestore" / prod,
-                stdfs::copy_options::recursive);
-    auto r = cli({"--json",
-                  "initiate",
-                  "--customer",
-                  "Acme",
-                  "--db",
-                  test::pg_conninfo(prod),
-                  "--target",
-                  "18.0",
-                  "--data-dir",
-                  data_dir.string()});
-    INFO(r.out << r.err);
-    REQUIRE(r.exit_code == 0);
-  }
-  stdfs::path file() const { return dir / "odoo-upgrade.json"; }
-  adapters::ProcessResult cli(std::vector<std::string> args) const {
-    return run_cli(args, dir.path());
-  }
-  json doc() const { return json::parse(test::read_file(file())); }
-  void save(const json& j) const { test::write_file(file(), j.dump(2)); }
-  // What test-request records once the test database is restored.
+struct Project {
+  // Production initiated from a copy of the Odoo 17 fixture; the test database is a second copy
+  // (dropped with the production: same prefix).
+  test::Production production{uat_options()};
+  test::TempDir& dir = production.dir;
+  std::string prod = production.db;
+  std::string tst = production.db + "_test";
+
+  Project() { test::pg_create_from_fixture(tst, "odoo17"); }
+  stdfs::path file() const { return production.project_path(); }
+  adapters::ProcessResult cli(std::vector<std::string> args) const { return production.cli(args); }
+  json doc() const { return production.project(); }
+  void save(const json& j) const { production.save_project(j); }
+  // What test-request records once the test database is restored (the `rounds` section is
+  // test-request's: its typed record replaces this literal at merge).
   void add_round(int number, const std::string& test_db) const {
     auto j = doc();
     if (!j.contains("rounds")) {
@@ -110,7 +98,12 @@ TEST_CASE("uat: run, report, checklist and sign-off end to end", "[integration][
   CHECK(r.err.find("unknown check 'nope'") != std::string::npos);
   r = p.cli({"--dry-run", "uat", "run"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("would compare") != std::string::npos);
+  CHECK(r.out.find("uat run would:") != std::string::npos);
+  CHECK(r.out.find("compare '" + p.prod + "' (production) with '" + p.tst + "'") !=
+        std::string::npos);
+  r = p.cli({"--dry-run", "--json", "uat", "signoff", "--by", "Jane", "--force", "--reason", "x"});
+  CHECK(r.exit_code == 0);
+  CHECK(parse_stdout(r)["dry_run"] == true);
   r = p.cli({"uat", "mark", "nope", "pass"});
   CHECK(r.exit_code == 2);
   r = p.cli({"uat", "mark", "buy-product", "maybe"});
