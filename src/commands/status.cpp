@@ -158,8 +158,8 @@ nlohmann::json status_doc(const core::Project& project) {
     doc["edition"] = std::string(core::to_string(src->edition));
     doc["third_party_modules"] = src->module_names(core::ModuleOrigin::third_party);
   }
-  if (project.find_section("uat") != nullptr) {
-    doc["uat"] = core::uat::to_json(core::uat::read_uat(project));
+  if (auto uat = core::uat::find_uat(project)) {
+    doc["uat"] = core::uat::to_json(*uat);
   }
   // The sections of the go-live chain as they are (see print_golive_chain).
   for (const char* section : {"freeze", "production", "golive"}) {

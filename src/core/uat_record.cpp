@@ -283,8 +283,12 @@ json to_json(const UatRecord& u) {
 }
 
 UatRecord read_uat(const Project& project) {
+  return find_uat(project).value_or(UatRecord{});
+}
+
+std::optional<UatRecord> find_uat(const Project& project) {
   const auto* section = project.find_section("uat");
-  return section == nullptr ? UatRecord{} : uat_from_json(*section);
+  return section == nullptr ? std::nullopt : std::optional(uat_from_json(*section));
 }
 
 void write_uat(Project& project, const UatRecord& uat) {

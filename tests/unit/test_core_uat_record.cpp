@@ -156,6 +156,8 @@ TEST_CASE("core::uat::uat_from_json refuses bad fields (exit 6)", "[core]") {
 TEST_CASE("core::uat::read_uat and write_uat", "[core]") {
   Project p("Acme", *parse_iso8601("2026-11-21T10:00:00Z"));
   CHECK(read_uat(p).rounds.empty());
+  CHECK_FALSE(find_uat(p));
   write_uat(p, sample());
+  CHECK(find_uat(p));
   CHECK(read_uat(p).signoff_of(1)->by == "Jane Customer");
 }

@@ -92,6 +92,8 @@ nlohmann::json to_json(const UatRecord& u);
 
 // The project's uat section (empty when missing); throws like uat_from_json.
 UatRecord read_uat(const Project& project);
+// The project's uat section; std::nullopt before uat recorded anything.
+std::optional<UatRecord> find_uat(const Project& project);
 void write_uat(Project& project, const UatRecord& uat);
 
 } // namespace odoo_upgrade::core::uat
