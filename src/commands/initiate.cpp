@@ -287,9 +287,9 @@ void print_report(std::ostream& os, const Output& out, const core::Project& proj
   }
   os << "\n" << out.bold("Pre-flight checks") << "\n";
   for (const auto& c : core::read_preflight(project)) {
-    os << "  " << styled_label(out, c.status) << "  " << c.message << "\n";
+    os << "  " << styled_label(out, c.status) << " " << c.message << "\n";
     if (!c.hint.empty() && c.status != core::Severity::ok) {
-      os << "         hint: " << c.hint << "\n";
+      os << "        hint: " << c.hint << "\n";
     }
   }
   os << "\nnext: " << core::next_step(project) << "\n";
