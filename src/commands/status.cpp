@@ -9,6 +9,7 @@
 #include <odoo_upgrade/core/transitions.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
 
+#include <algorithm>
 #include <iomanip>
 #include <optional>
 #include <ostream>
