@@ -101,6 +101,11 @@ TEST_CASE("uat: run, report, checklist and sign-off end to end", "[integration][
   CHECK(r.out.find("uat run would:") != std::string::npos);
   CHECK(r.out.find("compare '" + p.prod + "' (production) with '" + p.tst + "'") !=
         std::string::npos);
+  auto plan = parse_stdout(p.cli({"--json", "--dry-run", "uat", "run", "--check", "views"}));
+  CHECK(plan["dry_run"] == true);
+  CHECK(plan["round"] == 1);
+  CHECK(plan["test_db"] == p.tst);
+  CHECK(plan["checks"] == json::array({"views"}));
   r = p.cli({"--dry-run", "--json", "uat", "signoff", "--by", "Jane", "--force", "--reason", "x"});
   CHECK(r.exit_code == 0);
   CHECK(parse_stdout(r)["dry_run"] == true);

@@ -74,11 +74,15 @@ int print_run_plan(Context& ctx,
                    const Comparison& c,
                    const std::vector<std::string>& only,
                    const std::string& work_dir) {
-  std::string checks;
+  std::vector<std::string> checks;
   for (const auto& info : core::uat::check_catalogue()) {
     if (only.empty() || std::find(only.begin(), only.end(), info.id) != only.end()) {
-      checks += (checks.empty() ? "" : ", ") + info.id;
+      checks.push_back(info.id);
     }
+  }
+  std::string list;
+  for (const auto& id : checks) {
+    list += (list.empty() ? "" : ", ") + id;
   }
   // The work dir is named, not created: a dry run changes nothing.
   stdfs::path dir = stdfs::path(work_dir) / "rounds" / std::to_string(c.round);
@@ -87,9 +91,13 @@ int print_run_plan(Context& ctx,
                     {"compare '" + c.production_db + "' (production) with '" + c.test_db +
                          "' (test, round " + std::to_string(c.round) +
                          "), read-only, in one snapshot each",
-                     "run the checks: " + checks,
+                     "run the checks: " + list,
                      "write the report under " + dir.string(),
-                     "record a summary of the run in the project"});
+                     "record a summary of the run in the project"},
+                    {{"round", c.round},
+                     {"production_db", c.production_db},
+                     {"test_db", c.test_db},
+                     {"checks", checks}});
 }
 
 // Compares both databases, read-only, each in one snapshot so that the checks agree with each
