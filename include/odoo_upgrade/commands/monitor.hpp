@@ -25,9 +25,9 @@ struct MonitorOptions {
 // One-shot: prints the table and returns 0 (nothing to act on), 1 (anything blocking) or 8
 // (warnings only). With `watch`, repeats every interval until `duration` elapses or Ctrl-C, prints
 // what changes, then appends a summary to the project history (the project lock is taken only for
-// that append; not with --dry-run) and returns the exit code of the last iteration. Throws UsageError on bad options or thresholds,
-// PreconditionError without project and URL or outside phase 'live', FilesystemError for a section
-// field of the wrong type.
+// that append; not with --dry-run) and returns the exit code of the last iteration. Throws
+// UsageError on bad options or thresholds, PreconditionError without project and URL or outside
+// phase 'live', FilesystemError for a section field of the wrong type.
 int run_monitor(const MonitorOptions& options, Context& ctx);
 
 } // namespace odoo_upgrade::commands
