@@ -1,10 +1,11 @@
+#include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/commands/status.hpp>
-#include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/golive_record.hpp>
 #include <odoo_upgrade/core/inspection.hpp>
+#include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
@@ -17,15 +18,6 @@
 namespace odoo_upgrade::commands {
 
 namespace {
-
-// The text of `key` of a section for the human view ("-" when missing).
-std::string str(const nlohmann::json& j, const char* key, const std::string& fallback = "-") {
-  auto it = j.find(key);
-  if (it == j.end() || it->is_null()) {
-    return fallback;
-  }
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
 
 std::string joined(const std::vector<std::string>& names) {
   std::string s;
@@ -61,20 +53,24 @@ void print_overview(std::ostream& os, const Output& out, const core::Project& pr
   }
 }
 
-// The `rounds` section is test-request's: its typed record replaces these reads at merge.
+// "-" for a request id not known yet.
+std::string request_id(const core::RequestRecord& r) {
+  return r.request_id ? std::to_string(*r.request_id) : "-";
+}
+
 void print_rounds(std::ostream& os, const Output& out, const core::Project& project) {
-  const auto* rounds = project.find_section("rounds");
+  auto rounds = core::read_rounds(project);
   os << "\n" << out.bold("Test rounds") << "\n";
-  if (rounds == nullptr || rounds->empty()) {
+  if (rounds.empty()) {
     os << "  none yet\n";
     return;
   }
-  for (const auto& r : *rounds) {
-    os << "  #" << r.value("number", 0) << "  " << std::left << std::setw(12) << str(r, "state")
-       << std::right << " request " << str(r, "request_id") << "  test db " << str(r, "test_db")
+  for (const auto& r : rounds) {
+    os << "  #" << r.number << "  " << std::left << std::setw(12) << core::to_string(r.state)
+       << std::right << " request " << request_id(r) << "  test db " << r.test_db.value_or("-")
        << "\n";
-    if (r.contains("reason") && !r["reason"].is_null()) {
-      os << "       reason: " << str(r, "reason") << "\n";
+    if (r.reason) {
+      os << "       reason: " << *r.reason << "\n";
     }
   }
 }
@@ -84,17 +80,16 @@ std::string or_dash(std::string_view text) {
   return text.empty() || text == "none" ? std::string("-") : std::string(text);
 }
 
-// The freeze, production request and go-live lines, once the go-live chain started. The
-// `production` section is prod-request's: its typed record replaces these reads at merge.
+// The freeze, production request and go-live lines, once the go-live chain started.
 void print_freeze_to_golive(std::ostream& os, const Output& out, const core::Project& project) {
   if (project.find_section("freeze") != nullptr) {
     core::FreezeRecord freeze = core::read_freeze(project);
     os << out.bold("Freeze") << "    " << or_dash(core::to_string(freeze.state)) << " (database "
        << or_dash(freeze.database) << ", frozen at " << or_dash(freeze.frozen_at) << ")\n";
   }
-  if (const auto* prod = project.find_section("production"); prod != nullptr) {
-    os << out.bold("Production request") << "  " << str(*prod, "state") << ", request "
-       << str(*prod, "request_id") << "\n";
+  if (auto production = core::read_production(project)) {
+    os << out.bold("Production request") << "  " << core::to_string(production->request.state)
+       << ", request " << request_id(production->request) << "\n";
   }
   if (project.find_section("golive") != nullptr) {
     core::GoliveRecord golive = core::read_golive(project);
@@ -144,14 +139,17 @@ nlohmann::json status_doc(const core::Project& project) {
   for (const auto& e : project.history()) {
     history.push_back(core::to_json(e));
   }
-  const auto* rounds = project.find_section("rounds");
+  nlohmann::json rounds = nlohmann::json::array();
+  for (const auto& r : core::read_rounds(project)) {
+    rounds.push_back(core::to_json(r));
+  }
   nlohmann::json doc = {
       {"customer", project.customer()},
       {"phase", std::string(core::to_string(project.phase()))},
       {"source_version", project.source_version()},
       {"target_version", project.target_version()},
       {"next", core::next_step(project)},
-      {"rounds", rounds != nullptr ? *rounds : nlohmann::json::array()},
+      {"rounds", rounds},
       {"history", history},
   };
   if (auto src = core::find_source(project)) {
@@ -162,20 +160,23 @@ nlohmann::json status_doc(const core::Project& project) {
   if (auto uat = core::uat::find_uat(project)) {
     doc["uat"] = core::uat::to_json(*uat);
   }
-  // The sections of the go-live chain as they are (see print_golive_chain).
-  for (const char* section : {"freeze", "production", "golive"}) {
-    if (const auto* s = project.find_section(section)) {
-      doc[section] = *s;
-    }
+  // The sections of the go-live chain, once they exist, as their records write them.
+  if (project.find_section("freeze") != nullptr) {
+    doc["freeze"] = core::to_json(core::read_freeze(project));
+  }
+  if (auto production = core::read_production(project)) {
+    doc["production"] = core::to_json(*production);
+  }
+  if (project.find_section("golive") != nullptr) {
+    doc["golive"] = core::to_json(core::read_golive(project));
   }
   return doc;
 }
 
 // The latest round's request token: the one place it is ever shown.
 std::string request_token(const core::Project& project, const Context& ctx) {
-  const auto* round = project.latest_round();
-  auto token =
-      round != nullptr ? round_token(ctx.project_path(), round->value("number", 0)) : std::nullopt;
+  auto round = core::read_latest_round(project);
+  auto token = round ? round_token(ctx.project_path(), round->number) : std::nullopt;
   if (!token) {
     throw core::PreconditionError("there is no request token to show",
                                   "a token exists once 'odoo-upgrade test-request' created a "

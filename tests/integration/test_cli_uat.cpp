@@ -4,7 +4,10 @@
 #include "../support/production_fixture.hpp"
 #include "../support/test_env.hpp"
 
+#include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/core/request_record.hpp>
+#include <odoo_upgrade/core/transitions.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -54,18 +57,17 @@ struct Project {
   stdfs::path file() const { return production.project_path(); }
   adapters::ProcessResult cli(std::vector<std::string> args) const { return production.cli(args); }
   json doc() const { return production.project(); }
-  void save(const json& j) const { production.save_project(j); }
-  // What test-request records once the test database is restored (the `rounds` section is
-  // test-request's: its typed record replaces this literal at merge).
+  // What test-request records once the test database is restored.
   void add_round(int number, const std::string& test_db) const {
-    auto j = doc();
-    if (!j.contains("rounds")) {
-      j["rounds"] = json::array();
-    }
-    j["rounds"].push_back(
-        {{"number", number}, {"aim", "test"}, {"state", "restored"}, {"test_db", test_db}});
-    j["phase"] = "tested";
-    save(j);
+    auto project = adapters::fs::load_project(file());
+    core::RequestRecord round;
+    round.number = number;
+    round.aim = "test";
+    round.state = core::RequestState::restored;
+    round.test_db = test_db;
+    core::write_round(project, round);
+    core::phase_after_round_tested(project);
+    adapters::fs::save_project(file(), project);
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
 
@@ -41,20 +42,13 @@ bool read_report_file(const std::string& file, core::uat::Report& report) {
 } // namespace
 
 RoundRef current_round(const core::Project& project) {
-  // The `rounds` section belongs to test-request; uat needs three facts of its latest round.
-  const auto* round = project.latest_round();
-  if (round == nullptr) {
+  // The rounds are test-request's; uat needs three facts of the latest one.
+  auto round = core::read_latest_round(project);
+  if (!round) {
     throw core::PreconditionError("project '" + project.customer() + "' has no test round yet",
                                   "run 'odoo-upgrade test-request' first");
   }
-  RoundRef ref;
-  ref.number = round->value("number", 0);
-  ref.state = round->value("state", "");
-  auto db = round->find("test_db");
-  if (db != round->end() && db->is_string()) {
-    ref.test_db = db->get<std::string>();
-  }
-  return ref;
+  return {round->number, round->test_db.value_or(""), std::string(core::to_string(round->state))};
 }
 
 RoundRef restored_round(const core::Project& project) {
