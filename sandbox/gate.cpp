@@ -84,36 +84,9 @@ bool write_all(int fd, const char* data, std::size_t size) {
   return true;
 }
 
-// Runs rrsync as a child and relays the SSH channel to it, killing it once `limit` bytes went
-// through (both directions count). Returns the exit status to report.
-int relay_with_cut(const std::vector<std::string>& args,
-                   std::uint64_t limit,
-                   std::uint64_t& moved) {
-  int to_child[2];
-  int from_child[2];
-  if (pipe(to_child) != 0 || pipe(from_child) != 0) {
-    return 12;
-  }
-  pid_t pid = fork();
-  if (pid < 0) {
-    return 12;
-  }
-  if (pid == 0) {
-    setpgid(0, 0);
-    dup2(to_child[0], 0);
-    dup2(from_child[1], 1);
-    close(to_child[0]);
-    close(to_child[1]);
-    close(from_child[0]);
-    close(from_child[1]);
-    exec_argv(args);
-  }
-  setpgid(pid, pid);
-  close(to_child[0]);
-  close(from_child[1]);
-  signal(SIGPIPE, SIG_IGN);
-  int child_in = to_child[1];
-  int child_out = from_child[0];
+// Relays stdin to the child and the child's output to stdout until `limit` bytes went through,
+// the child finishes, or a side closes. Closes child_in (and sets it to -1) when stdin ends.
+void relay(int& child_in, int child_out, std::uint64_t limit, std::uint64_t& moved) {
   bool stdin_open = true;
   char buf[16384];
   while (moved < limit) {
@@ -148,6 +121,39 @@ int relay_with_cut(const std::vector<std::string>& args,
       }
     }
   }
+}
+
+// Runs rrsync as a child and relays the SSH channel to it, killing it once `limit` bytes went
+// through (both directions count). Returns the exit status to report.
+int relay_with_cut(const std::vector<std::string>& args,
+                   std::uint64_t limit,
+                   std::uint64_t& moved) {
+  int to_child[2];
+  int from_child[2];
+  if (pipe(to_child) != 0 || pipe(from_child) != 0) {
+    return 12;
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    return 12;
+  }
+  if (pid == 0) {
+    setpgid(0, 0);
+    dup2(to_child[0], 0);
+    dup2(from_child[1], 1);
+    close(to_child[0]);
+    close(to_child[1]);
+    close(from_child[0]);
+    close(from_child[1]);
+    exec_argv(args);
+  }
+  setpgid(pid, pid);
+  close(to_child[0]);
+  close(from_child[1]);
+  signal(SIGPIPE, SIG_IGN);
+  int child_in = to_child[1];
+  int child_out = from_child[0];
+  relay(child_in, child_out, limit, moved);
   bool cut = moved >= limit;
   if (cut) {
     kill(-pid, SIGKILL);

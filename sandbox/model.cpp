@@ -236,6 +236,72 @@ std::optional<std::string> normalise_public_key(std::string_view text) {
   return std::string(type) + " " + std::string(blob);
 }
 
+namespace {
+
+// The contract, target, aim and API version of a create call, as the platform checks them.
+std::optional<ApiError> check_request_identity(CreateParams& p,
+                                               const std::string& aim,
+                                               const std::vector<std::string>& known_targets,
+                                               const std::vector<std::string>& contracts) {
+  if (p.contract.empty()) {
+    return application_error("a subscription code (contract) is required");
+  }
+  if (!contracts.empty() &&
+      std::find(contracts.begin(), contracts.end(), p.contract) == contracts.end()) {
+    return application_error("the subscription code is not valid or has expired");
+  }
+  if (std::find(known_targets.begin(), known_targets.end(), p.target) == known_targets.end()) {
+    std::string list;
+    for (const auto& t : known_targets) {
+      list += (list.empty() ? "" : ", ") + t;
+    }
+    return application_error("invalid target version '" + p.target + "': supported versions are " +
+                             list);
+  }
+  auto parsed_aim = parse_aim(aim);
+  if (!parsed_aim) {
+    return application_error("invalid aim '" + aim + "': expected 'test' or 'production'");
+  }
+  p.aim = *parsed_aim;
+  if (!p.api_version.empty() && !p.api_version.starts_with("0.")) {
+    return application_error("unsupported api_version '" + p.api_version +
+                             "': please use the latest upgrade script");
+  }
+  return std::nullopt;
+}
+
+// The optional env_vars list: VAR=VALUE strings.
+std::optional<ApiError> check_env_vars(const json& params, CreateParams& p) {
+  if (!params.contains("env_vars") || params["env_vars"].is_null()) {
+    return std::nullopt;
+  }
+  if (!params["env_vars"].is_array()) {
+    return server_error("builtins.TypeError", "argument 'env_vars' must be a list");
+  }
+  static const std::regex k_env(R"(^\w+=.*$)");
+  for (const auto& v : params["env_vars"]) {
+    if (!v.is_string() || !std::regex_match(v.get<std::string>(), k_env)) {
+      return application_error("invalid environment variable " + v.dump() + ": expected VAR=VALUE");
+    }
+    p.env_vars.push_back(v.get<std::string>());
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> check_ssh_key(const std::string& ssh_key, CreateParams& p) {
+  if (ssh_key.empty()) {
+    return application_error("an SSH public key (ssh_key) is required for the transfers");
+  }
+  auto key = normalise_public_key(ssh_key);
+  if (!key) {
+    return application_error("the SSH key is not a valid OpenSSH public key");
+  }
+  p.ssh_key = *key;
+  return std::nullopt;
+}
+
+} // namespace
+
 CreateCheck check_create(const json& params,
                          const std::vector<std::string>& known_targets,
                          const std::vector<std::string>& contracts) {
@@ -247,7 +313,6 @@ CreateCheck check_create(const json& params,
     out.error = e;
     return out;
   }
-  CreateParams p;
   std::optional<ApiError> error;
   auto contract = string_param(params, "contract", error);
   auto target = string_param(params, "target", error);
@@ -264,65 +329,15 @@ CreateCheck check_create(const json& params,
     out.error = error;
     return out;
   }
+  CreateParams p;
   p.contract = *contract;
   p.target = *target;
   p.actuator = *actuator;
   p.api_version = *api_version;
-
-  if (p.contract.empty()) {
-    out.error = application_error("a subscription code (contract) is required");
+  if ((out.error = check_request_identity(p, *aim, known_targets, contracts)) ||
+      (out.error = check_env_vars(params, p)) || (out.error = check_ssh_key(*ssh_key, p))) {
     return out;
   }
-  if (!contracts.empty() &&
-      std::find(contracts.begin(), contracts.end(), p.contract) == contracts.end()) {
-    out.error = application_error("the subscription code is not valid or has expired");
-    return out;
-  }
-  if (std::find(known_targets.begin(), known_targets.end(), p.target) == known_targets.end()) {
-    std::string list;
-    for (const auto& t : known_targets) {
-      list += (list.empty() ? "" : ", ") + t;
-    }
-    out.error = application_error("invalid target version '" + p.target +
-                                  "': supported versions are " + list);
-    return out;
-  }
-  auto parsed_aim = parse_aim(*aim);
-  if (!parsed_aim) {
-    out.error = application_error("invalid aim '" + *aim + "': expected 'test' or 'production'");
-    return out;
-  }
-  p.aim = *parsed_aim;
-  if (!p.api_version.empty() && !p.api_version.starts_with("0.")) {
-    out.error = application_error("unsupported api_version '" + p.api_version +
-                                  "': please use the latest upgrade script");
-    return out;
-  }
-  if (params.contains("env_vars") && !params["env_vars"].is_null()) {
-    if (!params["env_vars"].is_array()) {
-      out.error = server_error("builtins.TypeError", "argument 'env_vars' must be a list");
-      return out;
-    }
-    static const std::regex k_env(R"(^\w+=.*$)");
-    for (const auto& v : params["env_vars"]) {
-      if (!v.is_string() || !std::regex_match(v.get<std::string>(), k_env)) {
-        out.error =
-            application_error("invalid environment variable " + v.dump() + ": expected VAR=VALUE");
-        return out;
-      }
-      p.env_vars.push_back(v.get<std::string>());
-    }
-  }
-  if (ssh_key->empty()) {
-    out.error = application_error("an SSH public key (ssh_key) is required for the transfers");
-    return out;
-  }
-  auto key = normalise_public_key(*ssh_key);
-  if (!key) {
-    out.error = application_error("the SSH key is not a valid OpenSSH public key");
-    return out;
-  }
-  p.ssh_key = *key;
   out.params = std::move(p);
   return out;
 }

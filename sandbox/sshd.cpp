@@ -167,7 +167,14 @@ void Sshd::prepare_files() {
   }
 }
 
-bool Sshd::start_once() {
+namespace {
+
+// The sshd configuration: loopback only, public keys only, no forwarding, the one user.
+std::string sshd_config(int m_port,
+                        const fs::path& m_host_key,
+                        const fs::path& m_dir,
+                        const fs::path& m_authorized_keys,
+                        const std::string& m_user) {
   std::ostringstream cfg;
   cfg << "# Written by odoo-upgrade-sandbox; rewritten at each start.\n"
       << "Port " << m_port << "\n"
@@ -194,8 +201,12 @@ bool Sshd::start_once() {
       << "MaxStartups 100:30:200\n"
       << "MaxSessions 20\n"
       << "LogLevel INFO\n";
-  write_file_atomically(m_config, cfg.str(), fs::perms::owner_read | fs::perms::owner_write);
+  return cfg.str();
+}
 
+// Starts sshd in the foreground (-D) with its output appended to the log; returns its pid.
+pid_t spawn_sshd(const fs::path& m_log, const fs::path& m_config) {
+  pid_t pid = -1;
   int log_fd = open(m_log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (log_fd < 0) {
     throw std::runtime_error("cannot open '" + m_log.string() + "'");
@@ -224,15 +235,24 @@ bool Sshd::start_once() {
     argv.push_back(a.data());
   }
   argv.push_back(nullptr);
-  int rc = posix_spawn(&m_pid, k_sshd, &actions, &attr, argv.data(), environ);
+  int rc = posix_spawn(&pid, k_sshd, &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   close(log_fd);
   if (rc != 0) {
-    m_pid = -1;
     throw std::runtime_error(std::string("cannot start ") + k_sshd + ": " + strerror(rc) +
                              " (install openssh-server)");
   }
+  return pid;
+}
+
+} // namespace
+
+bool Sshd::start_once() {
+  write_file_atomically(m_config,
+                        sshd_config(m_port, m_host_key, m_dir, m_authorized_keys, m_user),
+                        fs::perms::owner_read | fs::perms::owner_write);
+  m_pid = spawn_sshd(m_log, m_config);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;

@@ -354,84 +354,70 @@ std::optional<std::filesystem::path> find_executable(std::string_view name) {
   return std::nullopt;
 }
 
-ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
-  if (argv.empty()) {
-    throw core::UsageError("internal: empty command line");
-  }
-  auto exe = find_executable(argv[0]);
-  if (!exe) {
-    throw core::FilesystemError("program '" + argv[0] + "' not found in PATH",
-                                "install it (see README.md) or fix PATH");
-  }
-  std::vector<std::string> args = argv;
-  args[0] = exe->string();
-  std::vector<std::string> envs = build_environment(options);
+namespace {
 
-  int out_pipe[2] = {-1, -1};
-  int err_pipe[2] = {-1, -1};
-  int status_pipe[2] = {-1, -1};
-  int out_file_fd = -1;
+// The child's three channels: stdout (a pipe, or the file options.stdout_file names), stderr, and
+// the exec-status pipe that exec closes (O_CLOEXEC) so anything read from it is an exec failure.
+struct ChildPipes {
+  int out[2] = {-1, -1};
+  int err[2] = {-1, -1};
+  int status[2] = {-1, -1};
+  int out_file = -1;
+
+  int child_stdout() const { return out_file >= 0 ? out_file : out[1]; }
+};
+
+ChildPipes open_child_pipes(const ProcessOptions& options) {
+  ChildPipes p;
   if (options.stdout_file) {
-    out_file_fd =
-        open(options.stdout_file->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (out_file_fd < 0) {
+    p.out_file = open(options.stdout_file->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (p.out_file < 0) {
       throw core::FilesystemError("cannot write '" + options.stdout_file->string() +
                                   "': " + std::strerror(errno));
     }
-  } else if (pipe2(out_pipe, O_CLOEXEC) != 0) {
+  } else if (pipe2(p.out, O_CLOEXEC) != 0) {
     throw core::FilesystemError(std::string("cannot create pipe: ") + std::strerror(errno));
   }
-  if (pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(status_pipe, O_CLOEXEC) != 0) {
+  if (pipe2(p.err, O_CLOEXEC) != 0 || pipe2(p.status, O_CLOEXEC) != 0) {
     throw core::FilesystemError(std::string("cannot create pipe: ") + std::strerror(errno));
   }
+  return p;
+}
 
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid < 0) {
-    throw core::FilesystemError(std::string("cannot fork: ") + std::strerror(errno));
-  }
-  if (pid == 0) {
-    child_exec(args,
-               envs,
-               options,
-               parent,
-               out_file_fd >= 0 ? out_file_fd : out_pipe[1],
-               err_pipe[1],
-               status_pipe[1]);
-  }
-  setpgid(pid, pid);
-  std::filesystem::path record = record_group(pid, std::filesystem::path(argv[0]).filename());
-  if (out_file_fd >= 0) {
-    close(out_file_fd);
-  } else {
-    close(out_pipe[1]);
-  }
-  close(err_pipe[1]);
-  close(status_pipe[1]);
+// The parent keeps only the read ends.
+void close_child_ends(ChildPipes& p) {
+  close(p.out_file >= 0 ? p.out_file : p.out[1]);
+  close(p.err[1]);
+  close(p.status[1]);
+}
 
-  // The status pipe is closed by exec (O_CLOEXEC); anything read from it is an exec failure.
-  std::string exec_error;
-  {
-    std::array<char, 512> buf{};
-    ssize_t n;
-    while ((n = read(status_pipe[0], buf.data(), buf.size())) > 0) {
-      exec_error.append(buf.data(), static_cast<std::size_t>(n));
-    }
-    close(status_pipe[0]);
+std::string read_exec_error(int fd) {
+  std::string error;
+  std::array<char, 512> buf{};
+  ssize_t n;
+  while ((n = read(fd, buf.data(), buf.size())) > 0) {
+    error.append(buf.data(), static_cast<std::size_t>(n));
   }
+  close(fd);
+  return error;
+}
 
-  StreamSink out_sink(options.on_stdout_line, options.keep_bytes);
-  StreamSink err_sink(options.on_stderr_line, options.keep_bytes);
-  ProcessResult result;
+// Reads the child's output until both pipes close, ending the child's process group on timeout or
+// interruption (SIGTERM, then SIGKILL 5 s later). Returns whether the run was interrupted.
+bool pump_output(pid_t pid,
+                 const ChildPipes& p,
+                 const ProcessOptions& options,
+                 StreamSink& out_sink,
+                 StreamSink& err_sink,
+                 ProcessResult& result) {
   auto start = Clock::now();
   std::optional<Clock::time_point> kill_deadline;
   bool interrupted = false;
-
   std::vector<pollfd> fds;
-  if (out_pipe[0] >= 0) {
-    fds.push_back({out_pipe[0], POLLIN, 0});
+  if (p.out[0] >= 0) {
+    fds.push_back({p.out[0], POLLIN, 0});
   }
-  fds.push_back({err_pipe[0], POLLIN, 0});
+  fds.push_back({p.err[0], POLLIN, 0});
   std::array<char, 65536> buf{};
   while (!fds.empty()) {
     int rc = poll(fds.data(), fds.size(), 200);
@@ -445,7 +431,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
       }
       ssize_t n = read(it->fd, buf.data(), buf.size());
       if (n > 0) {
-        (it->fd == err_pipe[0] ? err_sink : out_sink).feed(buf.data(), static_cast<std::size_t>(n));
+        (it->fd == p.err[0] ? err_sink : out_sink).feed(buf.data(), static_cast<std::size_t>(n));
         it->revents = 0;
         ++it;
       } else if (n < 0 && errno == EINTR) {
@@ -467,16 +453,56 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
       kill_deadline = now + std::chrono::hours(1);
     }
   }
+  return interrupted;
+}
 
+void wait_for_exit(pid_t pid, ProcessResult& result) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  forget_group(record);
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);
   } else if (WIFSIGNALED(status)) {
     result.term_signal = WTERMSIG(status);
   }
+}
+
+} // namespace
+
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
+  if (argv.empty()) {
+    throw core::UsageError("internal: empty command line");
+  }
+  auto exe = find_executable(argv[0]);
+  if (!exe) {
+    throw core::FilesystemError("program '" + argv[0] + "' not found in PATH",
+                                "install it (see README.md) or fix PATH");
+  }
+  std::vector<std::string> args = argv;
+  args[0] = exe->string();
+  std::vector<std::string> envs = build_environment(options);
+  ChildPipes pipes = open_child_pipes(options);
+
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid < 0) {
+    throw core::FilesystemError(std::string("cannot fork: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    child_exec(args, envs, options, parent, pipes.child_stdout(), pipes.err[1], pipes.status[1]);
+  }
+  // The child leads its own process group, recorded so that a re-run can end it if we are killed.
+  setpgid(pid, pid);
+  std::filesystem::path record = record_group(pid, std::filesystem::path(argv[0]).filename());
+  close_child_ends(pipes);
+  std::string exec_error = read_exec_error(pipes.status[0]);
+
+  StreamSink out_sink(options.on_stdout_line, options.keep_bytes);
+  StreamSink err_sink(options.on_stderr_line, options.keep_bytes);
+  ProcessResult result;
+  bool interrupted = pump_output(pid, pipes, options, out_sink, err_sink, result);
+  wait_for_exit(pid, result);
+  forget_group(record);
   result.out = out_sink.finish();
   result.err = err_sink.finish();
   if (!exec_error.empty()) {

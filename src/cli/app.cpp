@@ -115,41 +115,55 @@ int fail(commands::Output* out,
   return static_cast<int>(code);
 }
 
-} // namespace
-
-int run(int argc, char** argv) {
-  install_signal_handlers();
-  adapters::http::global_init();
-
-  CLI::App app{"odoo-upgrade: take an Odoo database from 'let's upgrade' to an upgraded, verified "
-               "and monitored production",
-               "odoo-upgrade"};
-  app.set_version_flag("--version", std::string("odoo-upgrade ") + OU_VERSION_FULL);
-  app.require_subcommand(1);
-  app.fallthrough();
-
+// The global flags as parsed, before they become commands::GlobalOptions.
+struct GlobalFlags {
   commands::GlobalOptions options;
-  const char* env_project = std::getenv("ODOO_UPGRADE_PROJECT");
-  if (env_project != nullptr && *env_project != '\0') {
-    options.project = env_project;
-  }
   bool no_color = false;
   bool quiet = false;
   int verbose = 0;
   std::string project_arg;
   std::string log_file;
-  app.add_option("--project", project_arg, "project file (default ./odoo-upgrade.json)")
-      ->envname("ODOO_UPGRADE_PROJECT");
-  app.add_flag("--json", options.json, "print exactly one JSON document on stdout");
-  app.add_flag("--yes,-y", options.yes, "never prompt; answer yes");
-  app.add_flag(
-      "--dry-run", options.dry_run, "print the plan of a changing command, change nothing");
-  app.add_flag("-v,--verbose", verbose, "more detail on stderr (twice for trace)");
-  app.add_flag("-q,--quiet", quiet, "only warnings and errors on stderr");
-  app.add_option("--log-file", log_file, "append a detailed log to FILE");
-  app.add_flag("--no-color", no_color, "no colors or progress bars");
+};
 
-  std::vector<std::tuple<CLI::App*, RunFn, Lock>> subs;
+void add_global_options(CLI::App& app, GlobalFlags& flags) {
+  const char* env_project = std::getenv("ODOO_UPGRADE_PROJECT");
+  if (env_project != nullptr && *env_project != '\0') {
+    flags.options.project = env_project;
+  }
+  app.add_option("--project", flags.project_arg, "project file (default ./odoo-upgrade.json)")
+      ->envname("ODOO_UPGRADE_PROJECT");
+  app.add_flag("--json", flags.options.json, "print exactly one JSON document on stdout");
+  app.add_flag("--yes,-y", flags.options.yes, "never prompt; answer yes");
+  app.add_flag(
+      "--dry-run", flags.options.dry_run, "print the plan of a changing command, change nothing");
+  app.add_flag("-v,--verbose", flags.verbose, "more detail on stderr (twice for trace)");
+  app.add_flag("-q,--quiet", flags.quiet, "only warnings and errors on stderr");
+  app.add_option("--log-file", flags.log_file, "append a detailed log to FILE");
+  app.add_flag("--no-color", flags.no_color, "no colors or progress bars");
+}
+
+// The options once parsed: flags override the environment; colours only on a terminal.
+void finish_options(GlobalFlags& flags) {
+  auto& options = flags.options;
+  if (!flags.project_arg.empty()) {
+    options.project = flags.project_arg;
+  }
+  options.verbosity = flags.quiet ? -1 : flags.verbose;
+  options.color =
+      !flags.no_color && isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  if (!flags.log_file.empty()) {
+    options.log_file = flags.log_file;
+  }
+}
+
+struct Subcommand {
+  CLI::App* app;
+  RunFn run;
+  Lock lock;
+};
+
+std::vector<Subcommand> add_commands(CLI::App& app) {
+  std::vector<Subcommand> subs;
   for (const auto& entry : k_commands) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
     RunFn run_fn;
@@ -166,9 +180,13 @@ int run(int argc, char** argv) {
                                "see 'odoo-upgrade --help' for the commands that are");
       };
     }
-    subs.emplace_back(sub, std::move(run_fn), entry.needs_lock);
+    subs.push_back({sub, std::move(run_fn), entry.needs_lock});
   }
+  return subs;
+}
 
+// Parses the command line; a help or version request, or a usage error, gives the exit code.
+std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -184,51 +202,76 @@ int run(int argc, char** argv) {
     }
     return fail(nullptr, ExitCode::usage, msg, "run 'odoo-upgrade --help' for usage");
   }
+  return std::nullopt;
+}
 
-  if (!project_arg.empty()) {
-    options.project = project_arg;
+// Tests judge time-dependent facts against fixtures of any age by setting the clock; a run that
+// does so says it every time, so it cannot go unnoticed in real use.
+void apply_test_clock(adapters::SystemClock& clock) {
+  if (auto start = adapters::test_clock_from_env()) {
+    clock = adapters::SystemClock(*start);
+    spdlog::warn("the clock reads {} ({} is set: a test setting, unset it for real use)",
+                 core::iso8601_utc(*start),
+                 adapters::k_test_now_env);
   }
-  options.verbosity = quiet ? -1 : verbose;
-  options.color = !no_color && isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-  if (!log_file.empty()) {
-    options.log_file = log_file;
+}
+
+// Runs the parsed subcommand; a command that changes the project in every run holds its lock
+// from here to the end.
+int run_subcommand(const std::vector<Subcommand>& subs, commands::Context& ctx) {
+  for (const auto& sub : subs) {
+    if (!sub.app->parsed()) {
+      continue;
+    }
+    spdlog::debug("running '{}'", sub.app->get_name());
+    std::optional<adapters::fs::ProjectLock> lock;
+    if (sub.lock == Lock::take && !ctx.options.dry_run) {
+      lock.emplace(ctx.options.project);
+      ctx.project_locked = true;
+    }
+    int code = sub.run(ctx);
+    spdlog::default_logger()->flush();
+    return code;
   }
+  return fail(&ctx.out, ExitCode::usage, "no command given", "run 'odoo-upgrade --help'");
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+  install_signal_handlers();
+  adapters::http::global_init();
+
+  CLI::App app{"odoo-upgrade: take an Odoo database from 'let's upgrade' to an upgraded, verified "
+               "and monitored production",
+               "odoo-upgrade"};
+  app.set_version_flag("--version", std::string("odoo-upgrade ") + OU_VERSION_FULL);
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalFlags flags;
+  add_global_options(app, flags);
+  std::vector<Subcommand> subs = add_commands(app);
+  if (auto code = parse_command_line(app, argc, argv)) {
+    return *code;
+  }
+  finish_options(flags);
+  const commands::GlobalOptions& options = flags.options;
 
   commands::Output out(std::cout,
                        std::cerr,
                        options.json,
                        options.color,
                        isatty(STDIN_FILENO) != 0,
-                       stderr_decorations(no_color, quiet));
+                       stderr_decorations(flags.no_color, flags.quiet));
   adapters::SystemClock clock;
   commands::Context ctx{options, out, clock};
   try {
     setup_logging(options.verbosity,
-                  !no_color && isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr,
+                  !flags.no_color && isatty(STDERR_FILENO) != 0 &&
+                      std::getenv("NO_COLOR") == nullptr,
                   options.log_file);
-    // Tests judge time-dependent facts against fixtures of any age by setting the clock; a run
-    // that does so says it every time, so it cannot go unnoticed in real use.
-    if (auto start = adapters::test_clock_from_env()) {
-      clock = adapters::SystemClock(*start);
-      spdlog::warn("the clock reads {} ({} is set: a test setting, unset it for real use)",
-                   core::iso8601_utc(*start),
-                   adapters::k_test_now_env);
-    }
-    for (auto& [sub, run_fn, needs_lock] : subs) {
-      if (sub->parsed()) {
-        spdlog::debug("running '{}'", sub->get_name());
-        // A command that changes the project in every run holds its lock from here to the end.
-        std::optional<adapters::fs::ProjectLock> lock;
-        if (needs_lock == Lock::take && !options.dry_run) {
-          lock.emplace(options.project);
-          ctx.project_locked = true;
-        }
-        int code = run_fn(ctx);
-        spdlog::default_logger()->flush();
-        return code;
-      }
-    }
-    return fail(&out, ExitCode::usage, "no command given", "run 'odoo-upgrade --help'");
+    apply_test_clock(clock);
+    return run_subcommand(subs, ctx);
   } catch (const core::Error& e) {
     return fail(&out, e.code(), e.what(), e.hint());
   } catch (const std::exception& e) {
