@@ -13,6 +13,7 @@
 #include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/golive.hpp>
 #include <odoo_upgrade/core/hooks_record.hpp>
+#include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <spdlog/spdlog.h>
@@ -45,12 +46,12 @@ struct Signoff {
 // else PreconditionError.
 std::optional<Signoff>
 require_signoff(const core::Project& project, bool force, const std::string& reason) {
-  if (const json* s = golive::latest_signoff(project)) {
-    return Signoff{s->value("round", 0), core::parse_iso8601(s->value("at", ""))};
+  if (auto s = golive::latest_signoff(project)) {
+    return Signoff{s->round, core::parse_iso8601(s->at)};
   }
-  const json* round = project.latest_round();
-  std::string which = round != nullptr ? "round " + std::to_string(round->value("number", 0))
-                                       : std::string("no test round");
+  auto round = core::read_latest_round(project);
+  std::string which =
+      round ? "round " + std::to_string(round->number) : std::string("no test round");
   if (!force) {
     throw core::PreconditionError("the latest test round (" + which + ") is not signed off",
                                   "run 'odoo-upgrade uat signoff --by NAME' first, or go ahead "

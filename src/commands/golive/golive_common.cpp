@@ -3,6 +3,9 @@
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/request_record.hpp>
+#include <odoo_upgrade/core/source_record.hpp>
+#include <odoo_upgrade/core/uat_record.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -16,13 +19,12 @@ using json = nlohmann::json;
 namespace pg = adapters::pg;
 
 std::string production_db(const core::Project& project) {
-  const json* source = project.find_section("source");
-  std::string db = source != nullptr ? source->value("dbname", "") : "";
-  if (db.empty()) {
+  auto source = core::find_source(project);
+  if (!source || source->dbname.empty()) {
     throw core::PreconditionError("project has no production database recorded",
                                   "run 'odoo-upgrade initiate' first");
   }
-  return db;
+  return source->dbname;
 }
 
 std::string maintenance_conninfo(const core::Project& project,
@@ -45,55 +47,49 @@ std::string role_conninfo(const core::Project& project,
   return pg::to_conninfo(info);
 }
 
-const json* latest_signoff(const core::Project& project) {
-  const json* round = project.latest_round();
-  const json* uat = project.find_section("uat");
-  if (round == nullptr || uat == nullptr || !uat->contains("signoff") ||
-      !(*uat)["signoff"].is_object()) {
-    return nullptr;
+std::optional<core::uat::Signoff> latest_signoff(const core::Project& project) {
+  auto round = core::read_latest_round(project);
+  if (!round) {
+    return std::nullopt;
   }
-  const json& s = (*uat)["signoff"];
-  if (s.value("round", -1) != round->value("number", -2)) {
-    return nullptr;
-  }
-  return &s;
+  return core::uat::read_uat(project).signoff_of(round->number);
 }
 
 std::optional<TestedRound> latest_tested_round(const core::Project& project) {
-  const json* rounds = project.find_section("rounds");
-  if (rounds == nullptr || !rounds->is_array()) {
-    return std::nullopt;
-  }
-  for (auto it = rounds->rbegin(); it != rounds->rend(); ++it) {
-    if (it->value("state", "") == "tested") {
-      return TestedRound{it->value("number", 0), it->value("timings", json())};
+  auto rounds = core::read_rounds(project);
+  for (auto it = rounds.rbegin(); it != rounds.rend(); ++it) {
+    if (it->state == core::RequestState::tested) {
+      return TestedRound{it->number, core::to_json(*it).value("timings", json::object())};
     }
   }
   return std::nullopt;
 }
 
 std::optional<DownloadedUpgrade> downloaded_upgrade(const core::Project& project) {
-  const json* prod = project.find_section("production");
-  if (prod == nullptr || prod->value("state", "") != "downloaded" ||
-      prod->contains("invalidated")) {
+  auto production = core::read_production(project);
+  if (!production) {
+    return std::nullopt;
+  }
+  const core::RequestRecord& r = production->request;
+  if (r.state != core::RequestState::downloaded || r.invalidated || !r.received.dump) {
     return std::nullopt;
   }
   DownloadedUpgrade d;
-  d.number = prod->value("number", 0);
-  d.freeze_started_at = prod->value("freeze_started_at", "");
-  d.pg_version_compatible = prod->value("pg_version_compatible", true);
-  json received = prod->value("received", json::object());
-  d.dump = core::dump_from_json(received.value("dump", json()), "production.received.dump");
-  json returned = received.value("filestore", json::object());
-  if (returned.is_object() && returned.contains("path") && returned["path"].is_string()) {
-    d.returned_filestore = returned["path"].get<std::string>();
+  d.number = r.number;
+  d.freeze_started_at = r.freeze_started_at.value_or("");
+  d.pg_version_compatible = r.pg_version_compatible.value_or(true);
+  d.dump.path = r.received.dump->path;
+  d.dump.sha256 = r.received.dump->sha256;
+  if (r.received.filestore && r.received.filestore->path) {
+    d.returned_filestore = *r.received.filestore->path;
   }
   return d;
 }
 
 void invalidate_production_request(core::Project& project, const std::string& why) {
-  if (project.find_section("production") != nullptr) {
-    project.section("production")["invalidated"] = why;
+  if (auto production = core::read_production(project)) {
+    production->request.invalidated = why;
+    core::write_production(project, *production);
   }
 }
 

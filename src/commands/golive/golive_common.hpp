@@ -8,6 +8,7 @@
 #include <odoo_upgrade/core/golive.hpp>
 #include <odoo_upgrade/core/golive_record.hpp>
 #include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/uat_record.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -35,9 +36,9 @@ std::string role_conninfo(const core::Project& project,
                           const std::string& role,
                           const std::string& dbname);
 
-// The UAT sign-off of the latest test round (project `uat.signoff`), or nullptr when the latest
-// round is not signed off.
-const nlohmann::json* latest_signoff(const core::Project& project);
+// The UAT sign-off of the latest test round (project `uat.signoff`), or std::nullopt when the
+// latest round is not signed off.
+std::optional<core::uat::Signoff> latest_signoff(const core::Project& project);
 
 // The latest round that was tested (its timings measure a whole chain): its number and `timings`
 // (project `rounds`); std::nullopt when no round was tested.

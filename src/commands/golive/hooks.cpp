@@ -6,6 +6,7 @@
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/hooks_record.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
+#include <odoo_upgrade/core/source_record.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -21,10 +22,6 @@ using json = nlohmann::json;
 namespace stdfs = std::filesystem;
 
 constexpr std::chrono::minutes k_default_timeout{5};
-
-std::string doc_string(const json& doc, const char* key) {
-  return doc.contains(key) && doc[key].is_string() ? doc[key].get<std::string>() : std::string();
-}
 
 } // namespace
 
@@ -66,9 +63,8 @@ environment(const core::Project& project,
             const stdfs::path& project_path,
             std::string_view event,
             const std::vector<std::pair<std::string, std::string>>& extra) {
-  const json& doc = project.doc();
-  const json* source = project.find_section("source");
-  std::string db = source != nullptr ? doc_string(*source, "dbname") : "";
+  auto source = core::find_source(project);
+  std::string db = source ? source->dbname : "";
   std::vector<std::pair<std::string, std::string>> env = {
       {"ODOO_UPGRADE_PROJECT", stdfs::absolute(project_path).string()},
       {"ODOO_UPGRADE_CUSTOMER", project.customer()},
@@ -78,12 +74,12 @@ environment(const core::Project& project,
       {"ODOO_UPGRADE_SOURCE_VERSION", project.source_version()},
       {"ODOO_UPGRADE_DATA_DIR", data_dir(project).string()},
       {"ODOO_UPGRADE_FILESTORE", db.empty() ? "" : filestore_path(project, db).string()},
-      {"ODOO_UPGRADE_WORK_DIR", doc_string(doc, "work_dir")},
+      {"ODOO_UPGRADE_WORK_DIR", project.work_dir()},
   };
   // Where the database lives, never how to log in (the stored conninfo has no password anyway).
-  if (source != nullptr && source->contains("conninfo") && (*source)["conninfo"].is_string()) {
+  if (source && !source->conninfo.empty()) {
     try {
-      auto info = adapters::pg::parse_conninfo((*source)["conninfo"].get<std::string>());
+      auto info = adapters::pg::parse_conninfo(source->conninfo);
       for (const auto& [k, v] : info.keywords) {
         if (k == "host") {
           env.emplace_back("ODOO_UPGRADE_DB_HOST", v);

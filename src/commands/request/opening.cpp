@@ -8,6 +8,7 @@
 #include <odoo_upgrade/adapters/transfer/rsync_transfer.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
+#include <odoo_upgrade/core/service_record.hpp>
 
 #include <filesystem>
 #include <vector>
@@ -15,16 +16,6 @@
 namespace odoo_upgrade::commands {
 
 namespace {
-
-// A string field of the project's `service` section, or "".
-std::string project_service_field(const core::Project& project, const char* key) {
-  const nlohmann::json* service = project.find_section("service");
-  if (service == nullptr || !service->is_object()) {
-    return {};
-  }
-  auto it = service->find(key);
-  return it != service->end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::string first_set(const std::optional<std::string>& given, std::string fallback) {
   return given && !given->empty() ? *given : std::move(fallback);
@@ -34,12 +25,13 @@ std::string first_set(const std::optional<std::string>& given, std::string fallb
 
 ServiceSettings resolve_service_settings(const core::Project& project,
                                          const ServiceOverrides& overrides) {
+  core::ServiceRecord recorded = core::read_service(project);
   ServiceSettings s;
-  s.url = first_set(overrides.url, project_service_field(project, "url"));
+  s.url = first_set(overrides.url, recorded.url);
   if (s.url.empty()) {
     s.url = std::string(adapters::http::k_default_service_url);
   }
-  std::string ca = first_set(overrides.ca_file, project_service_field(project, "ca_file"));
+  std::string ca = first_set(overrides.ca_file, recorded.ca_file.value_or(""));
   if (!ca.empty()) {
     std::error_code ec;
     if (!std::filesystem::exists(ca, ec)) {
@@ -47,8 +39,7 @@ ServiceSettings resolve_service_settings(const core::Project& project,
     }
     s.ca_file = ca;
   }
-  s.data_server_user =
-      first_set(overrides.data_server_user, project_service_field(project, "data_server_user"));
+  s.data_server_user = first_set(overrides.data_server_user, recorded.data_server_user);
   if (s.data_server_user.empty()) {
     s.data_server_user = "odoo";
   }

@@ -66,7 +66,7 @@ std::optional<int> check_frozen(core::Project& project, Context& ctx) {
     throw core::PreconditionError("production is not frozen",
                                   "run 'odoo-upgrade freeze apply' first");
   }
-  if (golive::latest_signoff(project) == nullptr && !freeze.forced) {
+  if (!golive::latest_signoff(project) && !freeze.forced) {
     throw core::PreconditionError("the latest test round is not signed off",
                                   "run 'odoo-upgrade uat signoff --by NAME' (or freeze with "
                                   "--force --reason)");

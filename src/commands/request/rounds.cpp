@@ -12,6 +12,7 @@
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/odoo_version.hpp>
 #include <odoo_upgrade/core/request_rules.hpp>
+#include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <spdlog/spdlog.h>
@@ -188,7 +189,7 @@ request::RequestKind round_kind(const TestRequestOptions& options) {
   k.add = core::write_round;
   k.store = core::write_round;
   k.check = [](core::Project& p, Context&) -> std::optional<int> {
-    if (p.target_version().empty() || p.find_section("source") == nullptr) {
+    if (p.target_version().empty() || !core::find_source(p)) {
       throw core::PreconditionError("project has no target version or production database",
                                     "run 'odoo-upgrade initiate' first");
     }
