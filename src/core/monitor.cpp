@@ -415,6 +415,15 @@ Check evaluate_activity(const std::vector<ModelActivity>& models,
                         std::chrono::seconds live_for,
                         const Thresholds& t) {
   Check c = make("activity", "activity since go-live");
+  if (live_for.count() < 0) {
+    // Nothing "since go-live" can be judged, and overdue crons are counted from the go-live too.
+    c.status = Severity::warning;
+    c.details = {{"live_for_seconds", live_for.count()}, {"judged", false}};
+    c.finding = "the recorded go-live is " + fmt_seconds(-live_for.count()) +
+                " ahead of this clock: activity and overdue crons cannot be judged (clock skew, "
+                "or a test clock set at go-live)";
+    return c;
+  }
   double days = static_cast<double>(live_for.count()) / 86400.0;
   bool judge = live_for >= t.activity_min_age;
   std::vector<std::string> quiet;

@@ -196,6 +196,11 @@ TEST_CASE("core::monitor::evaluate_activity", "[core]") {
     ModelActivity rare{"purchase.order", 0, 0.1};
     CHECK(evaluate_activity({rare}, hours(24), t).status == Status::ok);
   }
+  SECTION("a go-live recorded ahead of the clock is a warning, not a quiet OK") {
+    auto c = evaluate_activity({sales}, -hours(24 * 365), t);
+    CHECK(c.status == Status::warning);
+    CHECK(c.finding.find("ahead of this clock") != std::string::npos);
+  }
   SECTION("missing table or no baseline") {
     ModelActivity missing{"x.y", std::nullopt, std::nullopt};
     ModelActivity unknown{"res.partner", 3, std::nullopt};

@@ -128,7 +128,8 @@ Check evaluate_crons(const std::vector<CronFact>& crons,
                      const Thresholds& t);
 Check evaluate_mail(const MailFacts& facts, const Thresholds& t);
 Check evaluate_logging(const LogFacts& facts, const Thresholds& t);
-// `live_for` is the time since go-live.
+// `live_for` is the time since go-live; negative when the recorded go-live is ahead of the clock
+// (a warning: nothing since go-live can be judged).
 Check evaluate_activity(const std::vector<ModelActivity>& models,
                         std::chrono::seconds live_for,
                         const Thresholds& t);

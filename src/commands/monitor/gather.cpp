@@ -93,7 +93,7 @@ m::Check activity(const Target& t, Connection& live, Connection* pre, core::Time
     models.push_back(std::move(a));
   }
   auto live_for = std::chrono::duration_cast<std::chrono::seconds>(now - *t.golive_at);
-  return m::evaluate_activity(models, std::max(live_for, std::chrono::seconds(0)), t.thresholds);
+  return m::evaluate_activity(models, live_for, t.thresholds);
 }
 
 m::Check totals(const Target& t, Connection& live, Connection* pre) {
