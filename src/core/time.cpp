@@ -46,18 +46,17 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
   } else {
     return std::nullopt;
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
+  // A real calendar date (no 30 February), in the years the clock can represent (system_clock
+  // counts nanoseconds: about 1678-2261).
+  std::chrono::year_month_day date{std::chrono::year{y},
+                                   std::chrono::month{static_cast<unsigned>(mo)},
+                                   std::chrono::day{static_cast<unsigned>(d)}};
+  if (!date.ok() || y < 1900 || y > 2200 || h > 23 || mi > 59 || sec > 60) {
     return std::nullopt;
   }
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  std::time_t tt = timegm(&tm);
-  return std::chrono::system_clock::from_time_t(tt - offset_seconds);
+  auto at = std::chrono::sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(mi) +
+            std::chrono::seconds(sec) - std::chrono::seconds(offset_seconds);
+  return std::chrono::time_point_cast<TimePoint::duration>(at);
 }
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {

@@ -26,6 +26,12 @@ TEST_CASE("core::iso8601_utc and parse_iso8601 round-trip", "[core]") {
   CHECK(iso8601_utc(*parse_iso8601("2026-11-21T18:45:00+02:00")) == "2026-11-21T16:45:00Z");
   CHECK(format_utc(*t, "%Y%m%d_%H%M%S") == "20261121_164503");
   CHECK_FALSE(parse_iso8601("tomorrow"));
+  // Real calendar dates only, in the years the clock can hold.
+  CHECK_FALSE(parse_iso8601("2027-02-30T00:00:00Z"));
+  CHECK(parse_iso8601("2028-02-29T00:00:00Z"));
+  CHECK_FALSE(parse_iso8601("2027-02-29T00:00:00Z"));
+  CHECK_FALSE(parse_iso8601("0001-01-01T00:00:00Z"));
+  CHECK_FALSE(parse_iso8601("9999-12-31T00:00:00Z"));
   CHECK_FALSE(parse_iso8601("2026-13-01T00:00:00Z"));
   CHECK_FALSE(parse_iso8601("2026-11-21T18:45:00 CET"));
 }
