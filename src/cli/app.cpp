@@ -15,10 +15,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
+#include <string_view>
 #include <tuple>
+#include <vector>
 
 namespace odoo_upgrade::cli {
 
@@ -100,12 +103,11 @@ void print_error(const std::string& message, const std::string& hint) {
   std::cerr.flush();
 }
 
-int fail(commands::Output* out,
-         ExitCode code,
-         const std::string& message,
-         const std::string& hint) {
+// Prints the error on stderr and, when --json was asked for and nothing was printed yet, the
+// error document on stdout.
+int fail(bool json, ExitCode code, const std::string& message, const std::string& hint) {
   print_error(message, hint);
-  if (out != nullptr && out->json() && !out->has_result()) {
+  if (json) {
     nlohmann::json doc = {{"error",
                            {{"code", static_cast<int>(code)},
                             {"message", core::redact(message)},
@@ -113,6 +115,28 @@ int fail(commands::Output* out,
     std::cout << doc.dump(2) << std::endl;
   }
   return static_cast<int>(code);
+}
+
+int fail(commands::Output& out,
+         ExitCode code,
+         const std::string& message,
+         const std::string& hint) {
+  return fail(out.json() && !out.has_result(), code, message, hint);
+}
+
+// Whether the command line asks for --json, read from the words themselves: a usage error stops
+// the parser before it sets the flag. Words after "--" are arguments, not flags.
+bool json_requested(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word == "--") {
+      break;
+    }
+    if (word == "--json") {
+      return true;
+    }
+  }
+  return false;
 }
 
 // The global flags as parsed, before they become commands::GlobalOptions.
@@ -185,6 +209,59 @@ std::vector<Subcommand> add_commands(CLI::App& app) {
   return subs;
 }
 
+// Edit distance between two short words (for "did you mean").
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    row[j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The first word of the command line that is neither a global flag nor its value: the command.
+std::optional<std::string> first_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view word = argv[i];
+    if (word == "--project" || word == "--log-file") {
+      ++i; // their value follows
+    } else if (!word.starts_with("-")) {
+      return std::string(word);
+    }
+  }
+  return std::nullopt;
+}
+
+// "unknown command 'X'" with the nearest command name, when the first word names no command.
+std::optional<std::pair<std::string, std::string>> unknown_command(int argc, char** argv) {
+  auto word = first_word(argc, argv);
+  if (!word) {
+    return std::nullopt;
+  }
+  std::string nearest;
+  std::size_t best = 3; // suggest only close names
+  for (const auto& entry : k_commands) {
+    if (entry.name == *word) {
+      return std::nullopt;
+    }
+    if (std::size_t d = edit_distance(*word, entry.name); d < best) {
+      best = d;
+      nearest = entry.name;
+    }
+  }
+  return std::pair{"unknown command '" + *word + "'",
+                   nearest.empty() ? "run 'odoo-upgrade --help' for the commands"
+                                   : "did you mean '" + nearest + "'?"};
+}
+
 // Parses the command line; a help or version request, or a usage error, gives the exit code.
 std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
   try {
@@ -196,24 +273,48 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    if (auto unknown = unknown_command(argc, argv)) {
+      return fail(json_requested(argc, argv), ExitCode::usage, unknown->first, unknown->second);
+    }
     std::string msg = e.what();
     if (!msg.empty() && std::isupper(static_cast<unsigned char>(msg[0]))) {
       msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
     }
-    return fail(nullptr, ExitCode::usage, msg, "run 'odoo-upgrade --help' for usage");
+    return fail(
+        json_requested(argc, argv), ExitCode::usage, msg, "run 'odoo-upgrade --help' for usage");
   }
   return std::nullopt;
 }
 
-// Tests judge time-dependent facts against fixtures of any age by setting the clock; a run that
-// does so says it every time, so it cannot go unnoticed in real use.
-void apply_test_clock(adapters::SystemClock& clock) {
-  if (auto start = adapters::test_clock_from_env()) {
-    clock = adapters::SystemClock(*start);
-    spdlog::warn("the clock reads {} ({} is set: a test setting, unset it for real use)",
-                 core::iso8601_utc(*start),
-                 adapters::k_test_now_env);
+// Tests judge time-dependent facts against fixtures of any age by setting the clock. Only the
+// commands that judge time without recording it for later commands honour it; the others refuse
+// to run, so that a forgotten variable cannot record a false freeze or go-live time. A run that
+// honours it says so every time.
+void apply_test_clock(adapters::SystemClock& clock, const std::string& command) {
+  auto start = adapters::test_clock_from_env();
+  if (!start) {
+    return;
   }
+  if (command != "monitor" && command != "status") {
+    throw core::UsageError(std::string(adapters::k_test_now_env) +
+                               " is set: only monitor and status take a test clock, '" + command +
+                               "' records real times",
+                           std::string("unset ") + adapters::k_test_now_env);
+  }
+  clock = adapters::SystemClock(*start);
+  spdlog::warn("the clock reads {} ({} is set: a test setting, unset it for real use)",
+               core::iso8601_utc(*start),
+               adapters::k_test_now_env);
+}
+
+// The subcommand the command line named.
+std::string parsed_command(const std::vector<Subcommand>& subs) {
+  for (const auto& sub : subs) {
+    if (sub.app->parsed()) {
+      return sub.app->get_name();
+    }
+  }
+  return {};
 }
 
 // Runs the parsed subcommand; a command that changes the project in every run holds its lock
@@ -233,7 +334,7 @@ int run_subcommand(const std::vector<Subcommand>& subs, commands::Context& ctx) 
     spdlog::default_logger()->flush();
     return code;
   }
-  return fail(&ctx.out, ExitCode::usage, "no command given", "run 'odoo-upgrade --help'");
+  return fail(ctx.out, ExitCode::usage, "no command given", "run 'odoo-upgrade --help'");
 }
 
 } // namespace
@@ -270,12 +371,12 @@ int run(int argc, char** argv) {
                   !flags.no_color && isatty(STDERR_FILENO) != 0 &&
                       std::getenv("NO_COLOR") == nullptr,
                   options.log_file);
-    apply_test_clock(clock);
+    apply_test_clock(clock, parsed_command(subs));
     return run_subcommand(subs, ctx);
   } catch (const core::Error& e) {
-    return fail(&out, e.code(), e.what(), e.hint());
+    return fail(out, e.code(), e.what(), e.hint());
   } catch (const std::exception& e) {
-    return fail(&out,
+    return fail(out,
                 ExitCode::internal,
                 std::string("internal error: ") + e.what(),
                 "this is a bug in odoo-upgrade; please report it with the --log-file output");

@@ -18,7 +18,13 @@ std::optional<std::string> env(const char* name) {
 void register_status(CLI::App& sub, RunFn& run) {
   auto o = std::make_shared<commands::StatusOptions>();
   sub.add_option("--history", o->history, "history entries to show (default 10)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            return !v.empty() && v.size() < 10 && v.find_first_not_of("0123456789") == v.npos
+                       ? ""
+                       : "--history takes a whole number, 0 or more";
+          },
+          "N"));
   sub.add_flag("--refresh", o->refresh, "ask the upgrade service for the latest round's status");
   sub.add_flag("--show-token", o->show_token, "print the latest round's request token (a secret)");
   run = [o](commands::Context& ctx) {
