@@ -23,8 +23,8 @@ private:
 
 // The environment variable that sets the clock of a run, for tests only: an ISO 8601 time
 // ("2027-11-21T16:00:00Z"). Tests use it to judge time-dependent facts (monitor's activity and
-// overdue crons) against fixtures of any age. Documented in CONTRIBUTING.md; every run that honours
-// it says so on stderr.
+// overdue crons) against fixtures of any age. Documented in docs/commands/monitor.md ("Time"); only
+// monitor and status honour it (src/cli/app.cpp), and every run that does says so on stderr.
 inline constexpr const char* k_test_now_env = "ODOO_UPGRADE_TEST_NOW";
 // The start time `k_test_now_env` names; std::nullopt when it is unset or empty. Throws UsageError
 // when it is set but not an ISO 8601 time.
