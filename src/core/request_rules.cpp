@@ -69,7 +69,8 @@ next_request_step(RequestState local, std::optional<ServiceState> service, bool 
   if (s == ServiceState::failed || s == ServiceState::cancelled) {
     return RequestStep::end_failed;
   }
-  if (archived && s != ServiceState::done) {
+  // An archived request's data is gone, also when it was done: nothing is left to download.
+  if (archived) {
     return RequestStep::end_archived;
   }
   switch (s) {

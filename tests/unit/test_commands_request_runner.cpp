@@ -324,7 +324,9 @@ TEST_CASE("request::run_steps ends a request the service archived", "[cmd]") {
   b.record_round(RequestState::created);
   b.service.statuses = {test::FakeUpgradeService::status(created, "", true)};
   CHECK(exit_code_of([&] { b.run(); }) == core::ExitCode::service);
-  CHECK(b.round().state == RequestState::abandoned);
+  // Left for the user to give up (the message says --abandon), never created again on its own.
+  CHECK(b.round().state == RequestState::created);
+  CHECK(b.round().service_reason.value_or("").find("archived") != std::string::npos);
   CHECK(b.service.count("create") == 0);
 }
 

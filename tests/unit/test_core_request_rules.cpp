@@ -58,7 +58,8 @@ TEST_CASE("core::next_request_step", "[core]") {
       {R::created, S::progress, false, T::wait}, // processed elsewhere: follow the service
       {R::processing, S::done, false, T::download},
       {R::done, S::done, false, T::download},
-      {R::done, S::done, true, T::download},
+      {R::done, S::done, true, T::end_archived},
+      {R::processing, S::done, true, T::end_archived},
       {R::processing, S::failed, false, T::end_failed},
       {R::uploaded, S::cancelled, false, T::end_failed},
       {R::created, S::created, true, T::end_archived},

@@ -26,7 +26,7 @@ enum class RequestStep {
   download,
   after_download, // what the kind does with the result (restore and verify a test round; stop)
   end_failed,     // record failed/cancelled with the reason, exit 4
-  end_archived,   // the request was archived before it was done: it cannot be resumed
+  end_archived,   // the service archived the request (its data is gone): only --abandon is left
   end_unknown,    // the service reports a state this client does not know
   finished,       // nothing to do (final request)
 };

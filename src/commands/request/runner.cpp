@@ -265,11 +265,16 @@ void StepRunner::end_failed(const ports::RequestStatus& status) {
 }
 
 void StepRunner::end_archived() {
-  rec().reason = "the request was archived by the service before it was done";
-  m_run.set_state(RequestState::abandoned);
-  throw core::ServiceError(
-      m_run.label() + ": request " + request_id_text(rec()) + " is archived and cannot be resumed",
-      "run 'odoo-upgrade " + m_run.kind().command + "' to start a new request");
+  // The round stays as it is: giving it up is the user's decision, as after an ambiguous create.
+  rec().service_reason = "the request is archived: its data is no longer available";
+  m_run.save();
+  const auto& command = m_run.kind().command;
+  throw core::ServiceError(m_run.label() + ": request " + request_id_text(rec()) +
+                               " is archived on the upgrade service: its data is no longer "
+                               "available and it cannot be resumed",
+                           "run 'odoo-upgrade " + command +
+                               " --abandon' to give it up, then 'odoo-upgrade " + command +
+                               "' for a new request");
 }
 
 void StepRunner::end_unknown(const std::optional<ports::RequestStatus>& status) {
