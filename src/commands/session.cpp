@@ -1,3 +1,4 @@
+#include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/core/error.hpp>
@@ -46,6 +47,10 @@ ProjectSession open_project(Context& ctx, std::string_view action, Lock lock) {
     auto children = adapters::fs::sibling_path(ctx.project_path(), "children");
     adapters::reap_orphaned_children(children);
     adapters::set_child_group_registry(children);
+    // Temporary files a killed run left while replacing the project or secrets file.
+    adapters::fs::remove_stale_temp_files(ctx.project_path());
+    adapters::fs::remove_stale_temp_files(
+        adapters::fs::sibling_path(ctx.project_path(), "secrets.json"));
   }
   return {std::move(held), std::move(project), std::move(secrets), ctx.project_path(), may_save};
 }

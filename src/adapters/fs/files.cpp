@@ -55,6 +55,23 @@ private:
 
 } // namespace
 
+int remove_stale_temp_files(const stdfs::path& path) {
+  stdfs::path dir = path.parent_path().empty() ? stdfs::path(".") : path.parent_path();
+  // Exactly write_file_atomic's template: a dot, the name, ".tmp." and mkstemp's six characters.
+  std::string prefix = "." + path.filename().string() + ".tmp.";
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : stdfs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.size() == prefix.size() + 6 && name.compare(0, prefix.size(), prefix) == 0 &&
+        entry.is_regular_file(ec)) {
+      std::error_code rm;
+      removed += stdfs::remove(entry.path(), rm) ? 1 : 0;
+    }
+  }
+  return removed;
+}
+
 void write_file_atomic(const stdfs::path& path, std::string_view content, unsigned mode) {
   stdfs::path dir = path.parent_path().empty() ? stdfs::path(".") : path.parent_path();
   std::string tmpl = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();

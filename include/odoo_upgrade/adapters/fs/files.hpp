@@ -15,6 +15,11 @@ void write_file_atomic(const std::filesystem::path& path,
                        std::string_view content,
                        unsigned mode = 0600);
 
+// Removes the temporary files write_file_atomic left for `path` when a run was killed between
+// creating and renaming them (`.<name>.tmp.XXXXXX` beside it). Call it only while no other process
+// may be writing `path` (the project lock is held). Returns how many were removed; never throws.
+int remove_stale_temp_files(const std::filesystem::path& path);
+
 // Whole file as a string; throws FilesystemError when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
 
