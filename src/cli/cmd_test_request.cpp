@@ -18,7 +18,10 @@ void register_test_request(CLI::App& sub, RunFn& run) {
   sub.add_option("--dump",
                  o->dump,
                  "send this dump (.sql, .dump, .zip, .sql.gz or a pg_dump directory) instead of "
-                 "dumping production");
+                 "dumping production; its series and database uuid must be production's");
+  sub.add_flag("--force-dump",
+               o->force_dump,
+               "send --dump although its series or database uuid differs from production's");
   run = [o, apply_request_flags](commands::Context& ctx) {
     apply_request_flags();
     return commands::run_test_request(*o, ctx);

@@ -72,6 +72,15 @@ TEST_CASE("adapters::transfer::diagnose_rsync_failure", "[adapters]") {
     CHECK(o.message == "Connection timed out during banner exchange");
     CHECK(o.hint.find("says nothing") != std::string::npos);
   }
+  SECTION("a full disk is not a cut") {
+    auto o = diagnose_rsync_failure(
+        "rsync: [receiver] write failed on \"/w/rounds/1/received/upgraded.dump\": No space left "
+        "on device (28)\nrsync error: error in file IO (code 11) at receiver.c(381)\n",
+        11);
+    CHECK(o.no_space);
+    CHECK(o.message.find("No space left on device") != std::string::npos);
+    CHECK(o.hint.find("5 minutes") == std::string::npos);
+  }
   SECTION("a cut connection keeps no hint: a re-run resumes") {
     auto o = diagnose_rsync_failure(
         "rsync: [receiver] write error: Broken pipe (32)\nrsync error: error in rsync protocol "
@@ -79,5 +88,6 @@ TEST_CASE("adapters::transfer::diagnose_rsync_failure", "[adapters]") {
         12);
     CHECK(o.message.empty());
     CHECK(o.hint.empty());
+    CHECK_FALSE(o.no_space);
   }
 }

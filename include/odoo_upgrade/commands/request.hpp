@@ -61,6 +61,7 @@ struct TestRequestOptions {
   RequestOptions request;
   std::optional<std::string> test_db; // name of the restored test database (new rounds)
   std::optional<std::string> dump;    // send this dump instead of dumping production (new rounds)
+  bool force_dump = false; // send --dump although its series or database uuid is not production's
 };
 
 struct ProdRequestOptions {

@@ -37,6 +37,8 @@ struct TransferOutcome {
   // What to check when a re-run will not help (a refused or silent port, a host key or an
   // authentication refusal); empty when the failure looks like a cut that a re-run resumes.
   std::string hint;
+  // The receiving side said "No space left on device": retrying cannot help until space is freed.
+  bool no_space = false;
 };
 
 class FileTransfer {

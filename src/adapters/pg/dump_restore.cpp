@@ -23,7 +23,79 @@ void remove_tree(const stdfs::path& p) {
   }
 }
 
+// `pg_restore --list`: reads the archive's header and table of contents without restoring anything.
+// A garbage file, a truncated download or an archive of a newer pg_dump fails here.
+void require_readable_archive(const stdfs::path& path, const stdfs::path& given) {
+  ProcessOptions opts;
+  opts.keep_bytes = 16 * 1024;
+  auto r = run_process({"pg_restore", "--list", path.string()}, opts);
+  if (!r.ok()) {
+    throw core::UsageError("dump '" + given.string() + "' is not an archive pg_restore can read (" +
+                               r.last_error_line() + ")",
+                           "pass a dump made by pg_dump --format c or d (the same or an older "
+                           "PostgreSQL major than this machine's pg_restore)");
+  }
+}
+
+// The non-empty lines of a tool's stderr that report an error, at most `max` of them.
+std::vector<std::string> error_lines(std::string_view text, std::size_t max) {
+  std::vector<std::string> lines;
+  while (!text.empty() && lines.size() < max) {
+    auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    bool error = line.find("error") != std::string_view::npos ||
+                 line.find("FATAL") != std::string_view::npos ||
+                 line.find("could not") != std::string_view::npos;
+    if (error) {
+      lines.emplace_back(line);
+    }
+  }
+  return lines;
+}
+
 } // namespace
+
+ToolDiagnosis diagnose_pg_tool_failure(std::string_view stderr_text, const stdfs::path& output) {
+  struct Cause {
+    const char* needle;
+    const char* hint;
+  };
+  static const Cause k_causes[] = {
+      {"No space left on device", ""},
+      {"server closed the connection unexpectedly",
+       "the PostgreSQL server ended the connection (a crash, a restart or a terminated session): "
+       "check the server's log, then re-run"},
+      {"terminating connection due to administrator command",
+       "the PostgreSQL server ended the session (shutdown or pg_terminate_backend): check the "
+       "server's log, then re-run"},
+      {"the database system is shutting down",
+       "the PostgreSQL server is shutting down: re-run once it is back"},
+      {"the database system is in recovery mode",
+       "the PostgreSQL server crashed and is recovering: check its log, then re-run"},
+      {"server version mismatch",
+       "this machine's pg_dump is older than the server: install the PostgreSQL client tools of "
+       "the server's major version (initiate's pre-flight names it)"},
+      {"permission denied",
+       "run odoo-upgrade as a user that may read the whole database (the user Odoo runs as)"},
+  };
+  ToolDiagnosis d;
+  d.lines = error_lines(stderr_text, 5);
+  for (const auto& c : k_causes) {
+    if (stderr_text.find(c.needle) == std::string_view::npos) {
+      continue;
+    }
+    d.cause = c.needle;
+    d.hint = c.hint;
+    if (d.cause == "No space left on device") {
+      d.no_space = true;
+      d.hint = "free space on the filesystem of '" + output.string() +
+               "' (or point the project's work_dir elsewhere), then re-run";
+    }
+    return d;
+  }
+  return d;
+}
 
 void dump_database(const std::string& conninfo, const stdfs::path& dir, int jobs) {
   remove_tree(dir);
@@ -41,10 +113,19 @@ void dump_database(const std::string& conninfo, const stdfs::path& dir, int jobs
                         dir.string()},
                        opts);
   if (!r.ok()) {
+    // The message matches the cause: a full disk, a server that went away, rights, versions.
+    auto d = diagnose_pg_tool_failure(r.err, dir.parent_path());
+    if (d.no_space) {
+      throw core::FilesystemError("pg_dump of the production database stopped: no space left on '" +
+                                      dir.parent_path().string() + "'",
+                                  d.hint);
+    }
+    std::string what = d.lines.empty() ? r.last_error_line() : d.lines.front();
     throw core::DatabaseError("pg_dump of the production database failed (" + r.describe() +
-                                  "): " + r.last_error_line(),
-                              "run odoo-upgrade as a user that may read the whole database (the "
-                              "user Odoo runs as)");
+                                  "): " + what,
+                              d.hint.empty() ? "re-run; if it fails again, run pg_dump by hand "
+                                               "to see its whole output"
+                                             : d.hint);
   }
 }
 
@@ -62,6 +143,7 @@ DumpFile validate_dump_file(const stdfs::path& given) {
       throw core::UsageError("dump directory '" + given.string() + "' has no toc.dat",
                              "pass a pg_dump directory-format dump (pg_dump --format d)");
     }
+    require_readable_archive(path, given);
     return {path, "origin.dump"};
   }
   std::string name = path.filename().string();
@@ -98,6 +180,7 @@ DumpFile validate_dump_file(const stdfs::path& given) {
     return {path, "origin.sql"};
   }
   if (ends_with(name, ".dump")) {
+    require_readable_archive(path, given);
     return {path, "origin.dump"};
   }
   throw core::UsageError("dump '" + given.string() + "' has an unsupported type",
@@ -109,9 +192,24 @@ bool database_exists(const std::string& admin_conninfo, const std::string& dbnam
   return c.query_value("SELECT count(*) FROM pg_database WHERE datname = $1", {dbname}) == "1";
 }
 
-void drop_database(const std::string& admin_conninfo, const std::string& dbname) {
+void drop_created_database(const std::string& admin_conninfo, const std::string& dbname) {
   Connection c(admin_conninfo);
-  c.exec_no_rows("DROP DATABASE IF EXISTS " + quote_identifier(dbname));
+  std::string drop = "DROP DATABASE IF EXISTS " + quote_identifier(dbname);
+  // PostgreSQL 13+ ends the database's sessions itself.
+  if (c.server_version() >= 130000) {
+    c.exec_no_rows(drop + " WITH (FORCE)");
+    return;
+  }
+  // Older servers: no new session may start, then the open ones are ended.
+  if (c.query_value("SELECT count(*) FROM pg_database WHERE datname = $1", {dbname}) == "0") {
+    return;
+  }
+  c.exec_no_rows("ALTER DATABASE " + quote_identifier(dbname) + " ALLOW_CONNECTIONS false");
+  c.for_each_row("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND "
+                 "pid <> pg_backend_pid()",
+                 {dbname},
+                 [](const Result&) {});
+  c.exec_no_rows(drop);
 }
 
 void restore_database(const std::string& admin_conninfo,

@@ -251,6 +251,9 @@ ports::TransferOutcome diagnose_rsync_failure(std::string_view stderr_text, int 
       {"Host key verification failed",
        "the data server's host key does not match the one the service handed out: do not force "
        "it; re-run to get a new transfer grant, and contact Odoo if it persists"},
+      {"No space left on device",
+       "the receiving side has no space left: free space there, then re-run (the transfer "
+       "resumes)"},
       {"Permission denied (publickey",
        "the data server refused the project's SSH key: re-run (the request may have expired), or "
        "start a new request"},
@@ -269,6 +272,7 @@ ports::TransferOutcome diagnose_rsync_failure(std::string_view stderr_text, int 
         }
         out.message = std::string(line);
         out.hint = c.hint;
+        out.no_space = std::string_view(c.needle) == "No space left on device";
         return out;
       }
     }

@@ -429,7 +429,7 @@ void GoLive::restore_staging(int jobs) {
         throw core::PreconditionError("refusing to drop '" + m_a.staging_db + "'");
       }
       spdlog::info("dropping the incomplete staging database '{}'", m_a.staging_db);
-      adapters::pg::drop_database(admin_conninfo, m_a.staging_db);
+      adapters::pg::drop_created_database(admin_conninfo, m_a.staging_db);
     }
     std::optional<std::string> owner;
     if (!m_a.role.empty() && m_a.role != m_admin.user()) {

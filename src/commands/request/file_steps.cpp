@@ -156,6 +156,28 @@ void StepRunner::record_received(const stdfs::path& dest, const std::string& dum
   received.log_path = present("upgrade.log");
 }
 
+void StepRunner::throw_no_space(ports::TransferDirection direction,
+                                const ports::TransferOutcome& outcome) {
+  if (direction == ports::TransferDirection::upload) {
+    throw core::ServiceError(m_run.label() +
+                                 ": the upgrade service's data server has no space "
+                                 "left for the upload: " +
+                                 outcome.message,
+                             "contact Odoo's support; re-run once they freed space (the upload "
+                             "resumes)");
+  }
+  stdfs::path dest = m_run.dir() / "received";
+  std::error_code ec;
+  auto space = stdfs::space(dest, ec);
+  std::string free =
+      ec ? std::string("unknown") : core::format_bytes(static_cast<long long>(space.available));
+  throw core::FilesystemError(m_run.label() + ": no space left on '" + dest.string() +
+                                  "' while downloading (" + free + " free)",
+                              "free space on that filesystem (or point the project's work_dir "
+                              "elsewhere), then re-run 'odoo-upgrade " +
+                                  m_run.kind().command + "': the download resumes");
+}
+
 ports::TransferTarget StepRunner::target_of(const ports::TransferGrant& grant,
                                             const stdfs::path& key) const {
   ports::TransferTarget target;
@@ -190,6 +212,12 @@ ports::TransferGrant StepRunner::transfer(ports::TransferDirection direction,
       service().stop_transfer(token());
       (upload ? rec().transfers.upload : rec().transfers.download) = i;
       return grant;
+    }
+    // A full disk is not a cut: retrying cannot help.
+    if (outcome.no_space) {
+      errors.push_back(core::redact(outcome.message));
+      m_run.save();
+      throw_no_space(direction, outcome);
     }
     // A cut transfer resumes from its partial files on the next attempt.
     last = outcome;

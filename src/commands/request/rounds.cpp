@@ -4,6 +4,7 @@
 #include "summary.hpp"
 
 #include <odoo_upgrade/adapters/fs/filestore.hpp>
+#include <odoo_upgrade/adapters/pg/dump_identity.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/adapters/pg/neutralization.hpp>
 #include <odoo_upgrade/commands/common.hpp>
@@ -40,10 +41,38 @@ std::optional<RequestRecord> open_round(const core::Project& project) {
   return latest;
 }
 
+// A backup given with --dump must hold production's database: another series or another database
+// would make every later comparison blame the upgrade.
+void check_dump_identity(const pg::DumpFile& file, const core::Project& project, bool forced) {
+  auto source = core::read_source(project);
+  auto found = pg::read_dump_identity(file);
+  std::string name = file.path.string();
+  std::string problem;
+  if (found.series.empty()) {
+    problem = "its Odoo series cannot be read (no manifest.json, no base module)";
+  } else if (found.series != source.version) {
+    problem = "it holds an Odoo " + found.series + " database; production is " + source.version;
+  } else if (!source.database_uuid.empty() && found.database_uuid != source.database_uuid) {
+    problem = "it holds another database (database.uuid " +
+              (found.database_uuid.empty() ? std::string("missing") : found.database_uuid) +
+              "; production's is " + source.database_uuid + ")";
+  }
+  if (problem.empty()) {
+    spdlog::info("dump '{}': Odoo {}, database.uuid {}", name, found.series, found.database_uuid);
+    return;
+  }
+  if (!forced) {
+    throw core::UsageError("dump '" + name + "' does not match production: " + problem,
+                           "pass a backup of production, or --force-dump to send it anyway");
+  }
+  spdlog::warn(
+      "dump '{}' does not match production ({}); sent anyway (--force-dump)", name, problem);
+}
+
 // A new round's test database: named by the user or after production, never an existing database.
 void prepare_round(RequestRecord& round, ProjectSession& session, const TestRequestOptions& o) {
   if (o.dump) {
-    pg::validate_dump_file(*o.dump);
+    check_dump_identity(pg::validate_dump_file(*o.dump), session.project(), o.force_dump);
   }
   const core::Project& project = session.project();
   std::string prod_db = request::production_db_name(project);
@@ -62,6 +91,20 @@ void prepare_round(RequestRecord& round, ProjectSession& session, const TestRequ
                            "--test-db NAME");
   }
   round.test_db = test_db;
+}
+
+// The files the test database starts from: the filestore of a backup zip given with --dump when it
+// has one (extracted into the round's folder), else production's.
+stdfs::path base_filestore(RequestRun& run) {
+  const auto& d = run.record().dump;
+  if (d.source == "file" && d.remote_name == "origin.zip" && d.path &&
+      pg::zip_has_filestore(*d.path)) {
+    stdfs::path dest = run.dir() / "backup-filestore";
+    spdlog::info("{}: using the filestore of the backup '{}'", run.label(), *d.path);
+    pg::extract_zip_filestore(*d.path, dest);
+    return dest;
+  }
+  return filestore_path(run.project(), request::production_db_name(run.project()));
 }
 
 // Restores the upgraded dump into the round's new test database and merges the filestore.
@@ -83,7 +126,7 @@ void restore_round(RequestRun& run) {
   if (exists && r.state == RequestState::restoring) {
     // Our own half-restored database from an interrupted run: start it over.
     spdlog::info("{}: dropping the incomplete test database '{}'", run.label(), test_db);
-    pg::drop_database(admin, test_db);
+    pg::drop_created_database(admin, test_db);
   } else if (exists) {
     throw core::PreconditionError("database '" + test_db + "' already exists",
                                   "odoo-upgrade never restores over an existing database; drop "
@@ -95,12 +138,13 @@ void restore_round(RequestRun& run) {
       "{}: restoring into database '{}' (pg_restore, {} jobs)", run.label(), test_db, jobs);
   pg::restore_database(admin, server_conninfo(project, secrets, test_db), test_db, dump, jobs);
 
-  // Production's files, then the ones the service returned, where Odoo looks for them.
+  // Production's files (or the backup zip's own), then the ones the service returned, where Odoo
+  // looks for them.
   stdfs::path dest = filestore_path(project, test_db);
   auto returned = r.received.filestore ? r.received.filestore->path : std::nullopt;
   spdlog::info("{}: merging the filestore into '{}'", run.label(), dest.string());
-  r.filestore_files = adapters::fs::merge_filestore(
-      filestore_path(project, request::production_db_name(project)), returned.value_or(""), dest);
+  r.filestore_files =
+      adapters::fs::merge_filestore(base_filestore(run), returned.value_or(""), dest);
   r.filestore_path = dest.string();
   run.note_timing(&core::Timings::restore_s, start);
   spdlog::info("{}: restore done in {}s", run.label(), *r.timings.restore_s);

@@ -66,6 +66,8 @@ private:
   void download();
   void record_received(const std::filesystem::path& dest, const std::string& dump_name);
   ports::TransferGrant transfer(ports::TransferDirection direction, const Attempt& attempt);
+  [[noreturn]] void throw_no_space(ports::TransferDirection direction,
+                                   const ports::TransferOutcome& outcome);
   ports::TransferTarget target_of(const ports::TransferGrant& grant,
                                   const std::filesystem::path& key) const;
 

@@ -3,15 +3,31 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 // Moving whole databases in and out of PostgreSQL with the pg tools (pg_dump, pg_restore), and
 // the few statements around them: does a database exist, create, drop. Used by test-request and
 // prod-request (dump production, restore a test round) and by restore (the staging database).
 namespace odoo_upgrade::adapters::pg {
 
+// What a failed pg_dump or pg_restore said, read from its stderr.
+struct ToolDiagnosis {
+  std::vector<std::string> lines; // its first error lines, at most 5, as it printed them
+  std::string cause;              // the phrase that identified the cause, "" when none did
+  std::string hint;               // what to do about that cause, "" when unknown
+  bool no_space = false;          // "No space left on device": a re-run alone will not help
+};
+// Reads `stderr_text` of a pg tool that wrote to `output` (a dump folder, a database): a full disk
+// (the hint names `output`'s filesystem), a server that crashed, restarted or ended the session,
+// a client older than the server, missing rights. Pure: no I/O.
+ToolDiagnosis diagnose_pg_tool_failure(std::string_view stderr_text,
+                                       const std::filesystem::path& output);
+
 // `pg_dump --format d --jobs N --no-owner --file <dir>` of the database `conninfo` names. Removes a
 // leftover `dir` first. Throws DatabaseError with pg_dump's message, FilesystemError when `dir`
-// cannot be removed.
+// cannot be removed. The DatabaseError's message and hint follow diagnose_pg_tool_failure ("no
+// space left on <dir>", a server that went away, rights).
 void dump_database(const std::string& conninfo, const std::filesystem::path& dir, int jobs);
 
 // A dump given with --dump, checked as Odoo's script checks it.
@@ -20,13 +36,18 @@ struct DumpFile {
   std::string remote_name;    // "origin.dump", "origin.sql", "origin.zip", "origin.sql.gz"
 };
 // Validates `path`: a .sql, .dump, .zip (intact, with dump.sql) or .sql.gz (readable gzip) file, or
-// a pg_dump directory (or its toc.dat). Throws UsageError naming the file.
+// a pg_dump directory (or its toc.dat); a .dump file or a directory must be an archive
+// `pg_restore --list` reads (so garbage is refused before any request exists). Throws UsageError
+// naming the file.
 DumpFile validate_dump_file(const std::filesystem::path& path);
 
 // True when database `dbname` exists on the server `admin_conninfo` reaches. Throws DatabaseError.
 bool database_exists(const std::string& admin_conninfo, const std::string& dbname);
-// DROP DATABASE IF EXISTS `dbname`. Throws DatabaseError.
-void drop_database(const std::string& admin_conninfo, const std::string& dbname);
+// Drops `dbname`, a database odoo-upgrade itself created (a half-restored test or staging
+// database), ending its sessions first: DROP DATABASE … WITH (FORCE) on PostgreSQL 13+, else
+// ALLOW_CONNECTIONS false and pg_terminate_backend. Never call it for a database the tool did not
+// create. No-op when it does not exist. Throws DatabaseError.
+void drop_created_database(const std::string& admin_conninfo, const std::string& dbname);
 
 // CREATE DATABASE `dbname` then `pg_restore --no-owner --format d --jobs N`. With `owner`, the
 // database and every restored object belong to that role (CREATE DATABASE … OWNER, pg_restore
