@@ -311,3 +311,32 @@ TEST_CASE("test-request --dump of a backup zip uses the zip's filestore", "[inte
   CHECK(checked > 500);
   CHECK(missing == 0);
 }
+
+TEST_CASE("a round whose restore could not create production's extensions is refused first",
+          "[integration][faults]") {
+  test::SandboxProcess sandbox({"--processing-delay-ms", "0"});
+  // Production uses an extension only a superuser may create; the project connects as Odoo's
+  // plain role (allowed to create databases), as on many hosted servers.
+  test::ProductionOptions o = against(sandbox);
+  o.odoo_role = true;
+  o.initiate = false;
+  test::Production p(o);
+  adapters::pg::Connection(p.conninfo()).exec_no_rows("CREATE EXTENSION pageinspect");
+  adapters::pg::Connection(test::pg_admin_conninfo())
+      .exec_no_rows("ALTER ROLE " + adapters::pg::quote_identifier(p.role) + " CREATEDB");
+  auto args = p.initiate_args();
+  for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--db") {
+      args[i + 1] = p.conninfo() + " user=" + p.role;
+    }
+  }
+  auto init = p.cli(args);
+  INFO("initiate: " << init.err);
+  REQUIRE((init.exit_code == 0 || init.exit_code == 1));
+  auto res = test_request(p);
+  INFO("stderr: " << res.err);
+  CHECK(res.exit_code == 3);
+  CHECK(res.err.find("pageinspect (needs a superuser to create)") != std::string::npos);
+  CHECK(create_calls(sandbox) == 0);
+  CHECK(p.project()["rounds"].empty());
+}

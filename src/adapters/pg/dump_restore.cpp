@@ -3,6 +3,8 @@
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/core/error.hpp>
 
+#include <fstream>
+
 namespace odoo_upgrade::adapters::pg {
 
 namespace stdfs = std::filesystem;
@@ -76,6 +78,15 @@ ToolDiagnosis diagnose_pg_tool_failure(std::string_view stderr_text, const stdfs
       {"server version mismatch",
        "this machine's pg_dump is older than the server: install the PostgreSQL client tools of "
        "the server's major version (initiate's pre-flight names it)"},
+      {"could not open extension control file",
+       "an extension production uses is not installed on this server (the error line names "
+       "it): install its package for this PostgreSQL major, then re-run"},
+      {"permission denied to create extension",
+       "the restoring role may not create one of production's extensions (the error line names "
+       "it): restore as a role allowed to (a superuser), then re-run"},
+      {"unsupported version",
+       "the dump was made by a newer pg_dump than this pg_restore: install the PostgreSQL client "
+       "tools of the dump's major version, then re-run"},
       {"permission denied",
        "run odoo-upgrade as a user that may read the whole database (the user Odoo runs as)"},
   };
@@ -187,6 +198,36 @@ DumpFile validate_dump_file(const stdfs::path& given) {
                          "use a .sql, .dump, .zip or .sql.gz file, or a pg_dump directory");
 }
 
+std::vector<ExtensionProblem> extensions_not_creatable(const std::string& production_conninfo,
+                                                       const std::string& restoring_conninfo) {
+  std::vector<std::string> names;
+  {
+    Connection prod(production_conninfo);
+    prod.for_each_row("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1",
+                      {},
+                      [&](const Result& row) { names.emplace_back(row.get(0, 0)); });
+  }
+  std::vector<ExtensionProblem> problems;
+  Connection c(restoring_conninfo);
+  bool super = c.query_value("SELECT rolsuper FROM pg_roles WHERE rolname = current_user") == "t";
+  bool has_trusted = c.server_version() >= 130000;
+  for (const auto& name : names) {
+    // Trusted extensions (PostgreSQL 13+) may be created by a database's owner; others need a
+    // superuser (CREATE EXTENSION's documentation).
+    auto trusted = c.query_value(
+        has_trusted ? "SELECT bool_or(v.trusted)::text FROM pg_available_extension_versions v "
+                      "WHERE v.name = $1"
+                    : "SELECT 'false' FROM pg_available_extensions WHERE name = $1",
+        {name});
+    if (!trusted || trusted->empty()) {
+      problems.push_back({name, "not installed on the server"});
+    } else if (!super && *trusted != "true") {
+      problems.push_back({name, "needs a superuser to create"});
+    }
+  }
+  return problems;
+}
+
 bool database_exists(const std::string& admin_conninfo, const std::string& dbname) {
   Connection c(admin_conninfo);
   return c.query_value("SELECT count(*) FROM pg_database WHERE datname = $1", {dbname}) == "1";
@@ -212,12 +253,44 @@ void drop_created_database(const std::string& admin_conninfo, const std::string&
   c.exec_no_rows(drop);
 }
 
+namespace {
+
+[[noreturn]] void throw_restore_failed(const ProcessResult& r,
+                                       const std::string& dbname,
+                                       const std::optional<stdfs::path>& output_log) {
+  auto d = diagnose_pg_tool_failure(r.err, output_log ? output_log->parent_path() : stdfs::path());
+  std::string lines;
+  for (std::size_t i = 0; i < d.lines.size() && i < 3; ++i) {
+    lines += (i == 0 ? "" : " | ") + d.lines[i];
+  }
+  if (lines.empty()) {
+    lines = r.last_error_line();
+  }
+  std::string where = output_log ? " (full output: '" + output_log->string() + "')" : "";
+  std::string hint =
+      !d.hint.empty() ? d.hint
+                      : "read pg_restore's output" + where + "; a re-run starts the restore over";
+  if (d.no_space) {
+    throw core::FilesystemError(
+        "pg_restore into '" + dbname +
+            "' stopped: no space left on the "
+            "database server or in the work dir" +
+            where,
+        "free space on the PostgreSQL server's data directory, then re-run");
+  }
+  throw core::DatabaseError(
+      "pg_restore into '" + dbname + "' failed (" + r.describe() + "): " + lines + where, hint);
+}
+
+} // namespace
+
 void restore_database(const std::string& admin_conninfo,
                       const std::string& db_conninfo,
                       const std::string& dbname,
                       const stdfs::path& dump_dir,
                       int jobs,
-                      const std::optional<std::string>& owner) {
+                      const std::optional<std::string>& owner,
+                      const std::optional<stdfs::path>& output_log) {
   {
     Connection c(admin_conninfo);
     std::string sql = "CREATE DATABASE " + quote_identifier(dbname);
@@ -241,11 +314,16 @@ void restore_database(const std::string& admin_conninfo,
     argv.push_back("--role=" + *owner);
   }
   argv.push_back(dump_dir.string());
+  // The whole output is kept (errors can be many); the message shows the first ones.
+  std::ofstream log;
+  if (output_log) {
+    log.open(*output_log, std::ios::trunc);
+    opts.on_stderr_line = [&](std::string_view l) { log << l << '\n'; };
+  }
   auto r = run_process(argv, opts);
+  log.close();
   if (!r.ok()) {
-    throw core::DatabaseError("pg_restore into '" + dbname + "' failed (" + r.describe() +
-                                  "): " + r.last_error_line(),
-                              "re-run the command: the restore starts over");
+    throw_restore_failed(r, dbname, output_log);
   }
 }
 

@@ -443,7 +443,8 @@ void GoLive::restore_staging(int jobs) {
         m_a.staging_db,
         m_g.dump ? m_g.dump->path : "",
         jobs,
-        owner);
+        owner,
+        stdfs::path(m_g.dump ? m_g.dump->path : "").parent_path() / "pg_restore.log");
     m_g.new_oid = ops::database_oid(m_admin, m_a.staging_db).value_or(0);
     return {{"new_oid", m_g.new_oid}};
   });

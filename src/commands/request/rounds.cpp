@@ -69,6 +69,24 @@ void check_dump_identity(const pg::DumpFile& file, const core::Project& project,
       "dump '{}' does not match production ({}); sent anyway (--force-dump)", name, problem);
 }
 
+// The round's restore runs as the project's role: every extension production uses must be one it
+// can create, or pg_restore ends with "errors ignored" after the whole service request.
+void require_creatable_extensions(const std::string& conninfo) {
+  auto problems = pg::extensions_not_creatable(conninfo, conninfo);
+  if (problems.empty()) {
+    return;
+  }
+  std::string list;
+  for (const auto& p : problems) {
+    list += (list.empty() ? "" : ", ") + p.name + " (" + p.reason + ")";
+  }
+  throw core::PreconditionError("the test database's restore could not create production's "
+                                "extensions: " +
+                                    list,
+                                "install them on the server, or run the round as a role that may "
+                                "create them (a superuser)");
+}
+
 // A new round's test database: named by the user or after production, never an existing database.
 void prepare_round(RequestRecord& round, ProjectSession& session, const TestRequestOptions& o) {
   if (o.dump) {
@@ -85,6 +103,7 @@ void prepare_round(RequestRecord& round, ProjectSession& session, const TestRequ
   if (test_db == prod_db) {
     throw core::UsageError("the test database cannot be the production database '" + prod_db + "'");
   }
+  require_creatable_extensions(source_conninfo(project, session.secrets()));
   if (pg::database_exists(source_conninfo(project, session.secrets()), test_db)) {
     throw core::UsageError("database '" + test_db + "' already exists",
                            "odoo-upgrade restores only into a new database; pass another "
@@ -136,7 +155,13 @@ void restore_round(RequestRun& run) {
   int jobs = run.options().jobs;
   spdlog::info(
       "{}: restoring into database '{}' (pg_restore, {} jobs)", run.label(), test_db, jobs);
-  pg::restore_database(admin, server_conninfo(project, secrets, test_db), test_db, dump, jobs);
+  pg::restore_database(admin,
+                       server_conninfo(project, secrets, test_db),
+                       test_db,
+                       dump,
+                       jobs,
+                       std::nullopt,
+                       run.dir() / "pg_restore.log");
 
   // Production's files (or the backup zip's own), then the ones the service returned, where Odoo
   // looks for them.

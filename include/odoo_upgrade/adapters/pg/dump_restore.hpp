@@ -41,6 +41,18 @@ struct DumpFile {
 // naming the file.
 DumpFile validate_dump_file(const std::filesystem::path& path);
 
+// An extension production uses that the restoring role cannot create on the restoring server.
+struct ExtensionProblem {
+  std::string name;   // e.g. "pageinspect"
+  std::string reason; // "not installed on the server" or "needs a superuser to create"
+};
+// Production's extensions (pg_extension, plpgsql aside) that `restoring_conninfo`'s role could not
+// create in a new database it owns: not available on that server, or neither trusted (PostgreSQL
+// 13+, pg_available_extension_versions.trusted) nor the role a superuser. Empty when the restore
+// can create them all. Throws DatabaseError.
+std::vector<ExtensionProblem> extensions_not_creatable(const std::string& production_conninfo,
+                                                       const std::string& restoring_conninfo);
+
 // True when database `dbname` exists on the server `admin_conninfo` reaches. Throws DatabaseError.
 bool database_exists(const std::string& admin_conninfo, const std::string& dbname);
 // Drops `dbname`, a database odoo-upgrade itself created (a half-restored test or staging
@@ -51,12 +63,16 @@ void drop_created_database(const std::string& admin_conninfo, const std::string&
 
 // CREATE DATABASE `dbname` then `pg_restore --no-owner --format d --jobs N`. With `owner`, the
 // database and every restored object belong to that role (CREATE DATABASE … OWNER, pg_restore
-// --role). Throws DatabaseError; the caller decides whether to drop a half-restored database.
+// --role). pg_restore's whole stderr goes to `output_log` when given. Throws DatabaseError with
+// its first error lines, the log's path and a hint by cause (diagnose_pg_tool_failure: a missing
+// extension or the right to create it, a newer dump, rights), FilesystemError when space ran out;
+// the caller decides whether to drop a half-restored database.
 void restore_database(const std::string& admin_conninfo,
                       const std::string& db_conninfo,
                       const std::string& dbname,
                       const std::filesystem::path& dump_dir,
                       int jobs,
-                      const std::optional<std::string>& owner = std::nullopt);
+                      const std::optional<std::string>& owner = std::nullopt,
+                      const std::optional<std::filesystem::path>& output_log = std::nullopt);
 
 } // namespace odoo_upgrade::adapters::pg
