@@ -139,7 +139,26 @@ std::optional<std::string> views(const DbProfile& p) {
          "left(v.name, 120) AS name, " +
          is_std("x.module") +
          " AS std, json_build_object('active', v.active::text, 'model', v.model, 'type', "
-         "v.type)::text AS vals FROM ir_ui_view v LEFT JOIN x ON x.res_id = v.id";
+         "v.type, 'arch_updated', " +
+         (p.has_column("ir_ui_view", "arch_updated") ? std::string("coalesce(v.arch_updated, "
+                                                                   "false)::text")
+                                                     : std::string("NULL::text")) +
+         ")::text AS vals FROM ir_ui_view v LEFT JOIN x ON x.res_id = v.id";
+}
+
+// Active custom (no xml id) or customised (arch_updated) views of a 17.0+ database whose arch
+// still uses the `attrs`/`states` attributes that 17.0 dropped (Odoo 17.0 release notes: "attrs"
+// and "states" are replaced by plain Python expressions). Empty before 17.0.
+std::optional<std::string> views_legacy_syntax(const DbProfile& p) {
+  if (p.major < 17 || !p.is_jsonb("ir_ui_view", "arch_db")) {
+    return std::nullopt;
+  }
+  return "WITH " + xmlid_cte("x", "ir.ui.view") +
+         " SELECT coalesce(x.xmlid, 'view:' || coalesce(v.model, '') || ':' || v.type || ':' || "
+         "v.name) AS key, left(v.name, 120) AS name, false AS std, json_build_object('id', "
+         "v.id::text)::text AS vals FROM ir_ui_view v LEFT JOIN x ON x.res_id = v.id WHERE "
+         "v.active AND (x.xmlid IS NULL OR coalesce(v.arch_updated, false)) AND ((v.arch_db->>"
+         "'en_US') ~ '\\sattrs\\s*=' OR (v.arch_db->>'en_US') ~ '\\sstates\\s*=')";
 }
 
 std::optional<std::string> reports(const DbProfile& p) {
@@ -444,6 +463,9 @@ std::optional<std::string> unbalanced_moves(const DbProfile& p) {
          "GROUP BY am.id HAVING round(sum(aml.debit) - sum(aml.credit), 2) <> 0";
 }
 
+// Taxes are keyed by company, use and name rather than by xml id: 17.0 moved the generic chart's
+// xml ids from l10n_generic_coa to account (issue 10), and the same tax must not look lost. The
+// xml id is compared as a value.
 std::optional<std::string> taxes(const DbProfile& p) {
   if (!p.has_table("account_tax")) {
     return std::nullopt;
@@ -475,9 +497,11 @@ std::optional<std::string> taxes(const DbProfile& p) {
                                   ? "(t.price_include_override = 'tax_included')::text"
                                   : col(p, "account_tax", "t", "price_include");
   return "WITH " + xmlid_cte("x", "account.tax") + ", " + k_std_modules_cte + rep_cte +
-         " SELECT coalesce(x.xmlid, 'tax:' || t.company_id || ':' || t.type_tax_use || ':' || " +
-         tr(p, "account_tax", "t", "name") + ") AS key, left(" + tr(p, "account_tax", "t", "name") +
-         ", 120) AS name, " + is_std("x.module") + " AS std, json_build_object('amount', " +
+         " SELECT 'tax:' || t.company_id || ':' || t.type_tax_use || ':' || " +
+         tr(p, "account_tax", "t", "name") + " AS key, left(" + tr(p, "account_tax", "t", "name") +
+         ", 120) AS name, " + is_std("x.module") +
+         " AS std, json_build_object('xml_id', x.xmlid, "
+         "'amount', " +
          num("t.amount") +
          ", 'amount_type', t.amount_type, 'type_tax_use', t.type_tax_use, 'price_include', " +
          price_include + ", 'active', t.active::text, 'company', t.company_id::text, 'group', " +
@@ -485,6 +509,21 @@ std::optional<std::string> taxes(const DbProfile& p) {
          ")::text AS vals FROM account_tax t LEFT JOIN x ON x.res_id = t.id LEFT JOIN "
          "account_tax_group g ON g.id = t.tax_group_id" +
          (rep != "NULL::text" ? " LEFT JOIN rep ON rep.tax_id = t.id" : "");
+}
+
+// Only the currencies the customer uses are compared (issue 10: Odoo's data files change inactive
+// currencies, e.g. 17.0 rounds UYI to 4 decimals): active ones, and those a company, journal,
+// journal entry or pricelist refers to.
+std::string used_currency(const DbProfile& p, const std::string& alias) {
+  std::string cond = "(" + alias + ".active OR " + alias +
+                     ".id IN (SELECT currency_id FROM res_company WHERE currency_id IS NOT NULL)";
+  for (const auto& table : {"account_journal", "account_move", "product_pricelist"}) {
+    if (p.has_column(table, "currency_id")) {
+      cond += " OR " + alias + ".id IN (SELECT DISTINCT currency_id FROM " + table +
+              " WHERE currency_id IS NOT NULL)";
+    }
+  }
+  return cond + ")";
 }
 
 std::optional<std::string> currencies(const DbProfile& p) {
@@ -500,7 +539,8 @@ std::optional<std::string> currencies(const DbProfile& p) {
          "c.name AS name, false AS std, json_build_object('active', c.active::text, 'rounding', " +
          num("c.rounding") +
          ", 'latest_rates', rates.v)::text AS vals FROM res_currency c LEFT JOIN rates ON "
-         "rates.currency_id = c.id";
+         "rates.currency_id = c.id WHERE " +
+         used_currency(p, "c");
 }
 
 std::optional<std::string> journals(const DbProfile& p) {
@@ -610,6 +650,34 @@ std::optional<std::string> mail_servers(const DbProfile& p) {
          "'active', s.active::text, 'smtp_host', s.smtp_host)::text AS vals FROM ir_mail_server s";
 }
 
+// Payment providers that can take real payments (state 'enabled'): payment_provider from 16.0,
+// payment_acquirer before (its code column is `provider`).
+std::optional<std::string> enabled_payment_providers(const DbProfile& p) {
+  std::string table = p.has_table("payment_provider")   ? "payment_provider"
+                      : p.has_table("payment_acquirer") ? "payment_acquirer"
+                                                        : "";
+  if (table.empty() || !p.has_column(table, "state")) {
+    return std::nullopt;
+  }
+  std::string model = table == "payment_provider" ? "payment.provider" : "payment.acquirer";
+  std::string code = p.has_column(table, "code") ? "pp.code" : col(p, table, "pp", "provider");
+  return "WITH " + xmlid_cte("x", model) +
+         " SELECT coalesce(x.xmlid, 'payment_provider:' || coalesce(" + code +
+         ", '') || ':' || pp.company_id || ':' || " + tr(p, table, "pp", "name") +
+         ") AS key, left(" + tr(p, table, "pp", "name") +
+         ", 120) AS name, false AS std, json_build_object('state', pp.state, 'code', " + code +
+         ", 'company', pp.company_id::text)::text AS vals FROM " + table +
+         " pp LEFT JOIN x ON x.res_id = pp.id WHERE pp.state = 'enabled'";
+}
+
+// Modules caught half-way through an install, upgrade or removal: Odoo runs no scheduled action
+// while any module is in such a state.
+std::optional<std::string> transient_modules(const DbProfile&) {
+  return std::string("SELECT m.name AS key, m.name AS name, false AS std, json_build_object("
+                     "'state', m.state)::text AS vals FROM ir_module_module m WHERE m.state IN "
+                     "('to upgrade', 'to install', 'to remove')");
+}
+
 std::optional<std::string> neutralization_flag(const DbProfile&) {
   return std::string("SELECT key, key AS name, false AS std, json_build_object('value', "
                      "value)::text AS vals FROM ir_config_parameter WHERE key = "
@@ -619,6 +687,7 @@ std::optional<std::string> neutralization_flag(const DbProfile&) {
 const std::vector<std::pair<std::string, Builder>>& builders() {
   static const std::vector<std::pair<std::string, Builder>> k_builders = {
       {"views", views},
+      {"views_legacy_syntax", views_legacy_syntax},
       {"reports", reports},
       {"website_pages", website_pages},
       {"website_menus", website_menus},
@@ -641,6 +710,8 @@ const std::vector<std::pair<std::string, Builder>>& builders() {
       {"crons", crons},
       {"mail_servers", mail_servers},
       {"neutralization_flag", neutralization_flag},
+      {"enabled_payment_providers", enabled_payment_providers},
+      {"transient_modules", transient_modules},
   };
   return k_builders;
 }

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 namespace odoo_upgrade::commands {
 
@@ -20,8 +21,9 @@ using core::uat::KeyedRow;
 namespace pg = adapters::pg;
 
 // Check 12: neutralization. Crons and mail servers active in production and inactive in test are
-// the expected effect of neutralization (info); a test database that may still run crons or send
-// mail without being marked neutralized is a warning.
+// the expected effect of neutralization (info); a mail server in test that can send, an enabled
+// payment provider in test, or a test database that may still run crons or send mail without being
+// marked neutralized is a warning.
 void check_neutralization(pg::UatSide& prod, pg::UatSide& test, CheckResult& result) {
   core::uat::NeutralizationFacts facts;
   for (const auto& [dataset, model] :
@@ -33,6 +35,9 @@ void check_neutralization(pg::UatSide& prod, pg::UatSide& test, CheckResult& res
       }
     });
   }
+  for (const auto& row : pg::dataset_rows(test, "enabled_payment_providers")) {
+    result.add(core::uat::enabled_provider_finding(row));
+  }
   for (const auto& row : pg::dataset_rows(test, "neutralization_flag")) {
     auto it = row.values.find("value");
     facts.flagged =
@@ -40,6 +45,14 @@ void check_neutralization(pg::UatSide& prod, pg::UatSide& test, CheckResult& res
   }
   for (auto& f : core::uat::neutralization_verdict(facts)) {
     result.add(std::move(f));
+  }
+}
+
+// Modules caught half-way in the test database (issue 11): each one is blocking.
+void check_transient_modules(pg::UatSide&, pg::UatSide& test, CheckResult& result) {
+  for (const auto& row : pg::dataset_rows(test, "transient_modules")) {
+    ++result.compared;
+    result.add(core::uat::transient_module_finding(row));
   }
 }
 
@@ -57,6 +70,18 @@ void run_keyed_check(pg::UatSide& prod, pg::UatSide& test, CheckResult& result) 
   }
 }
 
+// The checks with logic of their own, by catalogue id; every other check of the catalogue compares
+// its keyed datasets (core::uat::check_datasets). A new check is a catalogue entry in core/uat.cpp
+// plus either its datasets there or a row here.
+using CheckFn = void (*)(pg::UatSide& production, pg::UatSide& test, CheckResult& result);
+const std::map<std::string, CheckFn>& own_checks() {
+  static const std::map<std::string, CheckFn> k_checks = {
+      {"neutralization", check_neutralization},
+      {"modules-transient", check_transient_modules},
+  };
+  return k_checks;
+}
+
 // Runs one check inside a savepoint on both connections, so that a failing query does not abort
 // the snapshot transaction for the checks that follow; a check that cannot run is reported with
 // status `error`.
@@ -69,8 +94,9 @@ CheckResult run_check(const core::uat::CheckInfo& info, pg::UatSide& prod, pg::U
   try {
     pg::Savepoint on_prod(prod.conn, "uat_check");
     pg::Savepoint on_test(test.conn, "uat_check");
-    if (info.id == "neutralization") {
-      check_neutralization(prod, test, result);
+    auto own = own_checks().find(info.id);
+    if (own != own_checks().end()) {
+      own->second(prod, test, result);
     } else {
       run_keyed_check(prod, test, result);
     }
