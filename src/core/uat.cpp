@@ -1,3 +1,4 @@
+#include <odoo_upgrade/core/expected_changes.hpp>
 #include <odoo_upgrade/core/record.hpp>
 #include <odoo_upgrade/core/uat.hpp>
 
@@ -65,6 +66,7 @@ Finding finding_from_json(const nlohmann::json& j, const std::string& where) {
   r.take("key", f.key);
   r.take("name", f.name);
   r.take("message", f.message);
+  r.take("reason", f.reason);
   nlohmann::json changes;
   r.take_json("changes", changes);
   if (changes.is_array()) {
@@ -190,8 +192,19 @@ void CheckResult::add(Finding finding) {
   ++finding_counts[finding.severity];
   if (findings.size() < k_max_findings_per_check) {
     findings.push_back(std::move(finding));
-  } else {
-    truncated = true;
+    return;
+  }
+  truncated = true;
+  // Full: a more serious finding takes the place of the latest info one, so that the kept
+  // findings never drop a blocking finding or a warning for the sake of infos.
+  if (finding.severity == Severity::info) {
+    return;
+  }
+  for (auto it = findings.rbegin(); it != findings.rend(); ++it) {
+    if (it->severity == Severity::info) {
+      *it = std::move(finding);
+      return;
+    }
   }
 }
 
@@ -218,13 +231,17 @@ nlohmann::json to_json(const Finding& f) {
   for (const auto& c : f.changes) {
     changes.push_back({{"field", c.field}, {"before", c.before}, {"after", c.after}});
   }
-  return {{"severity", to_string(f.severity)},
-          {"kind", f.kind},
-          {"model", f.model},
-          {"key", f.key},
-          {"name", f.name},
-          {"message", f.message},
-          {"changes", changes}};
+  nlohmann::json doc = {{"severity", to_string(f.severity)},
+                        {"kind", f.kind},
+                        {"model", f.model},
+                        {"key", f.key},
+                        {"name", f.name},
+                        {"message", f.message},
+                        {"changes", changes}};
+  if (!f.reason.empty()) {
+    doc["reason"] = f.reason;
+  }
+  return doc;
 }
 
 nlohmann::json to_json(const CheckResult& r) {
@@ -363,6 +380,23 @@ std::optional<Finding> classify_added(const DiffRules& rules, Finding f) {
 
 // The severity of a difference in `field` (std::nullopt: ignored), by the field's own rule or the
 // dataset's `changed`.
+// "field before → after", or for a list of groups what was removed and added (two cut lists
+// would look the same).
+std::string change_detail(const FieldChange& c) {
+  if (c.field != "groups") {
+    return c.field + " " + shorten(c.before) + " → " + shorten(c.after);
+  }
+  auto d = group_diff(c.before, c.after);
+  auto join = [](const std::vector<std::string>& list) {
+    std::string s;
+    for (const auto& g : list) {
+      s += (s.empty() ? "" : ", ") + g;
+    }
+    return s.empty() ? std::string("none") : s;
+  };
+  return "groups removed: " + join(d.removed) + " / added: " + join(d.added);
+}
+
 // The note of `field`'s own rule ("" when none).
 std::string field_note(const DiffRules& rules, const std::string& field) {
   for (const auto& rule : rules.fields) {
@@ -418,8 +452,7 @@ std::optional<Finding> classify_changed(const KeyedRow& production,
   std::string detail;
   std::string notes;
   for (const auto& c : f.changes) {
-    detail +=
-        (detail.empty() ? "" : ", ") + c.field + " " + shorten(c.before) + " → " + shorten(c.after);
+    detail += (detail.empty() ? "" : ", ") + change_detail(c);
     if (auto note = field_note(rules, c.field); !note.empty()) {
       notes += "; " + note;
     }
@@ -732,7 +765,7 @@ std::map<std::string, std::vector<DatasetCheck>> build_check_datasets() {
       {"modules", rules("ir.module.module", "module", k_block, k_warn, k_info, {}, k_none)}};
   m["record-counts"] = {{"record_counts", {}, true}};
   m["products"] = {
-      {"products", rules("product.product", "product", k_block, k_block, k_warn, {}, k_block)}};
+      {"products", rules("product.product", "product", k_block, k_block, k_info, {}, k_block)}};
   m["accounting"] = accounting_datasets();
   m["users"] = user_datasets();
   return m;

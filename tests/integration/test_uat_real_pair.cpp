@@ -198,3 +198,55 @@ TEST_CASE("uat: a payment provider enabled in test and a module half-way are rep
   CHECK(relay);
   CHECK(worst_for(results, "neutralization - disable emails") != Severity::warning);
 }
+
+TEST_CASE("uat on the real pair: the README's customer losses block, expected changes do not",
+          "[integration][uat]") {
+  const auto& results = real_pair();
+  INFO(describe(results, Severity::warning));
+  // README summary #1 (M1): the customer's fr/de subject of the invoice template was replaced.
+  for (std::string lang : {"fr_FR", "de_DE"}) {
+    auto lost = find_all(results, "mail.template:8:subject:" + lang);
+    REQUIRE(lost.size() == 1);
+    CHECK(lost[0]->severity == Severity::blocking);
+    CHECK(lost[0]->name.find("Invoice") != std::string::npos);
+  }
+  // Of the 6000 translation differences, only the customer's own wording blocks.
+  CHECK(check(results, "translations").count(Severity::blocking) == 2);
+  // README summary #6 (M6): fr/de bodies of the quotation template are out of step: a warning.
+  for (std::string lang : {"fr_FR", "de_DE"}) {
+    auto step = find_all(results, "mail.template:15:body_html:" + lang);
+    REQUIRE(step.size() == 1);
+    CHECK(step[0]->severity == Severity::warning);
+    CHECK(step[0]->kind == "out-of-step");
+  }
+  // The lead's decision: report_name (removed in 17.0) is a warning with its reason when the
+  // customer edited the template, info otherwise; never blocking.
+  for (const auto* f : find_all(results, ":report_name:")) {
+    CHECK(f->severity != Severity::blocking);
+    CHECK(f->reason.find("17.0") != std::string::npos);
+  }
+  // Expected 17.0 changes: modules merged/added, groups, reports, products of new modules.
+  for (std::string id : {"modules", "users", "reports", "products", "record-counts"}) {
+    INFO(id);
+    CHECK(check(results, id).count(Severity::blocking) == 0);
+    CHECK(check(results, id).count(Severity::warning) == 0);
+  }
+  const auto* merged = find_all(results, "l10n_generic_coa").at(0);
+  CHECK(merged->severity == Severity::info);
+  CHECK(merged->reason.find("account") != std::string::npos);
+  // Group changes read as removed / added.
+  const auto* admin = find_all(results, "user:admin").at(0);
+  CHECK(admin->message.find("removed: account.group_show_line_subtotals_tax_excluded") !=
+        std::string::npos);
+  // Warnings are few, and each one is explained.
+  auto s = core::uat::summarize(results);
+  CHECK(s.warning <= 15);
+  for (const auto& r : results) {
+    for (const auto& f : r.findings) {
+      if (f.severity == Severity::warning) {
+        INFO(f.message);
+        CHECK((!f.reason.empty() || f.kind == "out-of-step"));
+      }
+    }
+  }
+}

@@ -179,6 +179,22 @@ TEST_CASE("core::uat::CheckResult", "[core]") {
   CHECK(r.truncated);
   CHECK(r.count(Severity::blocking) == static_cast<long long>(k_max_findings_per_check + 5));
 
+  SECTION("beyond the cap, a blocking finding replaces an info, never the reverse") {
+    CheckResult full;
+    Finding small;
+    small.severity = Severity::info;
+    for (std::size_t i = 0; i < k_max_findings_per_check + 3; ++i) {
+      full.add(small);
+    }
+    Finding lost;
+    lost.severity = Severity::blocking;
+    lost.key = "mail.template:8:subject:fr_FR";
+    full.add(lost);
+    full.add(small);
+    CHECK(full.findings.size() == k_max_findings_per_check);
+    CHECK(full.findings.back().key == "mail.template:8:subject:fr_FR");
+    CHECK(full.count(Severity::info) == static_cast<long long>(k_max_findings_per_check + 4));
+  }
   SECTION("round-trips through JSON") {
     r.id = "views";
     r.compared = 12;

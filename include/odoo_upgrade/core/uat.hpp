@@ -46,6 +46,8 @@ struct Finding {
   std::string name;
   std::string message; // one line for people
   std::vector<FieldChange> changes;
+  // Why the difference is expected (core/expected_changes.hpp), "" when nothing explains it.
+  std::string reason;
 };
 
 // Static description of an automated check.
@@ -76,7 +78,8 @@ struct CheckResult {
   std::string error; // set when status is `error`
   bool truncated = false;
 
-  // Adds a finding (kept only while below the cap) and counts it.
+  // Adds a finding and counts it. Beyond the cap a finding is kept only when it is more serious
+  // than info, in place of the latest info finding.
   void add(Finding finding);
   // Sets `status` from the counts (unless `error`).
   void finish();

@@ -249,21 +249,42 @@ std::optional<std::string> translations(const DbProfile& p) {
   for (const auto& f : p.translatable) {
     by_table[f.table].push_back(&f);
   }
+  // Per key: the digest of the translation, of its en_US text, and whether a user edited the
+  // record in production (written by someone other than the superuser, or no xml id: created by
+  // a user), which decides what a difference means (core::uat::classify_translation). ONLY: a
+  // parent table (ir_actions) would list its children's rows (ir_act_window…) a second time.
   std::string sql;
   for (const auto& [table, fields] : by_table) {
     std::string values;
     for (const auto* f : fields) {
       values += (values.empty() ? "" : ", ") + std::string("(") + lit(f->model + ":") + ", " +
-                lit(":" + f->field + ":") + ", t." + quote_identifier(f->field) + ")";
+                lit(":" + f->field + ":") + ", t." + quote_identifier(f->field) + ", " +
+                lit(f->model) + ")";
+    }
+    std::string no_xmlid = "NOT EXISTS (SELECT 1 FROM ir_model_data d WHERE d.model = f.model AND "
+                           "d.res_id = t.id)";
+    std::string edited = p.has_column(table, "write_uid")
+                             ? "(coalesce(t.write_uid, 1) <> 1 OR " + no_xmlid + ")"
+                             : std::string("false");
+    if (table == "ir_ui_view" && p.has_column(table, "arch_updated")) {
+      // Odoo itself rewrites views (module updates, and base.user_groups_view, rebuilt from the
+      // groups, is always "customised"): a view is the customer's when customised or without an
+      // xml id.
+      edited = "((coalesce(t.arch_updated, false) AND NOT EXISTS (SELECT 1 FROM ir_model_data g "
+               "WHERE g.model = 'ir.ui.view' AND g.res_id = t.id AND g.module = 'base' AND g.name "
+               "= 'user_groups_view')) OR " +
+               no_xmlid + ")";
     }
     if (!sql.empty()) {
       sql += " UNION ALL ";
     }
     sql += "SELECT f.m || t.id || f.c || l.key AS key, left(f.v->>'en_US', 80) AS name, false AS "
-           "std, json_build_object('md5', md5(l.value))::text AS vals FROM " +
-           quote_identifier(table) + " t CROSS JOIN LATERAL (VALUES " + values +
-           ") f(m, c, v) CROSS JOIN LATERAL jsonb_each_text(f.v) l WHERE jsonb_typeof(f.v) = "
-           "'object' AND (f.v - 'en_US') <> '{}'::jsonb AND l.key <> 'en_US' AND l.value <> ''";
+           "std, json_build_object('md5', md5(l.value), 'en', left(md5(coalesce(f.v->>'en_US', "
+           "'')), 12), 'edited', " +
+           edited + "::text)::text AS vals FROM ONLY " + quote_identifier(table) +
+           " t CROSS JOIN LATERAL (VALUES " + values +
+           ") f(m, c, v, model) CROSS JOIN LATERAL jsonb_each_text(f.v) l WHERE jsonb_typeof(f.v) "
+           "= 'object' AND (f.v - 'en_US') <> '{}'::jsonb AND l.key <> 'en_US' AND l.value <> ''";
   }
   return sql;
 }

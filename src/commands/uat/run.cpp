@@ -204,6 +204,9 @@ void print_run(std::ostream& os,
         break;
       }
       os << "      " << core::to_string(f.severity) << ": " << f.message << "\n";
+      if (!f.reason.empty()) {
+        os << "        why: " << f.reason << "\n";
+      }
     }
   }
   os << "\n"
