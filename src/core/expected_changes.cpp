@@ -203,7 +203,12 @@ void explain(Finding& f, const std::string& dataset, const ExpectedChanges& expe
                     : std::nullopt;
   }
   if (!e && missing) {
+    // Keys are an xml id, or "<kind>:<xml id>" ("calendar:resource.resource_calendar_std_35h").
+    auto colon = f.key.find(':');
     e = expected.record(f.model, f.key);
+    if (!e && colon != std::string::npos) {
+      e = expected.record(f.model, f.key.substr(colon + 1));
+    }
   }
   if (e) {
     apply(f, *e);

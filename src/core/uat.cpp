@@ -162,6 +162,11 @@ const std::vector<CheckInfo>& check_catalogue() {
        Severity::warning,
        "Scheduled actions, outgoing mail servers and payment providers disabled in test. Odoo's "
        "own dummy relay (smtp_host 'invalid') sends nothing. Expected differences are info."},
+      {"business-data",
+       "Customer business data",
+       Severity::blocking,
+       "Partner tag links (named by partner and tag), working schedules and their attendances, "
+       "and each company's chart of accounts identity."},
       {"modules-transient",
        "Modules in a transient state in test",
        Severity::blocking,
@@ -748,6 +753,25 @@ std::vector<DatasetCheck> user_datasets() {
           {"groups", rules("res.groups", "access group", k_block, k_warn, k_none, {}, k_warn)}};
 }
 
+std::vector<DatasetCheck> business_datasets() {
+  auto chart =
+      rules("res.company", "chart of accounts of company", k_block, k_block, k_none, {}, k_none);
+  chart.fields = {{"has_chart",
+                   k_block,
+                   "true",
+                   "the company's chart of accounts identity is empty in test: the new version "
+                   "cannot load localisation updates and shows the company without a chart"}};
+  return {
+      {"partner_tags",
+       rules("res.partner.category", "tag link", k_block, k_block, k_none, {}, k_none)},
+      // A standard schedule nobody edited or used may be deleted on purpose
+      // (expected-changes.json).
+      {"calendars",
+       rules("resource.calendar", "working schedule", k_block, k_warn, k_none, {k_active}, k_warn)},
+      {"company_chart", chart},
+  };
+}
+
 std::map<std::string, std::vector<DatasetCheck>> build_check_datasets() {
   std::map<std::string, std::vector<DatasetCheck>> m;
   m["views"] = view_datasets();
@@ -767,6 +791,7 @@ std::map<std::string, std::vector<DatasetCheck>> build_check_datasets() {
   m["products"] = {
       {"products", rules("product.product", "product", k_block, k_block, k_info, {}, k_block)}};
   m["accounting"] = accounting_datasets();
+  m["business-data"] = business_datasets();
   m["users"] = user_datasets();
   return m;
 }

@@ -169,7 +169,7 @@ TEST_CASE("uat: run, report, checklist and sign-off end to end", "[integration][
   CHECK(lint.exit_code == 0);
   auto cases =
       adapters::run_process({"xmllint", "--xpath", "count(//testsuite/testcase)", xml}, {});
-  CHECK(trimmed(cases.out) == "30");
+  CHECK(trimmed(cases.out) == "31");
   auto failures = adapters::run_process(
       {"xmllint", "--xpath", "string(//testcase[starts-with(@name,'views:')]/failure/@type)", xml},
       {});

@@ -250,3 +250,34 @@ TEST_CASE("uat on the real pair: the README's customer losses block, expected ch
     }
   }
 }
+
+TEST_CASE("uat on the real pair: business data losses are named", "[integration][uat]") {
+  const auto& results = real_pair();
+  INFO(describe(results, Severity::warning));
+  // README (M7): 5 partner tag links lost, each named by partner and tag.
+  std::vector<const Finding*> links;
+  for (const auto* f : find_all(results, "partner_tag:")) {
+    CHECK(f->severity == Severity::blocking);
+    links.push_back(f);
+  }
+  CHECK(links.size() == 5);
+  bool deco = false;
+  for (const auto* f : links) {
+    deco = deco || f->name == "Deco Addict → Key Account";
+  }
+  CHECK(deco);
+  // README (M5): company 1 lost its chart of accounts identity.
+  const auto* chart = find_all(results, "company_chart:1").at(0);
+  CHECK(chart->severity == Severity::blocking);
+  // README (M4): the 35 h and 38 h schedules, deleted by OpenUpgrade because unused and
+  // unmodified: a warning naming them, with the reason (the lead's decision).
+  for (std::string xmlid :
+       {"resource.resource_calendar_std_35h", "resource.resource_calendar_std_38h"}) {
+    const auto* cal = find_all(results, "calendar:" + xmlid).at(0);
+    CHECK(cal->severity == Severity::warning);
+    CHECK(cal->kind == "missing");
+    CHECK(cal->reason.find("OpenUpgrade") != std::string::npos);
+  }
+  // The planted schedule is kept.
+  CHECK(find_all(results, "Warehouse 4-day week").empty());
+}

@@ -35,7 +35,7 @@ RowSource source(std::vector<KeyedRow> rows) {
 
 TEST_CASE("core::uat::check_catalogue", "[core]") {
   const auto& checks = check_catalogue();
-  REQUIRE(checks.size() == 13);
+  REQUIRE(checks.size() == 14);
   std::set<std::string> ids;
   for (const auto& c : checks) {
     CHECK(ids.insert(c.id).second);

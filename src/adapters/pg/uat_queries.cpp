@@ -671,6 +671,74 @@ std::optional<std::string> mail_servers(const DbProfile& p) {
          "'active', s.active::text, 'smtp_host', s.smtp_host)::text AS vals FROM ir_mail_server s";
 }
 
+// Partner tag links, one row per partner and tag, named "partner → parent / tag".
+std::optional<std::string> partner_tags(const DbProfile& p) {
+  if (!p.has_table("res_partner_res_partner_category_rel") ||
+      !p.has_table("res_partner_category")) {
+    return std::nullopt;
+  }
+  return "WITH tag AS (SELECT c.id, coalesce(" + tr(p, "res_partner_category", "pc", "name") +
+         " || ' / ', '') || coalesce(" + tr(p, "res_partner_category", "c", "name") +
+         ", '') AS path FROM res_partner_category c LEFT JOIN res_partner_category pc ON pc.id = "
+         "c.parent_id) SELECT 'partner_tag:' || r.partner_id || ':' || r.category_id AS key, "
+         "left(coalesce(rp.name, '?') || ' → ' || tag.path, 120) AS name, false AS std, "
+         "'{}'::text AS vals FROM res_partner_res_partner_category_rel r JOIN res_partner rp ON "
+         "rp.id = r.partner_id JOIN tag ON tag.id = r.category_id";
+}
+
+// Working schedules with their attendances. `std` only for a standard schedule nobody edited
+// (written by the superuser only, never after its creation) and nothing refers to (company,
+// resource, leave): the upgrade may delete such a one on purpose (expected-changes.json); losing
+// any other is the customer's loss.
+std::optional<std::string> calendars(const DbProfile& p) {
+  if (!p.has_table("resource_calendar") || !p.has_table("resource_calendar_attendance")) {
+    return std::nullopt;
+  }
+  std::string refs = "EXISTS (SELECT 1 FROM res_company rc WHERE rc.resource_calendar_id = c.id)";
+  if (p.has_column("resource_resource", "calendar_id")) {
+    refs += " OR EXISTS (SELECT 1 FROM resource_resource rr WHERE rr.calendar_id = c.id)";
+  }
+  if (p.has_column("resource_calendar_leaves", "calendar_id")) {
+    refs += " OR EXISTS (SELECT 1 FROM resource_calendar_leaves l WHERE l.calendar_id = c.id)";
+  }
+  std::string week = col(p, "resource_calendar_attendance", "a", "week_type");
+  return "WITH " + xmlid_cte("x", "resource.calendar") + ", " + k_std_modules_cte +
+         ", att AS (SELECT a.calendar_id, count(*) AS n, string_agg(a.dayofweek || ' ' || "
+         "coalesce(" +
+         week + ", '-') || ' ' || " + num("a.hour_from") + " || '-' || " + num("a.hour_to") +
+         ", '; ' ORDER BY " + week +
+         " NULLS FIRST, a.dayofweek, a.hour_from) AS v FROM resource_calendar_attendance a WHERE "
+         "a.resource_id IS NULL GROUP BY a.calendar_id) SELECT 'calendar:' || coalesce(x.xmlid, "
+         "c.company_id || ':' || c.name) AS key, left(c.name || coalesce(' (' || x.xmlid || ')', "
+         "''), 120) AS name, (" +
+         is_std("x.module") +
+         " AND coalesce(c.write_uid, 1) = 1 AND c.write_date <= c.create_date + interval '1 "
+         "minute' AND NOT (" +
+         refs +
+         ")) AS std, json_build_object('active', c.active::text, 'tz', c.tz, "
+         "'hours_per_day', " +
+         num("c.hours_per_day") +
+         ", 'company', c.company_id::text, 'attendances', coalesce(att.n, 0)::text, 'schedule', "
+         "att.v)::text AS vals FROM resource_calendar c LEFT JOIN x ON x.res_id = c.id LEFT JOIN "
+         "att ON att.calendar_id = c.id";
+}
+
+// Whether each company has a chart of accounts: a chart template (up to 16.0) or a chart code
+// (17.0+). 17.0 cannot load localisation updates for a company whose code is empty.
+std::optional<std::string> company_chart(const DbProfile& p) {
+  std::string has;
+  if (p.has_column("res_company", "chart_template")) {
+    has = "(coalesce(c.chart_template, '') <> '')";
+  } else if (p.has_column("res_company", "chart_template_id")) {
+    has = "(c.chart_template_id IS NOT NULL)";
+  } else {
+    return std::nullopt;
+  }
+  return "SELECT 'company_chart:' || c.id AS key, c.name AS name, false AS std, "
+         "json_build_object('has_chart', " +
+         has + "::text)::text AS vals FROM res_company c";
+}
+
 // Payment providers that can take real payments (state 'enabled'): payment_provider from 16.0,
 // payment_acquirer before (its code column is `provider`).
 std::optional<std::string> enabled_payment_providers(const DbProfile& p) {
@@ -733,6 +801,9 @@ const std::vector<std::pair<std::string, Builder>>& builders() {
       {"neutralization_flag", neutralization_flag},
       {"enabled_payment_providers", enabled_payment_providers},
       {"transient_modules", transient_modules},
+      {"partner_tags", partner_tags},
+      {"calendars", calendars},
+      {"company_chart", company_chart},
   };
   return k_builders;
 }
