@@ -1,3 +1,4 @@
+#include <odoo_upgrade/core/expected_changes.hpp>
 #include <odoo_upgrade/core/record.hpp>
 #include <odoo_upgrade/core/uat.hpp>
 
@@ -65,6 +66,7 @@ Finding finding_from_json(const nlohmann::json& j, const std::string& where) {
   r.take("key", f.key);
   r.take("name", f.name);
   r.take("message", f.message);
+  r.take("reason", f.reason);
   nlohmann::json changes;
   r.take_json("changes", changes);
   if (changes.is_array()) {
@@ -158,8 +160,18 @@ const std::vector<CheckInfo>& check_catalogue() {
       {"neutralization",
        "Test database neutralized",
        Severity::warning,
-       "Scheduled actions and outgoing mail servers disabled in test. Expected differences are "
-       "info."},
+       "Scheduled actions, outgoing mail servers and payment providers disabled in test. Odoo's "
+       "own dummy relay (smtp_host 'invalid') sends nothing. Expected differences are info."},
+      {"business-data",
+       "Customer business data",
+       Severity::blocking,
+       "Partner tag links (named by partner and tag), working schedules and their attendances, "
+       "and each company's chart of accounts identity."},
+      {"modules-transient",
+       "Modules in a transient state in test",
+       Severity::blocking,
+       "Modules left 'to upgrade', 'to install' or 'to remove' in the test database. Odoo skips "
+       "every scheduled action while any module is in such a state."},
   };
   return k_checks;
 }
@@ -173,12 +185,31 @@ const CheckInfo* find_check(std::string_view id) {
   return nullptr;
 }
 
+std::vector<std::string> check_ids() {
+  std::vector<std::string> ids;
+  for (const auto& c : check_catalogue()) {
+    ids.push_back(c.id);
+  }
+  return ids;
+}
+
 void CheckResult::add(Finding finding) {
   ++finding_counts[finding.severity];
   if (findings.size() < k_max_findings_per_check) {
     findings.push_back(std::move(finding));
-  } else {
-    truncated = true;
+    return;
+  }
+  truncated = true;
+  // Full: a more serious finding takes the place of the latest info one, so that the kept
+  // findings never drop a blocking finding or a warning for the sake of infos.
+  if (finding.severity == Severity::info) {
+    return;
+  }
+  for (auto it = findings.rbegin(); it != findings.rend(); ++it) {
+    if (it->severity == Severity::info) {
+      *it = std::move(finding);
+      return;
+    }
   }
 }
 
@@ -205,13 +236,17 @@ nlohmann::json to_json(const Finding& f) {
   for (const auto& c : f.changes) {
     changes.push_back({{"field", c.field}, {"before", c.before}, {"after", c.after}});
   }
-  return {{"severity", to_string(f.severity)},
-          {"kind", f.kind},
-          {"model", f.model},
-          {"key", f.key},
-          {"name", f.name},
-          {"message", f.message},
-          {"changes", changes}};
+  nlohmann::json doc = {{"severity", to_string(f.severity)},
+                        {"kind", f.kind},
+                        {"model", f.model},
+                        {"key", f.key},
+                        {"name", f.name},
+                        {"message", f.message},
+                        {"changes", changes}};
+  if (!f.reason.empty()) {
+    doc["reason"] = f.reason;
+  }
+  return doc;
 }
 
 nlohmann::json to_json(const CheckResult& r) {
@@ -343,12 +378,40 @@ std::optional<Finding> classify_added(const DiffRules& rules, Finding f) {
   }
   f.severity = *rules.added;
   f.kind = "added";
-  f.message = record_label(rules, f) + " exists only in test";
+  f.message = record_label(rules, f) +
+              (rules.added_note.empty() ? " exists only in test" : " " + rules.added_note);
   return f;
 }
 
 // The severity of a difference in `field` (std::nullopt: ignored), by the field's own rule or the
 // dataset's `changed`.
+// "field before → after", or for a list of groups what was removed and added (two cut lists
+// would look the same).
+std::string change_detail(const FieldChange& c) {
+  if (c.field != "groups") {
+    return c.field + " " + shorten(c.before) + " → " + shorten(c.after);
+  }
+  auto d = group_diff(c.before, c.after);
+  auto join = [](const std::vector<std::string>& list) {
+    std::string s;
+    for (const auto& g : list) {
+      s += (s.empty() ? "" : ", ") + g;
+    }
+    return s.empty() ? std::string("none") : s;
+  };
+  return "groups removed: " + join(d.removed) + " / added: " + join(d.added);
+}
+
+// The note of `field`'s own rule ("" when none).
+std::string field_note(const DiffRules& rules, const std::string& field) {
+  for (const auto& rule : rules.fields) {
+    if (rule.field == field) {
+      return rule.note;
+    }
+  }
+  return "";
+}
+
 std::optional<Severity>
 field_severity(const DiffRules& rules, const std::string& field, const std::string& before) {
   for (const auto& rule : rules.fields) {
@@ -392,11 +455,14 @@ std::optional<Finding> classify_changed(const KeyedRow& production,
   f.severity = *worst_seen;
   f.kind = "changed";
   std::string detail;
+  std::string notes;
   for (const auto& c : f.changes) {
-    detail +=
-        (detail.empty() ? "" : ", ") + c.field + " " + shorten(c.before) + " → " + shorten(c.after);
+    detail += (detail.empty() ? "" : ", ") + change_detail(c);
+    if (auto note = field_note(rules, c.field); !note.empty()) {
+      notes += "; " + note;
+    }
   }
-  f.message = record_label(rules, f) + " changed: " + detail;
+  f.message = record_label(rules, f) + " changed: " + detail + notes;
   return f;
 }
 
@@ -539,15 +605,24 @@ std::vector<std::string> signoff_refusals(const SignoffFacts& facts) {
   std::vector<std::string> reasons;
   std::string round = "round " + std::to_string(facts.round);
   if (!facts.has_run) {
-    reasons.push_back("no automated run for " + round + " (run 'odoo-upgrade uat run')");
+    reasons.push_back("no automated run for " + round +
+                      " on its current test database (run 'odoo-upgrade uat run')");
   } else {
     if (facts.latest_run.blocking > 0) {
       reasons.push_back(std::to_string(facts.latest_run.blocking) +
-                        " blocking finding(s) in the latest run of " + round);
+                        " blocking finding(s) in the latest results of " + round);
     }
     if (facts.latest_run.errors > 0) {
       reasons.push_back(std::to_string(facts.latest_run.errors) +
-                        " check(s) could not run in the latest run of " + round);
+                        " check(s) could not run in the latest results of " + round);
+    }
+    if (!facts.not_run.empty()) {
+      std::string ids;
+      for (const auto& id : facts.not_run) {
+        ids += (ids.empty() ? "" : ", ") + id;
+      }
+      reasons.push_back(std::to_string(facts.not_run.size()) +
+                        " check(s) not run on the current test database of " + round + ": " + ids);
     }
   }
   std::vector<std::string> failed;
@@ -606,13 +681,25 @@ DiffRules rules(std::string model,
 }
 
 // An active record that is no longer active in test is as bad as a missing one.
-const FieldRule k_active = {"active", k_block, "true"};
+const FieldRule k_active = {"active", k_block, "true", ""};
 
 std::vector<DatasetCheck> view_datasets() {
-  auto views = rules("ir.ui.view", "view", k_block, k_info, k_none, {k_active}, k_none);
+  // A standard view the customer customised in production and the upgrade reset: Odoo replaces
+  // the arch and keeps the customised one only in arch_prev.
+  FieldRule reset = {"arch_updated",
+                     k_block,
+                     "true",
+                     "the customisation made in production was replaced by the new version's "
+                     "view (the old arch is kept in its arch_prev field)"};
+  auto views = rules("ir.ui.view", "view", k_block, k_info, k_none, {k_active, reset}, k_none);
   // A view missing in test matters only when it was active in production.
   views.missing_only_if = {{"active", "true"}};
-  return {{"views", views}};
+  // Custom or customised views that still use attrs/states: listed on 17.0+ databases only, so a
+  // row only in test is a view the new version no longer evaluates correctly.
+  auto legacy = rules("ir.ui.view", "view", k_none, k_none, k_block, {}, k_none);
+  legacy.added_note = "uses 'attrs' or 'states', which 17.0 no longer evaluates: the fields it "
+                      "hid are shown, and the view cannot be saved until it is rewritten";
+  return {{"views", views}, {"views_legacy_syntax", legacy}};
 }
 
 std::vector<DatasetCheck> website_datasets() {
@@ -622,7 +709,7 @@ std::vector<DatasetCheck> website_datasets() {
                  k_block,
                  k_block,
                  k_none,
-                 {{"published", k_block, "true"}, {"view_active", k_block, "true"}},
+                 {{"published", k_block, "true", ""}, {"view_active", k_block, "true", ""}},
                  k_warn)},
           {"website_menus", rules("website.menu", "menu", k_block, k_block, k_none, {}, k_warn)}};
 }
@@ -633,7 +720,14 @@ std::vector<DatasetCheck> accounting_datasets() {
        rules("account.move.line", "trial balance of", k_block, k_block, k_block, {}, k_block)},
       {"unbalanced_moves",
        rules("account.move", "unbalanced entry", k_info, k_info, k_block, {}, k_block)},
-      {"taxes", rules("account.tax", "tax", k_block, k_warn, k_none, {k_active}, k_block)},
+      {"taxes",
+       rules("account.tax",
+             "tax",
+             k_block,
+             k_warn,
+             k_none,
+             {k_active, {"xml_id", k_info, std::nullopt, "same tax, its xml id moved module"}},
+             k_block)},
       {"currencies",
        rules("res.currency", "currency", k_block, k_block, k_none, {k_active}, k_block)},
       {"journals",
@@ -653,10 +747,29 @@ std::vector<DatasetCheck> user_datasets() {
                  k_block,
                  k_block,
                  k_info,
-                 {k_active, {"groups", k_warn, std::nullopt}},
+                 {k_active, {"groups", k_warn, std::nullopt, ""}},
                  k_warn)},
           {"companies", rules("res.company", "company", k_block, k_block, k_info, {}, k_warn)},
           {"groups", rules("res.groups", "access group", k_block, k_warn, k_none, {}, k_warn)}};
+}
+
+std::vector<DatasetCheck> business_datasets() {
+  auto chart =
+      rules("res.company", "chart of accounts of company", k_block, k_block, k_none, {}, k_none);
+  chart.fields = {{"has_chart",
+                   k_block,
+                   "true",
+                   "the company's chart of accounts identity is empty in test: the new version "
+                   "cannot load localisation updates and shows the company without a chart"}};
+  return {
+      {"partner_tags",
+       rules("res.partner.category", "tag link", k_block, k_block, k_none, {}, k_none)},
+      // A standard schedule nobody edited or used may be deleted on purpose
+      // (expected-changes.json).
+      {"calendars",
+       rules("resource.calendar", "working schedule", k_block, k_warn, k_none, {k_active}, k_warn)},
+      {"company_chart", chart},
+  };
 }
 
 std::map<std::string, std::vector<DatasetCheck>> build_check_datasets() {
@@ -676,8 +789,9 @@ std::map<std::string, std::vector<DatasetCheck>> build_check_datasets() {
       {"modules", rules("ir.module.module", "module", k_block, k_warn, k_info, {}, k_none)}};
   m["record-counts"] = {{"record_counts", {}, true}};
   m["products"] = {
-      {"products", rules("product.product", "product", k_block, k_block, k_warn, {}, k_block)}};
+      {"products", rules("product.product", "product", k_block, k_block, k_info, {}, k_block)}};
   m["accounting"] = accounting_datasets();
+  m["business-data"] = business_datasets();
   m["users"] = user_datasets();
   return m;
 }
@@ -713,8 +827,21 @@ std::optional<Finding> classify_neutralized(const std::string& model,
                                             const KeyedRow* test,
                                             NeutralizationFacts& facts) {
   bool test_active = is_active(test);
-  if (test_active) {
-    ++(model == "ir.cron" ? facts.crons_on_test : facts.servers_on_test);
+  if (test_active && model == "ir.cron") {
+    ++facts.crons_on_test;
+  } else if (test_active && !is_dummy_relay(*test)) {
+    ++facts.servers_on_test;
+    Finding f;
+    f.severity = k_warn;
+    f.kind = "mail-server-active";
+    f.model = model;
+    f.key = test->key;
+    f.name = test->name;
+    f.message = "outgoing mail server '" + test->name + "' (" + test->key +
+                ") is active in the test database: it can send e-mail to real customers";
+    std::string before = production == nullptr ? "" : is_active(production) ? "true" : "false";
+    f.changes.push_back({"active", before, "true"});
+    return f;
   }
   if (production == nullptr || test == nullptr || test_active || !is_active(production)) {
     return std::nullopt;
@@ -731,6 +858,40 @@ std::optional<Finding> classify_neutralized(const std::string& model,
   return f;
 }
 
+bool is_dummy_relay(const KeyedRow& server) {
+  auto it = server.values.find("smtp_host");
+  return it == server.values.end() || it->second.empty() || it->second == "invalid";
+}
+
+Finding enabled_provider_finding(const KeyedRow& provider) {
+  Finding f;
+  f.severity = k_warn;
+  f.kind = "payment-provider-enabled";
+  f.model = "payment.provider";
+  f.key = provider.key;
+  f.name = provider.name;
+  f.message = "payment provider '" + provider.name + "' (" + provider.key +
+              ") is enabled in the test database: it can take real payments";
+  f.changes.push_back({"state", "", "enabled"});
+  return f;
+}
+
+Finding transient_module_finding(const KeyedRow& module) {
+  auto it = module.values.find("state");
+  std::string state = it == module.values.end() ? "" : it->second;
+  Finding f;
+  f.severity = k_block;
+  f.kind = "transient";
+  f.model = "ir.module.module";
+  f.key = module.key;
+  f.name = module.name;
+  f.message = "module '" + module.key + "' is in state '" + state +
+              "' in the test database: Odoo skips every scheduled action while a module is in "
+              "such a state (finish or cancel the operation: Apps → the module, or odoo-bin -u)";
+  f.changes.push_back({"state", "", state});
+  return f;
+}
+
 std::vector<Finding> neutralization_verdict(const NeutralizationFacts& facts) {
   std::vector<Finding> out;
   std::string crons = std::to_string(facts.crons_on_test);
@@ -741,7 +902,7 @@ std::vector<Finding> neutralization_verdict(const NeutralizationFacts& facts) {
                                    "not-neutralized",
                                    "the test database is not marked neutralized and has " + crons +
                                        " active scheduled action(s) and " + servers +
-                                       " active outgoing mail server(s)");
+                                       " outgoing mail server(s) that can send");
       f.changes.push_back({"database.is_neutralized", "", "(not set)"});
       out.push_back(std::move(f));
     }
@@ -751,13 +912,7 @@ std::vector<Finding> neutralization_verdict(const NeutralizationFacts& facts) {
                                  "neutralized",
                                  "the test database is marked neutralized (" + crons +
                                      " scheduled action(s) still active, " + servers +
-                                     " active mail server(s))"));
-  if (facts.servers_on_test > 0) {
-    out.push_back(database_finding(
-        k_warn,
-        "mail-server-active",
-        servers + " outgoing mail server(s) are active in the neutralized test database"));
-  }
+                                     " outgoing mail server(s) that can send)"));
   return out;
 }
 

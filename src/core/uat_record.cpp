@@ -207,6 +207,38 @@ void RoundRecord::add_run(RunRecord run) {
   }
 }
 
+std::vector<LatestResult> RoundRecord::latest_results(const std::vector<std::string>& check_ids,
+                                                      const std::string& test_db,
+                                                      const std::string& since) const {
+  std::vector<LatestResult> out;
+  for (const auto& id : check_ids) {
+    LatestResult latest;
+    // Newest first: the first valid run that ran the check holds its result.
+    for (auto run = runs.rbegin(); run != runs.rend() && !latest.ran(); ++run) {
+      if (run->test_db != test_db || (!since.empty() && run->at < since)) {
+        continue;
+      }
+      for (const auto& c : run->checks) {
+        if (c.id == id) {
+          latest = {c, run->at, run->report_file};
+          break;
+        }
+      }
+    }
+    if (!latest.ran()) {
+      const auto* info = find_check(id);
+      latest.result.id = id;
+      latest.result.title = info != nullptr ? info->title : id;
+      latest.result.severity = info != nullptr ? info->severity : Severity::blocking;
+      latest.result.status = CheckStatus::error;
+      latest.result.error = "not run on the current test database '" + test_db +
+                            "' (run 'odoo-upgrade uat run --check " + id + "')";
+    }
+    out.push_back(std::move(latest));
+  }
+  return out;
+}
+
 std::vector<ChecklistItem> UatRecord::items() const {
   return checklist ? *checklist : default_checklist();
 }

@@ -74,6 +74,9 @@ std::string render_text(const Report& r) {
       }
       for (const auto& f : c.findings) {
         o << "      " << to_string(f.severity) << ": " << f.message << "\n";
+        if (!f.reason.empty()) {
+          o << "        why: " << f.reason << "\n";
+        }
       }
       if (c.truncated) {
         o << "      … more findings in the JSON report\n";
@@ -134,6 +137,9 @@ void markdown_findings(std::ostringstream& o, const CheckResult& c) {
       std::string diff = f.kind;
       for (const auto& ch : f.changes) {
         diff += "; " + change_text(ch);
+      }
+      if (!f.reason.empty()) {
+        diff += " — why: " + f.reason;
       }
       o << "| " << to_string(f.severity) << " | " << md_cell(f.model) << " | `" << md_cell(f.key)
         << "` | " << md_cell(f.name) << " | " << md_cell(diff) << " |\n";
@@ -224,7 +230,8 @@ std::string render_junit(const Report& r) {
     std::string blocking;
     std::string other;
     for (const auto& f : c.findings) {
-      std::string line = std::string(to_string(f.severity)) + ": " + f.message;
+      std::string line = std::string(to_string(f.severity)) + ": " + f.message +
+                         (f.reason.empty() ? "" : " (why: " + f.reason + ")");
       for (const auto& ch : f.changes) {
         line += "\n    " + change_text(ch);
       }
@@ -338,6 +345,9 @@ void html_findings(std::ostringstream& o, const CheckResult& c) {
     o << "<tr><td class=\"s-" << to_string(f.severity) << "\">" << to_string(f.severity)
       << "</td><td>" << e(f.name) << "<br><code>" << e(f.key) << "</code> <span class=\"small\">"
       << e(f.model) << "</span></td><td>" << e(f.message);
+    if (!f.reason.empty()) {
+      o << "<br><span class=\"small\">why: " << e(f.reason) << "</span>";
+    }
     if (!f.changes.empty()) {
       o << "<ul>";
       for (const auto& ch : f.changes) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <optional>
 
 using namespace odoo_upgrade;
 using test::run_cli;
@@ -58,13 +59,17 @@ struct Project {
   adapters::ProcessResult cli(std::vector<std::string> args) const { return production.cli(args); }
   json doc() const { return production.project(); }
   // What test-request records once the test database is restored.
-  void add_round(int number, const std::string& test_db) const {
+  // `verified_at`: when the test database was restored and verified (finished_at).
+  void add_round(int number,
+                 const std::string& test_db,
+                 std::optional<std::string> verified_at = std::nullopt) const {
     auto project = adapters::fs::load_project(file());
     core::RequestRecord round;
     round.number = number;
     round.aim = "test";
     round.state = core::RequestState::restored;
     round.test_db = test_db;
+    round.finished_at = verified_at;
     core::write_round(project, round);
     core::phase_after_round_tested(project);
     adapters::fs::save_project(file(), project);
@@ -164,7 +169,7 @@ TEST_CASE("uat: run, report, checklist and sign-off end to end", "[integration][
   CHECK(lint.exit_code == 0);
   auto cases =
       adapters::run_process({"xmllint", "--xpath", "count(//testsuite/testcase)", xml}, {});
-  CHECK(trimmed(cases.out) == "29");
+  CHECK(trimmed(cases.out) == "31");
   auto failures = adapters::run_process(
       {"xmllint", "--xpath", "string(//testcase[starts-with(@name,'views:')]/failure/@type)", xml},
       {});
@@ -179,6 +184,17 @@ TEST_CASE("uat: run, report, checklist and sign-off end to end", "[integration][
   CHECK(r.err.find("blocking finding") != std::string::npos);
   CHECK(p.doc()["phase"] == "tested");
 
+  // Issue 10: a partial run of a clean check does not hide the blocking finding of another check.
+  r = p.cli({"uat", "run", "--check", "filters"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("verdict (latest result of every check): NO-GO") != std::string::npos);
+  auto partial = parse_stdout(p.cli({"--json", "uat", "report"}));
+  CHECK(partial["verdict"] == "no-go");
+  r = p.cli({"uat", "signoff", "--by", "Jane Customer"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("blocking finding") != std::string::npos);
+
   // The consultant fixes the view and adds an item; a clean run exits 0.
   sql(p.tst, k_reactivate_view);
   r = p.cli({"--json", "uat", "add", "--title", "Print the customs declaration"});
@@ -189,6 +205,14 @@ TEST_CASE("uat: run, report, checklist and sign-off end to end", "[integration][
   r = p.cli({"uat", "run"});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
+  // Runs made before the test database was last restored do not count.
+  p.add_round(1, p.tst, "2999-01-01T00:00:00Z");
+  r = p.cli({"uat", "signoff", "--by", "Jane Customer"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("no automated run for round 1 on its current test database") !=
+        std::string::npos);
+  CHECK(parse_stdout(p.cli({"--json", "uat", "report"}))["verdict"] == "no-go");
+  p.add_round(1, p.tst);
 
   // Unmarked items refuse; then a failed item refuses.
   r = p.cli({"uat", "signoff", "--by", "Jane Customer"});

@@ -35,13 +35,15 @@ RowSource source(std::vector<KeyedRow> rows) {
 
 TEST_CASE("core::uat::check_catalogue", "[core]") {
   const auto& checks = check_catalogue();
-  REQUIRE(checks.size() == 12);
+  REQUIRE(checks.size() == 14);
   std::set<std::string> ids;
   for (const auto& c : checks) {
     CHECK(ids.insert(c.id).second);
     CHECK(!c.title.empty());
   }
   CHECK(find_check("views") != nullptr);
+  CHECK(find_check("modules-transient")->severity == Severity::blocking);
+  CHECK(check_ids().size() == checks.size());
   CHECK(find_check("nope") == nullptr);
 }
 
@@ -83,7 +85,7 @@ TEST_CASE("core::uat::classify", "[core]") {
   rules.what = "view";
   rules.missing_custom = Severity::blocking;
   rules.missing_standard = Severity::info;
-  rules.fields = {{"active", Severity::blocking, std::string("true")}};
+  rules.fields = {{"active", Severity::blocking, std::string("true"), ""}};
   rules.changed = std::nullopt;
 
   auto active = row("x.v", {{"active", "true"}, {"arch", "1"}});
@@ -177,6 +179,22 @@ TEST_CASE("core::uat::CheckResult", "[core]") {
   CHECK(r.truncated);
   CHECK(r.count(Severity::blocking) == static_cast<long long>(k_max_findings_per_check + 5));
 
+  SECTION("beyond the cap, a blocking finding replaces an info, never the reverse") {
+    CheckResult full;
+    Finding small;
+    small.severity = Severity::info;
+    for (std::size_t i = 0; i < k_max_findings_per_check + 3; ++i) {
+      full.add(small);
+    }
+    Finding lost;
+    lost.severity = Severity::blocking;
+    lost.key = "mail.template:8:subject:fr_FR";
+    full.add(lost);
+    full.add(small);
+    CHECK(full.findings.size() == k_max_findings_per_check);
+    CHECK(full.findings.back().key == "mail.template:8:subject:fr_FR");
+    CHECK(full.count(Severity::info) == static_cast<long long>(k_max_findings_per_check + 4));
+  }
   SECTION("round-trips through JSON") {
     r.id = "views";
     r.compared = 12;
@@ -254,11 +272,17 @@ TEST_CASE("core::uat::signoff_refusals", "[core]") {
     facts.latest_run.warning = 10;
     CHECK(signoff_refusals(facts).empty());
   }
+  SECTION("checks not run on the current test database refuse, by name") {
+    facts.not_run = {"accounting", "users"};
+    auto r = signoff_refusals(facts);
+    REQUIRE(r.size() == 1);
+    CHECK(r[0] == "2 check(s) not run on the current test database of round 2: accounting, users");
+  }
 }
 
 TEST_CASE("core::uat::check_datasets", "[core]") {
   for (const auto& c : check_catalogue()) {
-    if (c.id == "neutralization") {
+    if (c.id == "neutralization" || c.id == "modules-transient") {
       CHECK_THROWS_AS(check_datasets(c.id), std::out_of_range);
       continue;
     }
@@ -284,7 +308,21 @@ TEST_CASE("core::uat::classify_neutralized and neutralization_verdict", "[core]"
   CHECK(f->severity == Severity::info);
   CHECK(f->kind == "neutralized");
   CHECK_FALSE(classify_neutralized("ir.cron", &on, &on, facts));
-  CHECK_FALSE(classify_neutralized("ir.mail_server", nullptr, &on, facts));
+  // Odoo's own dummy relay (neutralize.sql) sends nothing: no finding, not counted.
+  auto relay = row("mail_server:neutralization - disable emails:3",
+                   {{"active", "true"}, {"smtp_host", "invalid"}});
+  CHECK_FALSE(classify_neutralized("ir.mail_server", nullptr, &relay, facts));
+  CHECK(facts.servers_on_test == 0);
+  // A real server active in test is a warning that names it (issue 10: the row kept its record).
+  auto smtp = row("mail_server:Office 365:1", {{"active", "true"}, {"smtp_host", "smtp.acme.eu"}});
+  smtp.name = "Office 365 (smtp.acme.eu)";
+  auto sending = classify_neutralized("ir.mail_server", &smtp, &smtp, facts);
+  REQUIRE(sending);
+  CHECK(sending->severity == Severity::warning);
+  CHECK(sending->kind == "mail-server-active");
+  CHECK(sending->model == "ir.mail_server");
+  CHECK(sending->key == "mail_server:Office 365:1");
+  CHECK(sending->name == "Office 365 (smtp.acme.eu)");
   CHECK(facts.crons_on_test == 1);
   CHECK(facts.servers_on_test == 1);
 
@@ -294,16 +332,28 @@ TEST_CASE("core::uat::classify_neutralized and neutralization_verdict", "[core]"
     CHECK(v[0].severity == Severity::warning);
     CHECK(v[0].kind == "not-neutralized");
   }
-  SECTION("marked neutralized is info, active mail servers still a warning") {
+  SECTION("marked neutralized is info") {
     facts.flagged = true;
     auto v = neutralization_verdict(facts);
-    REQUIRE(v.size() == 2);
+    REQUIRE(v.size() == 1);
     CHECK(v[0].severity == Severity::info);
-    CHECK(v[1].kind == "mail-server-active");
-    CHECK(v[1].severity == Severity::warning);
+    CHECK(v[0].key == "database.is_neutralized");
   }
   SECTION("nothing active and not marked: nothing to say") {
     CHECK(neutralization_verdict(NeutralizationFacts{}).empty());
+  }
+  SECTION("an enabled payment provider and a module half-way are named") {
+    auto stripe = row("payment.payment_provider_stripe", {{"state", "enabled"}});
+    stripe.name = "Stripe";
+    auto p = enabled_provider_finding(stripe);
+    CHECK(p.severity == Severity::warning);
+    CHECK(p.key == "payment.payment_provider_stripe");
+    CHECK(p.message.find("'Stripe'") != std::string::npos);
+    auto sale = row("sale", {{"state", "to upgrade"}});
+    auto m = transient_module_finding(sale);
+    CHECK(m.severity == Severity::blocking);
+    CHECK(m.message.find("'to upgrade'") != std::string::npos);
+    CHECK(m.message.find("skips every scheduled action") != std::string::npos);
   }
   CHECK(is_true_parameter("True"));
   CHECK(is_true_parameter("1"));

@@ -110,6 +110,93 @@ TEST_CASE("core::uat::RoundRecord::add_run keeps the latest runs", "[core]") {
   CHECK(r.runs.front().at == "3");
 }
 
+namespace {
+
+CheckResult result_of(const std::string& id, Severity worst) {
+  CheckResult c;
+  c.id = id;
+  c.title = id;
+  if (worst != Severity::info) {
+    Finding f;
+    f.severity = worst;
+    f.key = id + ":k";
+    c.add(f);
+  }
+  c.finish();
+  return c;
+}
+
+RunRecord
+run_of(const std::string& at, const std::string& test_db, std::vector<CheckResult> checks) {
+  RunRecord run;
+  run.at = at;
+  run.test_db = test_db;
+  run.report_file = "/r/" + at + ".json";
+  run.checks = std::move(checks);
+  run.summary = summarize(run.checks);
+  return run;
+}
+
+} // namespace
+
+TEST_CASE("core::uat::RoundRecord::latest_results (the verdict rule)", "[core]") {
+  RoundRecord r;
+  // A full run with a blocking finding in accounting, then a partial run of views only.
+  r.add_run(run_of("2026-11-29T10:00:00Z",
+                   "t1",
+                   {result_of("views", Severity::blocking),
+                    result_of("accounting", Severity::blocking),
+                    result_of("users", Severity::warning)}));
+  r.add_run(run_of("2026-11-29T11:00:00Z", "t1", {result_of("views", Severity::info)}));
+  std::vector<std::string> ids = {"views", "accounting", "users", "filters"};
+
+  SECTION("a partial run replaces only the checks it ran") {
+    auto latest = r.latest_results(ids, "t1", "");
+    REQUIRE(latest.size() == 4);
+    CHECK(latest[0].result.status == CheckStatus::passed);
+    CHECK(latest[0].run_at == "2026-11-29T11:00:00Z");
+    CHECK(latest[1].result.status == CheckStatus::failed);
+    CHECK(latest[1].run_at == "2026-11-29T10:00:00Z");
+    CHECK(latest[1].report_file == "/r/2026-11-29T10:00:00Z.json");
+    CHECK(latest[2].result.status == CheckStatus::warning);
+    // Never run: an error, so the round is not GO.
+    CHECK_FALSE(latest[3].ran());
+    CHECK(latest[3].result.status == CheckStatus::error);
+    CHECK(latest[3].result.error.find("uat run --check filters") != std::string::npos);
+    std::vector<CheckResult> results;
+    for (const auto& l : latest) {
+      results.push_back(l.result);
+    }
+    auto s = summarize(results);
+    CHECK(s.blocking == 1);
+    CHECK(s.errors == 1);
+    CHECK_FALSE(s.go());
+  }
+  SECTION("runs before the latest restore or on another database do not count") {
+    auto latest = r.latest_results(ids, "t1", "2026-11-29T10:30:00Z");
+    CHECK(latest[0].ran());
+    CHECK_FALSE(latest[1].ran());
+    CHECK(latest[1].result.status == CheckStatus::error);
+    CHECK_FALSE(latest[2].ran());
+    for (const auto& l : r.latest_results(ids, "t2", "")) {
+      CHECK_FALSE(l.ran());
+    }
+  }
+  SECTION("every check run and clean is GO") {
+    r.add_run(run_of("2026-11-29T12:00:00Z",
+                     "t1",
+                     {result_of("accounting", Severity::info),
+                      result_of("users", Severity::warning),
+                      result_of("filters", Severity::info)}));
+    std::vector<CheckResult> results;
+    for (const auto& l : r.latest_results(ids, "t1", "2026-11-29T10:30:00Z")) {
+      CHECK(l.ran());
+      results.push_back(l.result);
+    }
+    CHECK(summarize(results).go());
+  }
+}
+
 TEST_CASE("core::uat::brief", "[core]") {
   auto c = views_check(k_findings_in_project + 5);
   auto b = brief(c);

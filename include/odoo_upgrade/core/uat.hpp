@@ -46,6 +46,8 @@ struct Finding {
   std::string name;
   std::string message; // one line for people
   std::vector<FieldChange> changes;
+  // Why the difference is expected (core/expected_changes.hpp), "" when nothing explains it.
+  std::string reason;
 };
 
 // Static description of an automated check.
@@ -59,6 +61,8 @@ struct CheckInfo {
 const std::vector<CheckInfo>& check_catalogue();
 // The catalogue entry for `id`; nullptr when unknown.
 const CheckInfo* find_check(std::string_view id);
+// The ids of the catalogue, in report order.
+std::vector<std::string> check_ids();
 
 // The result of one check. `findings` may be truncated to `k_max_findings_per_check`;
 // `finding_counts` always counts every finding.
@@ -74,7 +78,8 @@ struct CheckResult {
   std::string error; // set when status is `error`
   bool truncated = false;
 
-  // Adds a finding (kept only while below the cap) and counts it.
+  // Adds a finding and counts it. Beyond the cap a finding is kept only when it is more serious
+  // than info, in place of the latest info finding.
   void add(Finding finding);
   // Sets `status` from the counts (unless `error`).
   void finish();
@@ -116,6 +121,8 @@ struct FieldRule {
   Severity severity = Severity::warning;
   // When set, the rule applies only when production has this value (e.g. active "true").
   std::optional<std::string> only_if_before;
+  // What the change means for the customer, appended to the finding's message ("" for none).
+  std::string note;
 };
 struct DiffRules {
   std::string model;
@@ -123,6 +130,8 @@ struct DiffRules {
   std::optional<Severity> missing_custom = Severity::blocking;
   std::optional<Severity> missing_standard = Severity::warning;
   std::optional<Severity> added; // std::nullopt: records only in test are not reported
+  // The message of a record only in test, after its label ("" for "exists only in test").
+  std::string added_note;
   // When set, a missing record matters only if production has this field value (e.g. a view
   // missing in test matters only when it was active in production).
   std::optional<std::pair<std::string, std::string>> missing_only_if;
@@ -146,8 +155,8 @@ struct DatasetCheck {
   DiffRules rules;
   bool counts = false;
 };
-// The datasets of the automated check `check_id` (every catalogue id but "neutralization", which
-// has its own logic). Throws std::out_of_range for another id.
+// The datasets of the automated check `check_id` (every catalogue id but "neutralization" and
+// "modules-transient", which have logic of their own). Throws std::out_of_range for another id.
 const std::vector<DatasetCheck>& check_datasets(const std::string& check_id);
 
 // --- neutralization --------------------------------------------------------------------------
@@ -155,19 +164,29 @@ const std::vector<DatasetCheck>& check_datasets(const std::string& check_id);
 // What the neutralization check saw (check 12).
 struct NeutralizationFacts {
   long long crons_on_test = 0;   // active scheduled actions in test
-  long long servers_on_test = 0; // active outgoing mail servers in test
+  long long servers_on_test = 0; // active outgoing mail servers in test that can send
   bool flagged = false;          // test has database.is_neutralized set
 };
-// The finding for one scheduled action (`model` "ir.cron") or mail server ("ir.mail_server") of
-// both databases: info when active in production and inactive in test (neutralized); std::nullopt
-// otherwise. Counts the records active in test into `facts`.
+// The finding for one scheduled action (`model` "ir.cron") or mail server ("ir.mail_server", its
+// values `active` and `smtp_host`) of both databases: a warning naming a mail server active in
+// test that can send (not Odoo's dummy relay); info when active in production and inactive in
+// test (neutralized); std::nullopt otherwise. Counts the records active in test into `facts`.
 std::optional<Finding> classify_neutralized(const std::string& model,
                                             const KeyedRow* production,
                                             const KeyedRow* test,
                                             NeutralizationFacts& facts);
+// True for a mail server that sends nothing: Odoo's neutralization inserts an active server with
+// smtp_host 'invalid' (Odoo 16.0+ mail/data/neutralize.sql), and an empty host cannot connect.
+bool is_dummy_relay(const KeyedRow& server);
 // The findings about the test database as a whole: a warning when it is not marked neutralized but
-// may still run crons or send mail; info (and a warning for active mail servers) when it is.
+// may still run crons or send mail; info when it is.
 std::vector<Finding> neutralization_verdict(const NeutralizationFacts& facts);
+// The warning for a payment provider enabled in the test database (a row of dataset
+// "enabled_payment_providers"): it can take real payments.
+Finding enabled_provider_finding(const KeyedRow& provider);
+// The blocking finding for a module in state 'to upgrade', 'to install' or 'to remove' in the test
+// database (a row of dataset "transient_modules", value `state`).
+Finding transient_module_finding(const KeyedRow& module);
 // True for the values Odoo writes for a set boolean parameter ("True", "true", "1").
 bool is_true_parameter(const std::string& value);
 
@@ -216,8 +235,9 @@ struct Mark {
 // What sign-off looks at.
 struct SignoffFacts {
   int round = 0;
-  bool has_run = false;  // an automated run exists for `round`
-  RunSummary latest_run; // of `round`
+  bool has_run = false;  // an automated run of `round` counts (see RoundRecord::latest_results)
+  RunSummary latest_run; // of the latest result of every check that ran
+  std::vector<std::string> not_run; // checks without a valid result for `round`
   std::vector<std::pair<ChecklistItem, Mark>> items;
 };
 // Every reason sign-off must be refused (empty: sign-off allowed).

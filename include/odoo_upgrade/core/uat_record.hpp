@@ -56,6 +56,14 @@ inline constexpr std::size_t k_findings_in_project = 20;
 // `result` with at most k_findings_in_project findings (`truncated` set when some were cut).
 CheckResult brief(const CheckResult& result);
 
+// One check's result as it counts for a round's verdict, and the run it comes from.
+struct LatestResult {
+  CheckResult result;
+  std::string run_at;      // "" when the check has no valid result
+  std::string report_file; // the run's full report ("" when none)
+  bool ran() const { return !run_at.empty(); }
+};
+
 // What uat recorded for one test round.
 struct RoundRecord {
   std::vector<RunRecord> runs;       // oldest first
@@ -66,6 +74,14 @@ struct RoundRecord {
   const RunRecord* latest_run() const { return runs.empty() ? nullptr : &runs.back(); }
   // Appends `run`, dropping the oldest beyond k_runs_kept.
   void add_run(RunRecord run);
+  // The verdict rule: for each check of `check_ids` (in that order), its result in the latest
+  // run that ran it on `test_db` at or after `since` (ISO 8601 UTC, the moment the round's test
+  // database was restored and verified; "" for no bound). A check without such a result (never
+  // run, run on another database or before the latest restore) gets status `error` with a reason,
+  // so that it counts against GO. Titles of results not run come from the check catalogue.
+  std::vector<LatestResult> latest_results(const std::vector<std::string>& check_ids,
+                                           const std::string& test_db,
+                                           const std::string& since) const;
 };
 
 struct UatRecord {

@@ -139,7 +139,26 @@ std::optional<std::string> views(const DbProfile& p) {
          "left(v.name, 120) AS name, " +
          is_std("x.module") +
          " AS std, json_build_object('active', v.active::text, 'model', v.model, 'type', "
-         "v.type)::text AS vals FROM ir_ui_view v LEFT JOIN x ON x.res_id = v.id";
+         "v.type, 'arch_updated', " +
+         (p.has_column("ir_ui_view", "arch_updated") ? std::string("coalesce(v.arch_updated, "
+                                                                   "false)::text")
+                                                     : std::string("NULL::text")) +
+         ")::text AS vals FROM ir_ui_view v LEFT JOIN x ON x.res_id = v.id";
+}
+
+// Active custom (no xml id) or customised (arch_updated) views of a 17.0+ database whose arch
+// still uses the `attrs`/`states` attributes that 17.0 dropped (Odoo 17.0 release notes: "attrs"
+// and "states" are replaced by plain Python expressions). Empty before 17.0.
+std::optional<std::string> views_legacy_syntax(const DbProfile& p) {
+  if (p.major < 17 || !p.is_jsonb("ir_ui_view", "arch_db")) {
+    return std::nullopt;
+  }
+  return "WITH " + xmlid_cte("x", "ir.ui.view") +
+         " SELECT coalesce(x.xmlid, 'view:' || coalesce(v.model, '') || ':' || v.type || ':' || "
+         "v.name) AS key, left(v.name, 120) AS name, false AS std, json_build_object('id', "
+         "v.id::text)::text AS vals FROM ir_ui_view v LEFT JOIN x ON x.res_id = v.id WHERE "
+         "v.active AND (x.xmlid IS NULL OR coalesce(v.arch_updated, false)) AND ((v.arch_db->>"
+         "'en_US') ~ '\\sattrs\\s*=' OR (v.arch_db->>'en_US') ~ '\\sstates\\s*=')";
 }
 
 std::optional<std::string> reports(const DbProfile& p) {
@@ -230,21 +249,42 @@ std::optional<std::string> translations(const DbProfile& p) {
   for (const auto& f : p.translatable) {
     by_table[f.table].push_back(&f);
   }
+  // Per key: the digest of the translation, of its en_US text, and whether a user edited the
+  // record in production (written by someone other than the superuser, or no xml id: created by
+  // a user), which decides what a difference means (core::uat::classify_translation). ONLY: a
+  // parent table (ir_actions) would list its children's rows (ir_act_window…) a second time.
   std::string sql;
   for (const auto& [table, fields] : by_table) {
     std::string values;
     for (const auto* f : fields) {
       values += (values.empty() ? "" : ", ") + std::string("(") + lit(f->model + ":") + ", " +
-                lit(":" + f->field + ":") + ", t." + quote_identifier(f->field) + ")";
+                lit(":" + f->field + ":") + ", t." + quote_identifier(f->field) + ", " +
+                lit(f->model) + ")";
+    }
+    std::string no_xmlid = "NOT EXISTS (SELECT 1 FROM ir_model_data d WHERE d.model = f.model AND "
+                           "d.res_id = t.id)";
+    std::string edited = p.has_column(table, "write_uid")
+                             ? "(coalesce(t.write_uid, 1) <> 1 OR " + no_xmlid + ")"
+                             : std::string("false");
+    if (table == "ir_ui_view" && p.has_column(table, "arch_updated")) {
+      // Odoo itself rewrites views (module updates, and base.user_groups_view, rebuilt from the
+      // groups, is always "customised"): a view is the customer's when customised or without an
+      // xml id.
+      edited = "((coalesce(t.arch_updated, false) AND NOT EXISTS (SELECT 1 FROM ir_model_data g "
+               "WHERE g.model = 'ir.ui.view' AND g.res_id = t.id AND g.module = 'base' AND g.name "
+               "= 'user_groups_view')) OR " +
+               no_xmlid + ")";
     }
     if (!sql.empty()) {
       sql += " UNION ALL ";
     }
     sql += "SELECT f.m || t.id || f.c || l.key AS key, left(f.v->>'en_US', 80) AS name, false AS "
-           "std, json_build_object('md5', md5(l.value))::text AS vals FROM " +
-           quote_identifier(table) + " t CROSS JOIN LATERAL (VALUES " + values +
-           ") f(m, c, v) CROSS JOIN LATERAL jsonb_each_text(f.v) l WHERE jsonb_typeof(f.v) = "
-           "'object' AND (f.v - 'en_US') <> '{}'::jsonb AND l.key <> 'en_US' AND l.value <> ''";
+           "std, json_build_object('md5', md5(l.value), 'en', left(md5(coalesce(f.v->>'en_US', "
+           "'')), 12), 'edited', " +
+           edited + "::text)::text AS vals FROM ONLY " + quote_identifier(table) +
+           " t CROSS JOIN LATERAL (VALUES " + values +
+           ") f(m, c, v, model) CROSS JOIN LATERAL jsonb_each_text(f.v) l WHERE jsonb_typeof(f.v) "
+           "= 'object' AND (f.v - 'en_US') <> '{}'::jsonb AND l.key <> 'en_US' AND l.value <> ''";
   }
   return sql;
 }
@@ -444,6 +484,9 @@ std::optional<std::string> unbalanced_moves(const DbProfile& p) {
          "GROUP BY am.id HAVING round(sum(aml.debit) - sum(aml.credit), 2) <> 0";
 }
 
+// Taxes are keyed by company, use and name rather than by xml id: 17.0 moved the generic chart's
+// xml ids from l10n_generic_coa to account (issue 10), and the same tax must not look lost. The
+// xml id is compared as a value.
 std::optional<std::string> taxes(const DbProfile& p) {
   if (!p.has_table("account_tax")) {
     return std::nullopt;
@@ -475,9 +518,11 @@ std::optional<std::string> taxes(const DbProfile& p) {
                                   ? "(t.price_include_override = 'tax_included')::text"
                                   : col(p, "account_tax", "t", "price_include");
   return "WITH " + xmlid_cte("x", "account.tax") + ", " + k_std_modules_cte + rep_cte +
-         " SELECT coalesce(x.xmlid, 'tax:' || t.company_id || ':' || t.type_tax_use || ':' || " +
-         tr(p, "account_tax", "t", "name") + ") AS key, left(" + tr(p, "account_tax", "t", "name") +
-         ", 120) AS name, " + is_std("x.module") + " AS std, json_build_object('amount', " +
+         " SELECT 'tax:' || t.company_id || ':' || t.type_tax_use || ':' || " +
+         tr(p, "account_tax", "t", "name") + " AS key, left(" + tr(p, "account_tax", "t", "name") +
+         ", 120) AS name, " + is_std("x.module") +
+         " AS std, json_build_object('xml_id', x.xmlid, "
+         "'amount', " +
          num("t.amount") +
          ", 'amount_type', t.amount_type, 'type_tax_use', t.type_tax_use, 'price_include', " +
          price_include + ", 'active', t.active::text, 'company', t.company_id::text, 'group', " +
@@ -485,6 +530,21 @@ std::optional<std::string> taxes(const DbProfile& p) {
          ")::text AS vals FROM account_tax t LEFT JOIN x ON x.res_id = t.id LEFT JOIN "
          "account_tax_group g ON g.id = t.tax_group_id" +
          (rep != "NULL::text" ? " LEFT JOIN rep ON rep.tax_id = t.id" : "");
+}
+
+// Only the currencies the customer uses are compared (issue 10: Odoo's data files change inactive
+// currencies, e.g. 17.0 rounds UYI to 4 decimals): active ones, and those a company, journal,
+// journal entry or pricelist refers to.
+std::string used_currency(const DbProfile& p, const std::string& alias) {
+  std::string cond = "(" + alias + ".active OR " + alias +
+                     ".id IN (SELECT currency_id FROM res_company WHERE currency_id IS NOT NULL)";
+  for (const auto& table : {"account_journal", "account_move", "product_pricelist"}) {
+    if (p.has_column(table, "currency_id")) {
+      cond += " OR " + alias + ".id IN (SELECT DISTINCT currency_id FROM " + table +
+              " WHERE currency_id IS NOT NULL)";
+    }
+  }
+  return cond + ")";
 }
 
 std::optional<std::string> currencies(const DbProfile& p) {
@@ -500,7 +560,8 @@ std::optional<std::string> currencies(const DbProfile& p) {
          "c.name AS name, false AS std, json_build_object('active', c.active::text, 'rounding', " +
          num("c.rounding") +
          ", 'latest_rates', rates.v)::text AS vals FROM res_currency c LEFT JOIN rates ON "
-         "rates.currency_id = c.id";
+         "rates.currency_id = c.id WHERE " +
+         used_currency(p, "c");
 }
 
 std::optional<std::string> journals(const DbProfile& p) {
@@ -610,6 +671,102 @@ std::optional<std::string> mail_servers(const DbProfile& p) {
          "'active', s.active::text, 'smtp_host', s.smtp_host)::text AS vals FROM ir_mail_server s";
 }
 
+// Partner tag links, one row per partner and tag, named "partner → parent / tag".
+std::optional<std::string> partner_tags(const DbProfile& p) {
+  if (!p.has_table("res_partner_res_partner_category_rel") ||
+      !p.has_table("res_partner_category")) {
+    return std::nullopt;
+  }
+  return "WITH tag AS (SELECT c.id, coalesce(" + tr(p, "res_partner_category", "pc", "name") +
+         " || ' / ', '') || coalesce(" + tr(p, "res_partner_category", "c", "name") +
+         ", '') AS path FROM res_partner_category c LEFT JOIN res_partner_category pc ON pc.id = "
+         "c.parent_id) SELECT 'partner_tag:' || r.partner_id || ':' || r.category_id AS key, "
+         "left(coalesce(rp.name, '?') || ' → ' || tag.path, 120) AS name, false AS std, "
+         "'{}'::text AS vals FROM res_partner_res_partner_category_rel r JOIN res_partner rp ON "
+         "rp.id = r.partner_id JOIN tag ON tag.id = r.category_id";
+}
+
+// Working schedules with their attendances. `std` only for a standard schedule nobody edited
+// (written by the superuser only, never after its creation) and nothing refers to (company,
+// resource, leave): the upgrade may delete such a one on purpose (expected-changes.json); losing
+// any other is the customer's loss.
+std::optional<std::string> calendars(const DbProfile& p) {
+  if (!p.has_table("resource_calendar") || !p.has_table("resource_calendar_attendance")) {
+    return std::nullopt;
+  }
+  std::string refs = "EXISTS (SELECT 1 FROM res_company rc WHERE rc.resource_calendar_id = c.id)";
+  if (p.has_column("resource_resource", "calendar_id")) {
+    refs += " OR EXISTS (SELECT 1 FROM resource_resource rr WHERE rr.calendar_id = c.id)";
+  }
+  if (p.has_column("resource_calendar_leaves", "calendar_id")) {
+    refs += " OR EXISTS (SELECT 1 FROM resource_calendar_leaves l WHERE l.calendar_id = c.id)";
+  }
+  std::string week = col(p, "resource_calendar_attendance", "a", "week_type");
+  return "WITH " + xmlid_cte("x", "resource.calendar") + ", " + k_std_modules_cte +
+         ", att AS (SELECT a.calendar_id, count(*) AS n, string_agg(a.dayofweek || ' ' || "
+         "coalesce(" +
+         week + ", '-') || ' ' || " + num("a.hour_from") + " || '-' || " + num("a.hour_to") +
+         ", '; ' ORDER BY " + week +
+         " NULLS FIRST, a.dayofweek, a.hour_from) AS v FROM resource_calendar_attendance a WHERE "
+         "a.resource_id IS NULL GROUP BY a.calendar_id) SELECT 'calendar:' || coalesce(x.xmlid, "
+         "c.company_id || ':' || c.name) AS key, left(c.name || coalesce(' (' || x.xmlid || ')', "
+         "''), 120) AS name, (" +
+         is_std("x.module") +
+         " AND coalesce(c.write_uid, 1) = 1 AND c.write_date <= c.create_date + interval '1 "
+         "minute' AND NOT (" +
+         refs +
+         ")) AS std, json_build_object('active', c.active::text, 'tz', c.tz, "
+         "'hours_per_day', " +
+         num("c.hours_per_day") +
+         ", 'company', c.company_id::text, 'attendances', coalesce(att.n, 0)::text, 'schedule', "
+         "att.v)::text AS vals FROM resource_calendar c LEFT JOIN x ON x.res_id = c.id LEFT JOIN "
+         "att ON att.calendar_id = c.id";
+}
+
+// Whether each company has a chart of accounts: a chart template (up to 16.0) or a chart code
+// (17.0+). 17.0 cannot load localisation updates for a company whose code is empty.
+std::optional<std::string> company_chart(const DbProfile& p) {
+  std::string has;
+  if (p.has_column("res_company", "chart_template")) {
+    has = "(coalesce(c.chart_template, '') <> '')";
+  } else if (p.has_column("res_company", "chart_template_id")) {
+    has = "(c.chart_template_id IS NOT NULL)";
+  } else {
+    return std::nullopt;
+  }
+  return "SELECT 'company_chart:' || c.id AS key, c.name AS name, false AS std, "
+         "json_build_object('has_chart', " +
+         has + "::text)::text AS vals FROM res_company c";
+}
+
+// Payment providers that can take real payments (state 'enabled'): payment_provider from 16.0,
+// payment_acquirer before (its code column is `provider`).
+std::optional<std::string> enabled_payment_providers(const DbProfile& p) {
+  std::string table = p.has_table("payment_provider")   ? "payment_provider"
+                      : p.has_table("payment_acquirer") ? "payment_acquirer"
+                                                        : "";
+  if (table.empty() || !p.has_column(table, "state")) {
+    return std::nullopt;
+  }
+  std::string model = table == "payment_provider" ? "payment.provider" : "payment.acquirer";
+  std::string code = p.has_column(table, "code") ? "pp.code" : col(p, table, "pp", "provider");
+  return "WITH " + xmlid_cte("x", model) +
+         " SELECT coalesce(x.xmlid, 'payment_provider:' || coalesce(" + code +
+         ", '') || ':' || pp.company_id || ':' || " + tr(p, table, "pp", "name") +
+         ") AS key, left(" + tr(p, table, "pp", "name") +
+         ", 120) AS name, false AS std, json_build_object('state', pp.state, 'code', " + code +
+         ", 'company', pp.company_id::text)::text AS vals FROM " + table +
+         " pp LEFT JOIN x ON x.res_id = pp.id WHERE pp.state = 'enabled'";
+}
+
+// Modules caught half-way through an install, upgrade or removal: Odoo runs no scheduled action
+// while any module is in such a state.
+std::optional<std::string> transient_modules(const DbProfile&) {
+  return std::string("SELECT m.name AS key, m.name AS name, false AS std, json_build_object("
+                     "'state', m.state)::text AS vals FROM ir_module_module m WHERE m.state IN "
+                     "('to upgrade', 'to install', 'to remove')");
+}
+
 std::optional<std::string> neutralization_flag(const DbProfile&) {
   return std::string("SELECT key, key AS name, false AS std, json_build_object('value', "
                      "value)::text AS vals FROM ir_config_parameter WHERE key = "
@@ -619,6 +776,7 @@ std::optional<std::string> neutralization_flag(const DbProfile&) {
 const std::vector<std::pair<std::string, Builder>>& builders() {
   static const std::vector<std::pair<std::string, Builder>> k_builders = {
       {"views", views},
+      {"views_legacy_syntax", views_legacy_syntax},
       {"reports", reports},
       {"website_pages", website_pages},
       {"website_menus", website_menus},
@@ -641,6 +799,11 @@ const std::vector<std::pair<std::string, Builder>>& builders() {
       {"crons", crons},
       {"mail_servers", mail_servers},
       {"neutralization_flag", neutralization_flag},
+      {"enabled_payment_providers", enabled_payment_providers},
+      {"transient_modules", transient_modules},
+      {"partner_tags", partner_tags},
+      {"calendars", calendars},
+      {"company_chart", company_chart},
   };
   return k_builders;
 }

@@ -5,11 +5,14 @@
 #include <odoo_upgrade/adapters/pg/uat_compare.hpp>
 #include <odoo_upgrade/commands/uat.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/expected_changes.hpp>
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <set>
 
 namespace odoo_upgrade::commands {
 
@@ -19,10 +22,23 @@ using core::uat::CheckResult;
 using core::uat::KeyedRow;
 namespace pg = adapters::pg;
 
+// What one check works with: both databases, what the series step is known to change, and the
+// result it fills.
+struct CheckRun {
+  pg::UatSide& prod;
+  pg::UatSide& test;
+  const core::uat::ExpectedChanges& expected;
+  CheckResult& result;
+};
+
 // Check 12: neutralization. Crons and mail servers active in production and inactive in test are
-// the expected effect of neutralization (info); a test database that may still run crons or send
-// mail without being marked neutralized is a warning.
-void check_neutralization(pg::UatSide& prod, pg::UatSide& test, CheckResult& result) {
+// the expected effect of neutralization (info); a mail server in test that can send, an enabled
+// payment provider in test, or a test database that may still run crons or send mail without being
+// marked neutralized is a warning.
+void check_neutralization(CheckRun& run) {
+  auto& prod = run.prod;
+  auto& test = run.test;
+  auto& result = run.result;
   core::uat::NeutralizationFacts facts;
   for (const auto& [dataset, model] :
        {std::pair{"crons", "ir.cron"}, std::pair{"mail_servers", "ir.mail_server"}}) {
@@ -32,6 +48,9 @@ void check_neutralization(pg::UatSide& prod, pg::UatSide& test, CheckResult& res
         result.add(std::move(*f));
       }
     });
+  }
+  for (const auto& row : pg::dataset_rows(test, "enabled_payment_providers")) {
+    result.add(core::uat::enabled_provider_finding(row));
   }
   for (const auto& row : pg::dataset_rows(test, "neutralization_flag")) {
     auto it = row.values.find("value");
@@ -43,24 +62,75 @@ void check_neutralization(pg::UatSide& prod, pg::UatSide& test, CheckResult& res
   }
 }
 
+// Modules caught half-way in the test database (issue 11): each one is blocking.
+void check_transient_modules(CheckRun& run) {
+  for (const auto& row : pg::dataset_rows(run.test, "transient_modules")) {
+    ++run.result.compared;
+    run.result.add(core::uat::transient_module_finding(row));
+  }
+}
+
+// Translations: what a difference means depends on who wrote the record and whether the field
+// is still translated in test (core::uat::classify_translation).
+void check_translations(CheckRun& run) {
+  std::set<std::string> in_test;
+  for (const auto& f : run.test.profile.translatable) {
+    in_test.insert(f.model + ":" + f.field);
+  }
+  run.result.compared += pg::compare_dataset(
+      run.prod, run.test, "translations", [&](const KeyedRow* p, const KeyedRow* t) {
+        bool still = true;
+        if (p != nullptr) {
+          // key "model:id:field:lang"
+          auto a = p->key.find(':');
+          auto b = p->key.find(':', a + 1);
+          auto c = p->key.find(':', b + 1);
+          if (c != std::string::npos) {
+            still = in_test.count(p->key.substr(0, a) + ":" + p->key.substr(b + 1, c - b - 1)) > 0;
+          }
+        }
+        if (auto f = core::uat::classify_translation(p, t, still, run.expected)) {
+          run.result.add(std::move(*f));
+        }
+      });
+}
+
 // The other checks: each of their datasets compared and classified by its rules.
-void run_keyed_check(pg::UatSide& prod, pg::UatSide& test, CheckResult& result) {
-  for (const auto& d : core::uat::check_datasets(result.id)) {
+void run_keyed_check(CheckRun& run) {
+  for (const auto& d : core::uat::check_datasets(run.result.id)) {
     core::throw_if_interrupted();
-    result.compared +=
-        pg::compare_dataset(prod, test, d.dataset, [&](const KeyedRow* p, const KeyedRow* t) {
+    run.result.compared += pg::compare_dataset(
+        run.prod, run.test, d.dataset, [&](const KeyedRow* p, const KeyedRow* t) {
           auto f = d.counts ? core::uat::classify_count(p, t) : core::uat::classify(p, t, d.rules);
           if (f) {
-            result.add(std::move(*f));
+            // An expected change of the series step gets its reason (and, if harmless, info).
+            core::uat::explain(*f, d.dataset, run.expected);
+            run.result.add(std::move(*f));
           }
         });
   }
 }
 
+// The checks with logic of their own, by catalogue id; every other check of the catalogue compares
+// its keyed datasets (core::uat::check_datasets). A new check is a catalogue entry in core/uat.cpp
+// plus either its datasets there or a row here.
+using CheckFn = void (*)(CheckRun& run);
+const std::map<std::string, CheckFn>& own_checks() {
+  static const std::map<std::string, CheckFn> k_checks = {
+      {"translations", check_translations},
+      {"neutralization", check_neutralization},
+      {"modules-transient", check_transient_modules},
+  };
+  return k_checks;
+}
+
 // Runs one check inside a savepoint on both connections, so that a failing query does not abort
 // the snapshot transaction for the checks that follow; a check that cannot run is reported with
 // status `error`.
-CheckResult run_check(const core::uat::CheckInfo& info, pg::UatSide& prod, pg::UatSide& test) {
+CheckResult run_check(const core::uat::CheckInfo& info,
+                      pg::UatSide& prod,
+                      pg::UatSide& test,
+                      const core::uat::ExpectedChanges& expected) {
   CheckResult result;
   result.id = info.id;
   result.title = info.title;
@@ -69,10 +139,12 @@ CheckResult run_check(const core::uat::CheckInfo& info, pg::UatSide& prod, pg::U
   try {
     pg::Savepoint on_prod(prod.conn, "uat_check");
     pg::Savepoint on_test(test.conn, "uat_check");
-    if (info.id == "neutralization") {
-      check_neutralization(prod, test, result);
+    CheckRun run{prod, test, expected, result};
+    auto own = own_checks().find(info.id);
+    if (own != own_checks().end()) {
+      own->second(run);
     } else {
-      run_keyed_check(prod, test, result);
+      run_keyed_check(run);
     }
     on_test.release();
     on_prod.release();
@@ -95,13 +167,14 @@ std::vector<CheckResult> run_uat_checks(pg::Connection& production,
                                         const std::vector<std::string>& only) {
   auto prod = pg::uat_side(production);
   auto tst = pg::uat_side(test);
+  auto expected = core::uat::ExpectedChanges::between(prod.profile.series, tst.profile.series);
   std::vector<CheckResult> results;
   for (const auto& info : core::uat::check_catalogue()) {
     if (!only.empty() && std::find(only.begin(), only.end(), info.id) == only.end()) {
       continue;
     }
     core::throw_if_interrupted();
-    auto result = run_check(info, prod, tst);
+    auto result = run_check(info, prod, tst, expected);
     spdlog::info("uat: {} {} ({} compared, {} blocking, {} warning, {} info, {:.2f} s)",
                  info.id,
                  core::uat::to_string(result.status),

@@ -59,17 +59,23 @@ void print_list(std::ostream& os, const Output& out, int round, const core::uat:
   }
 }
 
-// Why the sign-off of `round` must be refused (empty: it may go ahead): the latest automated run
-// of this round and the marks of this round.
-std::vector<std::string> signoff_refusals(const core::uat::UatRecord& uat, int round) {
+// Why the sign-off of `round` must be refused (empty: it may go ahead): the latest result of every
+// check on the round's current test database, and the marks of this round.
+std::vector<std::string> signoff_refusals(const core::uat::UatRecord& uat,
+                                          const uat_state::RoundRef& round) {
   core::uat::SignoffFacts facts;
-  facts.round = round;
-  const auto& record = uat.round(round);
-  if (const auto* run = record.latest_run()) {
-    facts.has_run = true;
-    facts.latest_run = run->summary;
+  facts.round = round.number;
+  std::vector<core::uat::CheckResult> ran;
+  for (auto& latest : uat_state::latest_results(uat, round)) {
+    if (latest.ran()) {
+      ran.push_back(std::move(latest.result));
+    } else {
+      facts.not_run.push_back(latest.result.id);
+    }
   }
-  facts.items = uat.marked_items(round);
+  facts.has_run = !ran.empty();
+  facts.latest_run = core::uat::summarize(ran);
+  facts.items = uat.marked_items(round.number);
   return core::uat::signoff_refusals(facts);
 }
 
@@ -201,7 +207,7 @@ int run_uat_signoff(const UatSignoffOptions& options, Context& ctx) {
   auto round = uat_state::current_round(session.project());
   auto uat = core::uat::read_uat(session.project());
   // Refused while the latest run of this round blocks or items are open, unless forced.
-  auto refusals = signoff_refusals(uat, round.number);
+  auto refusals = signoff_refusals(uat, round);
   if (!refusals.empty() && !options.force) {
     throw core::PreconditionError("sign-off of round " + std::to_string(round.number) +
                                       " refused: " + joined(refusals),

@@ -164,7 +164,22 @@ core::uat::RunRecord run_record(const Comparison& c, const stdfs::path& file) {
   return run;
 }
 
-void print_run(std::ostream& os, const Output& out, const Comparison& c, const std::string& file) {
+// The round's verdict: the latest result of every check on its current test database (a check
+// not run counts as an error).
+core::uat::RunSummary round_verdict(const core::uat::UatRecord& uat,
+                                    const uat_state::RoundRef& round) {
+  std::vector<core::uat::CheckResult> latest;
+  for (auto& l : uat_state::latest_results(uat, round)) {
+    latest.push_back(std::move(l.result));
+  }
+  return core::uat::summarize(latest);
+}
+
+void print_run(std::ostream& os,
+               const Output& out,
+               const Comparison& c,
+               const std::string& file,
+               const core::uat::RunSummary& verdict) {
   constexpr std::size_t k_shown = 5;
   auto s = core::uat::summarize(c.results);
   os << out.bold("UAT round " + std::to_string(c.round)) << "\n";
@@ -189,12 +204,18 @@ void print_run(std::ostream& os, const Output& out, const Comparison& c, const s
         break;
       }
       os << "      " << core::to_string(f.severity) << ": " << f.message << "\n";
+      if (!f.reason.empty()) {
+        os << "        why: " << f.reason << "\n";
+      }
     }
   }
   os << "\n"
      << s.blocking << " blocking, " << s.warning << " warning, " << s.info << " info"
      << (s.errors > 0 ? ", " + std::to_string(s.errors) + " check(s) could not run" : "") << ": "
      << (s.go() ? out.green("no blocking finding") : out.red("blocking findings")) << "\n";
+  os << "round " << c.round << " verdict (latest result of every check): "
+     << (verdict.go() ? out.green("GO") : out.red("NO-GO")) << " (" << verdict.blocking
+     << " blocking, " << verdict.errors << " check(s) not run or failed to run)\n";
   os << "report: " << file << "\n";
   os << "next: odoo-upgrade uat report --format html --output uat.html; uat list; uat mark ID "
         "pass|fail|skip\n";
@@ -221,10 +242,12 @@ int run_uat_run(const UatRunOptions& options, Context& ctx) {
   auto summary = core::uat::summarize(c.results);
   stdfs::path file = write_report(session.project(), c);
   auto run = run_record(c, file);
+  core::uat::RunSummary verdict;
   session.edit([&](core::Project& project) {
     auto uat = core::uat::read_uat(project);
     uat.rounds[c.round].add_run(run);
     core::uat::write_uat(project, uat);
+    verdict = round_verdict(uat, uat_state::current_round(project));
     ctx.record(project,
                "uat run",
                summary.go() ? "ok" : "blocking",
@@ -234,15 +257,19 @@ int run_uat_run(const UatRunOptions& options, Context& ctx) {
                 {"errors", summary.errors},
                 {"report_file", file.string()}});
   });
-  // Show the result; exit 1 when something blocks the sign-off.
-  nlohmann::json result = core::uat::to_json(run);
+  // Show the result (every finding with --json); exit 1 when this run found something blocking.
+  nlohmann::json checks = nlohmann::json::array();
+  for (const auto& r : c.results) {
+    checks.push_back(core::uat::to_json(r));
+  }
   ctx.out.result({{"round", c.round},
                   {"at", run.at},
                   {"seconds", run.seconds},
                   {"report_file", run.report_file},
                   {"summary", summary_doc(summary)},
-                  {"checks", result["checks"]}},
-                 [&](std::ostream& os) { print_run(os, ctx.out, c, file.string()); });
+                  {"round_verdict", summary_doc(verdict)},
+                  {"checks", checks}},
+                 [&](std::ostream& os) { print_run(os, ctx.out, c, file.string(), verdict); });
   return summary.go() ? 0 : static_cast<int>(core::ExitCode::blocking_findings);
 }
 

@@ -8,35 +8,69 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <optional>
+
 namespace odoo_upgrade::commands::uat_state {
 
 namespace {
 
-// The full findings of a run: its report file in the work dir (the project keeps a bounded
-// summary). Fills `report` and returns true when the file is readable.
-bool read_report_file(const std::string& file, core::uat::Report& report) {
+// The checks of a run's report file in the work dir (the project keeps a bounded summary), with
+// every finding; empty when the file is not readable.
+struct ReportFile {
+  std::vector<core::uat::CheckResult> checks;
+  std::string production_version;
+  std::string test_version;
+};
+std::optional<ReportFile> read_report_file(const std::string& file) {
   if (file.empty()) {
-    return false;
+    return std::nullopt;
   }
   try {
     auto full = nlohmann::json::parse(adapters::fs::read_file(file));
     if (!full.is_object() || !full.contains("checks")) {
-      return false;
+      return std::nullopt;
     }
-    std::vector<core::uat::CheckResult> checks;
+    ReportFile out;
     for (std::size_t i = 0; i < full["checks"].size(); ++i) {
-      checks.push_back(core::uat::check_result_from_json(full["checks"][i],
-                                                         "checks[" + std::to_string(i) + "]"));
+      out.checks.push_back(core::uat::check_result_from_json(full["checks"][i],
+                                                             "checks[" + std::to_string(i) + "]"));
     }
-    report.production_version = full["production"].value("version", report.production_version);
-    report.test_version = full["test"].value("version", report.test_version);
-    report.checks = std::move(checks);
-    return true;
+    out.production_version = full["production"].value("version", "");
+    out.test_version = full["test"].value("version", "");
+    return out;
   } catch (const std::exception& e) {
     spdlog::warn(
         "uat: cannot read report file '{}' ({}); showing the summary only", file, e.what());
-    return false;
+    return std::nullopt;
   }
+}
+
+// The full result of `latest` from its run's report file (read once per file), or the summary the
+// project keeps.
+core::uat::CheckResult full_result(const core::uat::LatestResult& latest,
+                                   std::map<std::string, std::optional<ReportFile>>& files,
+                                   core::uat::Report& report) {
+  if (!latest.ran()) {
+    return latest.result;
+  }
+  auto it = files.find(latest.report_file);
+  if (it == files.end()) {
+    it = files.emplace(latest.report_file, read_report_file(latest.report_file)).first;
+  }
+  if (it->second) {
+    report.production_version = it->second->production_version.empty()
+                                    ? report.production_version
+                                    : it->second->production_version;
+    report.test_version =
+        it->second->test_version.empty() ? report.test_version : it->second->test_version;
+    for (const auto& c : it->second->checks) {
+      if (c.id == latest.result.id) {
+        return c;
+      }
+    }
+  }
+  return latest.result;
 }
 
 } // namespace
@@ -48,7 +82,10 @@ RoundRef current_round(const core::Project& project) {
     throw core::PreconditionError("project '" + project.customer() + "' has no test round yet",
                                   "run 'odoo-upgrade test-request' first");
   }
-  return {round->number, round->test_db.value_or(""), std::string(core::to_string(round->state))};
+  return {round->number,
+          round->test_db.value_or(""),
+          std::string(core::to_string(round->state)),
+          round->finished_at.value_or("")};
 }
 
 RoundRef restored_round(const core::Project& project) {
@@ -59,6 +96,12 @@ RoundRef restored_round(const core::Project& project) {
                                   "run 'odoo-upgrade test-request' until the round is restored");
   }
   return round;
+}
+
+std::vector<core::uat::LatestResult> latest_results(const core::uat::UatRecord& uat,
+                                                    const RoundRef& round) {
+  return uat.round(round.number)
+      .latest_results(core::uat::check_ids(), round.test_db, round.verified_at);
 }
 
 core::uat::Report build_report(const core::Project& project, const std::string& now) {
@@ -75,16 +118,19 @@ core::uat::Report build_report(const core::Project& project, const std::string& 
   r.generated_at = now;
   r.items = uat.marked_items(round.number);
   r.signoff = uat.signoff_of(round.number);
-  const auto& record = uat.round(round.number);
-  const auto* run = record.latest_run();
-  if (run == nullptr) {
-    return r;
+  // The verdict rule: the latest result of every check on this round's test database.
+  std::map<std::string, std::optional<ReportFile>> files;
+  for (const auto& latest : latest_results(uat, round)) {
+    if (latest.ran()) {
+      r.has_run = true;
+      if (latest.run_at > r.run_at) {
+        r.run_at = latest.run_at;
+      }
+    }
+    r.checks.push_back(full_result(latest, files, r));
   }
-  r.has_run = true;
-  r.run_at = run->at;
-  r.run_seconds = run->seconds;
-  if (!read_report_file(run->report_file, r)) {
-    r.checks = run->checks;
+  if (const auto* run = uat.round(round.number).latest_run(); run != nullptr && r.has_run) {
+    r.run_seconds = run->seconds;
   }
   return r;
 }

@@ -6,6 +6,7 @@
 #include <odoo_upgrade/core/uat_report.hpp>
 
 #include <string>
+#include <vector>
 
 namespace odoo_upgrade::commands::uat_state {
 
@@ -14,11 +15,17 @@ struct RoundRef {
   int number = 0;
   std::string test_db; // "" until the round is restored
   std::string state;
+  std::string verified_at; // when the test database was restored and verified ("" unknown)
 };
 // Throws PreconditionError when the project has no test round yet.
 RoundRef current_round(const core::Project& project);
 // The current round, which must have a restored test database (PreconditionError otherwise).
 RoundRef restored_round(const core::Project& project);
+
+// The latest result of every check of the catalogue for `round` (the verdict rule of
+// core::uat::RoundRecord::latest_results).
+std::vector<core::uat::LatestResult> latest_results(const core::uat::UatRecord& uat,
+                                                    const RoundRef& round);
 
 // The report of the current round: latest run (its full JSON file when readable), checklist and
 // marks, sign-off.
