@@ -4,12 +4,14 @@
 #include "summary.hpp"
 
 #include <odoo_upgrade/adapters/fs/filestore.hpp>
+#include <odoo_upgrade/adapters/pg/database_shape.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/adapters/pg/neutralization.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/request/runner.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/naming.hpp>
 #include <odoo_upgrade/core/odoo_version.hpp>
 #include <odoo_upgrade/core/request_rules.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
@@ -49,7 +51,7 @@ void prepare_round(RequestRecord& round, ProjectSession& session, const TestRequ
   std::string prod_db = request::production_db_name(project);
   std::string test_db =
       o.test_db ? *o.test_db
-                : core::default_test_db_name(prod_db, project.target_version(), round.number);
+                : core::test_database_name(prod_db, project.target_version(), round.number);
   if (test_db.empty() || test_db.size() > 63) {
     throw core::UsageError("test database name '" + test_db + "' is empty or too long");
   }
@@ -93,7 +95,12 @@ void restore_round(RequestRun& run) {
   int jobs = run.options().jobs;
   spdlog::info(
       "{}: restoring into database '{}' (pg_restore, {} jobs)", run.label(), test_db, jobs);
-  pg::restore_database(admin, server_conninfo(project, secrets, test_db), test_db, dump, jobs);
+  pg::restore_database(admin,
+                       server_conninfo(project, secrets, test_db),
+                       test_db,
+                       dump,
+                       jobs,
+                       pg::database_shape(admin, request::production_db_name(project)));
 
   // Production's files, then the ones the service returned, where Odoo looks for them.
   stdfs::path dest = filestore_path(project, test_db);
