@@ -1,5 +1,7 @@
 #include <odoo_upgrade/cli/commands.hpp>
+#include <odoo_upgrade/cli/secret_flags.hpp>
 #include <odoo_upgrade/commands/initiate.hpp>
+#include <odoo_upgrade/core/error.hpp>
 
 #include <memory>
 
@@ -8,8 +10,10 @@ namespace odoo_upgrade::cli {
 void register_initiate(CLI::App& sub, RunFn& run) {
   auto o = std::make_shared<commands::InitiateOptions>();
   sub.add_option("--customer", o->customer, "customer name (used in reports)")->required();
-  sub.add_option("--db", o->db, "production database: libpq conninfo or postgresql:// URI")
-      ->required();
+  auto db = add_secret_flag(sub,
+                            "db",
+                            "ODOO_UPGRADE_DB",
+                            "production database: libpq conninfo or postgresql:// URI (required)");
   sub.add_option("--target", o->target, "target Odoo series, e.g. 18.0")->required();
   sub.add_option("--data-dir", o->data_dir, "Odoo data_dir (default ~/.local/share/Odoo)");
   sub.add_option("--work-dir", o->work_dir, "working files (default <project>-work beside it)");
@@ -28,7 +32,14 @@ void register_initiate(CLI::App& sub, RunFn& run) {
                  "ODOO_UPGRADE_DATA_SERVER_USER)")
       ->envname("ODOO_UPGRADE_DATA_SERVER_USER");
   sub.add_flag("--force", o->force, "replace an existing project file (kept as a .bak)");
-  run = [o](commands::Context& ctx) { return commands::run_initiate(*o, ctx); };
+  run = [o, db](commands::Context& ctx) {
+    auto value = secret_value(*db, "db");
+    if (!value) {
+      throw core::UsageError("--db is required", "or --db-file FILE, or ODOO_UPGRADE_DB");
+    }
+    o->db = *value;
+    return commands::run_initiate(*o, ctx);
+  };
 }
 
 } // namespace odoo_upgrade::cli

@@ -14,7 +14,8 @@ void register_test_request(CLI::App& sub, RunFn& run) {
       sub, request, "round", "parallel jobs for pg_dump and pg_restore (default 4)");
   sub.add_option("--test-db",
                  o->test_db,
-                 "name of the new test database (default <db>_test_<target>_r<round>)");
+                 "name of the new test database (default <db>_test_<target>_r<round>, the "
+                 "production name shortened to fit 63 bytes)");
   sub.add_option("--dump",
                  o->dump,
                  "send this dump (.sql, .dump, .zip, .sql.gz or a pg_dump directory) instead of "

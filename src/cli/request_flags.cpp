@@ -1,4 +1,5 @@
 #include <odoo_upgrade/cli/request_flags.hpp>
+#include <odoo_upgrade/cli/secret_flags.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/time.hpp>
 
@@ -11,7 +12,6 @@ std::function<void()> add_request_flags(CLI::App& sub,
                                         const std::string& what,
                                         const std::string& jobs_help) {
   auto timeout = std::make_shared<std::string>();
-  auto contract = std::make_shared<std::string>();
   sub.add_flag(
       "--no-wait", o->no_wait, "return once processing has started (exit 8 while pending)");
   sub.add_option("--jobs,-j", o->jobs, jobs_help);
@@ -20,11 +20,11 @@ std::function<void()> add_request_flags(CLI::App& sub,
                "give up the unfinished " + what + " (the service's request is left as is)");
   sub.add_option(
       "--timeout", *timeout, "how long to wait for processing, e.g. 2h (default: no limit)");
-  sub.add_option("--contract",
-                 *contract,
-                 "subscription code, when the database has none (env ODOO_UPGRADE_CONTRACT); kept "
-                 "in the secrets file")
-      ->envname("ODOO_UPGRADE_CONTRACT");
+  auto contract = add_secret_flag(sub,
+                                  "contract",
+                                  "ODOO_UPGRADE_CONTRACT",
+                                  "subscription code, when the database has none; kept in the "
+                                  "secrets file");
   sub.add_option(
          "--service-url", o->service.url, "upgrade service base URL (overrides the project's)")
       ->envname("ODOO_UPGRADE_SERVICE_URL");
@@ -45,8 +45,8 @@ std::function<void()> add_request_flags(CLI::App& sub,
       }
       o->timeout = *d;
     }
-    if (!contract->empty()) {
-      o->contract = *contract;
+    if (auto value = secret_value(*contract, "contract")) {
+      o->contract = *value;
     }
   };
 }

@@ -1,12 +1,20 @@
+#include <odoo_upgrade/adapters/fs/disk.hpp>
 #include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
+#include <odoo_upgrade/adapters/pg/data_directory.hpp>
+#include <odoo_upgrade/adapters/pg/database_shape.hpp>
+#include <odoo_upgrade/adapters/pg/golive_ops.hpp>
 #include <odoo_upgrade/adapters/pg/odoo_inspector.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/initiate.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/inspection.hpp>
+#include <odoo_upgrade/core/naming.hpp>
+#include <odoo_upgrade/core/preflight.hpp>
+#include <odoo_upgrade/core/preflight_disk.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
 #include <odoo_upgrade/core/service_record.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
@@ -131,23 +139,66 @@ Filestore measure_filestore(const Settings& s, const core::DatabaseFacts& facts)
   return f;
 }
 
-std::optional<std::string> tool_version(const std::string& tool) {
-  if (!adapters::find_executable(tool)) {
-    return std::nullopt;
+// What the pre-flight checks read besides the inspection: production's shape and the role's
+// rights (every later CREATE DATABASE), modules half installed, the attachment files.
+struct PreflightFacts {
+  std::vector<std::string> transient_modules;
+  core::DatabaseShape shape;
+  core::DatabaseShape template1;
+  core::RoleRights rights;
+  std::vector<core::ExtensionNeed> extensions;
+  core::AttachmentFiles attachments;
+  std::string pg_data; // the cluster's data directory, "" when it cannot be known
+};
+
+PreflightFacts gather_preflight(const InitiateOptions& o,
+                                const core::DatabaseFacts& facts,
+                                const Filestore& filestore) {
+  adapters::pg::Connection conn(o.db);
+  conn.set_read_only();
+  PreflightFacts p;
+  p.transient_modules = adapters::pg::golive::modules_in_transition(conn);
+  p.shape = adapters::pg::database_shape(conn, facts.dbname);
+  p.template1 = adapters::pg::database_shape(conn, "template1");
+  p.rights = adapters::pg::role_rights(conn, p.shape.owner);
+  p.extensions = adapters::pg::installed_extensions(conn);
+  p.pg_data = adapters::pg::local_data_directory(conn, o.db);
+  if (filestore.record.exists) {
+    p.attachments = adapters::pg::attachment_files(conn, filestore.record.path);
   }
-  auto r = adapters::run_process({tool, "--version"});
-  if (!r.ok()) {
-    return std::nullopt;
-  }
-  return r.out.substr(0, r.out.find('\n'));
+  return p;
 }
 
-std::vector<CheckResult>
-preflight(const core::DatabaseFacts& facts, const Settings& s, const Filestore& filestore) {
+// Where each step of a round writes, with the free space there now.
+std::vector<core::DiskStep> disk_steps(const core::DatabaseFacts& facts,
+                                       const Settings& s,
+                                       const Filestore& filestore,
+                                       const PreflightFacts& p) {
+  auto steps = core::round_disk_steps(s.work_dir.string(),
+                                      p.pg_data,
+                                      s.data_dir.string(),
+                                      static_cast<std::uint64_t>(facts.size_bytes),
+                                      static_cast<std::uint64_t>(filestore.record.size_bytes));
+  for (auto& step : steps) {
+    if (!step.path.empty()) {
+      auto place = adapters::fs::disk_place(step.path);
+      step.free = place.free;
+      step.device = place.device;
+    }
+  }
+  return steps;
+}
+
+std::vector<CheckResult> preflight(const core::DatabaseFacts& facts,
+                                   const Settings& s,
+                                   const Filestore& filestore,
+                                   const core::NamesRecord& names,
+                                   const PreflightFacts& p) {
   auto present = [](const char* program) { return adapters::find_executable(program).has_value(); };
-  return {
-      core::check_pg_tool("pg_dump", tool_version("pg_dump"), facts.server_major()),
-      core::check_pg_tool("pg_restore", tool_version("pg_restore"), facts.server_major()),
+  auto version = adapters::pg::client_tool_version;
+  std::vector<CheckResult> checks{
+      core::check_pg_tool("pg_dump", version("pg_dump"), facts.server_major()),
+      core::check_pg_tool("pg_restore", version("pg_restore"), facts.server_major()),
       core::check_program_present("rsync", present("rsync"), "transfers to the upgrade service"),
       core::check_program_present("ssh", present("ssh"), "transfers to the upgrade service"),
       core::check_program_present(
@@ -158,7 +209,17 @@ preflight(const core::DatabaseFacts& facts, const Settings& s, const Filestore& 
                             filestore.record.exists,
                             static_cast<std::uint64_t>(filestore.record.files),
                             filestore.unreadable),
+      core::check_database_names(names),
+      core::check_transient_modules(p.transient_modules),
+      core::check_database_shape(p.shape, p.template1),
+      core::check_create_rights(p.rights),
+      core::check_extensions(p.rights, p.extensions),
   };
+  checks.push_back(core::check_disk_per_step(disk_steps(facts, s, filestore, p)));
+  if (filestore.record.exists) {
+    checks.push_back(core::check_attachment_files(filestore.record.path, p.attachments));
+  }
+  return checks;
 }
 
 core::SourceRecord source_record(const InitiateOptions& o,
@@ -184,6 +245,7 @@ core::SourceRecord source_record(const InitiateOptions& o,
 core::Project build_project(const InitiateOptions& o,
                             const Settings& s,
                             const core::SourceRecord& source,
+                            const core::NamesRecord& names,
                             const std::vector<CheckResult>& checks,
                             const Context& ctx) {
   core::Project project(o.customer, ctx.clock.now());
@@ -192,6 +254,7 @@ core::Project build_project(const InitiateOptions& o,
   project.set_work_dir(s.work_dir.string());
   core::write_service(project, s.service);
   core::write_source(project, source);
+  core::write_names(project, names);
   core::write_preflight(project, checks);
   ctx.record(project,
              "initiate",
@@ -341,9 +404,12 @@ int run_initiate(const InitiateOptions& o, Context& ctx) {
   // The pre-flight checks are findings of the inspection, never errors: the project is written
   // anyway and the exit code says whether one blocks.
   Filestore filestore = measure_filestore(s, facts);
-  std::vector<CheckResult> checks = preflight(facts, s, filestore);
+  // Every name the later steps derive from production's, proven valid now and recorded.
+  core::NamesRecord names = core::derive_names(facts.dbname, o.target);
+  std::vector<CheckResult> checks =
+      preflight(facts, s, filestore, names, gather_preflight(o, facts, filestore));
   core::Project project =
-      build_project(o, s, source_record(o, facts, filestore.record), checks, ctx);
+      build_project(o, s, source_record(o, facts, filestore.record), names, checks, ctx);
   int code = core::any_blocking(checks) ? static_cast<int>(core::ExitCode::blocking_findings) : 0;
   // A dry run shows the inspection and what would be written, and writes nothing.
   if (ctx.options.dry_run) {

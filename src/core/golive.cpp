@@ -353,23 +353,6 @@ std::string name_timestamp(TimePoint t) {
   return format_utc(t, "%Y%m%d_%H%M%S");
 }
 
-std::string pre_upgrade_name(std::string_view db, std::string_view target, std::string_view stamp) {
-  return std::string(db) + "_pre_" + std::string(target) + "_" + std::string(stamp);
-}
-
-std::string staging_name(std::string_view db, std::string_view target, std::string_view stamp) {
-  return std::string(db) + "_golive_" + std::string(target) + "_" + std::string(stamp);
-}
-
-std::string
-upgraded_aside_name(std::string_view db, std::string_view target, std::string_view stamp) {
-  return std::string(db) + "_upgraded_" + std::string(target) + "_" + std::string(stamp);
-}
-
-bool valid_database_name(std::string_view name) {
-  return !name.empty() && name.size() <= 63;
-}
-
 const std::vector<std::string>& restore_steps() {
   static const std::vector<std::string> k_steps = {
       "check_dump",           // the downloaded dump still has its recorded checksum

@@ -89,11 +89,6 @@ next_request_step(RequestState local, std::optional<ServiceState> service, bool 
   }
 }
 
-std::string
-default_test_db_name(std::string_view production_db, std::string_view target, int round) {
-  return std::string(production_db) + "_test_" + std::string(target) + "_r" + std::to_string(round);
-}
-
 std::string ssh_host_of(std::string_view host) {
   auto scheme = host.find("://");
   if (scheme != std::string_view::npos) {

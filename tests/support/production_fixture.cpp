@@ -1,6 +1,7 @@
 #include "production_fixture.hpp"
 
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/core/naming.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -59,8 +60,10 @@ Production::~Production() {
   try {
     std::vector<std::string> names = m_extra;
     adapters::pg::Connection admin(pg_admin_conninfo());
-    admin.for_each_row("SELECT datname FROM pg_database WHERE starts_with(datname, $1)",
-                       {db},
+    // A long production name is shortened in the names derived from it (core/naming.hpp).
+    admin.for_each_row("SELECT datname FROM pg_database WHERE starts_with(datname, $1) OR "
+                       "starts_with(datname, $2)",
+                       {db, core::name_base(db, m_options.target)},
                        [&](const adapters::pg::Result& row) { names.emplace_back(row.get(0, 0)); });
     for (const auto& name : names) {
       pg_drop_database(name);

@@ -83,10 +83,6 @@ TEST_CASE("core::needs_service_status", "[core]") {
   CHECK_FALSE(needs_service_status(RequestState::downloaded));
 }
 
-TEST_CASE("core::default_test_db_name", "[core]") {
-  CHECK(default_test_db_name("prod", "18.0", 3) == "prod_test_18.0_r3");
-}
-
 TEST_CASE("core::ssh_host_of", "[core]") {
   CHECK(ssh_host_of("upgrade.odoo.com") == "upgrade.odoo.com");
   CHECK(ssh_host_of("127.0.0.1:8443") == "127.0.0.1");

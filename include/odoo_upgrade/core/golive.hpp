@@ -103,15 +103,7 @@ private:
 
 // "20261121_173000" (UTC), used in database and folder names.
 std::string name_timestamp(TimePoint t);
-// Name production is kept under after the swap: "<db>_pre_<target>_<stamp>".
-std::string pre_upgrade_name(std::string_view db, std::string_view target, std::string_view stamp);
-// Name the upgraded database is restored into before the swap: "<db>_golive_<target>_<stamp>".
-std::string staging_name(std::string_view db, std::string_view target, std::string_view stamp);
-// Name the upgraded database is put aside under by a rollback: "<db>_upgraded_<target>_<stamp>".
-std::string
-upgraded_aside_name(std::string_view db, std::string_view target, std::string_view stamp);
-// PostgreSQL's limit is 63 bytes; the names above must fit.
-bool valid_database_name(std::string_view name);
+// The derived database names are core/naming.hpp's.
 
 // --- restore plan --------------------------------------------------------------------------------
 

@@ -39,10 +39,6 @@ next_request_step(RequestState local, std::optional<ServiceState> service, bool 
 // True when the next step for `local` depends on the service's status.
 bool needs_service_status(RequestState local);
 
-// Default name of a round's test database: "<db>_test_<target>_r<round>".
-std::string
-default_test_db_name(std::string_view production_db, std::string_view target, int round);
-
 // The SSH host of a service host as create/status return it: scheme, port and path removed
 // ("https://127.0.0.1:8443/x" → "127.0.0.1", "[::1]:22" → "::1").
 std::string ssh_host_of(std::string_view host);

@@ -1,6 +1,7 @@
 #include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/project_validation.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
 
 #include <fcntl.h>
@@ -87,7 +88,10 @@ core::Project load_project(const stdfs::path& path) {
                                 "fix it by hand or restore it from version control; odoo-upgrade "
                                 "will not overwrite it");
   }
-  return core::Project::from_json(std::move(doc), path.string());
+  auto project = core::Project::from_json(std::move(doc), path.string());
+  // Every section read up front: a wrong type stops here, before anything is changed.
+  core::validate_sections(project);
+  return project;
 }
 
 void save_project(const stdfs::path& path, const core::Project& project) {

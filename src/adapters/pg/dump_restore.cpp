@@ -1,3 +1,4 @@
+#include <odoo_upgrade/adapters/pg/database_shape.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
@@ -289,15 +290,16 @@ void restore_database(const std::string& admin_conninfo,
                       const std::string& dbname,
                       const stdfs::path& dump_dir,
                       int jobs,
-                      const std::optional<std::string>& owner,
+                      const core::DatabaseShape& like,
                       const std::optional<stdfs::path>& output_log) {
+  // Like production, never like the cluster's template1 (issue 11, case 3).
+  std::optional<std::string> owner;
   {
     Connection c(admin_conninfo);
-    std::string sql = "CREATE DATABASE " + quote_identifier(dbname);
-    if (owner) {
-      sql += " OWNER " + quote_identifier(*owner);
+    create_database_like(c, dbname, like);
+    if (!like.owner.empty() && like.owner != c.user()) {
+      owner = like.owner;
     }
-    c.exec_no_rows(sql);
   }
   ProcessOptions opts;
   opts.env = libpq_environment(db_conninfo);

@@ -5,6 +5,7 @@
 #include <odoo_upgrade/adapters/pg/baseline.hpp>
 #include <odoo_upgrade/adapters/pg/golive_ops.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/freeze.hpp>
 #include <odoo_upgrade/commands/hooks.hpp>
@@ -13,7 +14,9 @@
 #include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/golive.hpp>
 #include <odoo_upgrade/core/hooks_record.hpp>
+#include <odoo_upgrade/core/preflight.hpp>
 #include <odoo_upgrade/core/request_record.hpp>
+#include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <spdlog/spdlog.h>
@@ -634,6 +637,9 @@ int run_freeze_apply(const FreezeApplyOptions& options, Context& ctx) {
   }
   hooks::timeout(session.project());
   pg::Connection conn(source_conninfo(session.project(), session.secrets()));
+  // Never freeze another database than the one initiate recorded.
+  auto source = core::read_source(session.project());
+  core::require_recorded_database(source.dbname, source.database_uuid, pg::database_identity(conn));
   std::string role = freeze_role(conn, fr, options, db);
   if (ctx.options.dry_run) {
     return print_apply_plan(ctx, fr, db, role);

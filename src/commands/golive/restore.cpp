@@ -5,6 +5,7 @@
 #include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/fs/filestore.hpp>
 #include <odoo_upgrade/adapters/pg/baseline.hpp>
+#include <odoo_upgrade/adapters/pg/database_shape.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/adapters/pg/golive_ops.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
@@ -17,6 +18,7 @@
 #include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/golive.hpp>
 #include <odoo_upgrade/core/golive_record.hpp>
+#include <odoo_upgrade/core/naming.hpp>
 #include <odoo_upgrade/core/odoo_version.hpp>
 #include <odoo_upgrade/core/record.hpp>
 #include <odoo_upgrade/core/severity.hpp>
@@ -198,6 +200,13 @@ verify(const core::Project& project, const adapters::fs::SecretStore& secrets, c
   for (const auto& m : v.modules_in_transition) {
     v.problems.push_back("module " + m + " is not fully installed or upgraded");
   }
+  // Created like production (encoding, locale, owner), or text sorts and matches differently.
+  pg::Connection admin(golive::maintenance_conninfo(project, secrets));
+  auto like = pg::database_shape(admin, a.db);
+  like.owner = a.role.empty() ? like.owner : a.role;
+  for (const auto& d : pg::shape_differences_of(admin, a.staging_db, like)) {
+    v.problems.push_back("the upgraded database has " + d);
+  }
   compare_with_baseline(project, secrets, a, staging, v);
   v.blocking = !v.problems.empty() || gl::has_blocking(v.differences) ||
                gl::has_blocking(v.production_changes);
@@ -277,14 +286,14 @@ core::GoliveRecord new_attempt(const core::Project& project,
   core::GoliveRecord g;
   for (int i = 1;; ++i) {
     std::string s = i == 1 ? stamp : stamp + "_" + std::to_string(i);
-    g.staging_db = gl::staging_name(db, project.target_version(), s);
-    g.pre_upgrade_db = gl::pre_upgrade_name(db, project.target_version(), s);
+    g.staging_db = core::staging_database_name(db, project.target_version(), s);
+    g.pre_upgrade_db = core::pre_upgrade_database_name(db, project.target_version(), s);
     if (!ops::database_oid(admin, g.staging_db) && !ops::database_oid(admin, g.pre_upgrade_db) &&
         !path_exists(fs_root / g.staging_db) && !path_exists(fs_root / g.pre_upgrade_db)) {
       break;
     }
   }
-  if (!gl::valid_database_name(g.staging_db) || !gl::valid_database_name(g.pre_upgrade_db)) {
+  if (!core::valid_database_name(g.staging_db) || !core::valid_database_name(g.pre_upgrade_db)) {
     throw core::UsageError("database name '" + g.pre_upgrade_db + "' is longer than 63 bytes",
                            "the production database name is too long for the go-live names");
   }
@@ -431,9 +440,10 @@ void GoLive::restore_staging(int jobs) {
       spdlog::info("dropping the incomplete staging database '{}'", m_a.staging_db);
       adapters::pg::drop_created_database(admin_conninfo, m_a.staging_db);
     }
-    std::optional<std::string> owner;
-    if (!m_a.role.empty() && m_a.role != m_admin.user()) {
-      owner = m_a.role;
+    // Like production, owned by the role Odoo connects as.
+    auto like = adapters::pg::database_shape(admin_conninfo, m_a.db);
+    if (!m_a.role.empty()) {
+      like.owner = m_a.role;
     }
     spdlog::info(
         "restoring the upgraded dump into '{}' (pg_restore, {} jobs)", m_a.staging_db, jobs);
@@ -443,7 +453,7 @@ void GoLive::restore_staging(int jobs) {
         m_a.staging_db,
         m_g.dump ? m_g.dump->path : "",
         jobs,
-        owner,
+        like,
         stdfs::path(m_g.dump ? m_g.dump->path : "").parent_path() / "pg_restore.log");
     m_g.new_oid = ops::database_oid(m_admin, m_a.staging_db).value_or(0);
     return {{"new_oid", m_g.new_oid}};
@@ -637,12 +647,12 @@ void prepare_rollback(core::GoliveRecord& g,
                       const RestoreOptions& options,
                       core::TimePoint now) {
   std::string stamp = gl::name_timestamp(now);
-  g.rollback =
-      core::GoliveRollback{gl::upgraded_aside_name(g.database, project.target_version(), stamp),
-                           options.keep_frozen,
-                           core::iso8601_utc(now),
-                           json::array(),
-                           json::object()};
+  g.rollback = core::GoliveRollback{
+      core::upgraded_aside_database_name(g.database, project.target_version(), stamp),
+      options.keep_frozen,
+      core::iso8601_utc(now),
+      json::array(),
+      json::object()};
 }
 
 std::vector<std::string> rollback_plan(const Attempt& a, bool keep_frozen) {
@@ -801,7 +811,7 @@ int run_rollback(const RestoreOptions& options, Context& ctx) {
     prepare_rollback(g, session.project(), options, ctx.clock.now());
   }
   Attempt a = attempt_of(g, session.project());
-  if (!gl::valid_database_name(a.aside_db)) {
+  if (!core::valid_database_name(a.aside_db)) {
     throw core::UsageError("database name '" + a.aside_db + "' is longer than 63 bytes");
   }
   if (ctx.options.dry_run) {

@@ -3,8 +3,12 @@
 #include "opening.hpp"
 #include "summary.hpp"
 
+#include <odoo_upgrade/adapters/pg/preflight.hpp>
+#include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/request/runner.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/preflight.hpp>
+#include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <spdlog/spdlog.h>
@@ -64,9 +68,16 @@ core::RequestRecord new_record(const RequestKind& kind,
 // printing the plan of a --dry-run.
 std::optional<core::RequestRecord>
 start_new(const RequestKind& kind, const RequestOptions& options, RequestSession& s, Context& ctx) {
-  check_tools(kind.dump_file ? PgDump::not_needed : PgDump::needed,
+  check_tools(s.project.project(),
+              kind.dump_file ? PgDump::not_needed : PgDump::needed,
               kind.restores ? PgRestore::needed : PgRestore::not_needed);
   auto& project = s.project.project();
+  // The conninfo still reaches the production initiate recorded (never dump another database).
+  auto source = core::read_source(project);
+  core::require_recorded_database(
+      source.dbname,
+      source.database_uuid,
+      adapters::pg::database_identity(source_conninfo(project, s.project.secrets())));
   auto rec = new_record(kind, project, s.settings, core::iso8601_utc(ctx.clock.now()));
   kind.prepare_new(rec, s.project);
   require_contract(s.project.secrets(), options);

@@ -4,11 +4,14 @@
 #include "../golive/golive_common.hpp"
 
 #include <odoo_upgrade/adapters/http/upgrade_service_client.hpp>
+#include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/adapters/transfer/rsync_transfer.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/preflight.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
 #include <odoo_upgrade/core/service_record.hpp>
+#include <odoo_upgrade/core/source_record.hpp>
 
 #include <filesystem>
 #include <vector>
@@ -121,7 +124,7 @@ std::string require_contract(const adapters::fs::SecretStore& secrets,
   return *contract;
 }
 
-void check_tools(PgDump pg_dump, PgRestore pg_restore) {
+void check_tools(const core::Project& project, PgDump pg_dump, PgRestore pg_restore) {
   std::vector<std::string> tools{"rsync", "ssh", "ssh-keygen"};
   if (pg_restore == PgRestore::needed) {
     tools.emplace_back("pg_restore");
@@ -138,6 +141,15 @@ void check_tools(PgDump pg_dump, PgRestore pg_restore) {
   if (!missing.empty()) {
     throw core::PreconditionError("required programs not found in PATH: " + missing,
                                   "install rsync, openssh-client and postgresql-client");
+  }
+  // initiate's diagnosis of pg_dump/pg_restore against the server (core::check_pg_tools).
+  auto checks = core::check_pg_tools(
+      core::read_source(project).pg_server_version,
+      pg_dump == PgDump::needed ? adapters::pg::client_tool_version("pg_dump") : std::nullopt,
+      pg_restore == PgRestore::needed ? adapters::pg::client_tool_version("pg_restore")
+                                      : std::nullopt);
+  if (auto blocking = core::first_blocking(checks)) {
+    throw core::PreconditionError(blocking->message, blocking->hint);
   }
 }
 

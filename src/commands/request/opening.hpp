@@ -35,7 +35,7 @@ std::string require_contract(const adapters::fs::SecretStore& secrets,
 // pg_dump / pg_restore when asked) that are missing from PATH.
 enum class PgDump { needed, not_needed };
 enum class PgRestore { needed, not_needed };
-void check_tools(PgDump pg_dump, PgRestore pg_restore);
+void check_tools(const core::Project& project, PgDump pg_dump, PgRestore pg_restore);
 
 // The production database's name (golive::production_db: project `source.dbname`). Throws
 // PreconditionError when initiate recorded none.

@@ -4,6 +4,7 @@
 #include "summary.hpp"
 
 #include <odoo_upgrade/adapters/fs/filestore.hpp>
+#include <odoo_upgrade/adapters/pg/database_shape.hpp>
 #include <odoo_upgrade/adapters/pg/dump_identity.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/adapters/pg/neutralization.hpp>
@@ -11,6 +12,7 @@
 #include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/request/runner.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/naming.hpp>
 #include <odoo_upgrade/core/odoo_version.hpp>
 #include <odoo_upgrade/core/request_rules.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
@@ -96,7 +98,7 @@ void prepare_round(RequestRecord& round, ProjectSession& session, const TestRequ
   std::string prod_db = request::production_db_name(project);
   std::string test_db =
       o.test_db ? *o.test_db
-                : core::default_test_db_name(prod_db, project.target_version(), round.number);
+                : core::test_database_name(prod_db, project.target_version(), round.number);
   if (test_db.empty() || test_db.size() > 63) {
     throw core::UsageError("test database name '" + test_db + "' is empty or too long");
   }
@@ -160,7 +162,7 @@ void restore_round(RequestRun& run) {
                        test_db,
                        dump,
                        jobs,
-                       std::nullopt,
+                       pg::database_shape(admin, request::production_db_name(project)),
                        run.dir() / "pg_restore.log");
 
   // Production's files (or the backup zip's own), then the ones the service returned, where Odoo

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <odoo_upgrade/core/preflight.hpp>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -61,18 +63,20 @@ bool database_exists(const std::string& admin_conninfo, const std::string& dbnam
 // create. No-op when it does not exist. Throws DatabaseError.
 void drop_created_database(const std::string& admin_conninfo, const std::string& dbname);
 
-// CREATE DATABASE `dbname` then `pg_restore --no-owner --format d --jobs N`. With `owner`, the
-// database and every restored object belong to that role (CREATE DATABASE … OWNER, pg_restore
-// --role). pg_restore's whole stderr goes to `output_log` when given. Throws DatabaseError with
-// its first error lines, the log's path and a hint by cause (diagnose_pg_tool_failure: a missing
-// extension or the right to create it, a newer dump, rights), FilesystemError when space ran out;
-// the caller decides whether to drop a half-restored database.
+// Creates `dbname` like production (adapters/pg/database_shape.hpp: TEMPLATE template0 with the
+// encoding, LC_COLLATE and LC_CTYPE of `like`) then `pg_restore --no-owner --format d --jobs N`.
+// When `like.owner` is not the role `admin_conninfo` connects as, the database and every restored
+// object belong to it (CREATE DATABASE … OWNER, pg_restore --role). pg_restore's whole stderr goes
+// to `output_log` when given. Throws DatabaseError with its first error lines, the log's path and a
+// hint by cause (diagnose_pg_tool_failure: a missing extension or the right to create it, a newer
+// dump, rights), FilesystemError when space ran out; the caller decides whether to drop a
+// half-restored database.
 void restore_database(const std::string& admin_conninfo,
                       const std::string& db_conninfo,
                       const std::string& dbname,
                       const std::filesystem::path& dump_dir,
                       int jobs,
-                      const std::optional<std::string>& owner = std::nullopt,
+                      const core::DatabaseShape& like,
                       const std::optional<std::filesystem::path>& output_log = std::nullopt);
 
 } // namespace odoo_upgrade::adapters::pg

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+// Secrets on the command line are visible to every user in `ps` while the command runs: each flag
+// that can carry one (--db with a password, --contract) also comes from a file or the environment.
+namespace odoo_upgrade::cli {
+
+// Where a secret value of one flag came from: the flag, its environment variable (CLI11 fills the
+// same string) or its `-file` companion.
+struct SecretFlag {
+  std::string value;
+  std::string file;
+};
+
+// Binds `--<name>` (also from the environment variable `env`) and `--<name>-file FILE` (the value
+// is the file's content without its trailing newlines) to one SecretFlag; the help says so.
+std::shared_ptr<SecretFlag> add_secret_flag(CLI::App& sub,
+                                            const std::string& name,
+                                            const std::string& env,
+                                            const std::string& help);
+
+// The value: the flag's (or the environment's), else the file's content, else std::nullopt.
+// Throws UsageError (exit 2) when both are given, or when the file cannot be read or is empty.
+std::optional<std::string> secret_value(const SecretFlag& flag, const std::string& name);
+
+} // namespace odoo_upgrade::cli

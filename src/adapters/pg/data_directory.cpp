@@ -1,0 +1,30 @@
+#include <odoo_upgrade/adapters/pg/data_directory.hpp>
+#include <odoo_upgrade/core/error.hpp>
+
+namespace odoo_upgrade::adapters::pg {
+
+namespace {
+
+bool local_host(const std::string& conninfo) {
+  auto info = parse_conninfo(conninfo);
+  std::string host = info.get("hostaddr").value_or(info.get("host").value_or(""));
+  return host.empty() || host.front() == '/' || host == "localhost" || host == "127.0.0.1" ||
+         host == "::1";
+}
+
+} // namespace
+
+std::string local_data_directory(Connection& c, const std::string& conninfo) {
+  if (!local_host(conninfo)) {
+    return "";
+  }
+  auto allowed = c.query_value("SELECT rolsuper OR pg_has_role(current_user, "
+                               "'pg_read_all_settings', 'MEMBER') FROM pg_roles "
+                               "WHERE rolname = current_user");
+  if (allowed.value_or("f") != "t") {
+    return "";
+  }
+  return c.query_value("SELECT current_setting('data_directory')").value_or("");
+}
+
+} // namespace odoo_upgrade::adapters::pg
