@@ -51,13 +51,7 @@ CheckResult check_result_from_json(const nlohmann::json& j, std::string_view whe
   CheckResult c;
   r.take("id", c.id);
   r.take("title", c.title);
-  std::string status = "ok";
-  r.take("status", status);
-  auto parsed = parse_check_status(status);
-  if (!parsed) {
-    invalid_field(r.path("status"), "has an unknown value '" + status + "'");
-  }
-  c.status = *parsed;
+  c.status = take_enum(r, "status", c.status, parse_check_status, "a check status");
   r.take("message", c.message);
   r.take("hint", c.hint);
   c.extra = r.rest();

@@ -56,4 +56,28 @@ nlohmann::json archived(const nlohmann::json& old) {
   return list;
 }
 
+nlohmann::json take_array(FieldReader& r, std::string_view key) {
+  nlohmann::json j;
+  r.take_json(key, j);
+  if (j.is_null()) {
+    return nlohmann::json::array();
+  }
+  if (!j.is_array()) {
+    invalid_field(r.path(key), std::string("is not a list (") + j.type_name() + ")");
+  }
+  return j;
+}
+
+nlohmann::json take_object(FieldReader& r, std::string_view key) {
+  nlohmann::json j;
+  r.take_json(key, j);
+  if (j.is_null()) {
+    return nlohmann::json::object();
+  }
+  if (!j.is_object()) {
+    invalid_field(r.path(key), std::string("is not an object (") + j.type_name() + ")");
+  }
+  return j;
+}
+
 } // namespace odoo_upgrade::core

@@ -32,35 +32,7 @@ void take_record(FieldReader& r, std::string_view key, std::optional<T>& out, F 
   }
 }
 
-// Reads a JSON array kept as it is (a journal, `previous`); absent or null: an empty array.
-// Throws FilesystemError (exit 6) when the value is not an array.
-inline nlohmann::json take_array(FieldReader& r, std::string_view key) {
-  nlohmann::json j;
-  r.take_json(key, j);
-  if (j.is_null()) {
-    return nlohmann::json::array();
-  }
-  if (!j.is_array()) {
-    invalid_field(r.path(key), std::string("is not a list (") + j.type_name() + ")");
-  }
-  return j;
-}
-
-// Reads `key` as the name of an enum value with `parse`; absent or null: `none`. An unknown name is
-// refused like a wrong type (FilesystemError, exit 6), with `what` naming the kind ("a freeze
-// state").
-template <typename E, typename Parse>
-E take_enum(FieldReader& r, std::string_view key, E none, Parse parse, std::string_view what) {
-  std::optional<std::string> text;
-  r.take(key, text);
-  if (!text) {
-    return none;
-  }
-  auto value = parse(*text);
-  if (!value) {
-    invalid_field(r.path(key), "is not " + std::string(what) + " ('" + *text + "')");
-  }
-  return *value;
-}
+using core::take_array;
+using core::take_enum;
 
 } // namespace odoo_upgrade::core::fields

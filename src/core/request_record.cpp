@@ -220,15 +220,7 @@ void take_nested(FieldReader& r, RequestRecord& rec) {
 }
 
 void take_state(FieldReader& r, RequestRecord& rec) {
-  std::optional<std::string> state;
-  r.take("state", state);
-  if (state) {
-    auto parsed = parse_request_state(*state);
-    if (!parsed) {
-      invalid_field(r.path("state"), "is not a known request state ('" + *state + "')");
-    }
-    rec.state = *parsed;
-  }
+  rec.state = take_enum(r, "state", rec.state, parse_request_state, "a known request state");
 }
 
 void take_times(FieldReader& r, RequestRecord& rec) {

@@ -124,13 +124,7 @@ SourceRecord source_from_json(const json& j, std::string_view where) {
   r.take("dbname", s.dbname);
   r.take("version", s.version);
   r.take("base_version", s.base_version);
-  std::string edition = "community";
-  r.take("edition", edition);
-  auto parsed = parse_edition(edition);
-  if (!parsed) {
-    invalid_field(r.path("edition"), "has an unknown value '" + edition + "'");
-  }
-  s.edition = *parsed;
+  s.edition = take_enum(r, "edition", s.edition, parse_edition, "an edition");
   r.take("database_size_bytes", s.database_size_bytes);
   r.take("pg_server_version", s.pg_server_version);
   r.take("database_uuid", s.database_uuid);

@@ -9,32 +9,6 @@ namespace {
 
 using json = nlohmann::json;
 
-// The list `key` of `r` (an empty list when missing); throws when it is not a list.
-json take_list(FieldReader& r, std::string_view key) {
-  json list = json::array();
-  r.take_json(key, list);
-  if (list.is_null()) {
-    return json::array();
-  }
-  if (!list.is_array()) {
-    invalid_field(r.path(key), std::string("is not a list (") + list.type_name() + ")");
-  }
-  return list;
-}
-
-// The object `key` of `r` (an empty object when missing); throws when it is not an object.
-json take_object(FieldReader& r, std::string_view key) {
-  json object = json::object();
-  r.take_json(key, object);
-  if (object.is_null()) {
-    return json::object();
-  }
-  if (!object.is_object()) {
-    invalid_field(r.path(key), std::string("is not an object (") + object.type_name() + ")");
-  }
-  return object;
-}
-
 std::string element(const std::string& list, std::size_t i) {
   return list + "[" + std::to_string(i) + "]";
 }
@@ -61,13 +35,7 @@ json to_json(const ChecklistItem& item) {
 Mark mark_from_json(const json& j, const std::string& where) {
   FieldReader r(j, where);
   Mark m;
-  std::string status = "unmarked";
-  r.take("status", status);
-  auto parsed = parse_mark_status(status);
-  if (!parsed) {
-    invalid_field(r.path("status"), "has an unknown value '" + status + "'");
-  }
-  m.status = *parsed;
+  m.status = take_enum(r, "status", m.status, parse_mark_status, "a mark status");
   r.take("note", m.note);
   r.take("at", m.at);
   r.take("by", m.by);
@@ -87,7 +55,7 @@ json to_json(const Mark& m) {
 RoundRecord round_from_json(const json& j, const std::string& where) {
   FieldReader r(j, where);
   RoundRecord round;
-  json runs = take_list(r, "runs");
+  json runs = take_array(r, "runs");
   for (std::size_t i = 0; i < runs.size(); ++i) {
     round.runs.push_back(run_from_json(runs[i], element(r.path("runs"), i)));
   }
@@ -183,7 +151,7 @@ RunRecord run_from_json(const json& j, std::string_view where) {
   r.take("seconds", run.seconds);
   r.take("report_file", run.report_file);
   r.take("test_db", run.test_db);
-  json checks = take_list(r, "checks");
+  json checks = take_array(r, "checks");
   for (std::size_t i = 0; i < checks.size(); ++i) {
     run.checks.push_back(check_result_from_json(checks[i], element(r.path("checks"), i)));
   }

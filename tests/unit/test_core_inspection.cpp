@@ -68,7 +68,7 @@ TEST_CASE("core::read_preflight and write_preflight", "[core]") {
   SECTION("a field of the wrong type or an unknown status is refused (exit 6)") {
     p.doc()["preflight"] = {{{"id", "a"}, {"status", "crit"}}};
     CHECK_THROWS_WITH(read_preflight(p),
-                      Catch::Contains("'preflight[0].status' has an unknown value 'crit'"));
+                      Catch::Contains("'preflight[0].status' is not a check status ('crit')"));
     p.doc()["preflight"] = {{{"id", 5}}};
     try {
       read_preflight(p);

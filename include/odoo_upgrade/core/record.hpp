@@ -103,6 +103,29 @@ void put_optional(nlohmann::json& j, std::string_view key, const std::optional<T
   }
 }
 
+// Reads `key` as the name of an enum value with `parse` (std::optional<E>(std::string_view));
+// absent or null: `fallback`. An unknown name is refused like a wrong type (FilesystemError,
+// exit 6) naming `what` ("a request state").
+template <typename E, typename Parse>
+E take_enum(FieldReader& r, std::string_view key, E fallback, Parse parse, std::string_view what) {
+  std::optional<std::string> text;
+  r.take(key, text);
+  if (!text) {
+    return fallback;
+  }
+  auto value = parse(*text);
+  if (!value) {
+    invalid_field(r.path(key), "is not " + std::string(what) + " ('" + *text + "')");
+  }
+  return *value;
+}
+
+// Reads `key` as a JSON array (absent or null: an empty one); throws FilesystemError (exit 6) when
+// it is something else.
+nlohmann::json take_array(FieldReader& r, std::string_view key);
+// Reads `key` as a JSON object (absent or null: an empty one); throws like take_array.
+nlohmann::json take_object(FieldReader& r, std::string_view key);
+
 // The `previous` list of a section after `old` is archived into it (a new request, freeze or
 // go-live replaces the section): `old.previous`, then `old` itself without its own `previous`.
 nlohmann::json archived(const nlohmann::json& old);
