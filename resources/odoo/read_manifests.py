@@ -4,10 +4,17 @@
 Input (JSON on stdin):
     {"addons_paths": ["/odoo/odoo/addons", "/odoo/addons", "/srv/custom", ...],   # search order
      "modules": ["auditlog", "sale_custom", ...],
-     "series": "17.0"}                      # optional: the target series, enables "target"
+     "series": "17.0",                      # optional: the target series, enables "target"
+     "odoo_bin": "/opt/odoo/odoo-bin",      # optional: search Odoo's own addons first, as Odoo does
+     "data_dir": "/var/lib/odoo"}           # optional: with "series", <data_dir>/addons/<series> too
+
+With "odoo_bin", the folders Odoo itself searches before --addons-path come first, in Odoo's order:
+the `addons` folder of the `odoo` package (found next to odoo-bin, or where this interpreter would
+import `odoo` from, without importing it), `<data_dir>/addons/<series>`, and a source checkout's
+`<root>/addons` when no addons path is given (Odoo's default).
 
 Output (JSON on stdout): {"modules": {name: entry}, "addons_paths": [{path, exists}], "series": ...}
-with, for each requested module,
+("addons_paths" is the search order actually used) with, for each requested module,
     path          folder of the module that Odoo would use (first addons path that has it), or null
     manifest      "__manifest__.py" | "__openerp__.py" (the latter: series <= 9.0, deprecated in 17.0)
     version       the manifest's "version" as written (Odoo's default "1.0" when absent)
@@ -31,6 +38,7 @@ Exit code: 0 (even when modules are missing: see each entry), 2 when the input i
 """
 
 import ast
+import importlib.util
 import json
 import os
 import re
@@ -178,12 +186,33 @@ def target_status(entry, target):
     return 'found', version if series else '%s.%s' % (target, version)
 
 
+def odoo_own_paths(odoo_bin, data_dir, series, given):
+    """The addons folders Odoo searches before (or, by default, instead of) --addons-path."""
+    paths = []
+    root = os.path.dirname(os.path.realpath(odoo_bin))
+    sys.path.insert(0, root)
+    try:
+        spec = importlib.util.find_spec('odoo')
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        paths.append(os.path.join(list(spec.submodule_search_locations)[0], 'addons'))
+    if data_dir and series:
+        paths.append(os.path.join(data_dir, 'addons', series))
+    if not given:
+        paths.append(os.path.join(root, 'addons'))
+    return [os.path.normpath(p) for p in paths if os.path.isdir(p)]
+
+
 def main():
     try:
         request = json.load(sys.stdin)
         paths = [str(p) for p in request.get('addons_paths') or []]
         modules = [str(m) for m in request.get('modules') or []]
         target = request.get('series')
+        if request.get('odoo_bin'):
+            own = odoo_own_paths(str(request['odoo_bin']), request.get('data_dir'), target, paths)
+            paths = own + [p for p in paths if os.path.normpath(p) not in own]
     except (ValueError, AttributeError, TypeError) as e:
         json.dump({'error': 'invalid input: %s' % e}, sys.stdout)
         sys.stdout.write('\n')

@@ -443,7 +443,8 @@ bool pump_output(pid_t pid,
     }
     auto now = Clock::now();
     bool over_time = options.timeout && now - start > *options.timeout;
-    if ((over_time || core::interrupted()) && !kill_deadline) {
+    bool stopped = options.stop != nullptr && options.stop->load();
+    if ((over_time || stopped || core::interrupted()) && !kill_deadline) {
       result.timed_out = over_time;
       interrupted = core::interrupted();
       kill_group(pid, SIGTERM);

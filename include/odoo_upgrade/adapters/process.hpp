@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -36,6 +37,9 @@ struct ProcessOptions {
   std::optional<std::filesystem::path> stdin_file;
   // File the child's stdout is written to instead of a pipe (for large outputs).
   std::optional<std::filesystem::path> stdout_file;
+  // When set and it becomes true, the child is ended as on a timeout (SIGTERM to its group, SIGKILL
+  // 5 s later) without `timed_out`: how a caller on another thread stops a server it started.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct ProcessResult {

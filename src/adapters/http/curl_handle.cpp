@@ -25,6 +25,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 struct HeaderState {
   std::string content_type;
   std::optional<long long> content_length;
+  std::string location;
 };
 
 std::string lower(std::string_view s) {
@@ -57,6 +58,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     std::string value = trim(line.substr(colon + 1));
     if (name == "content-type") {
       state->content_type = value;
+    } else if (name == "location") {
+      state->location = value;
     } else if (name == "content-length") {
       try {
         state->content_length = std::stoll(value);
@@ -147,6 +150,11 @@ HttpResult CurlHandle::perform(const HttpRequest& request) {
   if (request.ca_file) {
     curl_easy_setopt(m_curl, CURLOPT_CAINFO, request.ca_file->c_str());
   }
+  if (request.session_cookies) {
+    // "": the cookie engine on, reading no file; cookies received stay in the handle across
+    // curl_easy_reset.
+    curl_easy_setopt(m_curl, CURLOPT_COOKIEFILE, "");
+  }
   curl_easy_setopt(m_curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(
       m_curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
@@ -182,6 +190,7 @@ HttpResult CurlHandle::perform(const HttpRequest& request) {
   curl_easy_getinfo(m_curl, CURLINFO_RESPONSE_CODE, &response.status);
   response.content_type = std::move(headers.content_type);
   response.content_length = headers.content_length;
+  response.location = std::move(headers.location);
   response.body = std::move(body);
   result.response = std::move(response);
   curl_easy_setopt(m_curl, CURLOPT_HTTPHEADER, nullptr);

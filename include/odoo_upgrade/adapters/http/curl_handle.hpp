@@ -20,6 +20,9 @@ struct HttpRequest {
   std::chrono::milliseconds connect_timeout{15000};
   // Extra CA bundle (PEM) trusted for this request. Verification itself is never turned off.
   std::optional<std::filesystem::path> ca_file;
+  // Keep the cookies servers set on this handle (in memory only) and send them back with the
+  // handle's later requests, as a browser session does.
+  bool session_cookies = false;
 };
 
 // An HTTP answer, whatever its status: HTTP status and transport failures are kept apart.
@@ -27,6 +30,7 @@ struct HttpResponse {
   long status = 0;
   std::string content_type;                // "" when absent
   std::optional<long long> content_length; // the Content-Length header, when present
+  std::string location;                    // the Location header (redirects), "" when absent
   std::string body;
 };
 

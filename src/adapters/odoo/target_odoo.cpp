@@ -1,0 +1,265 @@
+#include <odoo_upgrade/adapters/odoo/target_odoo.hpp>
+#include <odoo_upgrade/adapters/pg/target_db.hpp>
+#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/odoo_scripts.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace odoo_upgrade::adapters::odoo {
+
+namespace stdfs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+std::string read_text(const stdfs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_text(const stdfs::path& path, std::string_view text) {
+  std::error_code ec;
+  stdfs::create_directories(path.parent_path(), ec);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) {
+    throw core::FilesystemError("cannot write '" + path.string() + "'");
+  }
+}
+
+// An empty log file for a run: Odoo appends to an existing --logfile.
+void fresh_log(const stdfs::path& path) {
+  write_text(path, "");
+}
+
+OdooRun run(const Invocation& inv,
+            const stdfs::path& log,
+            milliseconds timeout,
+            std::optional<stdfs::path> stdin_file = std::nullopt) {
+  ProcessOptions opts;
+  opts.env = inv.env;
+  opts.unset_env = inv.unset_env;
+  opts.timeout = timeout;
+  opts.stdin_file = std::move(stdin_file);
+  opts.keep_bytes = 16 << 20;
+  spdlog::debug("running the target Odoo: {}", inv.argv.size() > 2 ? inv.argv[2] : "");
+  auto start = Clock::now();
+  OdooRun r;
+  r.process = run_process(inv.argv, opts);
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.log = log;
+  r.out = r.process.out;
+  return r;
+}
+
+std::string url_encode(const std::string& s) {
+  static const char* k_hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += k_hex[c >> 4];
+      out += k_hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The login page of `db`: status, final path, redirects.
+void check_login(HttpServer& server, const std::string& db, core::OpenFacts& facts) {
+  PageAnswer login = server.get("/web/login?db=" + url_encode(db), milliseconds(180'000));
+  facts.login_status = login.status;
+  facts.login_path = login.path;
+  facts.redirects = login.redirects;
+  facts.login_error = login.error;
+  facts.seconds_to_login = server.elapsed();
+}
+
+// The series from /web/webclient/version_info.
+void check_version(HttpServer& server, core::OpenFacts& facts) {
+  PageAnswer v = server.call("/web/webclient/version_info", milliseconds(60'000));
+  if (v.status != 200) {
+    facts.version_error = v.status == 0 ? v.error : "HTTP " + std::to_string(v.status);
+    return;
+  }
+  auto body = nlohmann::json::parse(v.body, nullptr, false);
+  if (body.is_object() && body.contains("result") && body["result"].is_object() &&
+      body["result"].contains("server_serie") && body["result"]["server_serie"].is_string()) {
+    facts.series = body["result"]["server_serie"].get<std::string>();
+  } else {
+    facts.version_error = "no server_serie in the answer";
+  }
+}
+
+// The first ERROR or CRITICAL record of a server log.
+std::optional<core::odoo_log::ErrorSummary> first_log_error(const stdfs::path& log) {
+  for (const auto& r : core::odoo_log::parse_records(read_text(log))) {
+    if (r.level == "ERROR" || r.level == "CRITICAL") {
+      return core::odoo_log::summarize_error(r);
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+TargetOdoo::TargetOdoo(core::OdooSettings settings, OdooConnection conn, std::string admin)
+    : m_settings(std::move(settings)), m_conn(std::move(conn)), m_admin_conninfo(std::move(admin)) {
+}
+
+std::string TargetOdoo::series(const core::OdooSettings& settings) {
+  Invocation inv = version_invocation(settings);
+  ProcessOptions opts;
+  opts.env = inv.env;
+  opts.timeout = milliseconds(60'000);
+  ProcessResult r;
+  try {
+    r = run_process(inv.argv, opts);
+  } catch (const core::FilesystemError& e) {
+    throw core::UsageError(std::string("the target Odoo cannot run: ") + e.what(),
+                           "check --odoo-python and --odoo-bin");
+  }
+  auto series = series_of_version_output(r.out);
+  if (!r.ok() || !series) {
+    throw core::UsageError("'" + settings.odoo_bin + " --version' with '" +
+                               settings.python_or_default() + "' did not report an Odoo series (" +
+                               r.describe() + "): " + r.last_error_line(),
+                           "check --odoo-bin, --odoo-python and --odoo-env");
+  }
+  return *series;
+}
+
+OdooConnection TargetOdoo::connection_for(const std::string& db) const {
+  pg::Connection admin(m_admin_conninfo);
+  auto owner = pg::target_db::database_owner(admin, db);
+  if (!owner) {
+    throw core::PreconditionError("database '" + db +
+                                      "' does not exist: the target Odoo is not started on it "
+                                      "(an Odoo server creates a database it does not find)",
+                                  "restore it first (re-run the command)");
+  }
+  OdooConnection conn = m_conn;
+  if (conn.user.empty()) {
+    conn.user = *owner;
+  }
+  if (auto why = core::refuse_db_user(conn.user)) {
+    throw core::PreconditionError("the target Odoo cannot connect to '" + db + "' as '" +
+                                      conn.user + "': " + *why,
+                                  "set its role with 'odoo-upgrade config --odoo-db-user ROLE'");
+  }
+  if (!m_settings.config_file.empty()) {
+    if (auto name = core::config_db_name(read_text(m_settings.config_file))) {
+      throw core::PreconditionError(
+          "the Odoo config file '" + m_settings.config_file + "' sets db_name = " + *name +
+              ": an Odoo server would load that database",
+          "remove db_name from it, or give odoo-upgrade a copy without it");
+    }
+  }
+  return conn;
+}
+
+OdooRun TargetOdoo::update(const std::string& db,
+                           const std::vector<std::string>& modules,
+                           const stdfs::path& logfile,
+                           milliseconds timeout) {
+  OdooConnection conn = connection_for(db);
+  fresh_log(logfile);
+  OdooRun r = run(update_invocation(m_settings, conn, db, modules, logfile), logfile, timeout);
+  r.log_text = read_text(logfile);
+  return r;
+}
+
+OdooRun TargetOdoo::shell(const std::string& db,
+                          std::string_view script,
+                          const stdfs::path& script_file,
+                          const stdfs::path& logfile,
+                          const std::vector<std::pair<std::string, std::string>>& env,
+                          milliseconds timeout) {
+  OdooConnection conn = connection_for(db);
+  write_text(script_file, script);
+  fresh_log(logfile);
+  OdooRun r =
+      run(shell_invocation(m_settings, conn, db, logfile, env), logfile, timeout, script_file);
+  r.log_text = read_text(logfile);
+  return r;
+}
+
+std::unique_ptr<HttpServer> TargetOdoo::serve(const std::string& db, const stdfs::path& logfile) {
+  OdooConnection conn = connection_for(db);
+  fresh_log(logfile);
+  int port = free_loopback_port();
+  return std::make_unique<HttpServer>(
+      server_invocation(m_settings, conn, db, port, logfile), port, logfile);
+}
+
+core::OpenFacts TargetOdoo::open_check(const std::string& db,
+                                       const stdfs::path& logfile,
+                                       milliseconds ready_timeout) {
+  core::OpenFacts facts;
+  auto server = serve(db, logfile);
+  if (auto ready = server->wait_ready(ready_timeout)) {
+    facts.ready = true;
+    facts.seconds_to_ready = *ready;
+    check_login(*server, db, facts);
+    check_version(*server, facts);
+  } else {
+    facts.start_error = server->why_not();
+  }
+  std::string ended = server->stop();
+  spdlog::debug("the target Odoo's HTTP server ended: {}", ended);
+  facts.log_error = first_log_error(logfile);
+  return facts;
+}
+
+nlohmann::json TargetOdoo::read_manifests(const std::vector<std::string>& modules,
+                                          const std::string& series,
+                                          const stdfs::path& scratch_dir) const {
+  stdfs::path script = scratch_dir / "read_manifests.py";
+  stdfs::path input = scratch_dir / "read_manifests.json";
+  write_text(script, generated::k_read_manifests_py);
+  nlohmann::json request = {{"addons_paths", m_settings.addons_paths},
+                            {"modules", modules},
+                            {"series", series},
+                            {"odoo_bin", m_settings.odoo_bin},
+                            {"data_dir", m_conn.data_dir.string()}};
+  write_text(input, request.dump());
+  ProcessOptions opts;
+  opts.stdin_file = input;
+  opts.timeout = milliseconds(120'000);
+  ProcessResult r = run_process({m_settings.python_or_default(), script.string()}, opts);
+  auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  if (!r.ok() || doc.is_discarded() || !doc.is_object()) {
+    throw core::FilesystemError("reading the module manifests failed (" + r.describe() +
+                                    "): " + r.last_error_line(),
+                                "check --odoo-python (it runs the manifest reader)");
+  }
+  return doc;
+}
+
+std::optional<nlohmann::json>
+marked_document(const std::string& out, std::string_view begin, std::string_view end) {
+  auto b = out.find(begin);
+  if (b == std::string::npos) {
+    return std::nullopt;
+  }
+  auto from = b + begin.size();
+  auto e = out.find(end, from);
+  if (e == std::string::npos) {
+    return std::nullopt;
+  }
+  auto doc = nlohmann::json::parse(out.substr(from, e - from), nullptr, false);
+  if (doc.is_discarded()) {
+    return std::nullopt;
+  }
+  return doc;
+}
+
+} // namespace odoo_upgrade::adapters::odoo
