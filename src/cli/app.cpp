@@ -73,6 +73,10 @@ const CommandEntry k_commands[] = {
      "show the project: phase, rounds, history and the next step",
      Lock::none,
      register_status},
+    {"config",
+     "show or change how the target Odoo runs (odoo-bin, addons paths, role...)",
+     Lock::none,
+     register_config},
 };
 
 // Whether live decorations (a progress bar) may be drawn on stderr: a terminal, and neither -q,
