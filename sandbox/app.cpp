@@ -90,6 +90,11 @@ void add_scenario_options(CLI::App& app, Scenario& s, std::optional<long long>& 
       [&s](bool v) { s.pg_version_compatible = v; },
       "Force is_pg_version_compatible (default: compare pg_dump versions)");
   app.add_option("--create-info", s.create_info, "Warning returned by create as `info`");
+  app.add_option_function<std::string>(
+         "--result-backup",
+         [&s](const std::string& zip) { s.result_backup = fs::absolute(zip).string(); },
+         "Return this Odoo backup zip (a real upgraded database) instead of the simulated upgrade")
+      ->check(CLI::ExistingFile);
   app.add_option("--http-error-rate", s.http_error_rate, "Probability of a 503 per API request")
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--http-503-next", s.http_503_next, "Answer the next N API requests with 503")

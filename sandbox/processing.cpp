@@ -147,7 +147,11 @@ public:
       if (auto e = check_upgrade_path(source, m_job.target)) {
         throw Stop{Status::failed, *e};
       }
-      upgrade_modules(source);
+      if (std::string backup = m_job.scenario().result_backup; backup.empty()) {
+        upgrade_modules(source);
+      } else {
+        return_backup(backup);
+      }
       Scenario sc = m_job.scenario();
       if (!sc.fail_reason.empty()) {
         throw Stop{Status::failed, sc.fail_reason};
@@ -270,16 +274,22 @@ private:
   }
 
   std::string read_source_version() {
+    std::string v = base_version("the uploaded database");
+    m_job.set_source_version(v);
+    m_log.info("odoo.modules.loading", "database version: base " + v);
+    return v;
+  }
+
+  // base's latest_version in the work database (`what` names it in the failure).
+  std::string base_version(const std::string& what) {
     pg::Connection db(pg::conninfo_with_dbname(m_job.pg_conninfo, m_db));
     if (!db.relation_exists("public.ir_module_module")) {
-      throw Stop{Status::failed, "the uploaded dump is not an Odoo database"};
+      throw Stop{Status::failed, what + " is not an Odoo database"};
     }
     auto v = db.query_value("SELECT latest_version FROM ir_module_module WHERE name = 'base'");
     if (!v || v->empty()) {
-      throw Stop{Status::failed, "the uploaded database has no installed base module"};
+      throw Stop{Status::failed, what + " has no installed base module"};
     }
-    m_job.set_source_version(*v);
-    m_log.info("odoo.modules.loading", "database version: base " + *v);
     return *v;
   }
 
@@ -308,6 +318,41 @@ private:
     }
   }
 
+  // A real upgraded database instead of the simulation: the backup's dump.sql replaces the
+  // restored upload, its filestore becomes the request's filestore.
+  void return_backup(const std::string& zip) {
+    m_log.info("odoo.upgrade", "returning the upgraded database of " + zip);
+    fs::path scratch = m_job.work_dir / "backup";
+    std::error_code ec;
+    fs::remove_all(scratch, ec);
+    fs::create_directories(scratch);
+    run_tool({"unzip", "-q", "-o", zip, "-d", scratch.string()}, "unpacking the result backup");
+    if (!fs::is_regular_file(scratch / "dump.sql", ec)) {
+      throw Stop{Status::failed, "the result backup has no dump.sql"};
+    }
+    checkpoint();
+    drop_database();
+    create_database();
+    run_psql_file(scratch / "dump.sql");
+    std::string version = base_version("the result backup");
+    auto series = series_of_version(version);
+    if (!series || series != parse_series(m_job.target)) {
+      throw Stop{Status::failed,
+                 "the result backup is not a " + m_job.target + " database (base " + version + ")"};
+    }
+    fs::path filestore = m_job.data_dir / "filestore";
+    fs::remove_all(filestore, ec);
+    if (fs::is_directory(scratch / "filestore", ec)) {
+      fs::rename(scratch / "filestore", filestore);
+    }
+    fs::remove_all(scratch, ec);
+    pg::Connection db(pg::conninfo_with_dbname(m_job.pg_conninfo, m_db));
+    m_modules = std::stoi(
+        db.query_value("SELECT count(*) FROM ir_module_module WHERE state = 'installed'").value());
+    m_backup = zip;
+    m_log.info("odoo.upgrade", "upgraded database returned: base " + version);
+  }
+
   void apply_changes(const Scenario& sc) {
     pg::Connection db(pg::conninfo_with_dbname(m_job.pg_conninfo, m_db));
     db.exec_no_rows("BEGIN");
@@ -323,8 +368,12 @@ private:
       }
     }
     deactivate_views(db, sc);
-    add_standard_files(db);
-    if (m_job.aim == Aim::test) {
+    // A returned backup is the real platform's output: its files are already there, and it is
+    // neutralized already when it was a test upgrade.
+    if (m_backup.empty()) {
+      add_standard_files(db);
+    }
+    if (m_job.aim == Aim::test && (m_backup.empty() || !is_neutralized(db))) {
       neutralize(db);
     }
     db.exec_no_rows("COMMIT");
@@ -382,6 +431,12 @@ private:
     }
     m_log.info("odoo.upgrade",
                std::to_string(m_files.size()) + " new standard files added to the filestore");
+  }
+
+  bool is_neutralized(pg::Connection& db) {
+    auto flag = db.query_value(
+        "SELECT value FROM ir_config_parameter WHERE key = 'database.is_neutralized'");
+    return flag && (*flag == "True" || *flag == "true" || *flag == "1");
   }
 
   // The base module's data/neutralize.sql, as Odoo runs it for a test database, plus a new
@@ -442,6 +497,9 @@ private:
       << "<p>Request " << m_job.request_id << ": " << html_escape(source) << " to "
       << html_escape(m_job.target) << ", aim " << to_string(m_job.aim) << ".</p>\n"
       << "<p>" << m_modules << " installed modules upgraded.</p>\n";
+    if (!m_backup.empty()) {
+      h << "<p>Returned the upgraded database of " << html_escape(m_backup) << ".</p>\n";
+    }
     list("Modules uninstalled", m_uninstalled);
     list("Views deactivated", m_views);
     list("New files in the filestore", m_files);
@@ -464,6 +522,7 @@ private:
   std::vector<std::string> m_uninstalled;
   std::vector<std::string> m_views;
   std::vector<std::string> m_files;
+  std::string m_backup; // the result backup returned, when one was
 };
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "scenario.hpp"
 
+#include <filesystem>
 #include <regex>
 #include <stdexcept>
 
@@ -45,6 +46,16 @@ std::string get_string(const json& v, const std::string& key) {
   return v.get<std::string>();
 }
 
+// An absolute path to an existing file, or "" (the simulated upgrade).
+std::string get_backup(const json& v, const std::string& key) {
+  std::string path = get_string(v, key);
+  std::error_code ec;
+  require(path.empty() || (path.front() == '/' && std::filesystem::is_regular_file(path, ec)),
+          key,
+          "must be the absolute path of an existing Odoo backup zip, or \"\"");
+  return path;
+}
+
 } // namespace
 
 json to_json(const Scenario& s) {
@@ -59,6 +70,7 @@ json to_json(const Scenario& s) {
       {"uninstall_modules", s.uninstall_modules},
       {"pg_version_compatible", nullptr},
       {"create_info", s.create_info},
+      {"result_backup", s.result_backup},
       {"http_error_rate", s.http_error_rate},
       {"http_503_next", s.http_503_next},
       {"lose_response_next", s.lose_response_next},
@@ -101,6 +113,8 @@ Scenario apply_patch(Scenario s, const json& patch) {
       s.pg_version_compatible = v.is_null() ? std::nullopt : std::optional<bool>(get_bool(v, key));
     } else if (key == "create_info") {
       s.create_info = get_string(v, key);
+    } else if (key == "result_backup") {
+      s.result_backup = get_backup(v, key);
     } else if (key == "http_error_rate") {
       require(v.is_number(), key, "must be a number");
       double rate = v.get<double>();

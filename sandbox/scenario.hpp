@@ -35,6 +35,10 @@ struct Scenario {
   std::optional<bool> pg_version_compatible;
   // A warning returned by `create` as `info`.
   std::string create_info;
+  // An Odoo backup zip (dump.sql + filestore/, as Odoo's database manager writes it) of a real
+  // upgraded database: processing returns it instead of its simulated upgrade. Absolute path; ""
+  // for the simulated upgrade.
+  std::string result_backup;
 
   // --- HTTP faults (global only) ---
   // Probability (0..1) that an API request is answered 503 without being handled.
