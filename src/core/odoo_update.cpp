@@ -377,6 +377,38 @@ UpdateResult judge_update(const UpdateLog& log, const UpdateFacts& facts) {
   return r;
 }
 
+UpdateResult judge_manifests(const std::vector<TargetCheck>& checks) {
+  UpdateResult r;
+  r.ok = true;
+  for (const auto& c : checks) {
+    if (c.ok()) {
+      continue;
+    }
+    r.ok = false;
+    ModuleUpdate m;
+    m.name = c.module;
+    if (c.verdict == TargetVerdict::missing) {
+      m.outcome = ModuleOutcome::missing;
+    } else if (c.verdict == TargetVerdict::not_installable) {
+      m.outcome = ModuleOutcome::not_installable;
+    } else {
+      m.outcome = ModuleOutcome::failed;
+      m.error.error = c.describe();
+    }
+    r.modules.push_back(std::move(m));
+  }
+  if (r.ok) {
+    r.message = std::to_string(checks.size()) + " module(s) found on the addons paths";
+  } else if (r.modules.front().outcome == ModuleOutcome::missing) {
+    r.message = module_problem(r.modules.front());
+  } else {
+    auto first = std::find_if(checks.begin(), checks.end(), [](const auto& c) { return !c.ok(); });
+    r.message =
+        "module " + first->module + " cannot be updated by the target Odoo: " + first->describe();
+  }
+  return r;
+}
+
 json to_json(const UpdateResult& r) {
   json modules = json::array();
   for (const auto& m : r.modules) {

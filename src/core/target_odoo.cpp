@@ -82,6 +82,8 @@ TargetOdooRecord target_odoo_from_json(const json& j, std::string_view where) {
   r.take("database", t.database);
   r.take("folder", t.folder);
   r.take("attempts", t.attempts);
+  r.take("update_log", t.update_log);
+  r.take("http_log", t.http_log);
   take_record(r, "update", t.update, update_result_from_json);
   r.take("update_seconds", t.update_seconds);
   take_record(r, "open", t.open, open_result_from_json);
@@ -97,6 +99,8 @@ json to_json(const TargetOdooRecord& t) {
   put_text(j, "database", t.database);
   put_text(j, "folder", t.folder);
   j["attempts"] = t.attempts;
+  put_text(j, "update_log", t.update_log);
+  put_text(j, "http_log", t.http_log);
   if (t.update) {
     j["update"] = to_json(*t.update);
   } else {

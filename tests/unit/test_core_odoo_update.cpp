@@ -242,3 +242,32 @@ TEST_CASE("core::update_result_from_json", "[core]") {
   j["modules"] = "x";
   CHECK_THROWS_WITH(update_result_from_json(j, "update"), Catch::Contains("'update.modules'"));
 }
+
+TEST_CASE("core::judge_manifests", "[core]") {
+  TargetCheck found;
+  found.module = "auditlog";
+  found.verdict = TargetVerdict::found;
+  found.version = "17.0.1.0.1";
+  UpdateResult r = judge_manifests({found});
+  CHECK(r.ok);
+  CHECK(r.modules.empty());
+
+  TargetCheck missing;
+  missing.module = "sale_custom";
+  missing.verdict = TargetVerdict::missing;
+  TargetCheck wrong;
+  wrong.module = "stock_custom";
+  wrong.verdict = TargetVerdict::wrong_series;
+  wrong.manifest_version = "16.0.1.0.0";
+  wrong.path = "/srv/custom/stock_custom";
+  r = judge_manifests({found, missing, wrong});
+  CHECK_FALSE(r.ok);
+  REQUIRE(r.modules.size() == 2);
+  CHECK(r.modules[0].outcome == ModuleOutcome::missing);
+  CHECK(r.modules[1].outcome == ModuleOutcome::failed);
+  CHECK(r.modules[1].error.error == "wrong series (16.0.1.0.0 in /srv/custom/stock_custom)");
+  CHECK(r.message == "module sale_custom is missing: no addons path of the target Odoo holds it");
+  r = judge_manifests({wrong});
+  CHECK(r.message == "module stock_custom cannot be updated by the target Odoo: wrong series "
+                     "(16.0.1.0.0 in /srv/custom/stock_custom)");
+}

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <odoo_upgrade/core/odoo_log.hpp>
+#include <odoo_upgrade/core/odoo_manifest.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -93,6 +94,13 @@ struct UpdateResult {
 // The verdict: ok only when the exit code is 0, every module is `updated`, no module is left in a
 // transient state and the log holds no ERROR or CRITICAL record.
 UpdateResult judge_update(const UpdateLog& log, const UpdateFacts& facts);
+
+// The verdict when the target's addons paths refuse the update before Odoo runs (`checks`: the
+// manifest verdict of every module to update): ok when all are found; else every other module is
+// reported (missing; not_installable; failed with the verdict as its error for a wrong series, an
+// invalid manifest or missing dependencies) and the message names the first. Odoo is then not
+// started: `-u` of a missing module would leave it `to upgrade`.
+UpdateResult judge_manifests(const std::vector<TargetCheck>& checks);
 
 nlohmann::json to_json(const UpdateResult& r);
 // Reads what to_json wrote; throws FilesystemError (exit 6) naming `<where>.<field>` for a field of

@@ -43,9 +43,11 @@ bool target_odoo_blocks(TargetOdooState s);
 
 struct TargetOdooRecord {
   TargetOdooState state = TargetOdooState::none;
-  std::string database; // the database the steps ran on
-  std::string folder;   // where the logs are kept (update.log, http.log)
-  int attempts = 0;     // runs of the update so far
+  std::string database;   // the database the steps ran on
+  std::string folder;     // where the logs are kept
+  int attempts = 0;       // runs of the update so far
+  std::string update_log; // the latest update's whole Odoo log (in `folder`)
+  std::string http_log;   // the latest open check's server log (in `folder`)
   std::optional<UpdateResult> update;
   std::optional<double> update_seconds; // wall time of the update, odoo-bin start to exit
   std::optional<OpenResult> open;
