@@ -43,8 +43,14 @@ core::UpdateResult update_modules(const core::Project& project,
                                   const stdfs::path& log) {
   pg::Connection db(server_conninfo(project, secrets, job.database));
   auto installed = pg::target_db::installed_modules(db);
-  auto modules = modules_to_update(odoo.settings(), installed, job.third_party);
-  const auto& names = modules == std::vector<std::string>{"all"} ? installed : modules;
+  auto modules = modules_to_update(odoo.settings(), installed);
+  std::vector<std::string> names = modules;
+  if (modules == std::vector<std::string>{"all"}) {
+    names.clear();
+    for (const auto& m : installed) {
+      names.push_back(m.name);
+    }
+  }
   core::UpdateResult refused =
       core::judge_manifests(check_target_modules(odoo, names, job.target_series, job.folder));
   if (!refused.ok || modules.empty()) {
@@ -127,15 +133,14 @@ adapters::odoo::TargetOdoo target_odoo_of(const core::Project& project,
 }
 
 std::vector<std::string> modules_to_update(const core::OdooSettings& settings,
-                                           const std::vector<std::string>& installed,
-                                           const std::vector<std::string>& third_party) {
+                                           const std::vector<core::ModuleInfo>& installed) {
   if (settings.update == core::UpdateScope::all) {
     return {"all"};
   }
   std::vector<std::string> out;
-  for (const auto& m : third_party) {
-    if (std::find(installed.begin(), installed.end(), m) != installed.end()) {
-      out.push_back(m);
+  for (const auto& m : installed) {
+    if (m.origin == core::ModuleOrigin::third_party) {
+      out.push_back(m.name);
     }
   }
   return out;

@@ -147,6 +147,7 @@ GoliveRecord golive_from_json(const json& j, std::string_view where) {
   take_record(r, "dump", g.dump, dump_from_json);
   g.journal = take_array(r, "journal");
   take_record(r, "verification", g.verification, golive_verification_from_json);
+  take_record(r, "target_odoo", g.target_odoo, target_odoo_from_json);
   r.take_alias("live_at", "at", g.live_at);
   take_record(r, "rollback", g.rollback, rollback_from_json);
   r.take("rolled_back_at", g.rolled_back_at);
@@ -165,6 +166,11 @@ json to_json(const GoliveRecord& g) {
   j["journal"] = g.journal;
   if (g.verification) {
     j["verification"] = to_json(*g.verification);
+  }
+  if (g.target_odoo) {
+    j["target_odoo"] = to_json(*g.target_odoo);
+  } else {
+    j.erase("target_odoo");
   }
   put_text(j, "live_at", g.live_at);
   if (g.rollback) {

@@ -138,6 +138,8 @@ Timings timings_from_json(const json& j, std::string_view where) {
   r.take("processing_s", t.processing_s);
   r.take("download_s", t.download_s);
   r.take("restore_s", t.restore_s);
+  r.take("update_s", t.update_s);
+  r.take("open_s", t.open_s);
   t.extra = r.rest();
   return t;
 }
@@ -149,6 +151,8 @@ json to_json(const Timings& t) {
   put_optional(j, "processing_s", t.processing_s);
   put_optional(j, "download_s", t.download_s);
   put_optional(j, "restore_s", t.restore_s);
+  put_optional(j, "update_s", t.update_s);
+  put_optional(j, "open_s", t.open_s);
   return j;
 }
 
@@ -217,6 +221,11 @@ void take_nested(FieldReader& r, RequestRecord& rec) {
   if (!nested.is_null()) {
     rec.verification = verification_from_json(nested, r.path("verification"));
   }
+  nested = nullptr;
+  r.take_json("target_odoo", nested);
+  if (!nested.is_null()) {
+    rec.target_odoo = target_odoo_from_json(nested, r.path("target_odoo"));
+  }
 }
 
 void take_state(FieldReader& r, RequestRecord& rec) {
@@ -270,6 +279,11 @@ void put_kind_fields(json& j, const RequestRecord& rec) {
     j["verification"] = to_json(*rec.verification);
   } else {
     j.erase("verification");
+  }
+  if (rec.target_odoo) {
+    j["target_odoo"] = to_json(*rec.target_odoo);
+  } else {
+    j.erase("target_odoo");
   }
   put_optional(j, "database", rec.database);
   put_optional(j, "freeze_started_at", rec.freeze_started_at);

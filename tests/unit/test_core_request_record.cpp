@@ -33,8 +33,12 @@ json tested_round() {
     "filestore_files": 1125, "neutralized_by": "service",
     "verification": {"base_version": "18.0.1.3", "series": "18.0", "neutralized": true,
                      "active_crons": 0, "active_mail_servers": 0},
+    "target_odoo": {"state": "opened", "database": "prod_test_18.0_r1", "folder": "/w/rounds/1",
+                    "attempts": 1, "update_log": "/w/rounds/1/odoo-update-1.log",
+                    "http_log": "/w/rounds/1/odoo-http-1.log", "update_seconds": 6.4,
+                    "open_seconds": 8.1, "message": "opens"},
     "timings": {"dump_s": 3.0, "upload_s": 2.0, "processing_s": 17.2, "download_s": 2.6,
-                "restore_s": 12.2, "future_s": 1.0},
+                "restore_s": 12.2, "update_s": 6.4, "open_s": 8.1, "future_s": 1.0},
     "transfers": {"upload": 2, "download": 1, "upload_errors": ["cut"]},
     "from_the_future": {"x": 1}
   })");
@@ -96,6 +100,9 @@ TEST_CASE("core::request_from_json reads every key of a round and writes it back
   REQUIRE(r.verification);
   CHECK(r.verification->series == "18.0");
   CHECK(r.filestore_files == 1125u);
+  REQUIRE(r.target_odoo);
+  CHECK(r.target_odoo->state == TargetOdooState::opened);
+  CHECK(r.timings.open_s == Approx(8.1));
   // Unknown keys are kept, at the top and inside nested objects, and the round trip is exact.
   CHECK(r.extra.contains("from_the_future"));
   CHECK(r.timings.extra.contains("future_s"));
@@ -128,6 +135,11 @@ TEST_CASE("core::to_json of a new request", "[core]") {
 
 TEST_CASE("core::request_from_json refuses a field of the wrong type (exit 6)", "[core]") {
   json j = tested_round();
+  j["target_odoo"]["state"] = "exploded";
+  CHECK(field_error([&] {
+          request_from_json(j, "rounds[0]");
+        }).find("rounds[0].target_odoo.state") != std::string::npos);
+  j = tested_round();
   j["request_id"] = "seven";
   CHECK(field_error([&] { request_from_json(j, "rounds[0]"); }).find("rounds[0].request_id") !=
         std::string::npos);

@@ -2,6 +2,7 @@
 
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/adapters/odoo/target_odoo.hpp>
+#include <odoo_upgrade/core/inspection.hpp>
 #include <odoo_upgrade/core/odoo_manifest.hpp>
 #include <odoo_upgrade/core/project.hpp>
 #include <odoo_upgrade/core/target_odoo.hpp>
@@ -26,19 +27,18 @@ adapters::odoo::TargetOdoo target_odoo_of(const core::Project& project,
 
 // What one run of the steps works on.
 struct TargetOdooJob {
-  std::string database;                 // the restored database
-  std::filesystem::path folder;         // where the logs are kept (the round's folder)
-  std::vector<std::string> third_party; // production's installed third-party modules
-  std::string target_series;            // "17.0"
+  std::string database;         // the restored database
+  std::filesystem::path folder; // where the logs are kept (the round's folder)
+  std::string target_series;    // "17.0"
   std::chrono::milliseconds update_timeout{std::chrono::hours(2)};
   std::chrono::milliseconds ready_timeout{std::chrono::minutes(5)};
 };
 
-// The modules a run updates: with UpdateScope::all {"all"}; else the job's third-party modules that
-// are installed in the database (one the upgrade uninstalled is not updated: the UAT reports it).
+// The modules a run updates: with UpdateScope::all {"all"}; else the third-party modules installed
+// in the database (classified as initiate classifies production's; one the upgrade uninstalled is
+// not updated: the UAT reports it).
 std::vector<std::string> modules_to_update(const core::OdooSettings& settings,
-                                           const std::vector<std::string>& installed,
-                                           const std::vector<std::string>& third_party);
+                                           const std::vector<core::ModuleInfo>& installed);
 
 // Runs the steps `record`'s state calls for, saving the record through `save` before and after
 // each step (so a re-run resumes, core::next_target_step), and returns the final record. Without a

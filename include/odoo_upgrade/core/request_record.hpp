@@ -1,6 +1,7 @@
 #pragma once
 
 #include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/target_odoo.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -85,6 +86,8 @@ struct Timings {
   std::optional<double> processing_s;
   std::optional<double> download_s;
   std::optional<double> restore_s;
+  std::optional<double> update_s; // test round: the target Odoo's module update
+  std::optional<double> open_s;   // test round: the target Odoo's open check
   nlohmann::json extra = nlohmann::json::object();
 };
 
@@ -140,6 +143,7 @@ struct RequestRecord {
   std::optional<std::uint64_t> filestore_files;
   std::optional<std::string> neutralized_by; // "service" or "odoo-upgrade"
   std::optional<Verification> verification;
+  std::optional<TargetOdooRecord> target_odoo; // the target Odoo's update and open check
   // Production requests only.
   std::optional<std::string> database;          // the production database sent
   std::optional<std::string> freeze_started_at; // the freeze the request belongs to

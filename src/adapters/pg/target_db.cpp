@@ -8,12 +8,23 @@ std::optional<std::string> database_owner(Connection& admin, const std::string& 
                            {dbname});
 }
 
-std::vector<std::string> installed_modules(Connection& conn) {
-  std::vector<std::string> names;
-  conn.for_each_row("SELECT name FROM ir_module_module WHERE state = 'installed' ORDER BY name",
+std::vector<core::ModuleInfo> installed_modules(Connection& conn) {
+  std::vector<core::ModuleInfo> out;
+  conn.for_each_row("SELECT name, coalesce(latest_version, ''), coalesce(author, ''), "
+                    "coalesce(license, '') FROM ir_module_module WHERE state = 'installed' "
+                    "ORDER BY name",
                     {},
-                    [&](const Result& row) { names.emplace_back(row.get(0, 0)); });
-  return names;
+                    [&](const Result& row) {
+                      core::ModuleInfo m;
+                      m.name = row.get(0, 0);
+                      m.version = row.get(0, 1);
+                      m.author = row.get(0, 2);
+                      m.license = row.get(0, 3);
+                      m.state = "installed";
+                      m.origin = core::classify_module(m.author, m.license);
+                      out.push_back(std::move(m));
+                    });
+  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> transient_modules(Connection& conn) {

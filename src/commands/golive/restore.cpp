@@ -14,6 +14,7 @@
 #include <odoo_upgrade/commands/hooks.hpp>
 #include <odoo_upgrade/commands/restore.hpp>
 #include <odoo_upgrade/commands/session.hpp>
+#include <odoo_upgrade/commands/target_odoo.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/golive.hpp>
@@ -340,6 +341,8 @@ std::vector<std::string> restore_plan(const Attempt& a, const std::string& dump_
           "verify '" + a.staging_db +
               "': target series, no module half installed, counts and totals against the freeze "
               "baseline; production unchanged since the freeze",
+          "update the third-party modules of '" + a.staging_db +
+              "' with the target Odoo and open it over HTTP (when configured: odoo-upgrade config)",
           "run the before_restore hooks",
           "terminate the sessions on '" + a.db + "' and '" + a.staging_db + "'",
           "rename database '" + a.db + "' to '" + a.pre_upgrade_db + "' (kept)",
@@ -393,12 +396,14 @@ public:
   void restore_staging(int jobs);
   void copy_filestore(const stdfs::path& returned);
   bool verify_staging(const RestoreOptions& options);
+  bool update_staging();
   void run_hooks(const std::string& step, const char* event);
   void swap();
   void lift_new();
 
 private:
   void print_blocked();
+  void print_target_blocked();
 
   Context& m_ctx;
   ProjectSession& m_session;
@@ -501,6 +506,58 @@ void GoLive::print_blocked() {
     os << "production '" << m_a.db
        << "' is untouched (still frozen). Fix the cause and re-run "
           "'odoo-upgrade restore', accept with --force --reason TEXT, or lift the freeze.\n";
+  });
+}
+
+// The target Odoo on the staging database (skipped without settings): the customer's modules
+// updated, then the database opened over HTTP. False when that fails: the attempt is recorded
+// verify_failed and the swap refused; production is untouched.
+bool GoLive::update_staging() {
+  if (m_steps.done("target_odoo")) {
+    return true;
+  }
+  const core::Project& project = m_session.project();
+  TargetOdooJob job;
+  job.database = m_a.staging_db;
+  job.folder = work_dir(project) / "golive" / std::to_string(m_g.attempt);
+  job.target_series = project.target_version();
+  auto keep = [&](const core::TargetOdooRecord& t) {
+    m_g.target_odoo = t;
+    save();
+  };
+  core::TargetOdooRecord t = run_target_steps(
+      project, m_session.secrets(), job, m_g.target_odoo.value_or(core::TargetOdooRecord{}), keep);
+  if (core::target_odoo_blocks(t.state)) {
+    m_g.state = GoliveState::verify_failed;
+    m_session.edit([&](core::Project& p) {
+      core::write_golive(p, m_g);
+      m_ctx.record(
+          p, "restore", "blocked", {{"staging_db", m_a.staging_db}, {"reason", t.message}});
+    });
+    print_target_blocked();
+    return false;
+  }
+  m_steps.run("target_odoo", nullptr, [&](const json&) -> json {
+    return {{"state", std::string(core::to_string(t.state))}, {"message", t.message}};
+  });
+  return true;
+}
+
+void GoLive::print_target_blocked() {
+  const core::TargetOdooRecord& t = *m_g.target_odoo;
+  m_ctx.out.result({{"golive", core::to_json(m_g)}, {"blocking", true}}, [&](std::ostream& os) {
+    os << m_ctx.out.red("restore stopped before the swap") << ": the target Odoo "
+       << (t.state == core::TargetOdooState::open_failed ? "cannot open '" : "cannot update '")
+       << m_a.staging_db << "'\n  " << t.message << "\n";
+    if (!t.update_log.empty()) {
+      os << "  update log " << t.update_log << "\n";
+    }
+    if (!t.http_log.empty()) {
+      os << "  server log " << t.http_log << "\n";
+    }
+    os << "production '" << m_a.db
+       << "' is untouched (still frozen). Fix the modules or the settings (odoo-upgrade config) "
+          "and re-run 'odoo-upgrade restore' (it retries the target Odoo), or lift the freeze.\n";
   });
 }
 
@@ -612,6 +669,10 @@ int run_restore_forward(const RestoreOptions& options, Context& ctx) {
   golive.restore_staging(options.jobs);
   golive.copy_filestore(prod.returned_filestore);
   if (!golive.verify_staging(options)) {
+    return static_cast<int>(core::ExitCode::blocking_findings);
+  }
+  // The target Odoo must update the modules and open the staged database before it goes live.
+  if (!golive.update_staging()) {
     return static_cast<int>(core::ExitCode::blocking_findings);
   }
   golive.run_hooks("before_hooks", "before_restore");

@@ -11,6 +11,7 @@
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/request/runner.hpp>
+#include <odoo_upgrade/commands/target_odoo.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/naming.hpp>
 #include <odoo_upgrade/core/odoo_version.hpp>
@@ -20,6 +21,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <ostream>
 
 namespace odoo_upgrade::commands {
@@ -212,7 +214,52 @@ std::string verify_round(RequestRun& run, pg::UpgradedDatabase& found) {
   return "odoo-upgrade";
 }
 
-// After the download: restore (unless done), verify, record the round as tested and hand it over.
+// Seconds with one decimal, as the other timings.
+std::optional<double> tenths(const std::optional<double>& seconds) {
+  if (!seconds) {
+    return std::nullopt;
+  }
+  return std::round(*seconds * 10) / 10;
+}
+
+// The target Odoo on the restored database: the customer's modules updated, then the database
+// opened over HTTP (skipped without settings). Each step saved as it goes; true unless it blocks.
+bool run_target_odoo(RequestRun& run) {
+  auto& r = run.record();
+  TargetOdooJob job;
+  job.database = r.test_db.value_or("");
+  job.folder = run.dir();
+  job.target_series = run.project().target_version();
+  auto save = [&](const core::TargetOdooRecord& t) {
+    r.target_odoo = t;
+    r.timings.update_s = tenths(t.update_seconds);
+    r.timings.open_s = tenths(t.open_seconds);
+    run.save();
+  };
+  core::TargetOdooRecord t = run_target_steps(run.project(),
+                                              run.session().secrets(),
+                                              job,
+                                              r.target_odoo.value_or(core::TargetOdooRecord{}),
+                                              save);
+  return !core::target_odoo_blocks(t.state);
+}
+
+// The round stays restored (not tested): a re-run retries the target-Odoo steps.
+int blocked_by_target_odoo(RequestRun& run) {
+  auto& r = run.record();
+  std::string message = r.target_odoo ? r.target_odoo->message : std::string();
+  run.ctx().record(run.project(),
+                   k_command,
+                   "blocked",
+                   {{"round", r.number}, {"test_db", r.test_db.value_or("")}, {"reason", message}});
+  run.save();
+  run.ctx().out.result(run.summary(),
+                       [&](std::ostream& os) { request::print_blocked(os, run.ctx().out, r); });
+  return static_cast<int>(core::ExitCode::blocking_findings);
+}
+
+// After the download: restore (unless done), verify, update and open with the target Odoo, record
+// the round as tested and hand it over.
 int restore_and_verify(RequestRun& run) {
   if (run.record().state != RequestState::restored) {
     restore_round(run);
@@ -227,6 +274,11 @@ int restore_and_verify(RequestRun& run) {
                                       found.active_crons,
                                       found.active_mail_servers,
                                       nlohmann::json::object()};
+  run.save();
+  // A database the target Odoo cannot update or open is no test database to hand over.
+  if (!run_target_odoo(run)) {
+    return blocked_by_target_odoo(run);
+  }
   r.finished_at = run.now();
   r.state = RequestState::tested;
   core::phase_after_round_tested(run.project());
@@ -268,15 +320,18 @@ request::RequestKind round_kind(const TestRequestOptions& options) {
   };
   k.prepare_new = [&options](RequestRecord& r, ProjectSession& s) { prepare_round(r, s, options); };
   k.plan = [](const RequestRecord& r) {
-    return std::vector<std::string>{"dump production",
-                                    "create a test request (" + r.target + ")",
-                                    "upload",
-                                    "process",
-                                    "wait",
-                                    "download",
-                                    "restore into '" + r.test_db.value_or("") + "'",
-                                    "merge filestore",
-                                    "verify and neutralize"};
+    return std::vector<std::string>{
+        "dump production",
+        "create a test request (" + r.target + ")",
+        "upload",
+        "process",
+        "wait",
+        "download",
+        "restore into '" + r.test_db.value_or("") + "'",
+        "merge filestore",
+        "verify and neutralize",
+        "update the third-party modules with the target Odoo and open "
+        "the database over HTTP (when configured: odoo-upgrade config)"};
   };
   if (options.dump || options.test_db) {
     k.resume_warning = "--dump and --test-db apply to new rounds only";

@@ -15,6 +15,42 @@ long long bytes_of(const std::optional<std::uint64_t>& bytes) {
   return static_cast<long long>(bytes.value_or(0));
 }
 
+// The target Odoo's steps: the outcome, each module not updated, the logs.
+void print_target_odoo(std::ostream& os, const core::RequestRecord& r) {
+  if (!r.target_odoo) {
+    return;
+  }
+  const auto& t = *r.target_odoo;
+  os << "  target     " << t.message << "\n";
+  if (t.update) {
+    for (const auto& m : t.update->modules) {
+      if (m.outcome != core::ModuleOutcome::updated) {
+        os << "             " << m.name << ": " << core::to_string(m.outcome)
+           << (m.error.empty() ? "" : ": " + m.error.one_line()) << "\n";
+      }
+    }
+    for (const auto& [kind, count] : t.update->warnings) {
+      os << "             " << count << " warning(s) " << kind << "\n";
+    }
+  }
+  if (!t.update_log.empty()) {
+    os << "             update log " << t.update_log << "\n";
+  }
+  if (!t.http_log.empty()) {
+    os << "             server log " << t.http_log << "\n";
+  }
+}
+
+void print_timings(std::ostream& os, const core::Timings& t) {
+  os << "  timings    dump " << format_timing(t.dump_s) << ", upload " << format_timing(t.upload_s)
+     << ", processing " << format_timing(t.processing_s) << ", download "
+     << format_timing(t.download_s) << ", restore " << format_timing(t.restore_s);
+  if (t.update_s || t.open_s) {
+    os << ", update " << format_timing(t.update_s) << ", open " << format_timing(t.open_s);
+  }
+  os << "\n";
+}
+
 void print_sent(std::ostream& os, const core::RequestRecord& r) {
   os << "  sent       " << core::format_bytes(bytes_of(r.dump.bytes)) << " sha256 "
      << r.dump.sha256.value_or("") << "\n";
@@ -57,11 +93,23 @@ void print_tested(std::ostream& os,
      << " files returned, " << r.filestore_files.value_or(0) << " in "
      << r.filestore_path.value_or("") << "\n";
   os << "  report     " << received.report_path.value_or("(none)") << "\n";
-  const auto& t = r.timings;
-  os << "  timings    dump " << format_timing(t.dump_s) << ", upload " << format_timing(t.upload_s)
-     << ", processing " << format_timing(t.processing_s) << ", download "
-     << format_timing(t.download_s) << ", restore " << format_timing(t.restore_s) << "\n";
+  print_target_odoo(os, r);
+  print_timings(os, r.timings);
   os << "next: " << core::next_step(project) << "\n";
+}
+
+void print_blocked(std::ostream& os, const Output& out, const core::RequestRecord& r) {
+  os << out.red("round " + std::to_string(r.number) + " blocked") << ": database '"
+     << r.test_db.value_or("") << "' is restored but the target Odoo "
+     << (r.target_odoo && r.target_odoo->state == core::TargetOdooState::open_failed
+             ? "cannot open it"
+             : "cannot update its modules")
+     << "\n";
+  print_target_odoo(os, r);
+  print_timings(os, r.timings);
+  os << "next: fix the modules or the settings (odoo-upgrade config), then re-run "
+        "'odoo-upgrade test-request' (it retries the target Odoo only); or give the round up "
+        "with 'odoo-upgrade test-request --abandon'\n";
 }
 
 void print_downloaded(std::ostream& os,

@@ -30,6 +30,10 @@ void print_tested(std::ostream& os,
                   const core::RequestRecord& round,
                   const core::Project& project);
 
+// A round blocked by the target Odoo (its module update failed or the database does not open):
+// the reason, the per-module outcome, the logs, the timings, then what to do.
+void print_blocked(std::ostream& os, const Output& out, const core::RequestRecord& round);
+
 // A downloaded production request: its request, checksums and timings, then the next step.
 void print_downloaded(std::ostream& os,
                       const Output& out,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/core/inspection.hpp>
 
 #include <optional>
 #include <string>
@@ -16,8 +17,9 @@ namespace odoo_upgrade::adapters::pg::target_db {
 // `admin` is a connection to any database of the server.
 std::optional<std::string> database_owner(Connection& admin, const std::string& dbname);
 
-// Names of the modules in state 'installed', by name.
-std::vector<std::string> installed_modules(Connection& conn);
+// The modules in state 'installed', by name, with their origin (core::classify_module on their
+// author and license, as initiate classifies production's).
+std::vector<core::ModuleInfo> installed_modules(Connection& conn);
 
 // Modules in state 'to install', 'to upgrade' or 'to remove': (name, state), by name. A module left
 // so by a failed or partial update is updated by the next Odoo process on the database.
