@@ -1,4 +1,5 @@
 #include <odoo_upgrade/cli/commands.hpp>
+#include <odoo_upgrade/cli/odoo_flags.hpp>
 #include <odoo_upgrade/cli/secret_flags.hpp>
 #include <odoo_upgrade/commands/initiate.hpp>
 #include <odoo_upgrade/core/error.hpp>
@@ -32,12 +33,14 @@ void register_initiate(CLI::App& sub, RunFn& run) {
                  "ODOO_UPGRADE_DATA_SERVER_USER)")
       ->envname("ODOO_UPGRADE_DATA_SERVER_USER");
   sub.add_flag("--force", o->force, "replace an existing project file (kept as a .bak)");
-  run = [o, db](commands::Context& ctx) {
+  auto take_flags = add_odoo_flags(sub, WithUnset::no);
+  run = [o, db, take_flags](commands::Context& ctx) {
     auto value = secret_value(*db, "db");
     if (!value) {
       throw core::UsageError("--db is required", "or --db-file FILE, or ODOO_UPGRADE_DB");
     }
     o->db = *value;
+    take_flags(o->odoo);
     return commands::run_initiate(*o, ctx);
   };
 }

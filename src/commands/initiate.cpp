@@ -1,6 +1,7 @@
 #include <odoo_upgrade/adapters/fs/disk.hpp>
 #include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
+#include <odoo_upgrade/adapters/odoo/target_odoo.hpp>
 #include <odoo_upgrade/adapters/pg/data_directory.hpp>
 #include <odoo_upgrade/adapters/pg/database_shape.hpp>
 #include <odoo_upgrade/adapters/pg/golive_ops.hpp>
@@ -10,9 +11,12 @@
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/initiate.hpp>
+#include <odoo_upgrade/commands/target_odoo.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/inspection.hpp>
 #include <odoo_upgrade/core/naming.hpp>
+#include <odoo_upgrade/core/odoo_manifest.hpp>
+#include <odoo_upgrade/core/odoo_settings.hpp>
 #include <odoo_upgrade/core/preflight.hpp>
 #include <odoo_upgrade/core/preflight_disk.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
@@ -21,6 +25,8 @@
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <spdlog/spdlog.h>
+
+#include <unistd.h>
 
 #include <iomanip>
 #include <memory>
@@ -40,6 +46,7 @@ struct Settings {
   stdfs::path data_dir;
   stdfs::path work_dir;
   core::ServiceRecord service;
+  std::optional<OdooChange> odoo; // the --odoo-* flags, validated
 };
 
 core::ServiceRecord validate_service(const InitiateOptions& o) {
@@ -82,6 +89,10 @@ Settings validate_options(const InitiateOptions& o, const Context& ctx) {
                    ? stdfs::absolute(*o.work_dir).lexically_normal()
                    : s.project_path.parent_path() / (s.project_path.stem().string() + "-work");
   s.service = validate_service(o);
+  if (o.odoo.any()) {
+    // The target Odoo's settings are checked (odoo-bin run once) before anything is touched.
+    s.odoo = apply_odoo_flags(core::OdooSettings{}, o.odoo, o.target);
+  }
   if (!stdfs::is_directory(s.project_path.parent_path())) {
     throw core::FilesystemError("directory '" + s.project_path.parent_path().string() +
                                 "' of the project file does not exist");
@@ -241,12 +252,40 @@ core::SourceRecord source_record(const InitiateOptions& o,
   return src;
 }
 
+// The target column: every installed third-party module looked up on the target Odoo's addons
+// paths (read_manifests.py in a scratch folder, removed after). std::nullopt without a target Odoo.
+std::optional<core::TargetModulesRecord>
+check_targets(const InitiateOptions& o, const Settings& s, const core::SourceRecord& source) {
+  if (!s.odoo || !s.odoo->settings.configured()) {
+    return std::nullopt;
+  }
+  adapters::odoo::OdooConnection conn;
+  conn.data_dir = s.data_dir;
+  adapters::odoo::TargetOdoo odoo(s.odoo->settings, conn, "");
+  stdfs::path scratch =
+      stdfs::temp_directory_path() / ("odoo-upgrade-manifests-" + std::to_string(::getpid()));
+  core::TargetModulesRecord r;
+  r.series = o.target;
+  try {
+    r.modules = check_target_modules(
+        odoo, source.module_names(core::ModuleOrigin::third_party), o.target, scratch);
+  } catch (...) {
+    std::error_code ec;
+    stdfs::remove_all(scratch, ec);
+    throw;
+  }
+  std::error_code ec;
+  stdfs::remove_all(scratch, ec);
+  return r;
+}
+
 // The project as initiate creates it, with its first history event.
 core::Project build_project(const InitiateOptions& o,
                             const Settings& s,
                             const core::SourceRecord& source,
                             const core::NamesRecord& names,
                             const std::vector<CheckResult>& checks,
+                            const std::optional<core::TargetModulesRecord>& targets,
                             const Context& ctx) {
   core::Project project(o.customer, ctx.clock.now());
   project.set_target_version(o.target);
@@ -256,6 +295,12 @@ core::Project build_project(const InitiateOptions& o,
   core::write_source(project, source);
   core::write_names(project, names);
   core::write_preflight(project, checks);
+  if (s.odoo) {
+    core::write_odoo_settings(project, s.odoo->settings);
+  }
+  if (targets) {
+    core::write_target_modules(project, *targets);
+  }
   ctx.record(project,
              "initiate",
              core::any_blocking(checks) ? "preflight_failed" : "ok",
@@ -273,6 +318,12 @@ nlohmann::json tables_json(const core::SourceRecord& src) {
     tables.push_back({{"name", t.name}, {"bytes", t.bytes}, {"rows", t.rows}});
   }
   return tables;
+}
+
+// The target column as --json shows it: null without a target Odoo.
+nlohmann::json target_modules_json(const core::Project& project) {
+  auto targets = core::read_target_modules(project);
+  return targets ? core::to_json(*targets) : nlohmann::json();
 }
 
 nlohmann::json result_doc(const core::Project& project, const Settings& s, const Context& ctx) {
@@ -295,11 +346,21 @@ nlohmann::json result_doc(const core::Project& project, const Settings& s, const
       {"enterprise_code_registered", src.enterprise_code_registered},
       {"modules", source["modules"]},
       {"third_party_modules", src.module_names(core::ModuleOrigin::third_party)},
+      {"target_modules", target_modules_json(project)},
       {"largest_tables", tables_json(src)},
       {"preflight", checks},
       {"dry_run", ctx.options.dry_run},
       {"next", core::next_step(project)},
   };
+}
+
+// The target column of one module: "target: found 17.0.1.0.1 in /srv/addons/auditlog", "missing"…
+void print_target(std::ostream& os, const Output& out, const core::TargetCheck* check) {
+  if (check == nullptr) {
+    return;
+  }
+  std::string text = "target: " + check->describe();
+  os << "    " << (check->ok() ? out.green(text) : out.red(text)) << "\n";
 }
 
 void print_modules(std::ostream& os, const Output& out, const core::Project& project) {
@@ -310,6 +371,7 @@ void print_modules(std::ostream& os, const Output& out, const core::Project& pro
       third.push_back(&m);
     }
   }
+  auto targets = core::read_target_modules(project);
   os << out.bold("Third-party modules (" + std::to_string(third.size()) + ")") << "\n";
   if (third.empty()) {
     os << "  none: every installed module is Odoo's own\n";
@@ -318,6 +380,13 @@ void print_modules(std::ostream& os, const Output& out, const core::Project& pro
     os << "  " << out.yellow(m->name)
        << std::string(m->name.size() < 32 ? 32 - m->name.size() : 1, ' ') << m->version << "  "
        << m->author << " (" << (m->license.empty() ? "no licence" : m->license) << ")\n";
+    print_target(os, out, targets ? targets->find(m->name) : nullptr);
+  }
+  if (!third.empty() && !targets) {
+    os << "  no target Odoo configured: give --odoo-bin and --addons-path (or 'odoo-upgrade "
+          "config') "
+          "to look each one up for "
+       << project.target_version() << "\n";
   }
   if (!third.empty()) {
     os << "  these are not upgraded by Odoo: each needs a version for " << project.target_version()
@@ -378,6 +447,9 @@ void write_project(const core::Project& project,
   if (facts.enterprise_code) {
     secrets.set("contract", *facts.enterprise_code);
   }
+  if (s.odoo && s.odoo->password) {
+    secrets.set(core::k_odoo_password_secret, *s.odoo->password);
+  }
   std::error_code ec;
   stdfs::create_directories(s.work_dir, ec);
   if (ec) {
@@ -408,8 +480,10 @@ int run_initiate(const InitiateOptions& o, Context& ctx) {
   core::NamesRecord names = core::derive_names(facts.dbname, o.target);
   std::vector<CheckResult> checks =
       preflight(facts, s, filestore, names, gather_preflight(o, facts, filestore));
-  core::Project project =
-      build_project(o, s, source_record(o, facts, filestore.record), names, checks, ctx);
+  core::SourceRecord source = source_record(o, facts, filestore.record);
+  // The target Odoo's addons paths are read (never run on a database): the migration's work list.
+  auto targets = check_targets(o, s, source);
+  core::Project project = build_project(o, s, source, names, checks, targets, ctx);
   int code = core::any_blocking(checks) ? static_cast<int>(core::ExitCode::blocking_findings) : 0;
   // A dry run shows the inspection and what would be written, and writes nothing.
   if (ctx.options.dry_run) {

@@ -199,4 +199,48 @@ TargetCheck target_check_from_json(const json& j, std::string_view where) {
   return t;
 }
 
+const TargetCheck* TargetModulesRecord::find(std::string_view module) const {
+  for (const auto& m : modules) {
+    if (m.module == module) {
+      return &m;
+    }
+  }
+  return nullptr;
+}
+
+TargetModulesRecord target_modules_from_json(const json& j, std::string_view where) {
+  FieldReader r(j, where);
+  TargetModulesRecord t;
+  r.take("series", t.series);
+  json list = take_array(r, "modules");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    t.modules.push_back(
+        target_check_from_json(list[i], r.path("modules") + "[" + std::to_string(i) + "]"));
+  }
+  t.extra = r.rest();
+  return t;
+}
+
+json to_json(const TargetModulesRecord& t) {
+  json j = t.extra;
+  j["series"] = t.series;
+  j["modules"] = json::array();
+  for (const auto& m : t.modules) {
+    j["modules"].push_back(to_json(m));
+  }
+  return j;
+}
+
+std::optional<TargetModulesRecord> read_target_modules(const Project& project) {
+  const json* section = project.find_section("target_modules");
+  if (section == nullptr || section->is_null()) {
+    return std::nullopt;
+  }
+  return target_modules_from_json(*section, "target_modules");
+}
+
+void write_target_modules(Project& project, const TargetModulesRecord& record) {
+  project.section("target_modules") = to_json(record);
+}
+
 } // namespace odoo_upgrade::core

@@ -115,3 +115,34 @@ TEST_CASE("core::target_check_from_json", "[core]") {
   j["verdict"] = "maybe";
   CHECK_THROWS_AS(target_check_from_json(j, "t"), FilesystemError);
 }
+
+TEST_CASE("core::target_modules record: round trip, unknown keys kept, wrong type refused",
+          "[core]") {
+  json j = {{"series", "17.0"},
+            {"modules",
+             {{{"module", "auditlog"},
+               {"verdict", "found"},
+               {"version", "17.0.1.0.1"},
+               {"path", "/srv/addons/auditlog"}},
+              {{"module", "sale_custom"}, {"verdict", "missing"}}}},
+            {"from_the_future", 1}};
+  TargetModulesRecord r = target_modules_from_json(j);
+  REQUIRE(r.modules.size() == 2);
+  REQUIRE(r.find("auditlog") != nullptr);
+  CHECK(r.find("auditlog")->describe() == "found 17.0.1.0.1 in /srv/addons/auditlog");
+  CHECK(r.find("sale_custom")->describe() == "missing");
+  CHECK(r.find("nope") == nullptr);
+  CHECK(to_json(r) == j);
+  Project project("acme", TimePoint{});
+  CHECK_FALSE(read_target_modules(project));
+  write_target_modules(project, r);
+  REQUIRE(read_target_modules(project));
+  CHECK(to_json(*read_target_modules(project)) == j);
+  j["modules"][1]["verdict"] = "perhaps";
+  try {
+    target_modules_from_json(j);
+    FAIL("accepted an unknown verdict");
+  } catch (const FilesystemError& e) {
+    CHECK(std::string(e.what()).find("target_modules.modules[1].verdict") != std::string::npos);
+  }
+}

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <odoo_upgrade/core/project.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -72,5 +74,24 @@ TargetCheck judge_target(const ManifestFacts& facts, std::string_view series);
 nlohmann::json to_json(const TargetCheck& t);
 // Throws FilesystemError (exit 6) naming `<where>.<field>` for a wrong type or unknown verdict.
 TargetCheck target_check_from_json(const nlohmann::json& j, std::string_view where);
+
+// initiate's target column, kept in the project's `target_modules` section: the verdict for every
+// installed third-party module of production on the target Odoo's addons paths, when initiate ran
+// with a target Odoo configured (the missing ones are the migration's work list).
+struct TargetModulesRecord {
+  std::string series;               // the target series checked ("17.0")
+  std::vector<TargetCheck> modules; // production's third-party modules, in its order
+  nlohmann::json extra = nlohmann::json::object();
+
+  // The check of `module`, or nullptr when it was not checked.
+  const TargetCheck* find(std::string_view module) const;
+};
+// Throws FilesystemError (exit 6) naming `<where>.<field>` for a wrong type or unknown verdict.
+TargetModulesRecord target_modules_from_json(const nlohmann::json& j,
+                                             std::string_view where = "target_modules");
+nlohmann::json to_json(const TargetModulesRecord& r);
+// The section, or std::nullopt when initiate did not check (no target Odoo configured then).
+std::optional<TargetModulesRecord> read_target_modules(const Project& project);
+void write_target_modules(Project& project, const TargetModulesRecord& record);
 
 } // namespace odoo_upgrade::core
