@@ -31,4 +31,17 @@ std::vector<std::pair<std::string, std::string>> transient_modules(Connection& c
   return monitor::pending_modules(conn);
 }
 
+std::vector<std::string> published_page_urls(Connection& conn) {
+  std::vector<std::string> urls;
+  if (!conn.relation_exists("website_page") ||
+      !conn.column_exists("website_page", "is_published")) {
+    return urls;
+  }
+  conn.for_each_row("SELECT DISTINCT url FROM website_page WHERE is_published AND url IS NOT NULL "
+                    "ORDER BY url",
+                    {},
+                    [&](const Result& row) { urls.emplace_back(row.get(0, 0)); });
+  return urls;
+}
+
 } // namespace odoo_upgrade::adapters::pg::target_db

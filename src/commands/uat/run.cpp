@@ -8,7 +8,9 @@
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/commands/uat.hpp>
+#include <odoo_upgrade/commands/uat_live.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/live_checks.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
 
@@ -29,7 +31,7 @@ using core::Severity;
 
 void validate_checks(const std::vector<std::string>& ids) {
   for (const auto& id : ids) {
-    if (core::uat::find_check(id) == nullptr) {
+    if (core::uat::find_check(id) == nullptr && !core::live::is_live_check(id)) {
       std::string known;
       for (const auto& c : core::uat::check_catalogue()) {
         known += (known.empty() ? "" : ", ") + c.id;
@@ -120,9 +122,16 @@ void compare(Comparison& c, ProjectSession& session, const UatRunOptions& option
                c.test_version,
                c.round);
   c.results = run_uat_checks(prod, test, options.checks);
-  c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   prod_snapshot.commit();
   test_snapshot.commit();
+  // The live checks run through the target Odoo itself (none when it is not configured).
+  auto live = run_live_checks(session.project(),
+                              session.secrets(),
+                              c.test_db,
+                              work_dir(session.project()) / "rounds" / std::to_string(c.round),
+                              options.checks);
+  c.results.insert(c.results.end(), live.begin(), live.end());
+  c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 // Writes the full report to <work_dir>/rounds/<n>/uat-<time>.json; returns its path.

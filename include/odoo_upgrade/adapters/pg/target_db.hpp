@@ -25,4 +25,8 @@ std::vector<core::ModuleInfo> installed_modules(Connection& conn);
 // so by a failed or partial update is updated by the next Odoo process on the database.
 std::vector<std::pair<std::string, std::string>> transient_modules(Connection& conn);
 
+// The distinct URLs of the published website pages (`website_page.is_published`), by URL; empty
+// when the website module was never installed (no `website_page` table). Read-only.
+std::vector<std::string> published_page_urls(Connection& conn);
+
 } // namespace odoo_upgrade::adapters::pg::target_db

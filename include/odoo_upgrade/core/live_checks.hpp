@@ -1,0 +1,61 @@
+#pragma once
+
+#include <odoo_upgrade/core/uat.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+// The live checks (issue 12): UAT checks run through the target Odoo itself on the test database,
+// as the customer would try it: views render, reports render, website pages answer, records can be
+// created/written/deleted, data can be exported. resources/odoo/live_checks.py does the work inside
+// `odoo-bin shell`, in one transaction that is rolled back; its output document (between its
+// markers, shape in docs/notes/target-odoo-facts.md, "live_checks.py") becomes one
+// core::uat::CheckResult per check here. The website pages are fetched over HTTP by the caller
+// (the script only lists them), and compared with production's published pages.
+namespace odoo_upgrade::core::live {
+
+// The live checks, in report order: views-render, reports-render, pages, records, export. Each may
+// report blocking findings.
+const std::vector<uat::CheckInfo>& live_check_catalogue();
+bool is_live_check(std::string_view id);
+// The live checks among `only` (every one when `only` is empty; none when `only` names only other
+// checks).
+std::vector<std::string> selected_live_checks(const std::vector<std::string>& only);
+
+// The script's parameters (the OU_LIVE_CHECKS environment variable) for the checks `ids`: the
+// script's own ids ("pages" is its "pages-list"), the main user `login` ("" for its default).
+nlohmann::json script_parameters(const std::vector<std::string>& ids, const std::string& login);
+
+// One URL of the test database's websites to fetch: a published page or an internal menu entry.
+struct PageTarget {
+  std::string url;  // "/contactus" (path of the site; never an external URL)
+  std::string name; // the page's or menu's name
+  std::string key;  // "page:/contactus" (the finding's key)
+};
+// The distinct URLs of the script's pages-list check (pages, then internal menus), in order; empty
+// when the check is not in `doc`.
+std::vector<PageTarget> pages_to_fetch(const nlohmann::json& doc);
+
+// What one fetch gave.
+struct PageFetch {
+  PageTarget page;
+  int status = 0;    // the final HTTP status after redirects; 0 when no answer
+  std::string error; // the transport error when no answer
+};
+
+// The check results for `ids` from the script's output document `doc` (null when the script gave
+// none: then each check is an `error` with `failure`), the `fetched` pages and the URLs of
+// production's published pages (`production_pages`). Script failures are blocking findings naming
+// the view / report / model and its xml id, with the error; warnings are warnings; checks the
+// script skipped are info findings. A page answering 5xx or not at all is blocking; a published
+// production page that is no page of the test database is a warning.
+std::vector<uat::CheckResult> live_results(const std::vector<std::string>& ids,
+                                           const nlohmann::json& doc,
+                                           const std::string& failure,
+                                           const std::vector<PageFetch>& fetched,
+                                           const std::vector<std::string>& production_pages);
+
+} // namespace odoo_upgrade::core::live

@@ -1,0 +1,119 @@
+// The live checks' results from live_checks.py's output, on the documents captured from the real
+// Odoo 17.0 runtime on the real pair's 17.0 database, with and without the planted broken view and
+// report (tests/fixtures/odoo-logs/README.md).
+#include "../support/test_env.hpp"
+
+#include <odoo_upgrade/adapters/odoo/target_odoo.hpp>
+#include <odoo_upgrade/core/live_checks.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+
+using namespace odoo_upgrade;
+using namespace odoo_upgrade::core;
+using nlohmann::json;
+
+namespace {
+
+json captured(const std::string& name) {
+  std::string out =
+      test::read_file(std::filesystem::path(OU_SOURCE_DIR) / "tests/fixtures/odoo-logs" / name);
+  auto doc =
+      adapters::odoo::marked_document(out, "@@OU-LIVE-CHECKS-BEGIN@@", "@@OU-LIVE-CHECKS-END@@");
+  REQUIRE(doc);
+  return *doc;
+}
+
+const uat::CheckResult& result(const std::vector<uat::CheckResult>& all, const std::string& id) {
+  for (const auto& r : all) {
+    if (r.id == id) {
+      return r;
+    }
+  }
+  FAIL("no result for " << id);
+  throw std::logic_error("unreachable");
+}
+
+const uat::Finding* blocking(const uat::CheckResult& r) {
+  for (const auto& f : r.findings) {
+    if (f.severity == Severity::blocking) {
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("live checks: the catalogue and the script's parameters", "[core]") {
+  CHECK(live::selected_live_checks({}).size() == 5);
+  CHECK(live::selected_live_checks({"views", "pages"}) == std::vector<std::string>{"pages"});
+  CHECK(live::selected_live_checks({"modules"}).empty());
+  CHECK(live::is_live_check("reports-render"));
+  CHECK_FALSE(live::is_live_check("pages-list"));
+  json p = live::script_parameters({"views-render", "pages"}, "admin");
+  CHECK(p["checks"] == json({"views-render", "pages-list"}));
+  CHECK(p["login"] == "admin");
+  CHECK_FALSE(live::script_parameters({"export"}, "").contains("login"));
+}
+
+TEST_CASE("live checks: the real 17.0 upgrade is green", "[core]") {
+  json doc = captured("live-checks-cust17.stdout");
+  auto pages = live::pages_to_fetch(doc);
+  REQUIRE_FALSE(pages.empty());
+  CHECK(pages.front().url == "/");
+  std::vector<live::PageFetch> fetched;
+  for (const auto& p : pages) {
+    fetched.push_back({p, 200, ""});
+  }
+  auto all =
+      live::live_results(live::selected_live_checks({}), doc, "", fetched, {"/", "/contactus"});
+  REQUIRE(all.size() == 5);
+  for (const auto& r : all) {
+    INFO(r.id << " " << r.error);
+    CHECK(r.status != uat::CheckStatus::failed);
+    CHECK(r.status != uat::CheckStatus::error);
+    CHECK(r.count(Severity::blocking) == 0);
+  }
+  CHECK(result(all, "views-render").compared == 355);
+  // The custom view that still uses `attrs` is a warning: the update deactivates nothing for it.
+  CHECK(result(all, "views-render").count(Severity::warning) == 1);
+  CHECK(result(all, "records").status == uat::CheckStatus::passed);
+}
+
+TEST_CASE("live checks: the planted broken view and report are blocking findings naming them",
+          "[core]") {
+  json doc = captured("live-checks-cust17_planted.stdout");
+  auto all = live::live_results({"views-render", "reports-render"}, doc, "", {}, {});
+  REQUIRE(all.size() == 2);
+  const auto* view = blocking(result(all, "views-render"));
+  REQUIRE(view != nullptr);
+  CHECK(view->key == "ou_planted.view_picking_form_immediate_transfer");
+  CHECK(view->model == "stock.picking");
+  CHECK(view->message.find("immediate_transfer") != std::string::npos);
+  CHECK(view->name.find("stock.picking.form.customer.immediate_transfer") != std::string::npos);
+  const auto* report = blocking(result(all, "reports-render"));
+  REQUIRE(report != nullptr);
+  CHECK(report->key == "ou_planted.action_report_saleorder_confirmation");
+  CHECK(report->message.find("External ID not found") != std::string::npos);
+  CHECK(result(all, "reports-render").status == uat::CheckStatus::failed);
+}
+
+TEST_CASE("live checks: pages answering 5xx or gone, and a script that did not finish", "[core]") {
+  json doc = captured("live-checks-cust17.stdout");
+  auto pages = live::pages_to_fetch(doc);
+  REQUIRE(pages.size() >= 2);
+  std::vector<live::PageFetch> fetched = {{pages[0], 500, ""}, {pages[1], 0, "timed out"}};
+  auto all = live::live_results({"pages"}, doc, "", fetched, {"/about-us"});
+  const auto& r = result(all, "pages");
+  CHECK(r.count(Severity::blocking) == 2);
+  CHECK(r.count(Severity::warning) == 1);
+  CHECK(r.status == uat::CheckStatus::failed);
+
+  all = live::live_results(
+      {"records", "export"}, json(), "odoo-bin shell exited 1: SyntaxError", {}, {});
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].status == uat::CheckStatus::error);
+  CHECK(all[0].error.find("SyntaxError") != std::string::npos);
+}
