@@ -359,6 +359,7 @@ const std::vector<std::string>& restore_steps() {
       "restore_db",           // pg_restore into the staging database
       "filestore_copy",       // production's filestore + the returned one, staged
       "verify",               // series, modules, baseline against the freeze
+      "target_odoo",          // the target Odoo updates the modules and opens the staging db
       "before_hooks",         // before_restore hooks
       "terminate",            // other sessions on both databases
       "rename_production",    // production → pre-upgrade name
