@@ -101,24 +101,6 @@ void plant(const std::string& db, const std::string& file) {
   REQUIRE(r.exit_code == 0);
 }
 
-// The role the target Odoo connects as: the test rounds' databases belong to the test server's
-// admin (`postgres`), which Odoo refuses. Dropped at scope end, after the databases.
-struct OdooRole {
-  std::string name = test::unique_db_name("ou_chain_odoo");
-  OdooRole() {
-    adapters::pg::Connection admin(test::pg_admin_conninfo());
-    admin.exec_no_rows("CREATE ROLE " + name + " SUPERUSER LOGIN");
-  }
-  ~OdooRole() {
-    try {
-      adapters::pg::Connection admin(test::pg_admin_conninfo());
-      admin.exec_no_rows("DROP ROLE IF EXISTS " + name);
-    } catch (...) {
-      // A role left behind does not fail the test.
-    }
-  }
-};
-
 } // namespace
 
 TEST_CASE("odoo chain: target column, round update and open, restore's update before the swap",
@@ -129,9 +111,10 @@ TEST_CASE("odoo chain: target column, round update and open, restore's update be
   }
   test::SandboxProcess sandbox(
       {"--processing-delay-ms", "0", "--result-backup", upgraded_zip().string()});
-  OdooRole role;
   test::Production prod(customer16(sandbox, *rt));
-  require_code(prod.cli({"config", "--odoo-db-user", role.name}), 0);
+  // The target Odoo connects as production's own (plain LOGIN) role: every copy is created like
+  // production, owned by it (adapters/pg/database_shape.hpp), so no superuser is needed.
+  require_code(prod.cli({"config", "--odoo-db-user", prod.role}), 0);
 
   // initiate: auditlog found for 17.0 on the addons path given...
   json p = prod.project();
