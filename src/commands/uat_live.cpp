@@ -96,11 +96,12 @@ std::vector<core::uat::CheckResult> run_live_checks(const core::Project& project
     return {};
   }
   adapters::odoo::TargetOdoo odoo = target_odoo_of(project, secrets);
-  // Without a target Odoo there is nothing to run them with: said, not failed.
+  // Without a target Odoo there is nothing to run them with: skipped, said, not failed.
   if (!odoo.settings().configured()) {
-    spdlog::warn("uat: live checks skipped: no target Odoo configured (odoo-upgrade config "
-                 "--odoo-bin PATH --addons-path DIR)");
-    return {};
+    std::string why = "no target Odoo configured (configure one: odoo-upgrade config --odoo-bin "
+                      "PATH --addons-path DIR)";
+    spdlog::warn("uat: live checks skipped: {}", why);
+    return core::live::skipped_results(ids, why);
   }
   stdfs::create_directories(folder);
   auto started = std::chrono::steady_clock::now();

@@ -181,6 +181,24 @@ std::vector<std::string> selected_live_checks(const std::vector<std::string>& on
   return out;
 }
 
+std::vector<CheckResult> skipped_results(const std::vector<std::string>& ids,
+                                         const std::string& why) {
+  std::vector<CheckResult> out;
+  for (const auto& info : live_check_catalogue()) {
+    if (std::find(ids.begin(), ids.end(), info.id) == ids.end()) {
+      continue;
+    }
+    CheckResult r;
+    r.id = info.id;
+    r.title = info.title;
+    r.severity = info.severity;
+    r.status = uat::CheckStatus::skipped;
+    r.error = why;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 json script_parameters(const std::vector<std::string>& ids, const std::string& login) {
   json checks = json::array();
   for (const auto& id : ids) {

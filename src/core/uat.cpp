@@ -1,4 +1,5 @@
 #include <odoo_upgrade/core/expected_changes.hpp>
+#include <odoo_upgrade/core/live_checks.hpp>
 #include <odoo_upgrade/core/record.hpp>
 #include <odoo_upgrade/core/uat.hpp>
 
@@ -11,11 +12,12 @@ namespace odoo_upgrade::core::uat {
 
 namespace {
 
-constexpr std::array<std::pair<CheckStatus, std::string_view>, 4> k_status_names{{
+constexpr std::array<std::pair<CheckStatus, std::string_view>, 5> k_status_names{{
     {CheckStatus::passed, "passed"},
     {CheckStatus::warning, "warning"},
     {CheckStatus::failed, "failed"},
     {CheckStatus::error, "error"},
+    {CheckStatus::skipped, "skipped"},
 }};
 
 constexpr std::array<std::pair<MarkStatus, std::string_view>, 4> k_mark_names{{
@@ -105,7 +107,10 @@ std::optional<MarkStatus> parse_mark_status(std::string_view text) {
   return parse_name(k_mark_names, text);
 }
 
-const std::vector<CheckInfo>& check_catalogue() {
+namespace {
+
+// The checks on the databases' datasets (commands/uat/engine.cpp), in report order.
+const std::vector<CheckInfo>& dataset_checks() {
   static const std::vector<CheckInfo> k_checks = {
       {"views",
        "Views active in production but inactive or missing in test",
@@ -176,6 +181,18 @@ const std::vector<CheckInfo>& check_catalogue() {
   return k_checks;
 }
 
+} // namespace
+
+const std::vector<CheckInfo>& check_catalogue() {
+  static const std::vector<CheckInfo> k_checks = [] {
+    std::vector<CheckInfo> all = dataset_checks();
+    const auto& live = live::live_check_catalogue();
+    all.insert(all.end(), live.begin(), live.end());
+    return all;
+  }();
+  return k_checks;
+}
+
 const CheckInfo* find_check(std::string_view id) {
   for (const auto& c : check_catalogue()) {
     if (c.id == id) {
@@ -219,7 +236,7 @@ long long CheckResult::count(Severity s) const {
 }
 
 void CheckResult::finish() {
-  if (status == CheckStatus::error) {
+  if (status == CheckStatus::error || status == CheckStatus::skipped) {
     return;
   }
   if (count(Severity::blocking) > 0) {
@@ -535,6 +552,8 @@ RunSummary summarize(const std::vector<CheckResult>& results) {
     s.info += r.count(Severity::info);
     if (r.status == CheckStatus::error) {
       ++s.errors;
+    } else if (r.status == CheckStatus::skipped) {
+      ++s.skipped;
     }
   }
   return s;

@@ -125,6 +125,7 @@ json to_json(const RunRecord& run) {
   j["warning"] = run.summary.warning;
   j["info"] = run.summary.info;
   j["errors"] = run.summary.errors;
+  j["skipped"] = run.summary.skipped;
   j["go"] = run.summary.go();
   j["at"] = run.at;
   j["seconds"] = run.seconds;
@@ -145,6 +146,7 @@ RunRecord run_from_json(const json& j, std::string_view where) {
   r.take("warning", run.summary.warning);
   r.take("info", run.summary.info);
   r.take("errors", run.summary.errors);
+  r.take("skipped", run.summary.skipped);
   bool go = false; // derived from the counts: read so that it is not kept as unknown
   r.take("go", go);
   r.take("at", run.at);

@@ -61,7 +61,8 @@ std::string render_text(const Report& r) {
   } else {
     o << "automated checks (" << r.run_at << ", " << fmt_seconds(r.run_seconds)
       << " s): " << s.blocking << " blocking, " << s.warning << " warning, " << s.info << " info"
-      << (s.errors > 0 ? ", " + std::to_string(s.errors) + " error(s)" : "") << "\n";
+      << (s.errors > 0 ? ", " + std::to_string(s.errors) + " error(s)" : "")
+      << (s.skipped > 0 ? ", " + std::to_string(s.skipped) + " skipped" : "") << "\n";
     for (const auto& c : r.checks) {
       o << "  [" << to_string(c.status) << "] " << c.id << ": " << c.title;
       if (!c.findings.empty() || c.status == CheckStatus::error) {
@@ -70,7 +71,8 @@ std::string render_text(const Report& r) {
       }
       o << "\n";
       if (!c.error.empty()) {
-        o << "      error: " << c.error << "\n";
+        o << (c.status == CheckStatus::skipped ? "      skipped: " : "      error: ") << c.error
+          << "\n";
       }
       for (const auto& f : c.findings) {
         o << "      " << to_string(f.severity) << ": " << f.message << "\n";
@@ -129,7 +131,7 @@ void markdown_summary(std::ostringstream& o, const Report& r) {
 void markdown_findings(std::ostringstream& o, const CheckResult& c) {
   o << "\n### " << md_cell(c.title) << " (`" << md_cell(c.id) << "`)\n\n";
   if (!c.error.empty()) {
-    o << "Error: " << md_cell(c.error) << "\n\n";
+    o << (c.status == CheckStatus::skipped ? "Skipped: " : "Error: ") << md_cell(c.error) << "\n\n";
   }
   if (!c.findings.empty()) {
     o << "| Severity | Model | Key | Name | Difference |\n|---|---|---|---|---|\n";
@@ -203,9 +205,11 @@ std::string render_junit(const Report& r) {
   std::ostringstream o;
   long long failures = 0;
   long long errors = 0;
+  long long skipped = 0;
   for (const auto& c : r.checks) {
     failures += c.status == CheckStatus::failed ? 1 : 0;
     errors += c.status == CheckStatus::error ? 1 : 0;
+    skipped += c.status == CheckStatus::skipped ? 1 : 0;
   }
   long long manual_failures = manual_count(r, MarkStatus::fail);
   long long manual_skipped =
@@ -216,8 +220,8 @@ std::string render_junit(const Report& r) {
     << "\" failures=\"" << failures + manual_failures << "\" errors=\"" << errors << "\" time=\""
     << fmt_seconds(total) << "\">\n";
   o << "  <testsuite name=\"uat.automated\" tests=\"" << r.checks.size() << "\" failures=\""
-    << failures << "\" errors=\"" << errors << "\" skipped=\"0\" time=\"" << fmt_seconds(total)
-    << "\" timestamp=\"" << xml_escape(r.run_at) << "\">\n";
+    << failures << "\" errors=\"" << errors << "\" skipped=\"" << skipped << "\" time=\""
+    << fmt_seconds(total) << "\" timestamp=\"" << xml_escape(r.run_at) << "\">\n";
   o << "    <properties>\n";
   o << "      <property name=\"customer\" value=\"" << xml_escape(r.customer) << "\"/>\n";
   o << "      <property name=\"round\" value=\"" << r.round << "\"/>\n";
@@ -239,6 +243,8 @@ std::string render_junit(const Report& r) {
     }
     if (c.status == CheckStatus::error) {
       o << "      <error message=\"" << xml_escape(c.error) << "\" type=\"error\"/>\n";
+    } else if (c.status == CheckStatus::skipped) {
+      o << "      <skipped message=\"" << xml_escape(c.error) << "\"/>\n";
     } else if (c.status == CheckStatus::failed) {
       o << "      <failure message=\"" << c.count(Severity::blocking)
         << " blocking finding(s)\" type=\"blocking\">" << xml_escape(blocking) << "</failure>\n";
@@ -335,7 +341,9 @@ void html_check_table(std::ostringstream& o, const Report& r) {
 void html_findings(std::ostringstream& o, const CheckResult& c) {
   o << "<h3>" << e(c.title) << "</h3>\n";
   if (!c.error.empty()) {
-    o << "<p class=\"s-error\">The check could not run: " << e(c.error) << "</p>\n";
+    o << (c.status == CheckStatus::skipped ? "<p>Skipped: "
+                                           : "<p class=\"s-error\">The check could not run: ")
+      << e(c.error) << "</p>\n";
   }
   if (c.findings.empty()) {
     return;
@@ -498,6 +506,7 @@ nlohmann::json report_to_json(const Report& r) {
             {"warning", s.warning},
             {"info", s.info},
             {"errors", s.errors},
+            {"skipped", s.skipped},
             {"checks", checks}}},
           {"manual", items},
           {"signoff", r.signoff ? to_json(*r.signoff) : nlohmann::json(nullptr)}};

@@ -169,7 +169,18 @@ TEST_CASE("uat: run, report, checklist and sign-off end to end", "[integration][
   CHECK(lint.exit_code == 0);
   auto cases =
       adapters::run_process({"xmllint", "--xpath", "count(//testsuite/testcase)", xml}, {});
-  CHECK(trimmed(cases.out) == "31");
+  // 14 checks on the datasets, 5 live checks (skipped: no target Odoo), 17 manual items.
+  CHECK(trimmed(cases.out) == "36");
+  auto skipped = adapters::run_process(
+      {"xmllint", "--xpath", "string(//testsuite[@name='uat.automated']/@skipped)", xml}, {});
+  CHECK(trimmed(skipped.out) == "5");
+  auto hint = adapters::run_process(
+      {"xmllint",
+       "--xpath",
+       "string(//testcase[starts-with(@name,'views-render:')]/skipped/@message)",
+       xml},
+      {});
+  CHECK(hint.out.find("no target Odoo configured") != std::string::npos);
   auto failures = adapters::run_process(
       {"xmllint", "--xpath", "string(//testcase[starts-with(@name,'views:')]/failure/@type)", xml},
       {});
@@ -205,6 +216,10 @@ TEST_CASE("uat: run, report, checklist and sign-off end to end", "[integration][
   r = p.cli({"uat", "run"});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
+  // The live checks without a target Odoo are skipped with the hint, and the round is GO.
+  CHECK(r.out.find("skipped: no target Odoo configured") != std::string::npos);
+  CHECK(r.out.find("odoo-upgrade config --odoo-bin") != std::string::npos);
+  CHECK(r.out.find("verdict (latest result of every check): GO") != std::string::npos);
   // Runs made before the test database was last restored do not count.
   p.add_round(1, p.tst, "2999-01-01T00:00:00Z");
   r = p.cli({"uat", "signoff", "--by", "Jane Customer"});

@@ -58,6 +58,27 @@ TEST_CASE("live checks: the catalogue and the script's parameters", "[core]") {
   CHECK_FALSE(live::script_parameters({"export"}, "").contains("login"));
 }
 
+TEST_CASE("live checks: skipped without a target Odoo, in catalogue order, not blocking",
+          "[core]") {
+  auto skipped = live::skipped_results({"export", "views-render"}, "no target Odoo configured");
+  REQUIRE(skipped.size() == 2);
+  CHECK(skipped[0].id == "views-render");
+  CHECK(skipped[1].id == "export");
+  for (const auto& r : skipped) {
+    CHECK(r.status == odoo_upgrade::core::uat::CheckStatus::skipped);
+    CHECK(r.error == "no target Odoo configured");
+    CHECK_FALSE(r.title.empty());
+  }
+  auto s = odoo_upgrade::core::uat::summarize(skipped);
+  CHECK(s.skipped == 2);
+  CHECK(s.errors == 0);
+  CHECK(s.go());
+  // Every live check is in the UAT catalogue, so that the round's verdict asks for its result.
+  for (const auto& c : live::live_check_catalogue()) {
+    CHECK(odoo_upgrade::core::uat::find_check(c.id) != nullptr);
+  }
+}
+
 TEST_CASE("live checks: the real 17.0 upgrade is green", "[core]") {
   json doc = captured("live-checks-cust17.stdout");
   auto pages = live::pages_to_fetch(doc);

@@ -1,4 +1,5 @@
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/live_checks.hpp>
 #include <odoo_upgrade/core/uat.hpp>
 
 #include <catch2/catch.hpp>
@@ -35,7 +36,8 @@ RowSource source(std::vector<KeyedRow> rows) {
 
 TEST_CASE("core::uat::check_catalogue", "[core]") {
   const auto& checks = check_catalogue();
-  REQUIRE(checks.size() == 14);
+  // 14 checks on the databases' datasets, then the 5 live checks through the target Odoo.
+  REQUIRE(checks.size() == 19);
   std::set<std::string> ids;
   for (const auto& c : checks) {
     CHECK(ids.insert(c.id).second);
@@ -45,6 +47,8 @@ TEST_CASE("core::uat::check_catalogue", "[core]") {
   CHECK(find_check("modules-transient")->severity == Severity::blocking);
   CHECK(check_ids().size() == checks.size());
   CHECK(find_check("nope") == nullptr);
+  CHECK(find_check("views-render") != nullptr);
+  CHECK(checks.back().id == "export");
 }
 
 TEST_CASE("core::uat::merge_keyed", "[core]") {
@@ -219,6 +223,21 @@ TEST_CASE("core::uat::CheckResult", "[core]") {
     CHECK(e.status == CheckStatus::error);
     CHECK_FALSE(summarize({e}).go());
   }
+  SECTION("a skipped check stays skipped, is counted, and does not block go") {
+    CheckResult s;
+    s.status = CheckStatus::skipped;
+    s.error = "no target Odoo configured";
+    s.finish();
+    CHECK(s.status == CheckStatus::skipped);
+    auto sum = summarize({s, r});
+    CHECK(sum.skipped == 1);
+    CHECK(sum.errors == 0);
+    CHECK_FALSE(sum.go()); // r has blocking findings
+    CHECK(summarize({s}).go());
+    auto back = check_result_from_json(to_json(s));
+    CHECK(back.status == CheckStatus::skipped);
+    CHECK(back.error == "no target Odoo configured");
+  }
 }
 
 TEST_CASE("core::uat::item ids", "[core]") {
@@ -282,7 +301,8 @@ TEST_CASE("core::uat::signoff_refusals", "[core]") {
 
 TEST_CASE("core::uat::check_datasets", "[core]") {
   for (const auto& c : check_catalogue()) {
-    if (c.id == "neutralization" || c.id == "modules-transient") {
+    if (c.id == "neutralization" || c.id == "modules-transient" ||
+        odoo_upgrade::core::live::is_live_check(c.id)) {
       CHECK_THROWS_AS(check_datasets(c.id), std::out_of_range);
       continue;
     }

@@ -1,4 +1,5 @@
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/live_checks.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
 
 #include <catch2/catch.hpp>
@@ -194,6 +195,40 @@ TEST_CASE("core::uat::RoundRecord::latest_results (the verdict rule)", "[core]")
       results.push_back(l.result);
     }
     CHECK(summarize(results).go());
+  }
+  SECTION("live checks skipped without a target Odoo count as run and keep the round GO") {
+    std::vector<CheckResult> checks = {result_of("accounting", Severity::info),
+                                       result_of("users", Severity::warning),
+                                       result_of("filters", Severity::info)};
+    auto skipped = odoo_upgrade::core::live::skipped_results({"views-render", "export"},
+                                                             "no target Odoo configured");
+    REQUIRE(skipped.size() == 2);
+    checks.insert(checks.end(), skipped.begin(), skipped.end());
+    r.add_run(run_of("2026-11-29T12:00:00Z", "t1", checks));
+    std::vector<std::string> with_live = ids;
+    with_live.push_back("views-render");
+    with_live.push_back("export");
+    std::vector<CheckResult> results;
+    for (const auto& l : r.latest_results(with_live, "t1", "2026-11-29T10:30:00Z")) {
+      CHECK(l.ran());
+      results.push_back(l.result);
+    }
+    CHECK(results[4].status == CheckStatus::skipped);
+    CHECK(results[4].error == "no target Odoo configured");
+    auto s = summarize(results);
+    CHECK(s.skipped == 2);
+    CHECK(s.errors == 0);
+    CHECK(s.go());
+    // The run record keeps the count through the project file.
+    auto back = run_from_json(to_json(r.runs.back()), "run");
+    CHECK(back.summary.skipped == 2);
+    // A live check never run (not even skipped) is still NO-GO.
+    with_live.push_back("pages");
+    results.clear();
+    for (const auto& l : r.latest_results(with_live, "t1", "2026-11-29T10:30:00Z")) {
+      results.push_back(l.result);
+    }
+    CHECK_FALSE(summarize(results).go());
   }
 }
 

@@ -17,10 +17,11 @@ namespace odoo_upgrade::commands {
 // resources/odoo/live_checks.py fed to `odoo-bin shell` (one transaction, rolled back; its output
 // and Odoo's log kept in `folder` as live-checks.out / live-checks.log), then, for `pages`, the
 // target Odoo's HTTP server started on `test_db` and every listed URL fetched, compared with
-// production's published pages. Returns no result when no target Odoo is configured (logged with
-// the hint to configure one) or when `only` names no live check. A script that cannot run gives
-// results of status `error` naming why. Throws PreconditionError when `test_db` is missing,
-// DatabaseError when production cannot be read, Interrupted on Ctrl-C (the server is stopped).
+// production's published pages. Returns results of status `skipped` (with the hint to configure
+// one, also logged) when no target Odoo is configured, none when `only` names no live check. A
+// script that cannot run gives results of status `error` naming why. Throws PreconditionError when
+// `test_db` is missing, DatabaseError when production cannot be read, Interrupted on Ctrl-C (the
+// server is stopped).
 std::vector<core::uat::CheckResult> run_live_checks(const core::Project& project,
                                                     const adapters::fs::SecretStore& secrets,
                                                     const std::string& test_db,

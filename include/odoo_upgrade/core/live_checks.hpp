@@ -25,6 +25,12 @@ bool is_live_check(std::string_view id);
 // checks).
 std::vector<std::string> selected_live_checks(const std::vector<std::string>& only);
 
+// The results of the live checks `ids` when they cannot apply: status `skipped`, `why` as their
+// reason (e.g. no target Odoo configured, with the command that configures one). Neither blocking
+// nor an error for the round's verdict (core::uat::RunSummary::go).
+std::vector<uat::CheckResult> skipped_results(const std::vector<std::string>& ids,
+                                              const std::string& why);
+
 // The script's parameters (the OU_LIVE_CHECKS environment variable) for the checks `ids`: the
 // script's own ids ("pages" is its "pages-list"), the main user `login` ("" for its default).
 nlohmann::json script_parameters(const std::vector<std::string>& ids, const std::string& login);

@@ -24,8 +24,11 @@ namespace odoo_upgrade::core::uat {
 // checks use only these three.
 
 // How one automated check ran: `passed` (no finding above info), `warning`, `failed` (at least
-// one blocking finding), `error` (the check could not run; counts as blocking for go/no-go).
-enum class CheckStatus { passed, warning, failed, error };
+// one blocking finding), `error` (the check could not run; counts as blocking for go/no-go),
+// `skipped` (the check does not apply to this project, `error` says why and how to make it apply,
+// e.g. a live check without a configured target Odoo; it counts neither as blocking nor as an
+// error for go/no-go, and a skipped result is a result: the check counts as run).
+enum class CheckStatus { passed, warning, failed, error, skipped };
 std::string_view to_string(CheckStatus s);
 std::optional<CheckStatus> parse_check_status(std::string_view text);
 
@@ -57,7 +60,8 @@ struct CheckInfo {
   Severity severity; // the worst severity the check may report
   std::string description;
 };
-// The automated checks, in report order.
+// The automated checks, in report order: the checks on the databases' datasets, then the live
+// checks through the target Odoo (core/live_checks.hpp, core::live::is_live_check).
 const std::vector<CheckInfo>& check_catalogue();
 // The catalogue entry for `id`; nullptr when unknown.
 const CheckInfo* find_check(std::string_view id);
@@ -65,7 +69,8 @@ const CheckInfo* find_check(std::string_view id);
 std::vector<std::string> check_ids();
 
 // The result of one check. `findings` may be truncated to `k_max_findings_per_check`;
-// `finding_counts` always counts every finding.
+// `finding_counts` always counts every finding. `error` says why when `status` is `error` or
+// `skipped`.
 struct CheckResult {
   std::string id;
   std::string title;
@@ -75,13 +80,13 @@ struct CheckResult {
   std::map<Severity, long long> finding_counts;
   long long compared = 0; // records/keys compared
   double seconds = 0;
-  std::string error; // set when status is `error`
+  std::string error; // set when status is `error` or `skipped`
   bool truncated = false;
 
   // Adds a finding and counts it. Beyond the cap a finding is kept only when it is more serious
   // than info, in place of the latest info finding.
   void add(Finding finding);
-  // Sets `status` from the counts (unless `error`).
+  // Sets `status` from the counts (unless `error` or `skipped`).
   void finish();
   long long count(Severity s) const;
 };
@@ -197,7 +202,8 @@ struct RunSummary {
   long long blocking = 0;
   long long warning = 0;
   long long info = 0;
-  long long errors = 0; // checks that could not run
+  long long errors = 0;  // checks that could not run
+  long long skipped = 0; // checks that do not apply (status `skipped`): no effect on go()
   bool go() const { return blocking == 0 && errors == 0; }
 };
 RunSummary summarize(const std::vector<CheckResult>& results);

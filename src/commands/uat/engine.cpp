@@ -6,6 +6,7 @@
 #include <odoo_upgrade/commands/uat.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/expected_changes.hpp>
+#include <odoo_upgrade/core/live_checks.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -170,7 +171,9 @@ std::vector<CheckResult> run_uat_checks(pg::Connection& production,
   auto expected = core::uat::ExpectedChanges::between(prod.profile.series, tst.profile.series);
   std::vector<CheckResult> results;
   for (const auto& info : core::uat::check_catalogue()) {
-    if (!only.empty() && std::find(only.begin(), only.end(), info.id) == only.end()) {
+    // The live checks run through the target Odoo (commands/uat_live.hpp), not here.
+    if (core::live::is_live_check(info.id) ||
+        (!only.empty() && std::find(only.begin(), only.end(), info.id) == only.end())) {
       continue;
     }
     core::throw_if_interrupted();

@@ -10,7 +10,6 @@
 #include <odoo_upgrade/commands/uat.hpp>
 #include <odoo_upgrade/commands/uat_live.hpp>
 #include <odoo_upgrade/core/error.hpp>
-#include <odoo_upgrade/core/live_checks.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
 
@@ -31,7 +30,7 @@ using core::Severity;
 
 void validate_checks(const std::vector<std::string>& ids) {
   for (const auto& id : ids) {
-    if (core::uat::find_check(id) == nullptr && !core::live::is_live_check(id)) {
+    if (core::uat::find_check(id) == nullptr) {
       std::string known;
       for (const auto& c : core::uat::check_catalogue()) {
         known += (known.empty() ? "" : ", ") + c.id;
@@ -57,6 +56,7 @@ nlohmann::json summary_doc(const core::uat::RunSummary& s) {
           {"warning", s.warning},
           {"info", s.info},
           {"errors", s.errors},
+          {"skipped", s.skipped},
           {"go", s.go()}};
 }
 
@@ -201,7 +201,8 @@ void print_run(std::ostream& os,
                                                            : out.green(status);
     os << "  " << status << "  " << r.id << ": " << r.title << " (" << r.compared << " compared)\n";
     if (!r.error.empty()) {
-      os << "      error: " << r.error << "\n";
+      bool skipped = r.status == core::uat::CheckStatus::skipped;
+      os << "      " << (skipped ? "skipped: " : "error: ") << r.error << "\n";
     }
     std::size_t shown = 0;
     for (const auto& f : r.findings) {
@@ -220,7 +221,8 @@ void print_run(std::ostream& os,
   }
   os << "\n"
      << s.blocking << " blocking, " << s.warning << " warning, " << s.info << " info"
-     << (s.errors > 0 ? ", " + std::to_string(s.errors) + " check(s) could not run" : "") << ": "
+     << (s.errors > 0 ? ", " + std::to_string(s.errors) + " check(s) could not run" : "")
+     << (s.skipped > 0 ? ", " + std::to_string(s.skipped) + " skipped" : "") << ": "
      << (s.go() ? out.green("no blocking finding") : out.red("blocking findings")) << "\n";
   os << "round " << c.round << " verdict (latest result of every check): "
      << (verdict.go() ? out.green("GO") : out.red("NO-GO")) << " (" << verdict.blocking
