@@ -53,7 +53,7 @@ ExpectedChanges ExpectedChanges::from_json(const nlohmann::json& doc,
 }
 
 ExpectedChanges ExpectedChanges::between(const std::string& from, const std::string& to) {
-  static const nlohmann::json k_doc = nlohmann::json::parse(k_expected_changes_json);
+  static const nlohmann::json k_doc = nlohmann::json::parse(generated::k_expected_changes_json);
   return from_json(k_doc, from, to);
 }
 
