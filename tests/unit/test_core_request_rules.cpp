@@ -5,29 +5,6 @@
 using namespace odoo_upgrade::core;
 using namespace std::chrono_literals;
 
-TEST_CASE("core::parse_request_state round-trips every state", "[core]") {
-  for (auto s : {RequestState::dumping,
-                 RequestState::dumped,
-                 RequestState::creating,
-                 RequestState::created,
-                 RequestState::uploaded,
-                 RequestState::processing,
-                 RequestState::done,
-                 RequestState::downloaded,
-                 RequestState::restoring,
-                 RequestState::restored,
-                 RequestState::tested,
-                 RequestState::failed,
-                 RequestState::cancelled,
-                 RequestState::abandoned}) {
-    CHECK(parse_request_state(to_string(s)) == s);
-  }
-  CHECK_FALSE(parse_request_state("bogus").has_value());
-  CHECK(is_final(RequestState::tested));
-  CHECK(is_final(RequestState::abandoned));
-  CHECK_FALSE(is_final(RequestState::processing));
-}
-
 TEST_CASE("core::next_request_step", "[core]") {
   using S = ServiceState;
   using R = RequestState;
