@@ -1,6 +1,7 @@
 // The automated UAT checks against copies of the real Odoo fixtures: identical pairs give no
 // blocking finding, and each planted difference in the test copy is found and named.
 #include "../support/test_env.hpp"
+#include "../support/uat_support.hpp"
 
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/adapters/pg/transaction.hpp>
@@ -21,18 +22,11 @@ using core::uat::Finding;
 namespace {
 
 std::vector<CheckResult> compare(const std::string& prod_db, const std::string& test_db) {
-  namespace pg = adapters::pg;
-  pg::Connection prod(test::pg_conninfo(prod_db));
-  pg::Connection tst(test::pg_conninfo(test_db));
-  pg::Transaction prod_snapshot(prod, pg::Isolation::repeatable_read, pg::Access::read_only);
-  pg::Transaction test_snapshot(tst, pg::Isolation::repeatable_read, pg::Access::read_only);
-  return commands::run_uat_checks(prod, tst);
+  return test::compare_databases(prod_db, test_db);
 }
 
 const CheckResult& check(const std::vector<CheckResult>& results, const std::string& id) {
-  auto it = std::find_if(results.begin(), results.end(), [&](const auto& r) { return r.id == id; });
-  REQUIRE(it != results.end());
-  return *it;
+  return test::check_result(results, id);
 }
 
 // The finding of check `id` whose key contains `key`, or nullptr.
@@ -47,14 +41,7 @@ find(const std::vector<CheckResult>& results, const std::string& id, const std::
 }
 
 std::string describe(const std::vector<CheckResult>& results) {
-  std::string s;
-  for (const auto& r : results) {
-    s += r.id + " " + std::string(core::uat::to_string(r.status)) + " " + r.error + "\n";
-    for (const auto& f : r.findings) {
-      s += "  " + std::string(core::to_string(f.severity)) + " " + f.message + "\n";
-    }
-  }
-  return s;
+  return test::describe_results(results);
 }
 
 void exec(const std::string& db, const std::vector<std::string>& statements) {

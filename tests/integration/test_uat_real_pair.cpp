@@ -5,6 +5,7 @@
 // one comparison are also printed as a table (the "after" table of
 // docs/notes/uat-real-pair-baseline.md) when OU_UAT_TABLE is set.
 #include "../support/test_env.hpp"
+#include "../support/uat_support.hpp"
 
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/adapters/pg/transaction.hpp>
@@ -25,18 +26,11 @@ using core::uat::Finding;
 namespace {
 
 std::vector<CheckResult> compare(const std::string& prod_db, const std::string& test_db) {
-  namespace pg = adapters::pg;
-  pg::Connection prod(test::pg_conninfo(prod_db));
-  pg::Connection tst(test::pg_conninfo(test_db));
-  pg::Transaction prod_snapshot(prod, pg::Isolation::repeatable_read, pg::Access::read_only);
-  pg::Transaction test_snapshot(tst, pg::Isolation::repeatable_read, pg::Access::read_only);
-  return commands::run_uat_checks(prod, tst);
+  return test::compare_databases(prod_db, test_db);
 }
 
 const CheckResult& check(const std::vector<CheckResult>& results, const std::string& id) {
-  auto it = std::find_if(results.begin(), results.end(), [&](const auto& r) { return r.id == id; });
-  REQUIRE(it != results.end());
-  return *it;
+  return test::check_result(results, id);
 }
 
 // Every finding of any check whose key contains `key`.
@@ -63,16 +57,7 @@ std::optional<Severity> worst_for(const std::vector<CheckResult>& results, const
 }
 
 std::string describe(const std::vector<CheckResult>& results, Severity at_least) {
-  std::string s;
-  for (const auto& r : results) {
-    s += r.id + " " + std::string(core::uat::to_string(r.status)) + " " + r.error + "\n";
-    for (const auto& f : r.findings) {
-      if (core::worst(f.severity, at_least) == f.severity) {
-        s += "  " + std::string(core::to_string(f.severity)) + " " + f.message + "\n";
-      }
-    }
-  }
-  return s;
+  return test::describe_results(results, at_least);
 }
 
 // The real pair compared once for all the sections below.
