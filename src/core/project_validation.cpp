@@ -4,6 +4,8 @@
 #include <odoo_upgrade/core/inspection.hpp>
 #include <odoo_upgrade/core/monitor_record.hpp>
 #include <odoo_upgrade/core/naming.hpp>
+#include <odoo_upgrade/core/odoo_manifest.hpp>
+#include <odoo_upgrade/core/odoo_settings.hpp>
 #include <odoo_upgrade/core/project_validation.hpp>
 #include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/service_record.hpp>
@@ -25,6 +27,8 @@ void validate_sections(const Project& project) {
   (void)read_hooks(project);
   (void)read_golive(project);
   (void)monitor::read_monitor(project);
+  (void)read_odoo_settings(project);
+  (void)read_target_modules(project);
 }
 
 } // namespace odoo_upgrade::core

@@ -314,6 +314,8 @@ TEST_CASE("preflight: a project file field of the wrong type stops a command bef
            {"source", "database_size_bytes", "big"},
            {"service", "url", 5},
            {"names", "longest", "x"},
+           {"odoo", "update", 5},
+           {"target_modules", "series", 17},
        }) {
     DYNAMIC_SECTION(section << "." << field) {
       json doc = prod.project();

@@ -8,7 +8,8 @@
 namespace odoo_upgrade::core {
 
 // Reads every section of `project` through its typed record (source, service, names, preflight,
-// rounds, production, uat, freeze, hooks, golive, monitor). Throws FilesystemError (exit 6) naming
+// rounds, production, uat, freeze, hooks, golive, monitor, odoo, target_modules). Throws
+// FilesystemError (exit 6) naming
 // `<section>.<field>` for the first field of the wrong type; returns when the file is sound.
 void validate_sections(const Project& project);
 
