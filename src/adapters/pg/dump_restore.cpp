@@ -199,36 +199,6 @@ DumpFile validate_dump_file(const stdfs::path& given) {
                          "use a .sql, .dump, .zip or .sql.gz file, or a pg_dump directory");
 }
 
-std::vector<ExtensionProblem> extensions_not_creatable(const std::string& production_conninfo,
-                                                       const std::string& restoring_conninfo) {
-  std::vector<std::string> names;
-  {
-    Connection prod(production_conninfo);
-    prod.for_each_row("SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' ORDER BY 1",
-                      {},
-                      [&](const Result& row) { names.emplace_back(row.get(0, 0)); });
-  }
-  std::vector<ExtensionProblem> problems;
-  Connection c(restoring_conninfo);
-  bool super = c.query_value("SELECT rolsuper FROM pg_roles WHERE rolname = current_user") == "t";
-  bool has_trusted = c.server_version() >= 130000;
-  for (const auto& name : names) {
-    // Trusted extensions (PostgreSQL 13+) may be created by a database's owner; others need a
-    // superuser (CREATE EXTENSION's documentation).
-    auto trusted = c.query_value(
-        has_trusted ? "SELECT bool_or(v.trusted)::text FROM pg_available_extension_versions v "
-                      "WHERE v.name = $1"
-                    : "SELECT 'false' FROM pg_available_extensions WHERE name = $1",
-        {name});
-    if (!trusted || trusted->empty()) {
-      problems.push_back({name, "not installed on the server"});
-    } else if (!super && *trusted != "true") {
-      problems.push_back({name, "needs a superuser to create"});
-    }
-  }
-  return problems;
-}
-
 bool database_exists(const std::string& admin_conninfo, const std::string& dbname) {
   Connection c(admin_conninfo);
   return c.query_value("SELECT count(*) FROM pg_database WHERE datname = $1", {dbname}) == "1";

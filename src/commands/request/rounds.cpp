@@ -8,6 +8,7 @@
 #include <odoo_upgrade/adapters/pg/dump_identity.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/adapters/pg/neutralization.hpp>
+#include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/request/runner.hpp>
@@ -15,6 +16,7 @@
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/naming.hpp>
 #include <odoo_upgrade/core/odoo_version.hpp>
+#include <odoo_upgrade/core/preflight.hpp>
 #include <odoo_upgrade/core/request_rules.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
@@ -73,22 +75,21 @@ void check_dump_identity(const pg::DumpFile& file, const core::Project& project,
       "dump '{}' does not match production ({}); sent anyway (--force-dump)", name, problem);
 }
 
-// The round's restore runs as the project's role: every extension production uses must be one it
-// can create, or pg_restore ends with "errors ignored" after the whole service request.
-void require_creatable_extensions(const std::string& conninfo) {
-  auto problems = pg::extensions_not_creatable(conninfo, conninfo);
-  if (problems.empty()) {
-    return;
+// The round's restore runs as production's owner (or the project's role): every extension
+// production uses must be one it can create, or pg_restore ends with "errors ignored" after the
+// whole service request. The same rule as initiate's pre-flight check `extensions`.
+void require_creatable_extensions(const std::string& conninfo, const std::string& prod_db) {
+  pg::Connection conn(conninfo);
+  conn.set_read_only();
+  auto check =
+      core::check_extensions(pg::role_rights(conn, pg::database_shape(conn, prod_db).owner),
+                             pg::installed_extensions(conn));
+  if (check.status == core::Severity::blocking) {
+    throw core::PreconditionError("the test database's restore could not create production's "
+                                  "extensions: " +
+                                      check.message,
+                                  check.hint);
   }
-  std::string list;
-  for (const auto& p : problems) {
-    list += (list.empty() ? "" : ", ") + p.name + " (" + p.reason + ")";
-  }
-  throw core::PreconditionError("the test database's restore could not create production's "
-                                "extensions: " +
-                                    list,
-                                "install them on the server, or run the round as a role that may "
-                                "create them (a superuser)");
 }
 
 // A new round's test database: named by the user or after production, never an existing database.
@@ -101,14 +102,15 @@ void prepare_round(RequestRecord& round, ProjectSession& session, const TestRequ
   std::string test_db =
       o.test_db ? *o.test_db
                 : core::test_database_name(prod_db, project.target_version(), round.number);
-  if (test_db.empty() || test_db.size() > 63) {
+  if (!core::valid_database_name(test_db)) {
     throw core::UsageError("test database name '" + test_db + "' is empty or too long");
   }
   if (test_db == prod_db) {
     throw core::UsageError("the test database cannot be the production database '" + prod_db + "'");
   }
-  require_creatable_extensions(source_conninfo(project, session.secrets()));
-  if (pg::database_exists(source_conninfo(project, session.secrets()), test_db)) {
+  std::string conninfo = source_conninfo(project, session.secrets());
+  require_creatable_extensions(conninfo, prod_db);
+  if (pg::database_exists(conninfo, test_db)) {
     throw core::UsageError("database '" + test_db + "' already exists",
                            "odoo-upgrade restores only into a new database; pass another "
                            "--test-db NAME");

@@ -43,18 +43,6 @@ struct DumpFile {
 // naming the file.
 DumpFile validate_dump_file(const std::filesystem::path& path);
 
-// An extension production uses that the restoring role cannot create on the restoring server.
-struct ExtensionProblem {
-  std::string name;   // e.g. "pageinspect"
-  std::string reason; // "not installed on the server" or "needs a superuser to create"
-};
-// Production's extensions (pg_extension, plpgsql aside) that `restoring_conninfo`'s role could not
-// create in a new database it owns: not available on that server, or neither trusted (PostgreSQL
-// 13+, pg_available_extension_versions.trusted) nor the role a superuser. Empty when the restore
-// can create them all. Throws DatabaseError.
-std::vector<ExtensionProblem> extensions_not_creatable(const std::string& production_conninfo,
-                                                       const std::string& restoring_conninfo);
-
 // True when database `dbname` exists on the server `admin_conninfo` reaches. Throws DatabaseError.
 bool database_exists(const std::string& admin_conninfo, const std::string& dbname);
 // Drops `dbname`, a database odoo-upgrade itself created (a half-restored test or staging
