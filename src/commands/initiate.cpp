@@ -11,6 +11,7 @@
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/initiate.hpp>
+#include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/target_odoo.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/inspection.hpp>
@@ -39,8 +40,6 @@ using core::CheckResult;
 
 namespace {
 
-constexpr const char* k_default_service_url = "https://upgrade.odoo.com";
-
 struct Settings {
   stdfs::path project_path;
   stdfs::path data_dir;
@@ -49,24 +48,17 @@ struct Settings {
   std::optional<OdooChange> odoo; // the --odoo-* flags, validated
 };
 
+// The service settings as every later command resolves them (https only, the CA a file), the CA
+// made absolute so that the project works from any directory.
 core::ServiceRecord validate_service(const InitiateOptions& o) {
+  auto settings = resolve_service_settings(core::ServiceRecord{},
+                                           {o.service_url, o.ca_file, o.data_server_user});
   core::ServiceRecord service;
-  service.url = o.service_url.value_or(k_default_service_url);
-  while (!service.url.empty() && service.url.back() == '/') {
-    service.url.pop_back();
+  service.url = settings.url;
+  if (settings.ca_file) {
+    service.ca_file = stdfs::absolute(*settings.ca_file).string();
   }
-  if (service.url.rfind("https://", 0) != 0 || service.url.size() <= 8) {
-    throw core::UsageError("service URL '" + service.url + "' must start with https://",
-                           "TLS is always on; trust a private CA with --ca-file");
-  }
-  std::string ca = o.ca_file.value_or("");
-  if (!ca.empty()) {
-    if (!stdfs::is_regular_file(ca)) {
-      throw core::UsageError("CA file '" + ca + "' does not exist");
-    }
-    service.ca_file = stdfs::absolute(ca).string();
-  }
-  service.data_server_user = o.data_server_user.value_or("odoo");
+  service.data_server_user = settings.data_server_user;
   return service;
 }
 
@@ -214,8 +206,6 @@ std::vector<CheckResult> preflight(const core::DatabaseFacts& facts,
       core::check_program_present("ssh", present("ssh"), "transfers to the upgrade service"),
       core::check_program_present(
           "ssh-keygen", present("ssh-keygen"), "the project's transfer key"),
-      core::check_free_space(
-          s.work_dir.string(), adapters::fs::free_bytes(s.work_dir), facts.size_bytes),
       core::check_filestore(filestore.record.path,
                             filestore.record.exists,
                             static_cast<std::uint64_t>(filestore.record.files),

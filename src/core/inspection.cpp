@@ -143,25 +143,6 @@ CheckResult check_program_present(const std::string& program, bool found, const 
   return r;
 }
 
-CheckResult check_free_space(const std::string& work_dir,
-                             std::optional<std::uint64_t> free_bytes,
-                             std::int64_t database_bytes) {
-  CheckResult r{"free_space", "free disk in the work dir", Severity::ok, "", ""};
-  auto needed = static_cast<std::uint64_t>(database_bytes) * 2;
-  if (!free_bytes) {
-    r.status = Severity::warning;
-    r.message = "cannot tell the free space of '" + work_dir + "'";
-    return r;
-  }
-  r.message = format_bytes(static_cast<long long>(*free_bytes)) + " free in '" + work_dir + "', " +
-              format_bytes(static_cast<long long>(needed)) + " needed (2x the database)";
-  if (*free_bytes < needed) {
-    r.status = Severity::blocking;
-    r.hint = "free some space or choose another --work-dir";
-  }
-  return r;
-}
-
 CheckResult check_filestore(const std::string& path,
                             bool exists,
                             std::uint64_t files,

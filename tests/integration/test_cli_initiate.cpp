@@ -133,7 +133,6 @@ TEST_CASE("initiate inspects a real Odoo 17 database", "[integration][initiate]"
                                         "rsync",
                                         "ssh",
                                         "ssh-keygen",
-                                        "free_space",
                                         "filestore",
                                         "database_names",
                                         "transient_modules",

@@ -24,12 +24,6 @@ TEST_CASE("core::check_pg_tool compares with the server major", "[core]") {
   CHECK(check_pg_tool("pg_restore", std::nullopt, 15).status == Status::blocking);
 }
 
-TEST_CASE("core::check_free_space wants twice the database", "[core]") {
-  CHECK(check_free_space("/w", 2'000, 1'000).status == Status::ok);
-  CHECK(check_free_space("/w", 1'999, 1'000).status == Status::blocking);
-  CHECK(check_free_space("/w", std::nullopt, 1'000).status == Status::warning);
-}
-
 TEST_CASE("core::check_filestore", "[core]") {
   CHECK(check_filestore("/f", true, 10, 0).status == Status::ok);
   CHECK(check_filestore("/f", false, 0, 0).status == Status::blocking);
@@ -43,7 +37,7 @@ TEST_CASE("core::read_preflight and write_preflight", "[core]") {
   Project p("Acme", *parse_iso8601("2026-11-21T10:00:00Z"));
   CHECK(read_preflight(p).empty());
   auto checks = std::vector<CheckResult>{check_filestore("/f", false, 0, 0),
-                                         check_free_space("/w", 2'000, 1'000)};
+                                         check_filestore("/f", true, 10, 0)};
   checks[1].extra["future"] = 1;
   write_preflight(p, checks);
   auto back = read_preflight(p);

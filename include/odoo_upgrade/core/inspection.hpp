@@ -81,10 +81,6 @@ CheckResult check_pg_tool(const std::string& tool,
                           const std::optional<std::string>& version_line,
                           int server_major);
 CheckResult check_program_present(const std::string& program, bool found, const std::string& why);
-// Free space in the work dir must be at least twice the database size (dump + restored copy).
-CheckResult check_free_space(const std::string& work_dir,
-                             std::optional<std::uint64_t> free_bytes,
-                             std::int64_t database_bytes);
 CheckResult check_filestore(const std::string& path,
                             bool exists,
                             std::uint64_t files,
