@@ -68,7 +68,10 @@ TEST_CASE("config shows, sets and unsets the target Odoo's settings", "[integrat
   CHECK(odoo["env"] == json{{"RL_T1SearchPath", "/srv/fonts"}});
   CHECK(odoo["extra_args"] == json{"--log-handler=odoo.sql_db:WARNING"});
   CHECK(odoo["update"] == "all");
-  CHECK_FALSE(prod.project()["history"].back().dump().empty());
+  json event = prod.project()["history"].back();
+  INFO(event.dump());
+  CHECK(event["command"] == "config");
+  CHECK(event["details"]["changed"].size() == 6);
   // The password: in the 0600 secrets file, never in the project file or the output.
   CHECK(test::read_file(prod.project_path()).find("Very-Secret") == std::string::npos);
   CHECK(r.out.find("Very-Secret") == std::string::npos);
