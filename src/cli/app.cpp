@@ -31,8 +31,7 @@ using core::ExitCode;
 
 using commands::Lock;
 
-// The command table: every command of the method, in the order of the method. A command whose
-// `register_fn` is null is not built yet: it says so and exits 2 (it never pretends).
+// The command table: every command of the method, in the order of the method.
 // `needs_lock`: Lock::take when the command changes the project in every run, so the command line
 // holds the project lock for the whole run (not with --dry-run); Lock::none when the command reads
 // the project or locks only its changing sub-actions itself (commands::open_project).
@@ -195,19 +194,7 @@ std::vector<Subcommand> add_commands(CLI::App& app) {
   for (const auto& entry : k_commands) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
     RunFn run_fn;
-    if (entry.register_fn != nullptr) {
-      entry.register_fn(*sub, run_fn);
-    } else {
-      // Swallow whatever follows, so the message is about the command, not its arguments.
-      auto rest = std::make_shared<std::vector<std::string>>();
-      sub->add_option("args", *rest)->group("");
-      sub->allow_extras();
-      std::string name = entry.name;
-      run_fn = [name, rest](commands::Context&) -> int {
-        throw core::UsageError("command '" + name + "' is not available in this build yet",
-                               "see 'odoo-upgrade --help' for the commands that are");
-      };
-    }
+    entry.register_fn(*sub, run_fn);
     subs.push_back({sub, std::move(run_fn), entry.needs_lock});
   }
   return subs;
