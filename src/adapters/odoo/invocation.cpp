@@ -66,14 +66,19 @@ void add_extra_args(Invocation& inv, const core::OdooSettings& s) {
 
 } // namespace
 
-Invocation version_invocation(const core::OdooSettings& s) {
+Invocation python_invocation(const core::OdooSettings& s, std::vector<std::string> args) {
   Invocation inv;
-  inv.argv = {s.python_or_default(), s.odoo_bin, "--version"};
+  inv.argv = {s.python_or_default()};
+  inv.argv.insert(inv.argv.end(), args.begin(), args.end());
   for (const auto& [name, value] : s.env) {
     inv.env.emplace_back(name, value);
   }
   inv.env.emplace_back("ODOO_RC", "/dev/null");
   return inv;
+}
+
+Invocation version_invocation(const core::OdooSettings& s) {
+  return python_invocation(s, {s.odoo_bin, "--version"});
 }
 
 Invocation update_invocation(const core::OdooSettings& s,

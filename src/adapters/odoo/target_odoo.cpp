@@ -231,10 +231,13 @@ nlohmann::json TargetOdoo::read_manifests(const std::vector<std::string>& module
                             {"odoo_bin", m_settings.odoo_bin},
                             {"data_dir", m_conn.data_dir.string()}};
   write_text(input, request.dump());
+  // The Odoo environment of the settings: read_manifests.py imports odoo as the target runs it.
+  Invocation inv = python_invocation(m_settings, {script.string()});
   ProcessOptions opts;
+  opts.env = inv.env;
   opts.stdin_file = input;
   opts.timeout = milliseconds(120'000);
-  ProcessResult r = run_process({m_settings.python_or_default(), script.string()}, opts);
+  ProcessResult r = run_process(inv.argv, opts);
   auto doc = nlohmann::json::parse(r.out, nullptr, false);
   if (!r.ok() || doc.is_discarded() || !doc.is_object()) {
     throw core::FilesystemError("reading the module manifests failed (" + r.describe() +

@@ -33,6 +33,10 @@ struct Invocation {
   std::vector<std::string> unset_env;                   // removed from the inherited environment
 };
 
+// The target's Python running `args` (a script of ours, or odoo-bin) in the settings' environment
+// (--odoo-env: PYTHONPATH, a virtualenv…), with ODOO_RC=/dev/null so no user config file is read.
+Invocation python_invocation(const core::OdooSettings& settings, std::vector<std::string> args);
+
 // `odoo-bin --version` (prints "Odoo Server 17.0").
 Invocation version_invocation(const core::OdooSettings& settings);
 
