@@ -91,9 +91,8 @@ bool zip_has_filestore(const stdfs::path& zip) {
 
 namespace {
 
-// What an Odoo backup zip says about itself (manifest.json) and whether it carries a filestore.
+// What an Odoo backup zip says about itself (manifest.json).
 void read_zip_facts(const stdfs::path& zip, DumpIdentity& id) {
-  id.has_filestore = zip_has_filestore(zip);
   auto m = run_process({"unzip", "-p", zip.string(), "manifest.json"});
   if (!m.ok()) {
     return; // a zip without manifest: the series comes from the data

@@ -17,10 +17,9 @@
 namespace odoo_upgrade::adapters::pg {
 
 struct DumpIdentity {
-  std::string series;         // e.g. "17.0" (manifest's "version", else base's version); "" unknown
-  std::string base_version;   // base's latest_version in the data, e.g. "17.0.1.3"; "" when unread
-  std::string database_uuid;  // ir_config_parameter database.uuid; "" when not found
-  bool has_filestore = false; // an Odoo backup zip with a filestore/ folder
+  std::string series;        // e.g. "17.0" (manifest's "version", else base's version); "" unknown
+  std::string base_version;  // base's latest_version in the data, e.g. "17.0.1.3"; "" when unread
+  std::string database_uuid; // ir_config_parameter database.uuid; "" when not found
 };
 
 // Collects the identity from the lines of a plain SQL dump (COPY … FROM stdin blocks of
