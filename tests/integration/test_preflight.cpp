@@ -395,3 +395,17 @@ TEST_CASE("preflight: --db and --contract also come from a file or the environme
   CHECK(both.exit_code == 2);
   CHECK(prod.cli({"test-request", "--help"}).out.find("--contract-file") != std::string::npos);
 }
+
+TEST_CASE("preflight: a service URL that is not https is refused by every command that reaches the "
+          "service, before anything changes",
+          "[integration][preflight]") {
+  test::Production prod;
+  std::string before = test::read_file(prod.project_path());
+  // The environment overrides the project's URL at test-request time: the token and the contract
+  // would travel in clear text.
+  auto r = prod.cli({"test-request", "--contract", k_contract},
+                    {{"ODOO_UPGRADE_SERVICE_URL", "http://upgrade.example.com"}});
+  require_exit(r, 2);
+  CHECK(r.err.find("must start with https://") != std::string::npos);
+  CHECK(test::read_file(prod.project_path()) == before);
+}

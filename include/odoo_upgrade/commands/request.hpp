@@ -2,6 +2,7 @@
 
 #include <odoo_upgrade/commands/context.hpp>
 #include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/service_record.hpp>
 #include <odoo_upgrade/ports/file_transfer.hpp>
 #include <odoo_upgrade/ports/upgrade_service.hpp>
 
@@ -37,8 +38,13 @@ struct ServiceSettings {
   std::string data_server_user = "odoo";
 };
 
-// The service settings of `project` (section `service`) with `overrides` applied, defaulting to
-// upgrade.odoo.com and the user "odoo". Throws UsageError when the CA file does not exist.
+// The service settings `recorded` (a project's section `service`, or empty before initiate) with
+// `overrides` (flags and environment) applied, defaulting to upgrade.odoo.com and the user "odoo";
+// the URL without trailing '/'. Throws UsageError when the URL is not https:// (the token and the
+// contract travel in it) or the CA file is not a file.
+ServiceSettings resolve_service_settings(const core::ServiceRecord& recorded,
+                                         const ServiceOverrides& overrides);
+// The same from `project`'s `service` section.
 ServiceSettings resolve_service_settings(const core::Project& project,
                                          const ServiceOverrides& overrides);
 

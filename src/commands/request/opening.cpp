@@ -26,18 +26,24 @@ std::string first_set(const std::optional<std::string>& given, std::string fallb
 
 } // namespace
 
-ServiceSettings resolve_service_settings(const core::Project& project,
+ServiceSettings resolve_service_settings(const core::ServiceRecord& recorded,
                                          const ServiceOverrides& overrides) {
-  core::ServiceRecord recorded = core::read_service(project);
   ServiceSettings s;
   s.url = first_set(overrides.url, recorded.url);
   if (s.url.empty()) {
     s.url = std::string(adapters::http::k_default_service_url);
   }
+  while (!s.url.empty() && s.url.back() == '/') {
+    s.url.pop_back();
+  }
+  if (!s.url.starts_with("https://") || s.url.size() <= 8) {
+    throw core::UsageError("service URL '" + s.url + "' must start with https://",
+                           "TLS is always on; trust a private CA with --ca-file");
+  }
   std::string ca = first_set(overrides.ca_file, recorded.ca_file.value_or(""));
   if (!ca.empty()) {
     std::error_code ec;
-    if (!std::filesystem::exists(ca, ec)) {
+    if (!std::filesystem::is_regular_file(ca, ec)) {
       throw core::UsageError("CA file '" + ca + "' does not exist");
     }
     s.ca_file = ca;
@@ -47,6 +53,11 @@ ServiceSettings resolve_service_settings(const core::Project& project,
     s.data_server_user = "odoo";
   }
   return s;
+}
+
+ServiceSettings resolve_service_settings(const core::Project& project,
+                                         const ServiceOverrides& overrides) {
+  return resolve_service_settings(core::read_service(project), overrides);
 }
 
 RequestPorts real_request_ports() {
