@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <stdexcept>
 #include <string>
 
@@ -19,6 +20,15 @@ enum class ExitCode : int {
   internal = 70,         // bug: unexpected exception
   interrupted = 130,     // SIGINT/SIGTERM
 };
+
+// Every exit code with its name and meaning, in code order: the man page's EXIT STATUS section is
+// written from it (docs/exit-codes.md says the same, with typical causes).
+struct ExitCodeInfo {
+  ExitCode code;
+  const char* name;
+  const char* meaning;
+};
+std::span<const ExitCodeInfo> exit_codes() noexcept;
 
 // Base of every error that aborts a command. Carries the exit code and an optional hint shown on a
 // second line. Never thrown itself: throw one of the subclasses below.
