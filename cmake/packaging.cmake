@@ -9,16 +9,13 @@ install(TARGETS odoo-upgrade RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONE
 install(FILES README.md DESTINATION ${OU_DOC_DIR} COMPONENT main)
 install(FILES LICENSE DESTINATION ${OU_DOC_DIR} RENAME copyright COMPONENT main)
 install(DIRECTORY docs/ DESTINATION ${OU_DOC_DIR} COMPONENT main PATTERN "sandbox.md" EXCLUDE)
-# Generated at build time when the tools are there (cmake/manpages.cmake, completions/).
-if(EXISTS ${CMAKE_SOURCE_DIR}/completions/odoo-upgrade.bash)
-  install(FILES completions/odoo-upgrade.bash
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME odoo-upgrade
-          COMPONENT main)
-endif()
-if(EXISTS ${CMAKE_SOURCE_DIR}/completions/_odoo-upgrade)
-  install(FILES completions/_odoo-upgrade
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions COMPONENT main)
-endif()
+# Written at build time from the command-line definition (ou-docgen, see CMakeLists.txt).
+install(DIRECTORY ${OU_DOCS_DIR}/man1 DESTINATION ${CMAKE_INSTALL_MANDIR} COMPONENT main)
+install(FILES ${OU_DOCS_DIR}/completions/odoo-upgrade.bash
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME odoo-upgrade
+        COMPONENT main)
+install(FILES ${OU_DOCS_DIR}/completions/_odoo-upgrade
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions COMPONENT main)
 
 if(TARGET odoo-upgrade-sandbox)
   install(TARGETS odoo-upgrade-sandbox RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}

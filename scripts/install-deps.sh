@@ -13,6 +13,8 @@ packages=(
   libcpp-httplib-dev libssl-dev
   postgresql postgresql-contrib postgresql-client
   rsync openssh-client openssh-server openssl unzip ca-certificates python3 xz-utils file dpkg-dev
+  # the tests that render the man pages and run the completion scripts
+  groff-base man-db zsh
 )
 if [ "${1:-}" = "--odoo" ]; then
   # Odoo 17.0's Python dependencies as Debian ships them (the runtime's README), plus

@@ -76,6 +76,7 @@ const CommandEntry k_commands[] = {
      "show or change how the target Odoo runs (odoo-bin, addons paths, role...)",
      Lock::none,
      register_config},
+    {"completion", "print the bash or zsh completion script", Lock::none, register_completion},
 };
 
 // Whether live decorations (a progress bar) may be drawn on stderr: a terminal, and neither -q,
@@ -328,21 +329,41 @@ int run_subcommand(const std::vector<Subcommand>& subs, commands::Context& ctx) 
   return fail(ctx.out, ExitCode::usage, "no command given", "run 'odoo-upgrade --help'");
 }
 
+// The whole command-line definition: the program, its global flags and every command, bound to the
+// storage the parse fills in. Neither copied nor moved: CLI11 keeps pointers into it.
+struct CommandLine {
+  CLI::App app{"odoo-upgrade: take an Odoo database from 'let's upgrade' to an upgraded, verified "
+               "and monitored production",
+               "odoo-upgrade"};
+  GlobalFlags flags;
+  std::vector<Subcommand> subs;
+
+  CommandLine() {
+    app.set_version_flag("--version", std::string("odoo-upgrade ") + OU_VERSION_FULL);
+    app.require_subcommand(1);
+    app.fallthrough();
+    add_global_options(app, flags);
+    subs = add_commands(app);
+  }
+  CommandLine(const CommandLine&) = delete;
+  CommandLine& operator=(const CommandLine&) = delete;
+};
+
 } // namespace
+
+void with_command_line(const std::function<void(CLI::App&)>& use) {
+  CommandLine line;
+  use(line.app);
+}
 
 int run(int argc, char** argv) {
   install_signal_handlers();
   adapters::http::global_init();
 
-  CLI::App app{"odoo-upgrade: take an Odoo database from 'let's upgrade' to an upgraded, verified "
-               "and monitored production",
-               "odoo-upgrade"};
-  app.set_version_flag("--version", std::string("odoo-upgrade ") + OU_VERSION_FULL);
-  app.require_subcommand(1);
-  app.fallthrough();
-  GlobalFlags flags;
-  add_global_options(app, flags);
-  std::vector<Subcommand> subs = add_commands(app);
+  CommandLine line;
+  CLI::App& app = line.app;
+  GlobalFlags& flags = line.flags;
+  const std::vector<Subcommand>& subs = line.subs;
   if (auto code = parse_command_line(app, argc, argv)) {
     return *code;
   }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Debian packages of this build (cpack -G DEB) and checks them as a user installing them
 # would: unpacked into a scratch root (dpkg -x), the binaries run and report this build's version,
-# the documents and licence are where Debian puts them, the control files name the dependencies.
+# the documents, licence, man pages and completions are where Debian puts them, the control files name the dependencies.
 #
 #   tests/package/test-deb.sh BUILD_DIR
 set -euo pipefail
@@ -34,7 +34,11 @@ file "$root/usr/bin/odoo-upgrade" | grep -q "stripped" && ! file "$root/usr/bin/
 [ -f "$root/usr/share/doc/odoo-upgrade/copyright" ] || fail "no copyright file"
 [ -f "$root/usr/share/doc/odoo-upgrade/README.md" ] || fail "no README"
 [ -f "$root/usr/share/doc/odoo-upgrade/commands/uat.md" ] || fail "no command docs"
-if [ -d "$build/man" ]; then
-  [ -f "$root/usr/share/man/man1/odoo-upgrade.1.gz" ] || fail "no man page"
-fi
+for page in odoo-upgrade odoo-upgrade-initiate odoo-upgrade-uat odoo-upgrade-restore; do
+  [ -f "$root/usr/share/man/man1/$page.1" ] || fail "no man page $page.1"
+done
+MANPATH="$root/usr/share/man" man -P cat odoo-upgrade-uat 2>/dev/null | grep -q -- "--format" ||
+  fail "man odoo-upgrade-uat does not render its options"
+[ -f "$root/usr/share/bash-completion/completions/odoo-upgrade" ] || fail "no bash completion"
+[ -f "$root/usr/share/zsh/vendor-completions/_odoo-upgrade" ] || fail "no zsh completion"
 echo "test-deb: $(basename "$main") and $(basename "$sandbox") install and run ($version)"
