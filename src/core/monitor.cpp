@@ -1,6 +1,7 @@
 #include <odoo_upgrade/core/decimal.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/monitor.hpp>
+#include <odoo_upgrade/core/odoo_open.hpp>
 #include <odoo_upgrade/core/time.hpp>
 
 #include <algorithm>
@@ -262,6 +263,27 @@ Check evaluate_version(const std::optional<HttpFacts>& facts, const std::string&
   } else {
     c.finding = "series " + *facts->series;
   }
+  return c;
+}
+
+Check evaluate_login(const std::optional<HttpFacts>& facts) {
+  const std::string title = "login page of the database";
+  if (!facts || !facts->answered) {
+    return skipped("login", title, facts ? "odoo does not answer" : "no Odoo URL");
+  }
+  if (!facts->login) {
+    return skipped("login", title, "no database known (no project file)");
+  }
+  const LoginFacts& l = *facts->login;
+  Check c = make("login", title);
+  c.details = {
+      {"database", l.database}, {"status", l.status}, {"path", l.path}, {"redirects", l.redirects}};
+  if (auto problem = login_problem(l.status, l.path, l.error, l.database)) {
+    c.status = Severity::blocking;
+    c.finding = *problem;
+    return c;
+  }
+  c.finding = "/web/login?db=" + l.database + " answered 200";
   return c;
 }
 

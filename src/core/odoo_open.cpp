@@ -19,20 +19,11 @@ std::string log_hint(const OpenFacts& f) {
 }
 
 std::string why_not(const OpenFacts& f, std::string_view db, std::string_view target) {
-  std::string login = "/web/login?db=" + std::string(db);
   if (!f.ready) {
     return "the target Odoo's HTTP server did not start: " + f.start_error + log_hint(f);
   }
-  if (f.login_status == 0) {
-    return login + " gave no answer: " + f.login_error + log_hint(f);
-  }
-  if (f.login_path.rfind("/web/database/", 0) == 0) {
-    return login + " ended on " + f.login_path + ": the server does not serve database '" +
-           std::string(db) + "'" + log_hint(f);
-  }
-  if (f.login_status != 200 || f.login_path.rfind("/web/login", 0) != 0) {
-    return login + " answered HTTP " + std::to_string(f.login_status) + " on " + f.login_path +
-           log_hint(f);
+  if (auto p = login_problem(f.login_status, f.login_path, f.login_error, db)) {
+    return *p + log_hint(f);
   }
   if (!f.series) {
     return "the server's series is not known: " + f.version_error + log_hint(f);
@@ -44,6 +35,22 @@ std::string why_not(const OpenFacts& f, std::string_view db, std::string_view ta
 }
 
 } // namespace
+
+std::optional<std::string>
+login_problem(long status, std::string_view path, std::string_view error, std::string_view db) {
+  std::string login = "/web/login?db=" + std::string(db);
+  if (status == 0) {
+    return login + " gave no answer: " + std::string(error);
+  }
+  if (path.rfind("/web/database/", 0) == 0) {
+    return login + " ended on " + std::string(path) + ": the server does not serve database '" +
+           std::string(db) + "'";
+  }
+  if (status != 200 || path.rfind("/web/login", 0) != 0) {
+    return login + " answered HTTP " + std::to_string(status) + " on " + std::string(path);
+  }
+  return std::nullopt;
+}
 
 OpenResult judge_open(const OpenFacts& facts, std::string_view db, std::string_view target) {
   OpenResult r;

@@ -25,6 +25,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <thread>
 
 using namespace odoo_upgrade;
@@ -42,8 +43,29 @@ public:
   bool has_health = true;           // false: an Odoo before 17 (404)
   std::atomic<int> healthy_for{-1}; // health requests answered "pass" before 503s; -1 always
   std::chrono::milliseconds delay{0};
+  // The database its role owns (Odoo lists, and serves, only those); nullopt: any database.
+  std::optional<std::string> serves;
 
   FakeOdoo() {
+    // As 17.0 answers (docs/notes/target-odoo-facts.md, "HTTP server"): a served database's login
+    // page first redirects to itself with a session cookie, then answers 200; another database
+    // ends on the database selector.
+    m_server.Get("/web/login", [this](const httplib::Request& req, httplib::Response& res) {
+      std::string db = req.get_param_value("db");
+      if (serves && db != *serves) {
+        res.set_redirect("/web/database/selector", 303);
+        return;
+      }
+      if (req.get_header_value("Cookie").find("session_id=") == std::string::npos) {
+        res.set_header("Set-Cookie", "session_id=fake; Path=/");
+        res.set_redirect("/web/login?db=" + db, 302);
+        return;
+      }
+      res.set_content("<html>login</html>", "text/html");
+    });
+    m_server.Get("/web/database/selector", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("<html>selector</html>", "text/html");
+    });
     m_server.Get("/web/health", [this](const httplib::Request&, httplib::Response& res) {
       std::this_thread::sleep_for(delay);
       if (!has_health) {
@@ -481,6 +503,33 @@ TEST_CASE("monitor: Odoo over HTTP", "[integration][monitor]") {
     CHECK(check(doc, "version")["finding"] == "series 17.0, expected 18.0");
     only_problem(doc, "version");
   }
+  SECTION("a database Odoo does not serve is blocking although /web/health passes") {
+    // Owned by another role than Odoo's: Odoo does not list it, so nobody can log in.
+    FakeOdoo odoo;
+    odoo.serves = "another_database";
+    auto r = live.monitor({"--url", odoo.url()});
+    CHECK(r.exit_code == 1);
+    json doc = parse(r);
+    CHECK(status(doc, "http") == "ok");
+    CHECK(status(doc, "login") == "blocking");
+    CHECK(check(doc, "login")["finding"] ==
+          "/web/login?db=" + live.db +
+              " ended on /web/database/selector: the server does not serve database '" + live.db +
+              "'");
+    only_problem(doc, "login");
+    auto text = live.cli({"monitor", "--url", odoo.url()});
+    CHECK(text.exit_code == 1);
+    CHECK(text.out.find("login page of the database") != std::string::npos);
+  }
+  SECTION("the database's login page answered after the session redirect is OK") {
+    FakeOdoo odoo;
+    odoo.serves = live.db;
+    auto r = live.monitor({"--url", odoo.url()});
+    CHECK(r.exit_code == 0);
+    json doc = parse(r);
+    CHECK(check(doc, "login")["finding"] == "/web/login?db=" + live.db + " answered 200");
+    CHECK(check(doc, "login")["details"]["redirects"] == 1);
+  }
   SECTION("an Odoo without /web/health answers through version info") {
     FakeOdoo odoo;
     odoo.has_health = false;
@@ -650,7 +699,7 @@ TEST_CASE("monitor --watch stops on --for, prints changes and records a summary"
   CHECK(doc["watch"]["rounds"].get<int>() >= 2);
   CHECK(doc["watch"]["interrupted"] == false);
   CHECK(doc["watch"]["changes"].empty());
-  CHECK(doc["checks"].size() == 12);
+  CHECK(doc["checks"].size() == 13); // login included
   CHECK(live.project()["history"].size() == history + 2);
 }
 

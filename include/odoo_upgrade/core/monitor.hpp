@@ -67,6 +67,15 @@ nlohmann::json to_json(const Thresholds& t);
 // --- facts -------------------------------------------------------------------------------------
 
 // What Odoo's HTTP routes answered.
+// GET /web/login?db=<database>, redirects inside the same server followed.
+struct LoginFacts {
+  std::string database;
+  long status = 0;   // the last HTTP status; 0 when there was no answer
+  std::string path;  // the path (and query) that answered last
+  int redirects = 0; // redirects followed
+  std::string error; // transport failure, redirect loop or redirect away, when status is 0
+};
+
 struct HttpFacts {
   bool answered = false;             // Odoo answered (health or version info) with HTTP 2xx
   std::string error;                 // why not (transport failure, HTTP status), when !answered
@@ -74,6 +83,7 @@ struct HttpFacts {
   std::optional<std::string> series; // result.server_serie of version_info
   std::string route;                 // the route that answered
   std::chrono::milliseconds elapsed{0}; // slowest of the calls made
+  std::optional<LoginFacts> login;      // when a database was named
 };
 
 // One active scheduled action.
@@ -120,6 +130,11 @@ using Amounts = std::map<std::string, std::string>;
 Check evaluate_http(const std::optional<HttpFacts>& facts, const Thresholds& t);
 // `expected` is the target series ("18.0"); empty when unknown (no project and no --series).
 Check evaluate_version(const std::optional<HttpFacts>& facts, const std::string& expected);
+// The login page of the live database: blocking unless it ends with 200 on /web/login
+// (core::login_problem, the target Odoo's open rule). A database Odoo's role does not own is not
+// listed by Odoo and ends on the database selector: nobody could log in although /web/health
+// passes (17.0's health route checks no database). Skipped without a URL, an answer or a database.
+Check evaluate_login(const std::optional<HttpFacts>& facts);
 Check evaluate_response_time(const std::optional<HttpFacts>& facts, const Thresholds& t);
 // Modules by state, for the states 'to install', 'to upgrade', 'to remove' only.
 Check evaluate_modules(const std::vector<std::pair<std::string, std::string>>& pending);

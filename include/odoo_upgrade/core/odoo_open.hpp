@@ -39,6 +39,14 @@ struct OpenResult {
   OpenFacts facts;
 };
 
+// The rule for the login page of database `db` (`/web/login?db=DB`, redirects followed):
+// std::nullopt when it ended with HTTP 200 on /web/login; else why not, one line: no answer
+// (`error`), ended on the database selector or manager (/web/database/…: the server does not serve
+// `db`, e.g. Odoo's role does not own it), or another status or page. `status` 0 means no answer;
+// `path` is the path (and query) that answered last. Used by the open check and by `monitor`.
+std::optional<std::string>
+login_problem(long status, std::string_view path, std::string_view error, std::string_view db);
+
 // The verdict: ok when the server was ready, /web/login?db=`db` ended with 200 on /web/login (not
 // on the database selector or manager) and the series is `target_series`.
 OpenResult judge_open(const OpenFacts& facts, std::string_view db, std::string_view target_series);

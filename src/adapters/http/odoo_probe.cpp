@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 
 namespace odoo_upgrade::adapters::http {
 
@@ -36,6 +38,73 @@ std::string problem(const HttpResult& r, const std::string& route) {
   return {};
 }
 
+// A query value, percent-encoded (RFC 3986 unreserved characters kept).
+std::string query_value(const std::string& s) {
+  static const char* k_hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += k_hex[c >> 4];
+      out += k_hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The path (and query) of a redirect inside the server at `base`; std::nullopt for another one.
+std::optional<std::string> same_server(const std::string& location, const std::string& base) {
+  if (!location.empty() && location.front() == '/') {
+    return location;
+  }
+  if (location.rfind(base + "/", 0) == 0) {
+    return location.substr(base.size());
+  }
+  return std::nullopt;
+}
+
+// GET /web/login?db=`database` with a cookie session, following up to 10 redirects inside the
+// server: where it ends (Odoo 17 first answers 302 to the same URL with a session cookie).
+core::monitor::LoginFacts login_page(const std::string& base,
+                                     const std::string& database,
+                                     milliseconds timeout,
+                                     core::Clock& clock,
+                                     milliseconds& elapsed) {
+  core::monitor::LoginFacts l;
+  l.database = database;
+  CurlHandle curl;
+  HttpRequest request;
+  request.method = HttpRequest::Method::get;
+  request.timeout = timeout;
+  request.connect_timeout = std::min(timeout, milliseconds(10'000));
+  request.session_cookies = true;
+  std::string target = "/web/login?db=" + query_value(database);
+  for (int hop = 0;; ++hop) {
+    request.url = base + target;
+    Timed t = timed_perform(curl, request, clock);
+    elapsed = std::max(elapsed, t.elapsed);
+    l.path = target;
+    if (!t.result.response) {
+      l.error = t.result.failure ? t.result.failure->message : "no answer";
+      return l;
+    }
+    l.status = t.result.response->status;
+    const std::string& location = t.result.response->location;
+    if (l.status < 300 || l.status >= 400 || location.empty()) {
+      return l;
+    }
+    auto next = same_server(location, base);
+    if (!next || hop >= 10) {
+      l.error = !next ? "redirected away to " + location : "more than 10 redirects";
+      return l;
+    }
+    target = *next;
+    ++l.redirects;
+  }
+}
+
 std::string trim_slash(std::string url) {
   while (!url.empty() && url.back() == '/') {
     url.pop_back();
@@ -45,8 +114,10 @@ std::string trim_slash(std::string url) {
 
 } // namespace
 
-core::monitor::HttpFacts
-probe_odoo(const std::string& base_url, milliseconds timeout, core::Clock& clock) {
+core::monitor::HttpFacts probe_odoo(const std::string& base_url,
+                                    milliseconds timeout,
+                                    core::Clock& clock,
+                                    const std::string& database) {
   core::monitor::HttpFacts facts;
   std::string base = trim_slash(base_url);
   CurlHandle curl;
@@ -108,6 +179,10 @@ probe_odoo(const std::string& base_url, milliseconds timeout, core::Clock& clock
         facts.route = "/web/webclient/version_info";
       }
     }
+  }
+  // The database itself: /web/health and version info answer without any.
+  if (facts.answered && !database.empty()) {
+    facts.login = login_page(base, database, timeout, clock, facts.elapsed);
   }
   if (!errors.empty()) {
     std::string joined;

@@ -252,10 +252,12 @@ std::vector<m::Check> gather(const Target& t, WatchMemory& memory, core::Clock& 
   std::vector<m::Check> checks;
   std::optional<m::HttpFacts> http;
   if (t.url) {
-    http = adapters::http::probe_odoo(*t.url, t.thresholds.http_timeout, clock);
+    // The live database's login page too: a database Odoo does not list cannot be logged into.
+    http = adapters::http::probe_odoo(*t.url, t.thresholds.http_timeout, clock, t.database);
   }
   checks.push_back(m::evaluate_http(http, t.thresholds));
   checks.push_back(m::evaluate_version(http, t.expected_series));
+  checks.push_back(m::evaluate_login(http));
   checks.push_back(m::evaluate_response_time(http, t.thresholds));
   core::throw_if_interrupted();
   for (auto& c : database_checks(t, memory, clock)) {
