@@ -340,3 +340,41 @@ TEST_CASE("a round whose restore could not create production's extensions is ref
   CHECK(create_calls(sandbox) == 0);
   CHECK(p.project()["rounds"].empty());
 }
+
+TEST_CASE("a test database with modules in a transient state is no tested round",
+          "[integration][faults]") {
+  test::SandboxProcess sandbox({"--processing-delay-ms", "0"});
+  test::Production p(against(sandbox));
+  // After initiate (whose pre-flight would have refused it): a half-done upgrade of two modules in
+  // production, which its dump carries into the test database.
+  {
+    adapters::pg::Connection c(p.conninfo());
+    c.exec_no_rows("UPDATE ir_module_module SET state = 'to upgrade' WHERE name IN ('sale', "
+                   "'crm')");
+  }
+  auto res = test_request(p);
+  INFO("stdout: " << res.out << "\nstderr: " << res.err);
+  CHECK(res.exit_code == 1);
+  CHECK(res.out.find("2 module(s) in a transient state: crm (to upgrade), sale (to upgrade)") !=
+        std::string::npos);
+  CHECK(res.out.find("skips every scheduled action") != std::string::npos);
+  CHECK(res.out.find("hint: update them with the target Odoo (odoo-bin -d ") != std::string::npos);
+  json round = last_round(p);
+  CHECK(round["state"] == "restored");
+  CHECK(round["verification"]["modules_in_transition"] ==
+        json::array({"crm (to upgrade)", "sale (to upgrade)"}));
+  CHECK(p.project()["phase"] != "tested");
+  // Fixed in the test database: the re-run verifies again and the round is tested, without a new
+  // request.
+  std::string test_db = round["test_db"];
+  {
+    adapters::pg::Connection c(test::pg_conninfo(test_db));
+    c.exec_no_rows("UPDATE ir_module_module SET state = 'installed' WHERE state = 'to upgrade'");
+  }
+  auto again = test_request(p);
+  INFO("stderr: " << again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(last_round(p)["state"] == "tested");
+  CHECK(last_round(p)["verification"]["modules_in_transition"] == json::array());
+  CHECK(create_calls(sandbox) == 1);
+}

@@ -7,6 +7,7 @@
 #include <odoo_upgrade/adapters/pg/database_shape.hpp>
 #include <odoo_upgrade/adapters/pg/dump_identity.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
+#include <odoo_upgrade/adapters/pg/golive_ops.hpp>
 #include <odoo_upgrade/adapters/pg/neutralization.hpp>
 #include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/commands/common.hpp>
@@ -260,6 +261,42 @@ int blocked_by_target_odoo(RequestRun& run) {
   return static_cast<int>(core::ExitCode::blocking_findings);
 }
 
+// Modules left 'to install', 'to upgrade' or 'to remove' in the test database (after the target
+// Odoo's update, which processes them when it runs): while any is, Odoo skips every cron, and the
+// go-live would stop on them. Kept in the round's verification.
+std::vector<std::string> transient_modules_of(RequestRun& run) {
+  const auto& r = run.record();
+  pg::Connection conn(
+      server_conninfo(run.project(), run.session().secrets(), r.test_db.value_or("")));
+  conn.set_read_only();
+  return pg::golive::modules_in_transition(conn);
+}
+
+// The round stays restored (not tested), exit 1: the module list and the fix; a re-run verifies
+// again.
+int blocked_by_transient_modules(RequestRun& run, const std::vector<std::string>& modules) {
+  auto& r = run.record();
+  std::string db = r.test_db.value_or("");
+  std::string problem = core::check_transient_modules(modules).message;
+  run.ctx().record(run.project(),
+                   k_command,
+                   "blocked",
+                   {{"round", r.number}, {"test_db", db}, {"reason", problem}});
+  run.save();
+  nlohmann::json doc = run.summary();
+  doc["blocking"] = problem;
+  run.ctx().out.result(doc, [&](std::ostream& os) {
+    os << run.ctx().out.red("round " + std::to_string(r.number) + " blocked") << ": database '"
+       << db << "' has " << problem << "\n";
+    os << "hint: update them with the target Odoo (odoo-bin -d " << db
+       << " -u <modules> --stop-after-init; with 'odoo-upgrade config' every round does) or "
+          "cancel them in Apps; when production has them too, finish or cancel them there first "
+          "(they come from its dump). Then re-run 'odoo-upgrade test-request' (it verifies "
+          "again), or give the round up with --abandon\n";
+  });
+  return static_cast<int>(core::ExitCode::blocking_findings);
+}
+
 // After the download: restore (unless done), verify, update and open with the target Odoo, record
 // the round as tested and hand it over.
 int restore_and_verify(RequestRun& run) {
@@ -280,6 +317,12 @@ int restore_and_verify(RequestRun& run) {
   // A database the target Odoo cannot update or open is no test database to hand over.
   if (!run_target_odoo(run)) {
     return blocked_by_target_odoo(run);
+  }
+  // No module half installed: Odoo would skip every cron.
+  auto transient = transient_modules_of(run);
+  r.verification->extra["modules_in_transition"] = transient;
+  if (!transient.empty()) {
+    return blocked_by_transient_modules(run, transient);
   }
   r.finished_at = run.now();
   r.state = RequestState::tested;
