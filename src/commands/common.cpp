@@ -1,6 +1,8 @@
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/preflight.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
 
 namespace odoo_upgrade::commands {
@@ -14,6 +16,15 @@ std::string source_conninfo(const core::Project& project,
     return adapters::pg::conninfo_with(conninfo, {{"password", *password}});
   }
   return conninfo;
+}
+
+void require_recorded_production(const core::Project& project,
+                                 const adapters::fs::SecretStore& secrets) {
+  auto source = core::read_source(project);
+  core::require_recorded_database(
+      source.dbname,
+      source.database_uuid,
+      adapters::pg::database_identity(source_conninfo(project, secrets)));
 }
 
 std::string server_conninfo(const core::Project& project,

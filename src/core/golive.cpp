@@ -1,6 +1,7 @@
 #include <odoo_upgrade/core/decimal.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/golive.hpp>
+#include <odoo_upgrade/core/odoo_model.hpp>
 #include <odoo_upgrade/core/record.hpp>
 
 #include <algorithm>
@@ -187,6 +188,83 @@ void compare_max_ids(const json& before, const json& after, bool identical, Diff
   }
 }
 
+// Row digests of the business tables (the same database only): any write by any role blocks,
+// naming the table. Returns the tables named.
+std::vector<std::string> compare_digests(const json& before, const json& after, Diffs& diffs) {
+  std::vector<std::string> tables;
+  const json& db = member(before, "digests");
+  const json& da = member(after, "digests");
+  for (const auto& [model, v] : db.items()) {
+    if (!da.contains(model) || text_of(da[model]) == text_of(v)) {
+      continue;
+    }
+    std::string table = odoo_table(model).value_or(model);
+    tables.push_back(table);
+    diffs.push_back({"digests." + model,
+                     text_of(v),
+                     text_of(da[model]),
+                     Severity::blocking,
+                     "table '" + table + "' ('" + model +
+                         "') was written to: rows were inserted, updated or deleted"});
+  }
+  return tables;
+}
+
+// True when the statistics were reset between the two baselines (a new reset time, or a counter
+// that went down: a single table's reset).
+bool statistics_reset(const json& wb, const json& wa) {
+  if (text_of(wb.value("stats_reset", json())) != text_of(wa.value("stats_reset", json()))) {
+    return true;
+  }
+  const json& tb = member(wb, "tables");
+  const json& ta = member(wa, "tables");
+  return std::any_of(tb.items().begin(), tb.items().end(), [&](const auto& item) {
+    long long b = item.value().is_number() ? item.value().template get<long long>() : 0;
+    long long a = ta.contains(item.key()) && ta[item.key()].is_number()
+                      ? ta[item.key()].template get<long long>()
+                      : 0;
+    return a < b;
+  });
+}
+
+// PostgreSQL's write statistics per table (the same database only): every table written to
+// blocks, except those the digests named already. After a reset of the statistics only the
+// digests can tell: a warning says so.
+void compare_writes(const json& before,
+                    const json& after,
+                    const std::vector<std::string>& named,
+                    Diffs& diffs) {
+  const json& wb = member(before, "writes");
+  const json& wa = member(after, "writes");
+  if (wb.empty() || wa.empty()) {
+    return;
+  }
+  if (statistics_reset(wb, wa)) {
+    diffs.push_back({"writes.stats_reset",
+                     text_of(wb.value("stats_reset", json())),
+                     text_of(wa.value("stats_reset", json())),
+                     Severity::warning,
+                     "PostgreSQL's statistics were reset: writes to tables other than the " +
+                         std::to_string(member(before, "digests").size()) +
+                         " business tables with a row digest cannot be seen"});
+    return;
+  }
+  const json& tb = member(wb, "tables");
+  for (const auto& [table, v] : member(wa, "tables").items()) {
+    long long a = v.is_number() ? v.get<long long>() : 0;
+    long long b = tb.contains(table) && tb[table].is_number() ? tb[table].get<long long>() : 0;
+    if (a <= b || std::find(named.begin(), named.end(), table) != named.end()) {
+      continue;
+    }
+    diffs.push_back({"writes." + table,
+                     std::to_string(b),
+                     std::to_string(a),
+                     Severity::blocking,
+                     "table '" + table + "' was written to: " + std::to_string(a - b) +
+                         " rows inserted, updated or deleted (PostgreSQL's statistics)"});
+  }
+}
+
 } // namespace
 
 std::vector<Difference>
@@ -196,6 +274,10 @@ compare_baselines(const json& before, const json& after, BaselineMode mode) {
   compare_counts(before, after, identical, diffs);
   compare_totals(before, after, diffs);
   compare_max_ids(before, after, identical, diffs);
+  if (identical) {
+    // Counts and totals miss an UPDATE, and a DELETE matched by an INSERT.
+    compare_writes(before, after, compare_digests(before, after, diffs), diffs);
+  }
   return diffs;
 }
 

@@ -81,6 +81,24 @@ struct Chain {
     return std::stoll(test::pg_query_value(
         "postgres", "SELECT oid FROM pg_database WHERE datname = '" + dbname + "'"));
   }
+  // Runs `args` with the project recording another database.uuid for production (as when the
+  // database under production's name, or on the server the conninfo reaches, is another one):
+  // refused with exit 3 naming both, the project file unchanged.
+  void refused_as_another_database(const std::vector<std::string>& args) {
+    json saved = project();
+    json doc = saved;
+    doc["source"]["database_uuid"] = "uuid-of-another-database";
+    prod.save_project(doc);
+    auto r = cli(args);
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("not the production '" + db + "' (uuid uuid-of-another-database)") !=
+          std::string::npos);
+    json after = project();
+    after["source"]["database_uuid"] = saved["source"]["database_uuid"];
+    CHECK(after == saved);
+    prod.save_project(saved);
+  }
   std::string hooks_log() const {
     return stdfs::exists(hook_log) ? test::read_file(hook_log) : std::string();
   }
@@ -363,6 +381,19 @@ TEST_CASE("go-live: restore survives a crash at every step and keeps the old pro
   CHECK(c.base_version(pre).rfind("17.0.", 0) == 0);
   CHECK(c.role_can_write(c.db));
   CHECK_FALSE(c.role_can_write(pre));
+  // Owned by the role Odoo connects as (Odoo lists only the databases its role owns), like the
+  // old production.
+  auto owner = [](const std::string& name) {
+    return test::pg_query_value(
+        "postgres",
+        "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '" + name + "'");
+  };
+  CHECK(owner(c.db) == c.role);
+  CHECK(owner(pre) == c.role);
+  CHECK(test::pg_query_value(c.db,
+                             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' "
+                             "AND tableowner <> '" +
+                                 c.role + "'") == "0");
   CHECK(c.active_crons(c.db) > 0);
   CHECK(adapters::fs::sha256_tree(c.filestore(pre)) == old_filestore_sum);
   CHECK(adapters::fs::tree_size(c.filestore(c.db)).files >
@@ -385,6 +416,10 @@ TEST_CASE("go-live: rollback brings the old production back, also from a half-do
   std::string pre = g["pre_upgrade_db"];
   long long old_oid = g["old_oid"];
   long long new_oid = g["new_oid"];
+  // Only the production initiate recorded comes back.
+  c.refused_as_another_database({"--yes", "restore", "--rollback"});
+  c.refused_as_another_database({"--dry-run", "restore", "--rollback"});
+  CHECK(*c.oid(pre) == old_oid);
 
   // Rollback from live, crashing after each step; kept frozen to retry the restore.
   for (const auto& step : core::golive::rollback_steps()) {
@@ -439,4 +474,50 @@ TEST_CASE("go-live: rollback brings the old production back, also from a half-do
   // The old production's filestore is back under its name.
   CHECK(stdfs::exists(c.filestore(c.db)));
   CHECK(c.hooks_log().find("contract=M-TEST") == std::string::npos);
+}
+
+TEST_CASE("go-live: an UPDATE by another role during the freeze stops the restore, naming the "
+          "tables",
+          "[integration][golive]") {
+  Chain& c = chain();
+  REQUIRE(c.phase() == "signed_off");
+  require_ok(c.cli({"freeze", "apply"}));
+  // Another database than the recorded one is neither unfrozen nor swapped out.
+  c.refused_as_another_database({"freeze", "lift"});
+  CHECK_FALSE(c.role_can_write(c.db));
+  require_ok(c.cli({"prod-request", "--jobs", "2"}));
+  c.refused_as_another_database({"--yes", "restore", "--jobs", "2"});
+  auto old_oid = c.oid(c.db);
+  long long partners = std::stoll(test::pg_query_value(c.db, "SELECT count(*) FROM res_partner"));
+  {
+    // An integration user's own role (here the superuser) is not frozen: it updates a contact
+    // (no count, no total changes) and a table no baseline count covers.
+    adapters::pg::Connection other(test::pg_conninfo(c.db));
+    REQUIRE(other.user() != c.role);
+    other.exec_no_rows("UPDATE res_partner SET comment = 'changed by the integration' WHERE id = "
+                       "(SELECT min(id) FROM res_partner)");
+    other.exec_no_rows("UPDATE res_country SET code = code WHERE id = (SELECT min(id) FROM "
+                       "res_country)");
+    // Its statistics reach the server now rather than when the session ends.
+    other.query_value("SELECT pg_stat_force_next_flush()");
+    other.query_value("SELECT 1");
+  }
+  auto r = c.cli({"--yes", "restore", "--jobs", "2"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("production changed after the freeze: table 'res_partner' ('res.partner') was "
+                   "written to") != std::string::npos);
+  CHECK(r.out.find("table 'res_country' was written to: 1 rows") != std::string::npos);
+  // The counts alone saw nothing; production is untouched and still frozen.
+  CHECK(std::stoll(test::pg_query_value(c.db, "SELECT count(*) FROM res_partner")) == partners);
+  CHECK(c.oid(c.db) == old_oid);
+  CHECK_FALSE(c.role_can_write(c.db));
+  json g = c.project()["golive"];
+  CHECK(g["state"] == "verify_failed");
+  bool named = false;
+  for (const auto& d : g["verification"]["production_changes"]) {
+    named = named || d["key"] == "digests.res.partner";
+  }
+  CHECK(named);
+  CHECK(c.phase() == "production_request");
 }

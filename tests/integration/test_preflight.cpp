@@ -86,7 +86,9 @@ void record_live(const test::Production& prod, const std::string& stamp) {
   g.database = prod.db;
   g.staging_db = core::staging_database_name(prod.db, "18.0", stamp);
   g.pre_upgrade_db = core::pre_upgrade_database_name(prod.db, "18.0", stamp);
-  g.old_oid = 1;
+  // The old production's oid: a rollback checks that it is the production initiate recorded.
+  g.old_oid = std::stoll(test::pg_query_value(
+      "postgres", "SELECT oid FROM pg_database WHERE datname = '" + prod.db + "'"));
   g.new_oid = 2;
   doc["golive"] = core::to_json(g);
   doc["phase"] = "live";

@@ -101,6 +101,66 @@ TEST_CASE("core::golive::compare_baselines", "[core]") {
   }
 }
 
+TEST_CASE("core::golive::compare_baselines: writes by any role", "[core]") {
+  json before = baseline();
+  before["digests"] = {{"res.partner", "-123456789"}, {"account.move.line", "42"}};
+  before["writes"] = {{"stats_reset", "2026-01-01 00:00:00+00"},
+                      {"tables", {{"res_partner", 100}, {"ir_cron", 7}}}};
+  SECTION("an UPDATE changes no count and no total, but the digest and the statistics") {
+    json after = before;
+    after["digests"]["res.partner"] = "987";
+    after["writes"]["tables"]["res_partner"] = 101;
+    auto d = compare_baselines(before, after, BaselineMode::identical);
+    REQUIRE(d.size() == 1); // one line per table
+    CHECK(d[0].key == "digests.res.partner");
+    CHECK(d[0].severity == Severity::blocking);
+    CHECK(d[0].message ==
+          "table 'res_partner' ('res.partner') was written to: rows were inserted, updated or "
+          "deleted");
+    // The upgraded copy has other row versions: digests and statistics mean nothing there.
+    CHECK(compare_baselines(before, after, BaselineMode::upgraded).empty());
+  }
+  SECTION("a table without a digest is named by the statistics, also one not written before") {
+    json after = before;
+    after["writes"]["tables"]["ir_cron"] = 9;
+    after["writes"]["tables"]["x_integration_log"] = 3;
+    auto d = compare_baselines(before, after, BaselineMode::identical);
+    REQUIRE(d.size() == 2);
+    CHECK(d[0].key == "writes.ir_cron");
+    CHECK(d[0].message ==
+          "table 'ir_cron' was written to: 2 rows inserted, updated or deleted (PostgreSQL's "
+          "statistics)");
+    CHECK(d[1].key == "writes.x_integration_log");
+    CHECK(d[1].before == "0");
+    CHECK(has_blocking(d));
+  }
+  SECTION("statistics reset: a warning, and the digests still catch the business tables") {
+    for (int how = 0; how < 2; ++how) {
+      json after = before;
+      if (how == 0) {
+        after["writes"]["stats_reset"] = "2026-12-05 19:00:00+00";
+      } else {
+        after["writes"]["tables"]["ir_cron"] = 0; // one table's counters reset
+      }
+      after["writes"]["tables"]["ir_config_parameter"] = 5;
+      after["digests"]["account.move.line"] = "43";
+      auto d = compare_baselines(before, after, BaselineMode::identical);
+      REQUIRE(d.size() == 2);
+      CHECK(d[0].key == "digests.account.move.line");
+      CHECK(d[0].severity == Severity::blocking);
+      CHECK(d[1].key == "writes.stats_reset");
+      CHECK(d[1].severity == Severity::warning);
+      CHECK(d[1].message.find("2 business tables") != std::string::npos);
+    }
+  }
+  SECTION("a baseline of an earlier build has neither: not compared") {
+    json after = before;
+    after["digests"]["res.partner"] = "1";
+    after["writes"]["tables"]["res_partner"] = 500;
+    CHECK(compare_baselines(baseline(), after, BaselineMode::identical).empty());
+  }
+}
+
 TEST_CASE("core::golive::Journal", "[core]") {
   json entries;
   Journal j(entries);

@@ -15,6 +15,13 @@ namespace odoo_upgrade::commands {
 // PreconditionError when initiate recorded no production database.
 std::string source_conninfo(const core::Project& project, const adapters::fs::SecretStore& secrets);
 
+// Before a command changes (or dumps) production: the project's conninfo still reaches the
+// database `initiate` recorded, by name and Odoo's `database.uuid`
+// (core::require_recorded_database): an edited conninfo must never freeze, dump or replace another
+// database. Throws PreconditionError (exit 3) naming both, DatabaseError when it cannot connect.
+void require_recorded_production(const core::Project& project,
+                                 const adapters::fs::SecretStore& secrets);
+
 // Conninfo of another database (`dbname`) on the production server, e.g. a restored test database.
 std::string server_conninfo(const core::Project& project,
                             const adapters::fs::SecretStore& secrets,

@@ -55,8 +55,13 @@ struct Difference {
 };
 
 // Compares two baselines (the documents adapters::pg::capture_baseline produces: `counts`,
-// `totals`, `max_ids`). Models absent from `before` are ignored. Numeric texts are compared as
-// decimals (core::same_decimal: "10.50" equals "10.5").
+// `totals`, `max_ids`, `digests`, `writes`). Models absent from `before` are ignored. Numeric texts
+// are compared as decimals (core::same_decimal: "10.50" equals "10.5"). In `identical` mode, also
+// any write since `before` by any role: a business table whose row digest changed, or (PostgreSQL
+// 15+) any table of schema public whose statistics count more rows inserted, updated or deleted,
+// blocks naming the table; when the statistics were reset in between (`writes.stats_reset`
+// changed, or a counter went down) only the digests are compared and a warning says so. Sections
+// missing from either baseline (an older build's) are not compared.
 std::vector<Difference>
 compare_baselines(const nlohmann::json& before, const nlohmann::json& after, BaselineMode mode);
 bool has_blocking(const std::vector<Difference>& diffs);

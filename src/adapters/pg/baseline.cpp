@@ -3,6 +3,8 @@
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/odoo_model.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include <optional>
 #include <tuple>
 
@@ -63,17 +65,60 @@ const std::vector<std::string>& baseline_models() {
 
 namespace {
 
-// `counts` and `max_ids`: one figure each per existing table of baseline_models().
+// `counts`, `max_ids` and `digests`: one figure each per existing table of baseline_models(), in
+// one scan. The digest sums a hash of every row's id and xmin: an INSERT adds a term, a DELETE
+// removes one and an UPDATE replaces one (the new row version has a new xmin), whatever the role.
+// VACUUM (FREEZE) keeps the raw xmin, so only writes change it.
 void count_models(Connection& conn, json& doc) {
   for (const auto& model : baseline_models()) {
     auto table = core::odoo_table(model);
     if (!table || !conn.relation_exists("public." + *table)) {
       continue;
     }
-    auto r =
-        conn.exec("SELECT count(*), coalesce(max(id), 0) FROM public." + quote_identifier(*table));
+    auto r = conn.exec("SELECT count(*), coalesce(max(id), 0), coalesce(sum(hashtextextended(id::"
+                       "text || ':' || xmin::text, 0)::numeric), 0)::text FROM public." +
+                       quote_identifier(*table));
     doc["counts"][model] = r.get_int(0, 0);
     doc["max_ids"][model] = r.get_int(0, 1);
+    doc["digests"][model] = std::string(r.get(0, 2));
+  }
+}
+
+// `writes`: PostgreSQL's cumulative statistics of rows inserted, updated and deleted per table of
+// schema public (only tables with any), and when they were last reset. Only on PostgreSQL 15+,
+// whose statistics a session can flush on demand (pg_stat_force_next_flush; older servers send
+// them to a collector that may lag).
+void table_writes(Connection& conn, json& doc) {
+  if (conn.server_version() < 150000) {
+    return;
+  }
+  json tables = json::object();
+  conn.for_each_row(
+      "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables "
+      "WHERE schemaname = 'public' AND n_tup_ins + n_tup_upd + n_tup_del > 0 "
+      "ORDER BY relname",
+      {},
+      [&](const Result& row) { tables[std::string(row.get(0, 0))] = row.get_int(0, 1); });
+  doc["writes"] = {
+      {"stats_reset",
+       conn.query_value(
+               "SELECT coalesce(stats_reset::text, '') FROM pg_stat_database WHERE datname "
+               "= current_database()")
+           .value_or("")},
+      {"tables", tables}};
+}
+
+// This session's own pending statistics (e.g. the freeze's UPDATE of ir_cron) are flushed first,
+// so that they are counted before the baseline and not after it.
+void flush_own_statistics(Connection& conn) {
+  if (conn.server_version() < 150000) {
+    return;
+  }
+  try {
+    conn.query_value("SELECT pg_stat_force_next_flush()");
+    conn.query_value("SELECT 1"); // the flush happens when the session is next idle
+  } catch (const core::DatabaseError& e) {
+    spdlog::debug("cannot flush this session's statistics: {}", e.what());
   }
 }
 
@@ -122,6 +167,7 @@ void document_totals(Connection& conn, json& totals) {
 } // namespace
 
 json capture_baseline(Connection& conn) {
+  flush_own_statistics(conn);
   // One snapshot: every figure belongs to the same moment.
   Transaction tx(conn, Isolation::repeatable_read, Access::read_only);
   json doc = {{"taken_at",
@@ -131,8 +177,10 @@ json capture_baseline(Connection& conn) {
               {"database", conn.dbname()},
               {"counts", json::object()},
               {"totals", json::object()},
-              {"max_ids", json::object()}};
+              {"max_ids", json::object()},
+              {"digests", json::object()}};
   count_models(conn, doc);
+  table_writes(conn, doc);
   journal_totals(conn, doc["totals"]);
   document_totals(conn, doc["totals"]);
   tx.commit();

@@ -636,10 +636,9 @@ int run_freeze_apply(const FreezeApplyOptions& options, Context& ctx) {
     hooks::commands_for(session.project(), event);
   }
   hooks::timeout(session.project());
-  pg::Connection conn(source_conninfo(session.project(), session.secrets()));
   // Never freeze another database than the one initiate recorded.
-  auto source = core::read_source(session.project());
-  core::require_recorded_database(source.dbname, source.database_uuid, pg::database_identity(conn));
+  require_recorded_production(session.project(), session.secrets());
+  pg::Connection conn(source_conninfo(session.project(), session.secrets()));
   std::string role = freeze_role(conn, fr, options, db);
   if (ctx.options.dry_run) {
     return print_apply_plan(ctx, fr, db, role);
@@ -684,6 +683,8 @@ int run_freeze_lift(const FreezeLiftOptions&, Context& ctx) {
   }
   hooks::commands_for(session.project(), "after_lift");
   std::string db = fr.database.empty() ? golive::production_db(session.project()) : fr.database;
+  // Never change another database than the one initiate recorded (and the freeze froze).
+  require_recorded_production(session.project(), session.secrets());
   // Exactly what apply recorded is undone.
   if (ctx.options.dry_run) {
     return print_plan(ctx, "freeze lift would:", lift_plan(fr, db));

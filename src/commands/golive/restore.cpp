@@ -9,6 +9,7 @@
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/adapters/pg/golive_ops.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/hooks.hpp>
@@ -21,8 +22,10 @@
 #include <odoo_upgrade/core/golive_record.hpp>
 #include <odoo_upgrade/core/naming.hpp>
 #include <odoo_upgrade/core/odoo_version.hpp>
+#include <odoo_upgrade/core/preflight.hpp>
 #include <odoo_upgrade/core/record.hpp>
 #include <odoo_upgrade/core/severity.hpp>
+#include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <spdlog/spdlog.h>
@@ -112,6 +115,31 @@ json ensure_moved(const stdfs::path& from, const stdfs::path& to) {
   }
   spdlog::info("renamed filestore '{}' to '{}'", from.string(), to.string());
   return {{"from", from.string()}, {"to", to.string()}, {"moved", true}};
+}
+
+// Never swap out or roll back another database than the one initiate recorded: production is the
+// database with oid `oid` (wherever a half-done swap left its name), or the one under production's
+// name before an attempt recorded its oid; its database.uuid must be the recorded one. The
+// PreconditionError (exit 3) of core::require_recorded_database otherwise; a missing oid is left
+// to the steps, which say so.
+void require_recorded_production(const core::Project& project,
+                                 const adapters::fs::SecretStore& secrets,
+                                 pg::Connection& admin,
+                                 std::optional<long long> oid) {
+  auto source = core::read_source(project);
+  std::string name = source.dbname;
+  if (oid) {
+    auto current = ops::database_name(admin, *oid);
+    if (!current) {
+      return;
+    }
+    name = *current;
+  }
+  auto found = pg::database_identity(server_conninfo(project, secrets, name));
+  if (oid) {
+    found.dbname = source.dbname; // renamed by the swap itself: the uuid tells
+  }
+  core::require_recorded_database(source.dbname, source.database_uuid, found);
 }
 
 std::vector<std::pair<std::string, std::string>> hook_env(const Attempt& a) {
@@ -224,8 +252,9 @@ void print_verification(std::ostream& os, const core::GoliveVerification& v, Con
     os << "  " << styled(ctx, core::Severity::blocking) << "  " << p << "\n";
   }
   for (const auto& d : v.production_changes) {
-    os << "  " << ctx.out.red(std::string(core::label(d.severity)))
-       << "  production changed after the freeze: " << d.message << "\n";
+    os << "  " << styled(ctx, d.severity) << "  "
+       << (d.severity == core::Severity::blocking ? "production changed after the freeze: " : "")
+       << d.message << "\n";
   }
   for (const auto& d : v.differences) {
     os << "  " << styled(ctx, d.severity) << "  " << d.message << "\n";
@@ -651,6 +680,11 @@ int run_restore_forward(const RestoreOptions& options, Context& ctx) {
   // The unfinished attempt of this production request resumes; else a new one with fresh names.
   bool resume = false;
   core::GoliveRecord g = attempt_to_run(session.project(), prod, admin, ctx.clock.now(), resume);
+  // The production initiate recorded, on the server the conninfo reaches.
+  require_recorded_production(session.project(),
+                              session.secrets(),
+                              admin,
+                              resume ? std::optional(g.old_oid) : std::nullopt);
   Attempt a = attempt_of(g, session.project());
   if (ctx.options.dry_run) {
     return print_restore_plan(ctx, a, g, resume);
@@ -875,6 +909,9 @@ int run_rollback(const RestoreOptions& options, Context& ctx) {
   if (!core::valid_database_name(a.aside_db)) {
     throw core::UsageError("database name '" + a.aside_db + "' is longer than 63 bytes");
   }
+  pg::Connection admin(golive::maintenance_conninfo(session.project(), session.secrets()));
+  // The pre-upgrade database that comes back is the production initiate recorded.
+  require_recorded_production(session.project(), session.secrets(), admin, g.old_oid);
   if (ctx.options.dry_run) {
     return print_plan(ctx, "restore --rollback would:", rollback_plan(a, g.rollback->keep_frozen));
   }
@@ -888,7 +925,6 @@ int run_rollback(const RestoreOptions& options, Context& ctx) {
       ctx.record(p, "restore rollback", "started", {{"aside_db", a.aside_db}});
     });
   }
-  pg::Connection admin(golive::maintenance_conninfo(session.project(), session.secrets()));
   Rollback rollback(ctx, session, g, admin, a);
   // The upgraded database and filestore go aside (kept), the pre-upgrade ones come back.
   rollback.swap_databases();

@@ -73,11 +73,7 @@ start_new(const RequestKind& kind, const RequestOptions& options, RequestSession
               kind.restores ? PgRestore::needed : PgRestore::not_needed);
   auto& project = s.project.project();
   // The conninfo still reaches the production initiate recorded (never dump another database).
-  auto source = core::read_source(project);
-  core::require_recorded_database(
-      source.dbname,
-      source.database_uuid,
-      adapters::pg::database_identity(source_conninfo(project, s.project.secrets())));
+  require_recorded_production(project, s.project.secrets());
   auto rec = new_record(kind, project, s.settings, core::iso8601_utc(ctx.clock.now()));
   kind.prepare_new(rec, s.project);
   require_contract(s.project.secrets(), options);
@@ -103,14 +99,21 @@ start_new(const RequestKind& kind, const RequestOptions& options, RequestSession
 
 // The unfinished request resumes where it stopped. Returns std::nullopt after printing the plan of
 // a --dry-run.
-std::optional<core::RequestRecord>
-resume(const RequestKind& kind, core::RequestRecord rec, Context& ctx) {
+std::optional<core::RequestRecord> resume(const RequestKind& kind,
+                                          core::RequestRecord rec,
+                                          const core::Project& project,
+                                          const adapters::fs::SecretStore& secrets,
+                                          Context& ctx) {
   std::string label = kind.noun + " " + std::to_string(rec.number);
   std::string state(core::to_string(rec.state));
   if (!kind.resume_warning.empty()) {
     spdlog::warn("resuming {}: {}", label, kind.resume_warning);
   }
   spdlog::info("resuming {} (state '{}')", label, state);
+  // A request resumed before its dump dumps production: the same database as when it started.
+  if (rec.state == core::RequestState::dumping) {
+    require_recorded_production(project, secrets);
+  }
   if (ctx.options.dry_run) {
     print_plan(ctx, label + " would:", {"resume from state '" + state + "'"});
     return std::nullopt;
@@ -137,7 +140,8 @@ int run_request(const RequestKind& kind,
     return *code;
   }
   auto open = kind.open_record(project);
-  auto rec = open ? resume(kind, *open, ctx) : start_new(kind, options, s, ctx);
+  auto rec = open ? resume(kind, *open, project, s.project.secrets(), ctx)
+                  : start_new(kind, options, s, ctx);
   if (!rec) {
     return 0;
   }

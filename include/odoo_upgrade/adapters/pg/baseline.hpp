@@ -23,8 +23,18 @@ const std::vector<std::string>& baseline_models();
 //                "account_move_amount_total": "…", "sale_order_amount_total": "…",
 //                "purchase_order_amount_total": "…", "stock_quant_quantity": "…"}  (when the
 //                columns exist)
-//    "max_ids": {"res.partner": 57, …}}             highest id (0 for an empty table)
-// `taken_at` is the server's clock. Throws DatabaseError. `conn` must not be inside a transaction.
+//    "max_ids": {"res.partner": 57, …},             highest id (0 for an empty table)
+//    "digests": {"res.partner": "<decimal>", …},    sum of a 64-bit hash of every row's id and
+//                                                   xmin: any INSERT, UPDATE or DELETE, by any
+//                                                   role, changes it (comparable only between two
+//                                                   baselines of the same database)
+//    "writes":  {"stats_reset": "<timestamp or ''>",  PostgreSQL 15+ only: rows inserted + updated
+//                "tables": {"res_partner": 1234, …}}  + deleted per table of schema public since
+//                                                   the statistics were reset (pg_stat_user_tables,
+//                                                   pg_stat_database.stats_reset; tables at 0 left
+//                                                   out). Counts attempts, rolled back ones too.
+// `taken_at` is the server's clock. This session's pending statistics are flushed first
+// (pg_stat_force_next_flush). Throws DatabaseError. `conn` must not be inside a transaction.
 nlohmann::json capture_baseline(Connection& conn);
 
 } // namespace odoo_upgrade::adapters::pg
