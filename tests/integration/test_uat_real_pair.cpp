@@ -260,3 +260,40 @@ TEST_CASE("uat on the real pair: business data losses are named", "[integration]
   // The planted schedule is kept.
   CHECK(find_all(results, "Warehouse 4-day week").empty());
 }
+
+TEST_CASE("uat on the real pair: the customer's configuration is compared and kept",
+          "[integration][uat]") {
+  const auto& results = real_pair();
+  INFO(describe(results, Severity::info));
+  // README "Payment terms": same terms and lines, converted to 17.0's percent / nb_days. The one
+  // change is '2 Months' (N months → N×30 days): a warning with OpenUpgrade's reason.
+  std::vector<const Finding*> terms;
+  for (const auto* f : find_all(results, "account_payment_term")) {
+    terms.push_back(f);
+  }
+  for (const auto* f : find_all(results, "payment_term:")) {
+    terms.push_back(f);
+  }
+  REQUIRE(terms.size() == 1);
+  CHECK(terms[0]->key == "account.account_payment_term_2months");
+  CHECK(terms[0]->severity == Severity::warning);
+  CHECK(terms[0]->reason.find("30") != std::string::npos);
+  // README "Pricelists", "Stock", attributes and analytic plans: equal, so no finding; payment
+  // providers: only the new, disabled Xendit, which production does not use.
+  for (std::string key :
+       {"pricelist", "onhand:", "attribute", "analytic_plan:", "payment_provider"}) {
+    INFO(key);
+    CHECK(find_all(results, key).empty());
+  }
+  // Chatter per model: the notes of the removed account.account.template and the channels
+  // renamed discuss.channel are expected (info, with the reason); every other model only grew.
+  for (const auto* f : find_all(results, "chatter:")) {
+    INFO(f->message);
+    CHECK(f->severity == Severity::info);
+    if (f->kind == "missing") {
+      CHECK_FALSE(f->reason.empty());
+    }
+  }
+  CHECK(find_all(results, "chatter:account.account.template").size() == 1);
+  CHECK(find_all(results, "chatter:mail.channel").size() == 1);
+}

@@ -140,9 +140,15 @@ struct DiffRules {
   // When set, a missing record matters only if production has this field value (e.g. a view
   // missing in test matters only when it was active in production).
   std::optional<std::pair<std::string, std::string>> missing_only_if;
+  // With `missing_only_if`: a change, too, matters only when production has that value (a
+  // disabled payment provider is not the customer's concern, whatever happens to it).
+  bool only_if_gates_changes = false;
   // Fields with a rule of their own; other differing fields use `changed` (nullopt: ignored).
   std::vector<FieldRule> fields;
   std::optional<Severity> changed = Severity::warning;
+  // When set, a record not from a standard module (the customer's own) uses this severity instead
+  // of `changed` for the fields without a rule of their own.
+  std::optional<Severity> changed_custom;
 };
 
 // The finding for one pair of rows, or std::nullopt when they agree under `rules`.

@@ -1,3 +1,5 @@
+#include "uat_sql.hpp"
+
 #include <odoo_upgrade/adapters/pg/uat_queries.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/odoo_model.hpp>
@@ -12,9 +14,7 @@
 // catalogue (table and field names), never from user input; user values are never part of a query.
 namespace odoo_upgrade::adapters::pg {
 
-namespace {
-
-using Builder = std::function<std::optional<std::string>(const DbProfile&)>;
+namespace uat_sql {
 
 std::string lit(std::string_view s) {
   std::string out = "'";
@@ -27,7 +27,6 @@ std::string lit(std::string_view s) {
   return out + "'";
 }
 
-// The en_US meaning of a possibly translated column: jsonb from 16.0, plain text before.
 std::string
 tr(const DbProfile& p, const std::string& table, const std::string& alias, const std::string& col) {
   if (!p.has_column(table, col)) {
@@ -39,7 +38,6 @@ tr(const DbProfile& p, const std::string& table, const std::string& alias, const
   return alias + "." + col + "::text";
 }
 
-// A column as text, or NULL when this series has no such column.
 std::string col(const DbProfile& p,
                 const std::string& table,
                 const std::string& alias,
@@ -47,7 +45,6 @@ std::string col(const DbProfile& p,
   return p.has_column(table, column) ? alias + "." + column + "::text" : "NULL::text";
 }
 
-// Numbers compare by value: 10.0 and 10.00 are the same price.
 std::string num(const std::string& expr) {
   return "trim_scale(round((" + expr + ")::numeric, 6))::text";
 }
@@ -59,13 +56,19 @@ std::string xmlid_cte(const std::string& name, const std::string& model) {
          lit(model) + " ORDER BY res_id, id)";
 }
 
-const char* k_std_modules_cte =
+const char* const k_std_modules_cte =
     "stdm AS (SELECT name FROM ir_module_module WHERE author ILIKE '%odoo s.a%' "
     "OR author ILIKE '%openerp%')";
 
 std::string is_std(const std::string& module_expr) {
   return "coalesce(" + module_expr + " IN (SELECT name FROM stdm), false)";
 }
+
+} // namespace uat_sql
+
+namespace {
+
+using namespace uat_sql;
 
 // The code of account `alias` for company `company`: a column up to 17.0, per-company jsonb
 // (code_store) from 18.0.
@@ -773,8 +776,8 @@ std::optional<std::string> neutralization_flag(const DbProfile&) {
                      "'database.is_neutralized'");
 }
 
-const std::vector<std::pair<std::string, Builder>>& builders() {
-  static const std::vector<std::pair<std::string, Builder>> k_builders = {
+std::vector<std::pair<std::string, Builder>> core_builders() {
+  return {
       {"views", views},
       {"views_legacy_syntax", views_legacy_syntax},
       {"reports", reports},
@@ -805,6 +808,15 @@ const std::vector<std::pair<std::string, Builder>>& builders() {
       {"calendars", calendars},
       {"company_chart", company_chart},
   };
+}
+
+const std::vector<std::pair<std::string, Builder>>& builders() {
+  static const std::vector<std::pair<std::string, Builder>> k_builders = [] {
+    std::vector<std::pair<std::string, Builder>> all = core_builders();
+    const auto& more = business_builders();
+    all.insert(all.end(), more.begin(), more.end());
+    return all;
+  }();
   return k_builders;
 }
 
