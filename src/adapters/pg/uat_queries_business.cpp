@@ -284,7 +284,9 @@ std::optional<std::string> attribute_lines(const DbProfile& p) {
 }
 
 // Analytic plans (account.analytic.group before 16.0 has no plans: empty) with their accounts in
-// order (code, name, archived, company). The account name is text in 16.0, jsonb in 17.0.
+// order (code, name, archived, company). The account name is text in 16.0, jsonb in 17.0. The
+// plan's own company and default applicability are not compared: 17.0 drops both columns (its
+// applicabilities are records of their own).
 std::optional<std::string> analytic_plans(const DbProfile& p) {
   if (!p.has_table("account_analytic_plan") || !p.has_table("account_analytic_account")) {
     return std::nullopt;
@@ -296,10 +298,9 @@ std::optional<std::string> analytic_plans(const DbProfile& p) {
          "a.company_id, ''), '; ' ORDER BY a.code, a.id) AS v FROM account_analytic_account a "
          "GROUP BY 1) SELECT 'analytic_plan:' || coalesce(" +
          tr(p, "account_analytic_plan", "pp", "name") + " || ' / ', '') || " + plan +
-         " AS key, left(" + plan + ", 120) AS name, false AS std, json_build_object('company', " +
-         "pl.company_id::text, 'applicability', " +
-         col(p, "account_analytic_plan", "pl", "default_applicability") +
-         ", 'accounts', acc.v)::text AS vals FROM account_analytic_plan pl LEFT JOIN "
+         " AS key, left(" + plan +
+         ", 120) AS name, false AS std, json_build_object('accounts', acc.v)::text AS vals FROM "
+         "account_analytic_plan pl LEFT JOIN "
          "account_analytic_plan pp ON pp.id = pl.parent_id LEFT JOIN acc ON acc.plan_id = pl.id";
 }
 
