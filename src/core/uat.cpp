@@ -69,6 +69,7 @@ Finding finding_from_json(const nlohmann::json& j, const std::string& where) {
   r.take("name", f.name);
   r.take("message", f.message);
   r.take("reason", f.reason);
+  r.take("diff", f.diff);
   nlohmann::json changes;
   r.take_json("changes", changes);
   if (changes.is_array()) {
@@ -264,6 +265,9 @@ nlohmann::json to_json(const Finding& f) {
                         {"changes", changes}};
   if (!f.reason.empty()) {
     doc["reason"] = f.reason;
+  }
+  if (!f.diff.empty()) {
+    doc["diff"] = f.diff;
   }
   return doc;
 }
@@ -599,6 +603,43 @@ std::optional<Finding> classify_count(const KeyedRow* production, const KeyedRow
                 std::to_string(after - before) + ")";
   }
   return f;
+}
+
+std::optional<std::pair<std::string, std::string>> text_to_diff(const Finding& f,
+                                                                const std::string& dataset) {
+  if (f.kind != "changed") {
+    return std::nullopt;
+  }
+  for (const auto& c : f.changes) {
+    if (dataset == "mail_templates" && c.field == "body") {
+      return std::pair<std::string, std::string>{"mail_template_bodies", "body"};
+    }
+    if (dataset == "views" && c.field == "arch_updated" && c.before == "true") {
+      return std::pair<std::string, std::string>{"view_archs", "arch"};
+    }
+  }
+  return std::nullopt;
+}
+
+void name_missing_records(Finding& f,
+                          const std::vector<std::string>& first,
+                          long long total,
+                          const std::string& list_file) {
+  if (total == 0) {
+    f.message += "; no production record is missing by id (records were replaced or merged)";
+    return;
+  }
+  std::string names;
+  for (const auto& n : first) {
+    names += (names.empty() ? "" : ", ") + n;
+  }
+  std::string more =
+      static_cast<long long>(first.size()) < total
+          ? " (the first " + std::to_string(first.size()) + " of " + std::to_string(total) + ")"
+          : "";
+  f.message +=
+      "; missing in test: " + names + more + (list_file.empty() ? "" : "; full list: " + list_file);
+  f.changes.push_back({"missing records", names + more, ""});
 }
 
 RunSummary summarize(const std::vector<CheckResult>& results) {

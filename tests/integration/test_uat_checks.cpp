@@ -299,13 +299,26 @@ TEST_CASE("uat checks: record counts name the model that lost records", "[integr
         "UPDATE product_template SET categ_id = (SELECT max(id) FROM product_category) WHERE id = "
         "(SELECT min(id) FROM product_template WHERE categ_id <> (SELECT max(id) FROM "
         "product_category))"});
-  auto results = compare(prod, tst);
+  test::TempDir lists;
+  auto results = test::compare_databases(prod, tst, lists.path());
   INFO(describe(results));
   const auto* f = find(results, "record-counts", "sale.order.line");
   REQUIRE(f != nullptr);
   CHECK(f->severity == Severity::blocking);
   CHECK(f->changes.at(0).before == "67");
   CHECK(f->changes.at(0).after == "66");
+  // The finding names the missing line and says where the full list is.
+  adapters::pg::Connection c(test::pg_conninfo(prod));
+  auto id = c.query_value("SELECT max(id) FROM sale_order_line");
+  REQUIRE(id);
+  CHECK(f->message.find("missing in test: ") != std::string::npos);
+  CHECK(f->message.find("(id " + *id + ")") != std::string::npos);
+  auto file = lists.path() / "uat-missing-sale.order.line.txt";
+  CHECK(f->message.find(file.string()) != std::string::npos);
+  REQUIRE(std::filesystem::exists(file));
+  auto text = test::read_file(file);
+  CHECK(text.find("(id " + *id + ")\n") != std::string::npos);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 1);
   bool category = false;
   for (const auto& p : check(results, "products").findings) {
     category = category || (!p.changes.empty() && p.changes[0].field == "category");

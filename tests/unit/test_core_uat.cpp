@@ -439,3 +439,50 @@ TEST_CASE("core::uat::classify: the customer's record and records in use", "[cor
   CHECK(classify(&testing, &disabled, *provider_rules)->severity == Severity::warning);
   CHECK(classify(&enabled, nullptr, *provider_rules)->severity == Severity::blocking);
 }
+
+TEST_CASE("core::uat::name_missing_records", "[core]") {
+  Finding f;
+  f.message = "Contacts (res.partner): 47 in production, 45 in test (-2)";
+  name_missing_records(
+      f, {"Deco Addict (id 10)", "Ready Mat (id 12)"}, 2, "/w/uat-missing-res.partner.txt");
+  CHECK(f.message ==
+        "Contacts (res.partner): 47 in production, 45 in test (-2); missing in test: Deco Addict "
+        "(id 10), Ready Mat (id 12); full list: /w/uat-missing-res.partner.txt");
+  REQUIRE(f.changes.size() == 1);
+  CHECK(f.changes[0].field == "missing records");
+  // More than are named: says how many.
+  Finding many;
+  std::vector<std::string> first(k_named_missing, "x");
+  name_missing_records(many, first, 31, "");
+  CHECK(many.message.find("(the first 20 of 31)") != std::string::npos);
+  CHECK(many.message.find("full list") == std::string::npos);
+  // A count that fell without a record missing by id.
+  Finding replaced;
+  name_missing_records(replaced, {}, 0, "/w/x.txt");
+  CHECK(replaced.message.find("no production record is missing by id") != std::string::npos);
+  CHECK(replaced.changes.empty());
+}
+
+TEST_CASE("core::uat::text_to_diff", "[core]") {
+  Finding body;
+  body.kind = "changed";
+  body.changes = {{"subject", "a", "b"}, {"body", "md5 1", "md5 2"}};
+  auto t = text_to_diff(body, "mail_templates");
+  REQUIRE(t);
+  CHECK(t->first == "mail_template_bodies");
+  CHECK(t->second == "body");
+  CHECK_FALSE(text_to_diff(body, "reports"));
+  Finding subject = body;
+  subject.changes = {{"subject", "a", "b"}};
+  CHECK_FALSE(text_to_diff(subject, "mail_templates"));
+  // A view: only a customisation reset by the upgrade.
+  Finding reset;
+  reset.kind = "changed";
+  reset.changes = {{"arch_updated", "true", "false"}};
+  CHECK(text_to_diff(reset, "views")->first == "view_archs");
+  reset.changes = {{"arch_updated", "false", "true"}};
+  CHECK_FALSE(text_to_diff(reset, "views"));
+  Finding missing = body;
+  missing.kind = "missing";
+  CHECK_FALSE(text_to_diff(missing, "mail_templates"));
+}
