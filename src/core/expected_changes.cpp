@@ -3,6 +3,8 @@
 #include <odoo_upgrade/expected_changes_data.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <iterator>
 #include <stdexcept>
 
@@ -119,6 +121,75 @@ std::optional<Explanation> ExpectedChanges::record(const std::string& model,
   });
 }
 
+std::optional<Explanation> ExpectedChanges::model(const std::string& model) const {
+  return find("models", [&](const nlohmann::json& e) {
+    std::string list = e.value("model", "");
+    std::size_t start = 0;
+    while (start <= list.size()) {
+      auto end = list.find(" / ", start);
+      if (list.substr(start, end == std::string::npos ? std::string::npos : end - start) == model) {
+        return true;
+      }
+      if (end == std::string::npos) {
+        break;
+      }
+      start = end + 3;
+    }
+    return false;
+  });
+}
+
+namespace {
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+long long days_from_civil(int y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  long long era = (y >= 0 ? y : y - 399) / 400;
+  long long yoe = y - era * 400;
+  long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// "30%@2025-01-31; 70%@2025-03-02" → [(share, day number)]; std::nullopt when malformed.
+std::optional<std::vector<std::pair<std::string, long long>>>
+due_schedule(const std::string& text) {
+  std::vector<std::pair<std::string, long long>> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find("; ", start);
+    std::string item =
+        text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    auto at = item.rfind('@');
+    int y = 0;
+    int m = 0;
+    int d = 0;
+    if (at == std::string::npos ||
+        std::sscanf(item.c_str() + at + 1, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+      return std::nullopt;
+    }
+    out.emplace_back(item.substr(0, at), days_from_civil(y, m, d));
+    start = end == std::string::npos ? text.size() : end + 2;
+  }
+  return out;
+}
+
+} // namespace
+
+bool due_dates_shifted_within(const std::string& before, const std::string& after, int days) {
+  auto a = due_schedule(before);
+  auto b = due_schedule(after);
+  if (!a || !b || a->size() != b->size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    if ((*a)[i].first != (*b)[i].first || std::llabs((*a)[i].second - (*b)[i].second) > days) {
+      return false;
+    }
+  }
+  return true;
+}
+
 GroupDiff group_diff(const std::string& before, const std::string& after) {
   auto split = [](const std::string& text) {
     std::vector<std::string> out;
@@ -180,6 +251,15 @@ std::optional<Explanation> explain_report(const Finding& f, const ExpectedChange
   return out;
 }
 
+// A payment term whose only change is due dates moved by at most 3 days (N months → N×30 days).
+std::optional<Explanation> explain_due_shift(const Finding& f, const ExpectedChanges& expected) {
+  if (f.changes.size() != 1 || f.changes[0].field != "due" ||
+      !due_dates_shifted_within(f.changes[0].before, f.changes[0].after, 3)) {
+    return std::nullopt;
+  }
+  return expected.field("account.payment.term.line", "days/months/end_month/days_after");
+}
+
 } // namespace
 
 void explain(Finding& f, const std::string& dataset, const ExpectedChanges& expected) {
@@ -201,6 +281,15 @@ void explain(Finding& f, const std::string& dataset, const ExpectedChanges& expe
     e = missing     ? expected.mail_template(f.key, "replaced")
         : body_only ? expected.mail_template(f.key, "body_replaced")
                     : std::nullopt;
+  } else if (dataset == "chatter" && missing) {
+    // The model itself is gone or renamed by the new version: its chatter went with it (standard
+    // data, not the customer's records, which the other checks compare).
+    if (auto m = expected.model(f.model)) {
+      apply(f, *m, true);
+      return;
+    }
+  } else if (dataset == "payment_terms" && f.kind == "changed") {
+    e = explain_due_shift(f, expected);
   }
   if (!e && missing) {
     // Keys are an xml id, or "<kind>:<xml id>" ("calendar:resource.resource_calendar_std_35h").

@@ -69,6 +69,7 @@ Finding finding_from_json(const nlohmann::json& j, const std::string& where) {
   r.take("name", f.name);
   r.take("message", f.message);
   r.take("reason", f.reason);
+  r.take("diff", f.diff);
   nlohmann::json changes;
   r.take_json("changes", changes);
   if (changes.is_array()) {
@@ -147,7 +148,7 @@ const std::vector<CheckInfo>& dataset_checks() {
        "Record counts per business model",
        Severity::blocking,
        "Partners, products, sales, purchases, pickings, invoices, journal entries, users, "
-       "companies…"},
+       "companies…, and the chatter (messages, activities, followers) per model."},
       {"products",
        "Product data",
        Severity::blocking,
@@ -171,7 +172,9 @@ const std::vector<CheckInfo>& dataset_checks() {
        "Customer business data",
        Severity::blocking,
        "Partner tag links (named by partner and tag), working schedules and their attendances, "
-       "and each company's chart of accounts identity."},
+       "each company's chart of accounts identity, payment terms (by the due dates they give), "
+       "pricelists and their rules, stock on hand per product and location, payment providers "
+       "in use, product attributes and their values per product, analytic plans and accounts."},
       {"modules-transient",
        "Modules in a transient state in test",
        Severity::blocking,
@@ -262,6 +265,9 @@ nlohmann::json to_json(const Finding& f) {
                         {"changes", changes}};
   if (!f.reason.empty()) {
     doc["reason"] = f.reason;
+  }
+  if (!f.diff.empty()) {
+    doc["diff"] = f.diff;
   }
   return doc;
 }
@@ -367,17 +373,20 @@ std::string record_label(const DiffRules& rules, const Finding& f) {
   return rules.what + " '" + (f.name.empty() ? f.key : f.name) + "' (" + f.key + ")";
 }
 
+// Whether production's row is one the rules look at (`missing_only_if`).
+bool in_scope(const KeyedRow& production, const DiffRules& rules) {
+  if (!rules.missing_only_if) {
+    return true;
+  }
+  auto it = production.values.find(rules.missing_only_if->first);
+  return it != production.values.end() && it->second == rules.missing_only_if->second;
+}
+
 // A record in production only.
 std::optional<Finding>
 classify_missing(const KeyedRow& production, const DiffRules& rules, Finding f) {
   auto sev = production.standard ? rules.missing_standard : rules.missing_custom;
-  if (rules.missing_only_if) {
-    auto it = production.values.find(rules.missing_only_if->first);
-    if (it == production.values.end() || it->second != rules.missing_only_if->second) {
-      return std::nullopt;
-    }
-  }
-  if (!sev) {
+  if (!sev || !in_scope(production, rules)) {
     return std::nullopt;
   }
   f.severity = *sev;
@@ -429,8 +438,10 @@ std::string field_note(const DiffRules& rules, const std::string& field) {
   return "";
 }
 
-std::optional<Severity>
-field_severity(const DiffRules& rules, const std::string& field, const std::string& before) {
+std::optional<Severity> field_severity(const DiffRules& rules,
+                                       const std::string& field,
+                                       const std::string& before,
+                                       bool standard) {
   for (const auto& rule : rules.fields) {
     if (rule.field == field) {
       return !rule.only_if_before || *rule.only_if_before == before
@@ -438,7 +449,7 @@ field_severity(const DiffRules& rules, const std::string& field, const std::stri
                  : std::nullopt;
     }
   }
-  return rules.changed;
+  return !standard && rules.changed_custom ? rules.changed_custom : rules.changed;
 }
 
 // A record in both: compared field by field over the union of fields (a field absent on one side
@@ -447,6 +458,9 @@ std::optional<Finding> classify_changed(const KeyedRow& production,
                                         const KeyedRow& test,
                                         const DiffRules& rules,
                                         Finding f) {
+  if (rules.only_if_gates_changes && !in_scope(production, rules)) {
+    return std::nullopt;
+  }
   std::set<std::string> fields;
   for (const auto* row : {&production, &test}) {
     for (const auto& [k, v] : row->values) {
@@ -459,7 +473,8 @@ std::optional<Finding> classify_changed(const KeyedRow& production,
     auto tb = test.values.find(field);
     std::string before = pa == production.values.end() ? "" : pa->second;
     std::string after = tb == test.values.end() ? "" : tb->second;
-    auto sev = before == after ? std::nullopt : field_severity(rules, field, before);
+    auto sev =
+        before == after ? std::nullopt : field_severity(rules, field, before, production.standard);
     if (!sev) {
       continue;
     }
@@ -501,29 +516,75 @@ classify(const KeyedRow* production, const KeyedRow* test, const DiffRules& rule
   return classify_changed(*production, *test, rules, std::move(f));
 }
 
-std::optional<Finding> classify_count(const KeyedRow* production, const KeyedRow* test) {
-  auto count_of = [](const KeyedRow* row) -> long long {
-    if (row == nullptr) {
-      return 0;
-    }
-    auto it = row->values.find("count");
-    try {
-      return it == row->values.end() ? 0 : std::stoll(it->second);
-    } catch (const std::exception&) {
-      return 0;
-    }
-  };
-  long long before = count_of(production);
-  long long after = count_of(test);
-  const KeyedRow* any = production != nullptr ? production : test;
-  if (production != nullptr && test != nullptr && before == after) {
-    return std::nullopt;
+namespace {
+
+long long count_value(const KeyedRow* row, const std::string& field) {
+  if (row == nullptr) {
+    return 0;
   }
+  auto it = row->values.find(field);
+  try {
+    return it == row->values.end() ? 0 : std::stoll(it->second);
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+// "messages 13 → 19 (+6)".
+std::string count_detail(const std::string& field, long long before, long long after) {
+  return field + " " + std::to_string(before) + " → " + std::to_string(after) + " (" +
+         (after < before ? "" : "+") + std::to_string(after - before) + ")";
+}
+
+// Several counts of one model (dataset "chatter": messages, activities, followers).
+Finding classify_counts(const KeyedRow* production, const KeyedRow* test, Finding f) {
+  std::set<std::string> fields;
+  for (const auto* row : {production, test}) {
+    for (const auto& [k, v] : row == nullptr ? std::map<std::string, std::string>{} : row->values) {
+      fields.insert(k);
+    }
+  }
+  bool fewer = false;
+  std::string detail;
+  for (const auto& field : fields) {
+    long long before = count_value(production, field);
+    long long after = count_value(test, field);
+    if (before == after) {
+      continue;
+    }
+    fewer = fewer || after < before;
+    f.changes.push_back({field, std::to_string(before), std::to_string(after)});
+    detail += (detail.empty() ? "" : ", ") + count_detail(field, before, after);
+  }
+  f.severity = fewer ? Severity::blocking : Severity::info;
+  f.kind = test == nullptr ? "missing" : production == nullptr ? "added" : "count";
+  f.message = f.name + " (" + f.key + "): " + detail +
+              (test == nullptr         ? ", model missing in test"
+               : production == nullptr ? ", model new in test"
+                                       : "");
+  return f;
+}
+
+} // namespace
+
+std::optional<Finding> classify_count(const KeyedRow* production, const KeyedRow* test) {
+  const KeyedRow* any = production != nullptr ? production : test;
   Finding f;
-  f.model = any->key;
+  f.model = any->key.rfind("chatter:", 0) == 0 ? any->key.substr(8) : any->key;
   f.key = any->key;
   f.name = any->name;
   f.kind = "count";
+  if (any->values.count("count") == 0) {
+    if (production != nullptr && test != nullptr && production->values == test->values) {
+      return std::nullopt;
+    }
+    return classify_counts(production, test, std::move(f));
+  }
+  long long before = count_value(production, "count");
+  long long after = count_value(test, "count");
+  if (production != nullptr && test != nullptr && before == after) {
+    return std::nullopt;
+  }
   f.changes.push_back({"count",
                        production != nullptr ? std::to_string(before) : "",
                        test != nullptr ? std::to_string(after) : ""});
@@ -542,6 +603,43 @@ std::optional<Finding> classify_count(const KeyedRow* production, const KeyedRow
                 std::to_string(after - before) + ")";
   }
   return f;
+}
+
+std::optional<std::pair<std::string, std::string>> text_to_diff(const Finding& f,
+                                                                const std::string& dataset) {
+  if (f.kind != "changed") {
+    return std::nullopt;
+  }
+  for (const auto& c : f.changes) {
+    if (dataset == "mail_templates" && c.field == "body") {
+      return std::pair<std::string, std::string>{"mail_template_bodies", "body"};
+    }
+    if (dataset == "views" && c.field == "arch_updated" && c.before == "true") {
+      return std::pair<std::string, std::string>{"view_archs", "arch"};
+    }
+  }
+  return std::nullopt;
+}
+
+void name_missing_records(Finding& f,
+                          const std::vector<std::string>& first,
+                          long long total,
+                          const std::string& list_file) {
+  if (total == 0) {
+    f.message += "; no production record is missing by id (records were replaced or merged)";
+    return;
+  }
+  std::string names;
+  for (const auto& n : first) {
+    names += (names.empty() ? "" : ", ") + n;
+  }
+  std::string more =
+      static_cast<long long>(first.size()) < total
+          ? " (the first " + std::to_string(first.size()) + " of " + std::to_string(total) + ")"
+          : "";
+  f.message +=
+      "; missing in test: " + names + more + (list_file.empty() ? "" : "; full list: " + list_file);
+  f.changes.push_back({"missing records", names + more, ""});
 }
 
 RunSummary summarize(const std::vector<CheckResult>& results) {
@@ -772,6 +870,69 @@ std::vector<DatasetCheck> user_datasets() {
           {"groups", rules("res.groups", "access group", k_block, k_warn, k_none, {}, k_warn)}};
 }
 
+// `r` for records that matter only while production has `field` = "true" (active, used).
+DiffRules only_while(DiffRules r, std::string field, bool gates_changes = false) {
+  r.missing_only_if = {{std::move(field), "true"}};
+  r.only_if_gates_changes = gates_changes;
+  return r;
+}
+
+// A standard record changed is a warning (the new version may change its own data); the
+// customer's own record changed is blocking.
+DiffRules own_blocks(DiffRules r) {
+  r.changed_custom = k_block;
+  return r;
+}
+
+// The customer's business configuration (issue 10, "losses it must see"): compared only while
+// production uses it (active records, providers not disabled).
+std::vector<DatasetCheck> configuration_datasets() {
+  // Odoo's neutralization disables enabled providers in test (payment/data/neutralize.sql).
+  auto providers = only_while(rules("payment.provider",
+                                    "payment provider",
+                                    k_block,
+                                    k_block,
+                                    k_none,
+                                    {{"used",
+                                      k_info,
+                                      "true",
+                                      "disabled in test, as neutralization does: enable it again "
+                                      "after go-live if it is not"}},
+                                    k_warn),
+                              "used",
+                              true);
+  return {
+      {"payment_terms",
+       only_while(own_blocks(rules(
+                      "account.payment.term", "payment term", k_block, k_warn, k_none, {}, k_warn)),
+                  "active")},
+      {"pricelists",
+       only_while(
+           own_blocks(rules("product.pricelist", "pricelist", k_block, k_warn, k_none, {}, k_warn)),
+           "active")},
+      {"pricelist_rules",
+       only_while(
+           rules("product.pricelist.item", "pricelist rule", k_block, k_block, k_none, {}, k_block),
+           "active")},
+      {"stock_on_hand",
+       rules("stock.quant", "stock on hand of", k_block, k_block, k_warn, {}, k_block)},
+      {"payment_providers", providers},
+      {"product_attributes",
+       own_blocks(
+           rules("product.attribute", "product attribute", k_block, k_warn, k_none, {}, k_warn))},
+      {"attribute_lines",
+       rules("product.template.attribute.line",
+             "attributes of product",
+             k_block,
+             k_block,
+             k_none,
+             {k_active},
+             k_block)},
+      {"analytic_plans",
+       rules("account.analytic.plan", "analytic plan", k_block, k_block, k_none, {}, k_block)},
+  };
+}
+
 std::vector<DatasetCheck> business_datasets() {
   auto chart =
       rules("res.company", "chart of accounts of company", k_block, k_block, k_none, {}, k_none);
@@ -780,7 +941,7 @@ std::vector<DatasetCheck> business_datasets() {
                    "true",
                    "the company's chart of accounts identity is empty in test: the new version "
                    "cannot load localisation updates and shows the company without a chart"}};
-  return {
+  std::vector<DatasetCheck> out = {
       {"partner_tags",
        rules("res.partner.category", "tag link", k_block, k_block, k_none, {}, k_none)},
       // A standard schedule nobody edited or used may be deleted on purpose
@@ -789,6 +950,9 @@ std::vector<DatasetCheck> business_datasets() {
        rules("resource.calendar", "working schedule", k_block, k_warn, k_none, {k_active}, k_warn)},
       {"company_chart", chart},
   };
+  auto more = configuration_datasets();
+  out.insert(out.end(), more.begin(), more.end());
+  return out;
 }
 
 std::map<std::string, std::vector<DatasetCheck>> build_check_datasets() {
@@ -806,7 +970,7 @@ std::map<std::string, std::vector<DatasetCheck>> build_check_datasets() {
       {"filters", rules("ir.filters", "filter", k_block, k_warn, k_none, {k_active}, k_warn)}};
   m["modules"] = {
       {"modules", rules("ir.module.module", "module", k_block, k_warn, k_info, {}, k_none)}};
-  m["record-counts"] = {{"record_counts", {}, true}};
+  m["record-counts"] = {{"record_counts", {}, true}, {"chatter", {}, true}};
   m["products"] = {
       {"products", rules("product.product", "product", k_block, k_block, k_info, {}, k_block)}};
   m["accounting"] = accounting_datasets();

@@ -79,6 +79,11 @@ std::string render_text(const Report& r) {
         if (!f.reason.empty()) {
           o << "        why: " << f.reason << "\n";
         }
+        for (std::size_t at = 0; at < f.diff.size();) {
+          auto end = f.diff.find('\n', at);
+          o << "        | " << f.diff.substr(at, end - at) << "\n";
+          at = end == std::string::npos ? f.diff.size() : end + 1;
+        }
       }
       if (c.truncated) {
         o << "      … more findings in the JSON report\n";
@@ -355,6 +360,9 @@ void html_findings(std::ostringstream& o, const CheckResult& c) {
       << e(f.model) << "</span></td><td>" << e(f.message);
     if (!f.reason.empty()) {
       o << "<br><span class=\"small\">why: " << e(f.reason) << "</span>";
+    }
+    if (!f.diff.empty()) {
+      o << "<pre class=\"small\">" << e(f.diff) << "</pre>";
     }
     if (!f.changes.empty()) {
       o << "<ul>";

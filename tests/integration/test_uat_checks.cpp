@@ -299,16 +299,108 @@ TEST_CASE("uat checks: record counts name the model that lost records", "[integr
         "UPDATE product_template SET categ_id = (SELECT max(id) FROM product_category) WHERE id = "
         "(SELECT min(id) FROM product_template WHERE categ_id <> (SELECT max(id) FROM "
         "product_category))"});
-  auto results = compare(prod, tst);
+  test::TempDir lists;
+  auto results = test::compare_databases(prod, tst, lists.path());
   INFO(describe(results));
   const auto* f = find(results, "record-counts", "sale.order.line");
   REQUIRE(f != nullptr);
   CHECK(f->severity == Severity::blocking);
   CHECK(f->changes.at(0).before == "67");
   CHECK(f->changes.at(0).after == "66");
+  // The finding names the missing line and says where the full list is.
+  adapters::pg::Connection c(test::pg_conninfo(prod));
+  auto id = c.query_value("SELECT max(id) FROM sale_order_line");
+  REQUIRE(id);
+  CHECK(f->message.find("missing in test: ") != std::string::npos);
+  CHECK(f->message.find("(id " + *id + ")") != std::string::npos);
+  auto file = lists.path() / "uat-missing-sale.order.line.txt";
+  CHECK(f->message.find(file.string()) != std::string::npos);
+  REQUIRE(std::filesystem::exists(file));
+  auto text = test::read_file(file);
+  CHECK(text.find("(id " + *id + ")\n") != std::string::npos);
+  CHECK(std::count(text.begin(), text.end(), '\n') == 1);
   bool category = false;
   for (const auto& p : check(results, "products").findings) {
     category = category || (!p.changes.empty() && p.changes[0].field == "category");
   }
   CHECK(category);
+}
+
+TEST_CASE("uat checks: losses of the customer's business configuration are named",
+          "[integration][uat]") {
+  auto prod = test::unique_db_name("uat_conf17");
+  auto tst = test::unique_db_name("uat_conf17t");
+  test::DatabaseGuard guard({prod, tst});
+  test::pg_create_from_fixture(prod, "cust17");
+  test::pg_create_from_fixture(tst, "cust17");
+  // Production uses Stripe in test mode (a provider in use); the test copy has it disabled.
+  exec(prod,
+       {"UPDATE payment_provider SET state = 'test' WHERE id = (SELECT res_id FROM ir_model_data "
+        "WHERE module = 'payment' AND name = 'payment_provider_stripe')"});
+  exec(tst,
+       {// the customer's own payment term now falls due 15 days later
+        "UPDATE account_payment_term_line SET nb_days = 45 WHERE payment_id = (SELECT id FROM "
+        "account_payment_term WHERE name->>'en_US' = '30% Now, 70% in 30 Days') AND nb_days = 30",
+        // a pricelist rule lost
+        "DELETE FROM product_pricelist_item WHERE product_tmpl_id = (SELECT id FROM "
+        "product_template WHERE default_code = 'FURN_0269')",
+        // stock on hand lower in one location
+        "UPDATE stock_quant SET quantity = quantity - 1 WHERE id = (SELECT min(q.id) FROM "
+        "stock_quant q JOIN stock_location l ON l.id = q.location_id WHERE l.usage = 'internal' "
+        "AND q.quantity > 1)",
+        // chatter lost on contacts
+        "DELETE FROM mail_message WHERE id IN (SELECT id FROM mail_message WHERE model = "
+        "'res.partner' AND res_id IS NOT NULL ORDER BY id LIMIT 2)",
+        // an attribute value renamed, an analytic account archived
+        "UPDATE product_attribute_value SET name = '{\"en_US\": \"Alu\"}' WHERE name->>'en_US' = "
+        "'Aluminium'",
+        "UPDATE account_analytic_account SET active = false WHERE name->>'en_US' = 'Deco Addict'"});
+  auto results = compare(prod, tst);
+  INFO(describe(results));
+  CHECK(core::uat::summarize(results).errors == 0);
+
+  const auto* term = find(results, "business-data", "payment_term:*:30% Now, 70% in 30 Days");
+  REQUIRE(term != nullptr);
+  CHECK(term->severity == Severity::blocking);
+  CHECK(term->changes.at(0).field == "due");
+  CHECK(term->changes.at(0).after.find("70%@2025-03-17") != std::string::npos);
+
+  const auto* rule = find(results, "business-data", "pricelist_rule:1:Wholesale 2025:1_product");
+  REQUIRE(rule != nullptr);
+  CHECK(rule->severity == Severity::blocking);
+  CHECK(rule->kind == "missing");
+  CHECK(rule->name.find("FURN_0269") != std::string::npos);
+  const auto* list = find(results, "business-data", "pricelist:1:Wholesale 2025");
+  REQUIRE(list != nullptr);
+  CHECK(list->changes.at(0).field == "rules");
+
+  const auto* onhand = find(results, "business-data", "onhand:");
+  REQUIRE(onhand != nullptr);
+  CHECK(onhand->severity == Severity::blocking);
+  CHECK(onhand->name.find(" @ WH/Stock") != std::string::npos);
+
+  const auto* chatter = find(results, "record-counts", "chatter:res.partner");
+  REQUIRE(chatter != nullptr);
+  CHECK(chatter->severity == Severity::blocking);
+  CHECK(chatter->changes.at(0).field == "messages");
+
+  const auto* stripe = find(results, "business-data", "payment.payment_provider_stripe");
+  REQUIRE(stripe != nullptr);
+  CHECK(stripe->severity == Severity::warning);
+
+  const auto* attribute = find(results, "business-data", "attribute:product.product_attribute_1");
+  REQUIRE(attribute != nullptr);
+  CHECK(attribute->severity == Severity::warning); // a standard attribute: Odoo may change it
+  bool line = false;
+  for (const auto& f : check(results, "business-data").findings) {
+    line =
+        line || (f.model == "product.template.attribute.line" && f.severity == Severity::blocking &&
+                 f.changes.at(0).after.find("Alu +") != std::string::npos);
+  }
+  CHECK(line);
+
+  const auto* plan = find(results, "business-data", "analytic_plan:Projects");
+  REQUIRE(plan != nullptr);
+  CHECK(plan->severity == Severity::blocking);
+  CHECK(plan->changes.at(0).after.find("Deco Addict (archived)") != std::string::npos);
 }

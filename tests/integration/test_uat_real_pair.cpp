@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <set>
 
 using namespace odoo_upgrade;
 using core::Severity;
@@ -110,10 +111,18 @@ TEST_CASE("uat on the real pair: customised and custom views", "[integration][ua
   const auto& results = real_pair();
   INFO(describe(results, Severity::warning));
   // README summary #2: the customisation of a standard view was reset by the upgrade.
-  const auto* reset = find_all(results, "sale.view_quotation_tree").at(0);
+  const Finding* reset = nullptr;
+  for (const auto* f : find_all(results, "sale.view_quotation_tree")) {
+    reset = f->key == "sale.view_quotation_tree" ? f : reset;
+  }
+  REQUIRE(reset != nullptr);
   CHECK(reset->severity == Severity::blocking);
   CHECK(reset->changes.at(0).field == "arch_updated");
   CHECK(reset->message.find("arch_prev") != std::string::npos);
+  // The diff shows what the customer lost: their "Customer PO #" column.
+  CHECK(reset->diff.rfind("@@ ", 0) == 0);
+  CHECK(reset->diff.find("\n-") != std::string::npos);
+  CHECK(reset->diff.find("Customer PO #") != std::string::npos);
   // Odoo regenerates base.user_groups_view: customised in both, no finding.
   CHECK(find_all(results, "base.user_groups_view").empty());
   // README summary #3: the custom view 1670 still uses attrs, which 17.0 ignores.
@@ -210,6 +219,14 @@ TEST_CASE("uat on the real pair: the README's customer losses block, expected ch
     CHECK(check(results, id).count(Severity::blocking) == 0);
     CHECK(check(results, id).count(Severity::warning) == 0);
   }
+  // Mail template bodies replaced by 17.0 read as a short diff, not only a digest.
+  for (const auto& f : check(results, "mail-templates").findings) {
+    if (f.kind == "changed" && f.changes.at(0).field == "body") {
+      INFO(f.key);
+      CHECK(f.diff.rfind("@@ ", 0) == 0);
+      CHECK(std::count(f.diff.begin(), f.diff.end(), '\n') <= 31);
+    }
+  }
   const auto* merged = find_all(results, "l10n_generic_coa").at(0);
   CHECK(merged->severity == Severity::info);
   CHECK(merged->reason.find("account") != std::string::npos);
@@ -259,4 +276,85 @@ TEST_CASE("uat on the real pair: business data losses are named", "[integration]
   }
   // The planted schedule is kept.
   CHECK(find_all(results, "Warehouse 4-day week").empty());
+}
+
+TEST_CASE("uat on the real pair: the customer's configuration is compared and kept",
+          "[integration][uat]") {
+  const auto& results = real_pair();
+  INFO(describe(results, Severity::info));
+  // README "Payment terms": same terms and lines, converted to 17.0's percent / nb_days. The one
+  // change is '2 Months' (N months → N×30 days): a warning with OpenUpgrade's reason.
+  std::vector<const Finding*> terms;
+  for (const auto* f : find_all(results, "account_payment_term")) {
+    terms.push_back(f);
+  }
+  for (const auto* f : find_all(results, "payment_term:")) {
+    terms.push_back(f);
+  }
+  REQUIRE(terms.size() == 1);
+  CHECK(terms[0]->key == "account.account_payment_term_2months");
+  CHECK(terms[0]->severity == Severity::warning);
+  CHECK(terms[0]->reason.find("30") != std::string::npos);
+  // README "Pricelists", "Stock", attributes and analytic plans: equal, so no finding; payment
+  // providers: only the new, disabled Xendit, which production does not use.
+  for (std::string key :
+       {"pricelist", "onhand:", "attribute", "analytic_plan:", "payment_provider"}) {
+    INFO(key);
+    CHECK(find_all(results, key).empty());
+  }
+  // Chatter per model: the notes of the removed account.account.template and the channels
+  // renamed discuss.channel are expected (info, with the reason); every other model only grew.
+  for (const auto* f : find_all(results, "chatter:")) {
+    INFO(f->message);
+    CHECK(f->severity == Severity::info);
+    if (f->kind == "missing") {
+      CHECK_FALSE(f->reason.empty());
+    }
+  }
+  CHECK(find_all(results, "chatter:account.account.template").size() == 1);
+  CHECK(find_all(results, "chatter:mail.channel").size() == 1);
+}
+
+TEST_CASE("uat on the real pair: translations by language, read from the jsonb columns",
+          "[integration][uat]") {
+  const auto& results = real_pair();
+  const auto& tr = check(results, "translations");
+  // The jsonb path reads every translated column of 16.0 (README: fr/de on products, categories,
+  // templates, menus, tags, terms and Odoo's own metadata).
+  CHECK(tr.compared > 30000);
+  // Only the languages production has are compared: fr_FR and de_DE.
+  std::set<std::string> languages;
+  for (const auto& f : tr.findings) {
+    languages.insert(f.key.substr(f.key.rfind(':') + 1));
+  }
+  CHECK(languages == std::set<std::string>{"de_DE", "fr_FR"});
+  // README: the planted fr/de product names are kept, so no product name is reported.
+  for (const auto* f : find_all(results, "product.template:")) {
+    CHECK(f->key.find(":name:") == std::string::npos);
+  }
+
+  // A customer's own product name (CUST-001, written by a user) losing its French wording and its
+  // German one in the test copy: both blocking, naming the product.
+  auto prod = test::unique_db_name("uat_tr16");
+  auto tst = test::unique_db_name("uat_tr17");
+  test::DatabaseGuard guard({prod, tst});
+  test::pg_create_from_fixture(prod, "cust16");
+  test::pg_create_from_fixture(tst, "cust17");
+  {
+    adapters::pg::Connection c(test::pg_conninfo(tst));
+    c.exec_no_rows("UPDATE product_template SET name = jsonb_set(name, '{fr_FR}', "
+                   "'\"Bureau debout\"') - 'de_DE' WHERE default_code = 'CUST-001'");
+  }
+  auto changed = compare(prod, tst);
+  INFO(describe(changed, Severity::blocking));
+  int named = 0;
+  for (const auto& f : check(changed, "translations").findings) {
+    if (f.key.rfind("product.template:", 0) == 0 && f.key.find(":name:") != std::string::npos) {
+      CHECK(f.severity == Severity::blocking);
+      CHECK(f.name == "Ergonomic Standing Desk");
+      CHECK(f.kind == (f.key.find("fr_FR") != std::string::npos ? "changed" : "missing"));
+      ++named;
+    }
+  }
+  CHECK(named == 2);
 }

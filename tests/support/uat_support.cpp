@@ -13,13 +13,14 @@
 namespace odoo_upgrade::test {
 
 std::vector<core::uat::CheckResult> compare_databases(const std::string& prod_db,
-                                                      const std::string& test_db) {
+                                                      const std::string& test_db,
+                                                      const std::filesystem::path& lists_dir) {
   namespace pg = adapters::pg;
   pg::Connection prod(pg_conninfo(prod_db));
   pg::Connection tst(pg_conninfo(test_db));
   pg::Transaction prod_snapshot(prod, pg::Isolation::repeatable_read, pg::Access::read_only);
   pg::Transaction test_snapshot(tst, pg::Isolation::repeatable_read, pg::Access::read_only);
-  return commands::run_uat_checks(prod, tst);
+  return commands::run_uat_checks(prod, tst, {}, lists_dir);
 }
 
 const core::uat::CheckResult& check_result(const std::vector<core::uat::CheckResult>& results,

@@ -121,3 +121,53 @@ TEST_CASE("core::uat::classify_translation", "[core]") {
     CHECK_FALSE(classify_translation(nullptr, &p, true, x));
   }
 }
+
+TEST_CASE("core::uat::due_dates_shifted_within", "[core]") {
+  std::string before = "30%@2025-01-31; 70%@2025-03-31; 30%@2025-02-15; 70%@2025-04-15";
+  CHECK(due_dates_shifted_within(before, before, 0));
+  CHECK(due_dates_shifted_within(
+      before, "30%@2025-01-31; 70%@2025-04-01; 30%@2025-02-15; 70%@2025-04-16", 3));
+  // Across a month and a year end.
+  CHECK(due_dates_shifted_within("100%@2024-12-30", "100%@2025-01-02", 3));
+  CHECK_FALSE(due_dates_shifted_within("100%@2024-12-30", "100%@2025-01-03", 3));
+  // Other shares, another number of lines, or text that is not a schedule: not a shift.
+  CHECK_FALSE(due_dates_shifted_within("100%@2025-01-31", "50%@2025-01-31", 3));
+  CHECK_FALSE(due_dates_shifted_within(before, "100%@2025-01-31", 3));
+  CHECK_FALSE(due_dates_shifted_within("100%", "100%", 3));
+}
+
+TEST_CASE("core::uat::explain: payment terms and chatter", "[core]") {
+  auto x = ExpectedChanges::between("16.0", "17.0");
+  // '2 Months' (N months → N×30 days): a warning with its reason.
+  Finding term;
+  term.severity = Severity::warning;
+  term.kind = "changed";
+  term.model = "account.payment.term";
+  term.key = "account.account_payment_term_2months";
+  term.changes = {{"due", "100%@2025-03-31", "100%@2025-04-01"}};
+  explain(term, "payment_terms", x);
+  CHECK(term.severity == Severity::warning);
+  CHECK(term.reason.find("30") != std::string::npos);
+  // A shift of a month is not explained.
+  Finding far = term;
+  far.reason.clear();
+  far.changes = {{"due", "100%@2025-03-31", "100%@2025-04-30"}};
+  explain(far, "payment_terms", x);
+  CHECK(far.reason.empty());
+  // Chatter of a model the new version removed went with it.
+  Finding chatter;
+  chatter.severity = Severity::blocking;
+  chatter.kind = "missing";
+  chatter.model = "account.account.template";
+  chatter.key = "chatter:account.account.template";
+  explain(chatter, "chatter", x);
+  CHECK(chatter.severity == Severity::info);
+  CHECK_FALSE(chatter.reason.empty());
+  // A model the new version still has keeps its blocking finding.
+  Finding partner = chatter;
+  partner.reason.clear();
+  partner.severity = Severity::blocking;
+  partner.model = "res.partner";
+  explain(partner, "chatter", x);
+  CHECK(partner.severity == Severity::blocking);
+}

@@ -379,3 +379,110 @@ TEST_CASE("core::uat::classify_neutralized and neutralization_verdict", "[core]"
   CHECK(is_true_parameter("1"));
   CHECK_FALSE(is_true_parameter("False"));
 }
+
+TEST_CASE("core::uat::classify_count with several counts (chatter per model)", "[core]") {
+  auto p =
+      row("chatter:res.partner", {{"messages", "13"}, {"activities", "0"}, {"followers", "5"}});
+  auto more =
+      row("chatter:res.partner", {{"messages", "19"}, {"activities", "0"}, {"followers", "5"}});
+  auto fewer =
+      row("chatter:res.partner", {{"messages", "19"}, {"activities", "0"}, {"followers", "4"}});
+  CHECK_FALSE(classify_count(&p, &p));
+  auto up = classify_count(&p, &more);
+  REQUIRE(up);
+  CHECK(up->severity == Severity::info);
+  CHECK(up->model == "res.partner");
+  CHECK(up->message.find("messages 13 → 19 (+6)") != std::string::npos);
+  // One count down is a loss, even when another went up.
+  auto down = classify_count(&p, &fewer);
+  REQUIRE(down);
+  CHECK(down->severity == Severity::blocking);
+  REQUIRE(down->changes.size() == 2);
+  CHECK(down->changes[0].field == "followers");
+  auto gone = classify_count(&p, nullptr);
+  CHECK(gone->severity == Severity::blocking);
+  CHECK(gone->kind == "missing");
+  CHECK(classify_count(nullptr, &p)->kind == "added");
+}
+
+TEST_CASE("core::uat::classify: the customer's record and records in use", "[core]") {
+  // Payment terms: a standard term changed is a warning, the customer's own is blocking.
+  const auto& terms = check_datasets("business-data");
+  const DiffRules* term_rules = nullptr;
+  const DiffRules* provider_rules = nullptr;
+  for (const auto& d : terms) {
+    term_rules = d.dataset == "payment_terms" ? &d.rules : term_rules;
+    provider_rules = d.dataset == "payment_providers" ? &d.rules : provider_rules;
+  }
+  REQUIRE(term_rules != nullptr);
+  REQUIRE(provider_rules != nullptr);
+  auto std_before = row("t", {{"active", "true"}, {"due", "100%@2025-03-31"}}, true);
+  auto std_after = row("t", {{"active", "true"}, {"due", "100%@2025-04-01"}}, true);
+  CHECK(classify(&std_before, &std_after, *term_rules)->severity == Severity::warning);
+  auto own_before = row("t", {{"active", "true"}, {"due", "100%@2025-03-31"}});
+  auto own_after = row("t", {{"active", "true"}, {"due", "100%@2025-04-01"}});
+  CHECK(classify(&own_before, &own_after, *term_rules)->severity == Severity::blocking);
+  // An archived term is not compared.
+  auto archived = row("t", {{"active", "false"}});
+  CHECK_FALSE(classify(&archived, nullptr, *term_rules));
+  // Payment providers: only those in use in production; disabling one is what neutralization
+  // does (info), leaving test mode is a warning.
+  auto unused = row("p", {{"used", "false"}, {"test_mode", "false"}, {"published", "false"}});
+  auto unused_changed =
+      row("p", {{"used", "false"}, {"test_mode", "false"}, {"published", "true"}});
+  CHECK_FALSE(classify(&unused, &unused_changed, *provider_rules));
+  CHECK_FALSE(classify(&unused, nullptr, *provider_rules));
+  auto enabled = row("p", {{"used", "true"}, {"test_mode", "false"}});
+  auto disabled = row("p", {{"used", "false"}, {"test_mode", "false"}});
+  CHECK(classify(&enabled, &disabled, *provider_rules)->severity == Severity::info);
+  auto testing = row("p", {{"used", "true"}, {"test_mode", "true"}});
+  CHECK(classify(&testing, &disabled, *provider_rules)->severity == Severity::warning);
+  CHECK(classify(&enabled, nullptr, *provider_rules)->severity == Severity::blocking);
+}
+
+TEST_CASE("core::uat::name_missing_records", "[core]") {
+  Finding f;
+  f.message = "Contacts (res.partner): 47 in production, 45 in test (-2)";
+  name_missing_records(
+      f, {"Deco Addict (id 10)", "Ready Mat (id 12)"}, 2, "/w/uat-missing-res.partner.txt");
+  CHECK(f.message ==
+        "Contacts (res.partner): 47 in production, 45 in test (-2); missing in test: Deco Addict "
+        "(id 10), Ready Mat (id 12); full list: /w/uat-missing-res.partner.txt");
+  REQUIRE(f.changes.size() == 1);
+  CHECK(f.changes[0].field == "missing records");
+  // More than are named: says how many.
+  Finding many;
+  std::vector<std::string> first(k_named_missing, "x");
+  name_missing_records(many, first, 31, "");
+  CHECK(many.message.find("(the first 20 of 31)") != std::string::npos);
+  CHECK(many.message.find("full list") == std::string::npos);
+  // A count that fell without a record missing by id.
+  Finding replaced;
+  name_missing_records(replaced, {}, 0, "/w/x.txt");
+  CHECK(replaced.message.find("no production record is missing by id") != std::string::npos);
+  CHECK(replaced.changes.empty());
+}
+
+TEST_CASE("core::uat::text_to_diff", "[core]") {
+  Finding body;
+  body.kind = "changed";
+  body.changes = {{"subject", "a", "b"}, {"body", "md5 1", "md5 2"}};
+  auto t = text_to_diff(body, "mail_templates");
+  REQUIRE(t);
+  CHECK(t->first == "mail_template_bodies");
+  CHECK(t->second == "body");
+  CHECK_FALSE(text_to_diff(body, "reports"));
+  Finding subject = body;
+  subject.changes = {{"subject", "a", "b"}};
+  CHECK_FALSE(text_to_diff(subject, "mail_templates"));
+  // A view: only a customisation reset by the upgrade.
+  Finding reset;
+  reset.kind = "changed";
+  reset.changes = {{"arch_updated", "true", "false"}};
+  CHECK(text_to_diff(reset, "views")->first == "view_archs");
+  reset.changes = {{"arch_updated", "false", "true"}};
+  CHECK_FALSE(text_to_diff(reset, "views"));
+  Finding missing = body;
+  missing.kind = "missing";
+  CHECK_FALSE(text_to_diff(missing, "mail_templates"));
+}

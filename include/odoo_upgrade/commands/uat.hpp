@@ -72,9 +72,13 @@ int run_uat_report(const UatReportOptions& options, Context& ctx);
 // check runs in a savepoint: a check that fails with a database error is reported with status
 // `error` and the others still run. Both connections should be in a read-only repeatable-read
 // transaction (adapters::pg::Transaction with Isolation::repeatable_read, Access::read_only), so
-// that every check sees one snapshot. Throws Interrupted on Ctrl-C.
+// that every check sees one snapshot. A model with fewer records in test names its missing
+// records; the full list of each goes to `lists_dir`/uat-missing-<model>.txt (replaced by every
+// run; not written when `lists_dir` is empty). Throws Interrupted on Ctrl-C, FilesystemError when a
+// list cannot be written.
 std::vector<core::uat::CheckResult> run_uat_checks(adapters::pg::Connection& production,
                                                    adapters::pg::Connection& test,
-                                                   const std::vector<std::string>& only = {});
+                                                   const std::vector<std::string>& only = {},
+                                                   const std::filesystem::path& lists_dir = {});
 
 } // namespace odoo_upgrade::commands

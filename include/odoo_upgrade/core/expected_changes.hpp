@@ -55,6 +55,9 @@ public:
                                            const std::string& change) const;
   // A report entry for `xml_id`: with `field` "" the report itself (replaced), else one field.
   std::optional<Explanation> report(const std::string& xml_id, const std::string& field) const;
+  // A model the step renamed, merged or removed (`models[]`; an entry may list several models
+  // separated by " / ").
+  std::optional<Explanation> model(const std::string& model) const;
   // A record the step deletes, adds or updates (`records[]`: `model`, one of its `xml_ids`).
   std::optional<Explanation> record(const std::string& model, const std::string& xml_id) const;
 
@@ -69,6 +72,11 @@ private:
 // and mail templates replaced, users whose only group changes are groups the step removed or
 // added, records the step deletes. Standard records only: a blocking finding stays blocking.
 void explain(Finding& f, const std::string& dataset, const ExpectedChanges& expected);
+
+// True when two due schedules of a payment term (dataset "payment_terms", value `due`:
+// "share@YYYY-MM-DD; …") have the same shares in the same order and no due date moved by more than
+// `days` days: what 17.0's conversion of N months into N×30 days does (OpenUpgrade account 17.0).
+bool due_dates_shifted_within(const std::string& before, const std::string& after, int days);
 
 // The finding for one translated term (dataset "translations": key "model:id:field:lang", values
 // `md5` of the translation, `en` digest of the en_US text, `edited` "true" when a user edited the

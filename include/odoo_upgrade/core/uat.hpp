@@ -51,6 +51,9 @@ struct Finding {
   std::vector<FieldChange> changes;
   // Why the difference is expected (core/expected_changes.hpp), "" when nothing explains it.
   std::string reason;
+  // For a changed text (a mail template body, a view's arch): a short unified diff from
+  // production to test (core/line_diff.hpp), "" otherwise.
+  std::string diff;
 };
 
 // Static description of an automated check.
@@ -140,9 +143,15 @@ struct DiffRules {
   // When set, a missing record matters only if production has this field value (e.g. a view
   // missing in test matters only when it was active in production).
   std::optional<std::pair<std::string, std::string>> missing_only_if;
+  // With `missing_only_if`: a change, too, matters only when production has that value (a
+  // disabled payment provider is not the customer's concern, whatever happens to it).
+  bool only_if_gates_changes = false;
   // Fields with a rule of their own; other differing fields use `changed` (nullopt: ignored).
   std::vector<FieldRule> fields;
   std::optional<Severity> changed = Severity::warning;
+  // When set, a record not from a standard module (the customer's own) uses this severity instead
+  // of `changed` for the fields without a rule of their own.
+  std::optional<Severity> changed_custom;
 };
 
 // The finding for one pair of rows, or std::nullopt when they agree under `rules`.
@@ -152,6 +161,26 @@ classify(const KeyedRow* production, const KeyedRow* test, const DiffRules& rule
 // The finding for one model's record count (values field "count"): fewer records in test is
 // blocking, more is info, a model missing on one side is blocking (production) or info (test).
 std::optional<Finding> classify_count(const KeyedRow* production, const KeyedRow* test);
+
+// Lines of a finding's diff (core::unified_diff's max_lines).
+inline constexpr std::size_t k_diff_lines = 30;
+// Whether finding `f` of `dataset` changed a text whose diff helps the reader, and which text:
+// the field of the dataset's full-text companion ("mail_template_bodies" field "body" for a
+// mail template body, "view_archs" field "arch" for a customised view reset by the upgrade).
+// std::nullopt otherwise.
+std::optional<std::pair<std::string, std::string>> text_to_diff(const Finding& f,
+                                                                const std::string& dataset);
+
+// How many missing records a finding names; the rest are in the list file.
+inline constexpr std::size_t k_named_missing = 20;
+// Names the records behind a record-count finding with fewer records in test: `first` (at most
+// k_named_missing display names, in id order) of `total` production records missing in test by
+// id, and `list_file`, where every one is listed ("" when no list was written). Appended to the
+// message, and kept as the change "missing records" (before: the names, ", "-separated).
+void name_missing_records(Finding& f,
+                          const std::vector<std::string>& first,
+                          long long total,
+                          const std::string& list_file);
 
 // One dataset an automated check compares (a keyed dataset of adapters/pg/uat_queries.hpp) and how
 // its differences are classified: by `rules`, or by classify_count when `counts`.

@@ -142,6 +142,35 @@ void merge_dataset(UatSide& production,
   core::uat::merge_keyed(row_source(streams.production), row_source(streams.test), on_pair);
 }
 
+void merge_counted_records(UatSide& production,
+                           UatSide& test,
+                           const std::string& count_key,
+                           const PairFn& on_pair) {
+  StreamPair streams;
+  if (auto sql = counted_records_sql(count_key, production.profile)) {
+    streams.production.emplace(production.conn, ordered_rows_sql(*sql));
+  }
+  if (auto sql = counted_records_sql(count_key, test.profile)) {
+    streams.test.emplace(test.conn, ordered_rows_sql(*sql));
+  }
+  core::uat::merge_keyed(row_source(streams.production), row_source(streams.test), on_pair);
+}
+
+std::optional<KeyedRow>
+dataset_row(UatSide& side, const std::string& dataset, const std::string& key) {
+  auto sql = keyed_dataset_sql(dataset, side.profile);
+  if (!sql) {
+    return std::nullopt;
+  }
+  RowStream s(side.conn, keyed_row_sql(*sql), {key});
+  std::optional<KeyedRow> row;
+  // Read to the end: a stream left early is cancelled, which would abort the snapshot.
+  while (const auto* r = s.next()) {
+    row = to_row(*r);
+  }
+  return row;
+}
+
 std::vector<KeyedRow> dataset_rows(UatSide& side, const std::string& dataset) {
   std::vector<KeyedRow> rows;
   if (auto sql = keyed_dataset_sql(dataset, side.profile)) {

@@ -1,3 +1,5 @@
+#include "uat_sql.hpp"
+
 #include <odoo_upgrade/adapters/pg/uat_queries.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/odoo_model.hpp>
@@ -12,9 +14,7 @@
 // catalogue (table and field names), never from user input; user values are never part of a query.
 namespace odoo_upgrade::adapters::pg {
 
-namespace {
-
-using Builder = std::function<std::optional<std::string>(const DbProfile&)>;
+namespace uat_sql {
 
 std::string lit(std::string_view s) {
   std::string out = "'";
@@ -27,7 +27,6 @@ std::string lit(std::string_view s) {
   return out + "'";
 }
 
-// The en_US meaning of a possibly translated column: jsonb from 16.0, plain text before.
 std::string
 tr(const DbProfile& p, const std::string& table, const std::string& alias, const std::string& col) {
   if (!p.has_column(table, col)) {
@@ -39,7 +38,6 @@ tr(const DbProfile& p, const std::string& table, const std::string& alias, const
   return alias + "." + col + "::text";
 }
 
-// A column as text, or NULL when this series has no such column.
 std::string col(const DbProfile& p,
                 const std::string& table,
                 const std::string& alias,
@@ -47,7 +45,6 @@ std::string col(const DbProfile& p,
   return p.has_column(table, column) ? alias + "." + column + "::text" : "NULL::text";
 }
 
-// Numbers compare by value: 10.0 and 10.00 are the same price.
 std::string num(const std::string& expr) {
   return "trim_scale(round((" + expr + ")::numeric, 6))::text";
 }
@@ -59,13 +56,19 @@ std::string xmlid_cte(const std::string& name, const std::string& model) {
          lit(model) + " ORDER BY res_id, id)";
 }
 
-const char* k_std_modules_cte =
+const char* const k_std_modules_cte =
     "stdm AS (SELECT name FROM ir_module_module WHERE author ILIKE '%odoo s.a%' "
     "OR author ILIKE '%openerp%')";
 
 std::string is_std(const std::string& module_expr) {
   return "coalesce(" + module_expr + " IN (SELECT name FROM stdm), false)";
 }
+
+} // namespace uat_sql
+
+namespace {
+
+using namespace uat_sql;
 
 // The code of account `alias` for company `company`: a column up to 17.0, per-company jsonb
 // (code_store) from 18.0.
@@ -125,17 +128,23 @@ std::string company_dependent_cte(const DbProfile& p,
 const std::string k_empty = "SELECT NULL::text AS key, NULL::text AS name, false AS std, "
                             "'{}'::text AS vals WHERE false";
 
-std::optional<std::string> views(const DbProfile& p) {
-  if (!p.has_table("ir_ui_view")) {
-    return std::nullopt;
-  }
+// A view's key: xml id, website key, or model, type and name.
+std::string view_key(const DbProfile& p) {
   std::string key_expr = p.has_column("ir_ui_view", "key")
                              ? "'key:' || v.key || coalesce('@website' || " +
                                    col(p, "ir_ui_view", "v", "website_id") + ", '')"
                              : "NULL";
-  return "WITH " + xmlid_cte("x", "ir.ui.view") + ", " + k_std_modules_cte +
-         " SELECT coalesce(x.xmlid, " + key_expr +
-         ", 'view:' || coalesce(v.model, '') || ':' || v.type || ':' || v.name) AS key, "
+  return "coalesce(x.xmlid, " + key_expr +
+         ", 'view:' || coalesce(v.model, '') || ':' || v.type || ':' || v.name)";
+}
+
+std::optional<std::string> views(const DbProfile& p) {
+  if (!p.has_table("ir_ui_view")) {
+    return std::nullopt;
+  }
+  return "WITH " + xmlid_cte("x", "ir.ui.view") + ", " + k_std_modules_cte + " SELECT " +
+         view_key(p) +
+         " AS key, "
          "left(v.name, 120) AS name, " +
          is_std("x.module") +
          " AS std, json_build_object('active', v.active::text, 'model', v.model, 'type', "
@@ -209,15 +218,44 @@ std::optional<std::string> website_menus(const DbProfile& p) {
          ")::text AS vals FROM website_menu m LEFT JOIN website_menu pm ON pm.id = m.parent_id";
 }
 
+// A mail template's key: xml id, or model and name.
+std::string template_key(const DbProfile& p) {
+  return "coalesce(x.xmlid, 'template:' || coalesce(im.model, '') || ':' || " +
+         tr(p, "mail_template", "t", "name") + ")";
+}
+
+// The full en_US text of each view's arch (for the diff of a changed view; read per key).
+std::optional<std::string> view_archs(const DbProfile& p) {
+  if (!p.has_table("ir_ui_view")) {
+    return std::nullopt;
+  }
+  return "WITH " + xmlid_cte("x", "ir.ui.view") + " SELECT " + view_key(p) +
+         " AS key, left(v.name, 120) AS name, false AS std, json_build_object('arch', " +
+         tr(p, "ir_ui_view", "v", "arch_db") +
+         ")::text AS vals FROM ir_ui_view v LEFT JOIN x ON x.res_id = v.id";
+}
+
+// The full en_US body of each mail template (for the diff of a changed body; read per key).
+std::optional<std::string> mail_template_bodies(const DbProfile& p) {
+  if (!p.has_table("mail_template")) {
+    return std::nullopt;
+  }
+  return "WITH " + xmlid_cte("x", "mail.template") + " SELECT " + template_key(p) +
+         " AS key, left(" + tr(p, "mail_template", "t", "name") +
+         ", 120) AS name, false AS std, json_build_object('body', " +
+         tr(p, "mail_template", "t", "body_html") +
+         ")::text AS vals FROM mail_template t LEFT JOIN ir_model im ON im.id = t.model_id LEFT "
+         "JOIN x ON x.res_id = t.id";
+}
+
 std::optional<std::string> mail_templates(const DbProfile& p) {
   if (!p.has_table("mail_template")) {
     return std::nullopt;
   }
   std::string body = "coalesce(" + tr(p, "mail_template", "t", "body_html") + ", '')";
-  return "WITH " + xmlid_cte("x", "mail.template") + ", " + k_std_modules_cte +
-         " SELECT coalesce(x.xmlid, 'template:' || coalesce(im.model, '') || ':' || " +
-         tr(p, "mail_template", "t", "name") + ") AS key, left(" +
-         tr(p, "mail_template", "t", "name") + ", 120) AS name, " + is_std("x.module") +
+  return "WITH " + xmlid_cte("x", "mail.template") + ", " + k_std_modules_cte + " SELECT " +
+         template_key(p) + " AS key, left(" + tr(p, "mail_template", "t", "name") +
+         ", 120) AS name, " + is_std("x.module") +
          " AS std, json_build_object('model', im.model, 'subject', " +
          tr(p, "mail_template", "t", "subject") + ", 'body', 'md5 ' || left(md5(" + body +
          "), 12) || ', ' || length(" + body + ") || ' chars', 'email_to', " +
@@ -369,23 +407,24 @@ const std::vector<CountedModel>& counted_models() {
   return k_models;
 }
 
+// The table of a counted model in this series, or nullptr.
+const char* counted_table(const CountedModel& m, const DbProfile& p) {
+  for (const char* t : m.tables) {
+    if (p.has_table(t)) {
+      return *m.needs_column != '\0' && !p.has_column(t, m.needs_column) ? nullptr : t;
+    }
+  }
+  return nullptr;
+}
+
 std::optional<std::string> record_counts(const DbProfile& p) {
   std::string sql;
   for (const auto& m : counted_models()) {
-    const char* table = nullptr;
-    for (const char* t : m.tables) {
-      if (p.has_table(t)) {
-        table = t;
-        break;
-      }
-    }
+    const char* table = counted_table(m, p);
     if (table == nullptr) {
       continue;
     }
     std::string where = m.where;
-    if (*m.needs_column != '\0' && !p.has_column(table, m.needs_column)) {
-      continue;
-    }
     if (!sql.empty()) {
       sql += " UNION ALL ";
     }
@@ -773,14 +812,16 @@ std::optional<std::string> neutralization_flag(const DbProfile&) {
                      "'database.is_neutralized'");
 }
 
-const std::vector<std::pair<std::string, Builder>>& builders() {
-  static const std::vector<std::pair<std::string, Builder>> k_builders = {
+std::vector<std::pair<std::string, Builder>> core_builders() {
+  return {
       {"views", views},
       {"views_legacy_syntax", views_legacy_syntax},
       {"reports", reports},
       {"website_pages", website_pages},
       {"website_menus", website_menus},
       {"mail_templates", mail_templates},
+      {"mail_template_bodies", mail_template_bodies},
+      {"view_archs", view_archs},
       {"translations", translations},
       {"filters", filters},
       {"modules", modules},
@@ -805,6 +846,15 @@ const std::vector<std::pair<std::string, Builder>>& builders() {
       {"calendars", calendars},
       {"company_chart", company_chart},
   };
+}
+
+const std::vector<std::pair<std::string, Builder>>& builders() {
+  static const std::vector<std::pair<std::string, Builder>> k_builders = [] {
+    std::vector<std::pair<std::string, Builder>> all = core_builders();
+    const auto& more = business_builders();
+    all.insert(all.end(), more.begin(), more.end());
+    return all;
+  }();
   return k_builders;
 }
 
@@ -914,6 +964,30 @@ std::optional<std::string> keyed_dataset_sql(std::string_view name, const DbProf
   throw std::invalid_argument("unknown uat dataset '" + std::string(name) + "'");
 }
 
+std::optional<std::string> counted_records_sql(std::string_view count_key,
+                                               const DbProfile& profile) {
+  for (const auto& m : counted_models()) {
+    const char* table = counted_table(m, profile);
+    if (m.key != count_key || table == nullptr) {
+      continue;
+    }
+    std::string model(count_key.substr(0, count_key.find('/')));
+    std::string t = table;
+    std::string label = profile.has_column(t, "name")           ? tr(profile, t, "r", "name")
+                        : profile.has_column(t, "display_name") ? "r.display_name"
+                                                                : "NULL::text";
+    return "WITH " + xmlid_cte("x", model) +
+           " SELECT lpad(r.id::text, 12, '0') AS key, left(coalesce(x.xmlid || ' ', '') || "
+           "coalesce(" +
+           label +
+           ", '') || ' (id ' || r.id || ')', 200) AS name, false AS std, '{}'::text AS "
+           "vals FROM " +
+           quote_identifier(t) + " r LEFT JOIN x ON x.res_id = r.id" +
+           (*m.where == '\0' ? std::string() : " WHERE " + std::string(m.where));
+  }
+  return std::nullopt;
+}
+
 std::string bucket_digest_sql(const std::string& dataset_sql) {
   // An order-independent digest (a sum of 60-bit slices of md5) spares sorting the dataset.
   return "SELECT " + std::string(k_bucket_expr) +
@@ -925,6 +999,10 @@ std::string bucket_digest_sql(const std::string& dataset_sql) {
 std::string bucket_rows_sql(const std::string& dataset_sql) {
   return "SELECT u.key, u.name, u.std, u.vals FROM (" + dataset_sql + ") u WHERE " + k_bucket_expr +
          " = ANY($2::int[]) ORDER BY u.key COLLATE \"C\"";
+}
+
+std::string keyed_row_sql(const std::string& dataset_sql) {
+  return "SELECT u.key, u.name, u.std, u.vals FROM (" + dataset_sql + ") u WHERE u.key = $1";
 }
 
 std::string ordered_rows_sql(const std::string& dataset_sql) {

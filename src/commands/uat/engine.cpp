@@ -6,16 +6,21 @@
 #include <odoo_upgrade/commands/uat.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/expected_changes.hpp>
+#include <odoo_upgrade/core/line_diff.hpp>
 #include <odoo_upgrade/core/live_checks.hpp>
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
 namespace odoo_upgrade::commands {
+
+namespace stdfs = std::filesystem;
 
 namespace {
 
@@ -30,6 +35,8 @@ struct CheckRun {
   pg::UatSide& test;
   const core::uat::ExpectedChanges& expected;
   CheckResult& result;
+  // Where the full lists of missing records go ("": not written).
+  const stdfs::path& lists_dir;
 };
 
 // Check 12: neutralization. Crons and mail servers active in production and inactive in test are
@@ -96,19 +103,92 @@ void check_translations(CheckRun& run) {
       });
 }
 
+// A model with fewer records in test: its records missing by id are streamed from both databases;
+// the first ones are named in the finding, every one goes to <lists_dir>/uat-missing-<model>.txt
+// (written under a temporary name, then renamed, so a list is always whole).
+void name_missing_records(CheckRun& run, core::uat::Finding& f) {
+  stdfs::path file;
+  std::ofstream out;
+  if (!run.lists_dir.empty()) {
+    std::string model = f.key;
+    std::replace(model.begin(), model.end(), '/', '-');
+    file = run.lists_dir / ("uat-missing-" + model + ".txt");
+    stdfs::create_directories(run.lists_dir);
+    out.open(file.string() + ".tmp", std::ios::trunc);
+  }
+  std::vector<std::string> first;
+  long long total = 0;
+  pg::merge_counted_records(run.prod, run.test, f.key, [&](const KeyedRow* p, const KeyedRow* t) {
+    if (p == nullptr || t != nullptr) {
+      return;
+    }
+    ++total;
+    if (first.size() < core::uat::k_named_missing) {
+      first.push_back(p->name);
+    }
+    if (out.is_open()) {
+      out << p->name << '\n';
+    }
+  });
+  if (out.is_open()) {
+    out.close();
+    if (!out) {
+      throw core::FilesystemError("cannot write " + file.string(), "check the work directory");
+    }
+    stdfs::rename(file.string() + ".tmp", file);
+  }
+  core::uat::name_missing_records(f, first, total, file.empty() ? "" : file.string());
+}
+
+// A changed text (mail template body, reset view) gets a short diff from production to test.
+void add_text_diff(CheckRun& run, core::uat::Finding& f, const std::string& dataset) {
+  auto text = core::uat::text_to_diff(f, dataset);
+  if (!text) {
+    return;
+  }
+  auto before = pg::dataset_row(run.prod, text->first, f.key);
+  auto after = pg::dataset_row(run.test, text->first, f.key);
+  auto value = [&text](const std::optional<KeyedRow>& row) -> std::string {
+    if (!row) {
+      return "";
+    }
+    auto it = row->values.find(text->second);
+    return it == row->values.end() ? "" : it->second;
+  };
+  f.diff = core::unified_diff(value(before), value(after), core::uat::k_diff_lines);
+}
+
 // The other checks: each of their datasets compared and classified by its rules.
 void run_keyed_check(CheckRun& run) {
   for (const auto& d : core::uat::check_datasets(run.result.id)) {
     core::throw_if_interrupted();
+    // Record counts that fell are named, changed texts get their diff, after the comparison
+    // (each needs queries of its own).
+    std::vector<core::uat::Finding> pending;
     run.result.compared += pg::compare_dataset(
         run.prod, run.test, d.dataset, [&](const KeyedRow* p, const KeyedRow* t) {
           auto f = d.counts ? core::uat::classify_count(p, t) : core::uat::classify(p, t, d.rules);
-          if (f) {
-            // An expected change of the series step gets its reason (and, if harmless, info).
-            core::uat::explain(*f, d.dataset, run.expected);
+          if (!f) {
+            return;
+          }
+          // An expected change of the series step gets its reason (and, if harmless, info).
+          core::uat::explain(*f, d.dataset, run.expected);
+          if ((d.dataset == "record_counts" && f->severity == core::Severity::blocking &&
+               p != nullptr && t != nullptr) ||
+              core::uat::text_to_diff(*f, d.dataset)) {
+            pending.push_back(std::move(*f));
+          } else {
             run.result.add(std::move(*f));
           }
         });
+    for (auto& f : pending) {
+      if (d.dataset == "record_counts") {
+        name_missing_records(run, f);
+      } else {
+        add_text_diff(run, f, d.dataset);
+      }
+      run.result.add(std::move(f));
+    }
   }
 }
 
@@ -131,7 +211,8 @@ const std::map<std::string, CheckFn>& own_checks() {
 CheckResult run_check(const core::uat::CheckInfo& info,
                       pg::UatSide& prod,
                       pg::UatSide& test,
-                      const core::uat::ExpectedChanges& expected) {
+                      const core::uat::ExpectedChanges& expected,
+                      const stdfs::path& lists_dir) {
   CheckResult result;
   result.id = info.id;
   result.title = info.title;
@@ -140,7 +221,7 @@ CheckResult run_check(const core::uat::CheckInfo& info,
   try {
     pg::Savepoint on_prod(prod.conn, "uat_check");
     pg::Savepoint on_test(test.conn, "uat_check");
-    CheckRun run{prod, test, expected, result};
+    CheckRun run{prod, test, expected, result, lists_dir};
     auto own = own_checks().find(info.id);
     if (own != own_checks().end()) {
       own->second(run);
@@ -165,7 +246,8 @@ CheckResult run_check(const core::uat::CheckInfo& info,
 
 std::vector<CheckResult> run_uat_checks(pg::Connection& production,
                                         pg::Connection& test,
-                                        const std::vector<std::string>& only) {
+                                        const std::vector<std::string>& only,
+                                        const stdfs::path& lists_dir) {
   auto prod = pg::uat_side(production);
   auto tst = pg::uat_side(test);
   auto expected = core::uat::ExpectedChanges::between(prod.profile.series, tst.profile.series);
@@ -177,7 +259,7 @@ std::vector<CheckResult> run_uat_checks(pg::Connection& production,
       continue;
     }
     core::throw_if_interrupted();
-    auto result = run_check(info, prod, tst, expected);
+    auto result = run_check(info, prod, tst, expected, lists_dir);
     spdlog::info("uat: {} {} ({} compared, {} blocking, {} warning, {} info, {:.2f} s)",
                  info.id,
                  core::uat::to_string(result.status),

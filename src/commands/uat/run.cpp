@@ -121,7 +121,9 @@ void compare(Comparison& c, ProjectSession& session, const UatRunOptions& option
                c.test_db,
                c.test_version,
                c.round);
-  c.results = run_uat_checks(prod, test, options.checks);
+  // Lists of missing records go beside the round's report.
+  c.results = run_uat_checks(
+      prod, test, options.checks, work_dir(session.project()) / "rounds" / std::to_string(c.round));
   prod_snapshot.commit();
   test_snapshot.commit();
   // The live checks run through the target Odoo itself (none when it is not configured).

@@ -5,6 +5,7 @@
 #include <odoo_upgrade/core/uat.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,17 @@ void merge_dataset(UatSide& production,
                    UatSide& test,
                    const std::string& dataset,
                    const PairFn& on_pair);
+
+// Merge-joins the records of the model counted under `count_key` (counted_records_sql) of both
+// databases by id, streamed in id order; `on_pair` sees every id.
+void merge_counted_records(UatSide& production,
+                           UatSide& test,
+                           const std::string& count_key,
+                           const PairFn& on_pair);
+
+// The row of `dataset` with key `key` in one database; std::nullopt when there is none.
+std::optional<core::uat::KeyedRow>
+dataset_row(UatSide& side, const std::string& dataset, const std::string& key);
 
 // Every row of `dataset` in one database, in key order (empty without the dataset's tables).
 std::vector<core::uat::KeyedRow> dataset_rows(UatSide& side, const std::string& dataset);

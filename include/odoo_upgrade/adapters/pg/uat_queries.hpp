@@ -54,6 +54,13 @@ const std::vector<std::string>& keyed_dataset_names();
 // std::invalid_argument for an unknown name.
 std::optional<std::string> keyed_dataset_sql(std::string_view name, const DbProfile& profile);
 
+// The records of a model counted by dataset "record_counts" (`count_key` is one of its keys, e.g.
+// "res.partner" or "account.move/invoice"): rows (key, name, std, vals) with key the zero-padded
+// id (the upgrade keeps ids) and name "xml id display name (id N)", unordered. std::nullopt for
+// another key or when this database has no such table.
+std::optional<std::string> counted_records_sql(std::string_view count_key,
+                                               const DbProfile& profile);
+
 // Per-bucket digests of a dataset: rows (bucket int, n bigint, digest text) ordered by bucket,
 // where bucket = hash of the key modulo $1. Equal digests mean equal rows with overwhelming
 // probability, so only the buckets that differ need to be read row by row.
@@ -61,6 +68,8 @@ std::string bucket_digest_sql(const std::string& dataset_sql);
 // The rows (key, name, std, vals) of the buckets listed in $2 (an int[] literal), modulo $1,
 // ordered by key in byte order (COLLATE "C").
 std::string bucket_rows_sql(const std::string& dataset_sql);
+// The row (key, name, std, vals) whose key is $1 (none or one row).
+std::string keyed_row_sql(const std::string& dataset_sql);
 // Every row (key, name, std, vals), ordered by key in byte order.
 std::string ordered_rows_sql(const std::string& dataset_sql);
 
