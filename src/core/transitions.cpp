@@ -18,6 +18,7 @@ const std::vector<std::pair<std::string_view, std::vector<Phase>>>& table() {
       {"uat run", {P::tested, P::signed_off}},
       {"uat mark", {P::tested, P::signed_off}},
       {"uat signoff", {P::tested, P::signed_off}},
+      {"uat accept", {P::tested, P::signed_off}},
       {"freeze plan", {P::tested, P::signed_off}},  // tested: with --force --reason
       {"freeze apply", {P::tested, P::signed_off}}, // tested: with --force --reason
       {"freeze lift", {P::frozen, P::production_request, P::signed_off, P::tested}},

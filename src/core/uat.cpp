@@ -70,6 +70,20 @@ Finding finding_from_json(const nlohmann::json& j, const std::string& where) {
   r.take("message", f.message);
   r.take("reason", f.reason);
   r.take("diff", f.diff);
+  r.take("id", f.id);
+  r.take("digest", f.digest);
+  r.take("since", f.since);
+  nlohmann::json accepted;
+  r.take_json("accepted", accepted);
+  if (accepted.is_object()) {
+    FieldReader ar(accepted, r.path("accepted"));
+    Finding::Acceptance a;
+    ar.take("reason", a.reason);
+    ar.take("by", a.by);
+    ar.take("at", a.at);
+    ar.take("lapsed", a.lapsed);
+    f.accepted = a;
+  }
   nlohmann::json changes;
   r.take_json("changes", changes);
   if (changes.is_array()) {
@@ -268,6 +282,18 @@ nlohmann::json to_json(const Finding& f) {
   }
   if (!f.diff.empty()) {
     doc["diff"] = f.diff;
+  }
+  for (const auto& [key, value] :
+       {std::pair{"id", &f.id}, {"digest", &f.digest}, {"since", &f.since}}) {
+    if (!value->empty()) {
+      doc[key] = *value;
+    }
+  }
+  if (f.accepted) {
+    doc["accepted"] = {{"reason", f.accepted->reason},
+                       {"by", f.accepted->by},
+                       {"at", f.accepted->at},
+                       {"lapsed", f.accepted->lapsed}};
   }
   return doc;
 }

@@ -163,11 +163,49 @@ RunRecord run_from_json(const json& j, std::string_view where) {
 
 CheckResult brief(const CheckResult& result) {
   CheckResult b = result;
-  if (b.findings.size() > k_findings_in_project) {
-    b.findings.resize(k_findings_in_project);
-    b.truncated = true;
+  b.findings.clear();
+  for (const auto& f : result.findings) {
+    if (b.findings.size() < k_findings_in_project) {
+      b.findings.push_back(f);
+    } else if (f.severity != Severity::info) {
+      Finding light = f;
+      light.changes.clear();
+      b.findings.push_back(std::move(light));
+    } else {
+      b.truncated = true;
+    }
   }
   return b;
+}
+
+json to_json(const Acceptance& a) {
+  json j = a.extra;
+  j["id"] = a.id;
+  j["check"] = a.check;
+  j["digest"] = a.digest;
+  j["reason"] = a.reason;
+  j["by"] = a.by;
+  j["at"] = a.at;
+  j["round"] = a.round;
+  j["severity"] = std::string(to_string(a.severity));
+  j["message"] = a.message;
+  return j;
+}
+
+Acceptance acceptance_from_json(const json& j, std::string_view where) {
+  FieldReader r(j, where);
+  Acceptance a;
+  r.take("id", a.id);
+  r.take("check", a.check);
+  r.take("digest", a.digest);
+  r.take("reason", a.reason);
+  r.take("by", a.by);
+  r.take("at", a.at);
+  r.take("round", a.round);
+  a.severity = take_enum(r, "severity", a.severity, parse_severity, "a severity");
+  r.take("message", a.message);
+  a.extra = r.rest();
+  return a;
 }
 
 void RoundRecord::add_run(RunRecord run) {
@@ -229,6 +267,15 @@ std::vector<std::pair<ChecklistItem, Mark>> UatRecord::marked_items(int number) 
   return out;
 }
 
+const Acceptance* UatRecord::acceptance(const std::string& id) const {
+  for (const auto& a : acceptances) {
+    if (a.id == id) {
+      return &a;
+    }
+  }
+  return nullptr;
+}
+
 std::optional<Signoff> UatRecord::signoff_of(int number) const {
   if (!signoff || signoff->round != number) {
     return std::nullopt;
@@ -260,6 +307,11 @@ UatRecord uat_from_json(const json& j, std::string_view where) {
   if (!signoff.is_null()) {
     u.signoff = signoff_from_json(signoff, r.path("signoff"));
   }
+  json acceptances = take_array(r, "acceptances");
+  for (std::size_t i = 0; i < acceptances.size(); ++i) {
+    u.acceptances.push_back(
+        acceptance_from_json(acceptances[i], element(r.path("acceptances"), i)));
+  }
   u.extra = r.rest();
   return u;
 }
@@ -280,6 +332,13 @@ json to_json(const UatRecord& u) {
   j["rounds"] = rounds;
   if (u.signoff) {
     j["signoff"] = to_json(*u.signoff);
+  }
+  if (!u.acceptances.empty()) {
+    json list = json::array();
+    for (const auto& a : u.acceptances) {
+      list.push_back(to_json(a));
+    }
+    j["acceptances"] = list;
   }
   return j;
 }

@@ -26,6 +26,40 @@ std::string change_text(const FieldChange& c) {
          (c.after.empty() ? "(none)" : c.after);
 }
 
+// "new", "still there", or "" (not compared, or info).
+std::string since_text(const Finding& f) {
+  if (f.since == "new") {
+    return "new";
+  }
+  return f.since == "still" ? "still there" : "";
+}
+
+// The acceptance of a finding for people: who, when, why; or that it lapsed. "" when none.
+std::string acceptance_text(const Finding& f) {
+  if (!f.accepted) {
+    return "";
+  }
+  const auto& a = *f.accepted;
+  if (a.lapsed) {
+    return "acceptance lapsed: the finding changed since " + a.by + " accepted it on " + a.at +
+           " (" + a.reason + ")";
+  }
+  return "accepted by " + a.by + " on " + a.at + ": " + a.reason;
+}
+
+// "[views-3f9a2c1b7e, new]": the id to copy and the state against the previous round.
+std::string finding_tag(const Finding& f) {
+  std::string since = since_text(f);
+  return "[" + f.id + (since.empty() ? "" : ", " + since) + "]";
+}
+
+// The iteration line of the summary: against the previous round, and the accepted findings.
+std::string iteration_line(const Report& r) {
+  long long accepted = accepted_count(r.checks);
+  return changes_line(r.changes) +
+         (accepted > 0 ? "; " + std::to_string(accepted) + " accepted" : "");
+}
+
 // Markdown table cells must not break the table.
 std::string md_cell(std::string_view text) {
   std::string out;
@@ -75,7 +109,8 @@ std::string render_text(const Report& r) {
           << "\n";
       }
       for (const auto& f : c.findings) {
-        o << "      " << to_string(f.severity) << ": " << f.message << "\n";
+        o << "      " << to_string(f.severity) << " " << finding_tag(f) << ": " << f.message
+          << "\n";
         if (!f.reason.empty()) {
           o << "        why: " << f.reason << "\n";
         }
@@ -84,10 +119,17 @@ std::string render_text(const Report& r) {
           o << "        | " << f.diff.substr(at, end - at) << "\n";
           at = end == std::string::npos ? f.diff.size() : end + 1;
         }
+        if (f.accepted) {
+          o << "        " << acceptance_text(f) << "\n";
+        }
       }
       if (c.truncated) {
         o << "      … more findings in the JSON report\n";
       }
+    }
+    o << "iteration: " << iteration_line(r) << "\n";
+    for (const auto& [check, f] : r.changes.fixed_findings) {
+      o << "  fixed [" << f.id << "] " << check << ": " << f.message << "\n";
     }
   }
   o << "\nmanual checklist: " << manual_count(r, MarkStatus::pass) << " pass, "
@@ -130,6 +172,7 @@ void markdown_summary(std::ostringstream& o, const Report& r) {
       << " s) |\n";
     o << "| Findings | " << s.blocking << " blocking, " << s.warning << " warning, " << s.info
       << " info |\n";
+    o << "| Iteration | " << md_cell(iteration_line(r)) << " |\n";
   }
 }
 
@@ -139,7 +182,8 @@ void markdown_findings(std::ostringstream& o, const CheckResult& c) {
     o << (c.status == CheckStatus::skipped ? "Skipped: " : "Error: ") << md_cell(c.error) << "\n\n";
   }
   if (!c.findings.empty()) {
-    o << "| Severity | Model | Key | Name | Difference |\n|---|---|---|---|---|\n";
+    o << "| Id | Since | Severity | Model | Key | Name | Difference |\n"
+         "|---|---|---|---|---|---|---|\n";
     for (const auto& f : c.findings) {
       std::string diff = f.kind;
       for (const auto& ch : f.changes) {
@@ -148,8 +192,12 @@ void markdown_findings(std::ostringstream& o, const CheckResult& c) {
       if (!f.reason.empty()) {
         diff += " — why: " + f.reason;
       }
-      o << "| " << to_string(f.severity) << " | " << md_cell(f.model) << " | `" << md_cell(f.key)
-        << "` | " << md_cell(f.name) << " | " << md_cell(diff) << " |\n";
+      if (f.accepted) {
+        diff += " — " + acceptance_text(f);
+      }
+      o << "| `" << md_cell(f.id) << "` | " << since_text(f) << " | " << to_string(f.severity)
+        << " | " << md_cell(f.model) << " | `" << md_cell(f.key) << "` | " << md_cell(f.name)
+        << " | " << md_cell(diff) << " |\n";
     }
   }
   if (c.truncated) {
@@ -172,6 +220,12 @@ void markdown_checks(std::ostringstream& o, const Report& r) {
   for (const auto& c : r.checks) {
     if (!c.findings.empty() || !c.error.empty()) {
       markdown_findings(o, c);
+    }
+  }
+  if (!r.changes.fixed_findings.empty()) {
+    o << "\n### Fixed since round " << r.changes.previous_round << "\n\n";
+    for (const auto& [check, f] : r.changes.fixed_findings) {
+      o << "- `" << md_cell(f.id) << "` " << md_cell(check) << ": " << md_cell(f.message) << "\n";
     }
   }
 }
@@ -206,6 +260,45 @@ std::string render_markdown(const Report& r) {
   return o.str();
 }
 
+// One check as a JUnit testcase: blocking findings that are not accepted are its failure; the
+// others, the acceptances and the findings fixed since the previous round go to system-out.
+void junit_check(std::ostringstream& o, const Report& r, const CheckResult& c) {
+  o << "    <testcase classname=\"uat.automated\" name=\"" << xml_escape(c.id + ": " + c.title)
+    << "\" time=\"" << fmt_seconds(c.seconds) << "\">\n";
+  std::string blocking;
+  std::string other;
+  for (const auto& f : c.findings) {
+    std::string line = std::string(to_string(f.severity)) + " " + finding_tag(f) + ": " +
+                       f.message + (f.reason.empty() ? "" : " (why: " + f.reason + ")");
+    for (const auto& ch : f.changes) {
+      line += "\n    " + change_text(ch);
+    }
+    if (f.accepted) {
+      line += "\n    " + acceptance_text(f);
+    }
+    bool blocks = f.severity == Severity::blocking && !f.is_accepted();
+    (blocks ? blocking : other) += line + "\n";
+  }
+  for (const auto& [check, f] : r.changes.fixed_findings) {
+    if (check == c.id) {
+      other += "fixed since round " + std::to_string(r.changes.previous_round) + " [" + f.id +
+               "]: " + f.message + "\n";
+    }
+  }
+  if (c.status == CheckStatus::error) {
+    o << "      <error message=\"" << xml_escape(c.error) << "\" type=\"error\"/>\n";
+  } else if (c.status == CheckStatus::skipped) {
+    o << "      <skipped message=\"" << xml_escape(c.error) << "\"/>\n";
+  } else if (c.status == CheckStatus::failed) {
+    o << "      <failure message=\"" << c.count(Severity::blocking)
+      << " blocking finding(s)\" type=\"blocking\">" << xml_escape(blocking) << "</failure>\n";
+  }
+  if (!other.empty()) {
+    o << "      <system-out>" << xml_escape(other) << "</system-out>\n";
+  }
+  o << "    </testcase>\n";
+}
+
 std::string render_junit(const Report& r) {
   std::ostringstream o;
   long long failures = 0;
@@ -232,32 +325,10 @@ std::string render_junit(const Report& r) {
   o << "      <property name=\"round\" value=\"" << r.round << "\"/>\n";
   o << "      <property name=\"production_db\" value=\"" << xml_escape(r.production_db) << "\"/>\n";
   o << "      <property name=\"test_db\" value=\"" << xml_escape(r.test_db) << "\"/>\n";
+  o << "      <property name=\"iteration\" value=\"" << xml_escape(iteration_line(r)) << "\"/>\n";
   o << "    </properties>\n";
   for (const auto& c : r.checks) {
-    o << "    <testcase classname=\"uat.automated\" name=\"" << xml_escape(c.id + ": " + c.title)
-      << "\" time=\"" << fmt_seconds(c.seconds) << "\">\n";
-    std::string blocking;
-    std::string other;
-    for (const auto& f : c.findings) {
-      std::string line = std::string(to_string(f.severity)) + ": " + f.message +
-                         (f.reason.empty() ? "" : " (why: " + f.reason + ")");
-      for (const auto& ch : f.changes) {
-        line += "\n    " + change_text(ch);
-      }
-      (f.severity == Severity::blocking ? blocking : other) += line + "\n";
-    }
-    if (c.status == CheckStatus::error) {
-      o << "      <error message=\"" << xml_escape(c.error) << "\" type=\"error\"/>\n";
-    } else if (c.status == CheckStatus::skipped) {
-      o << "      <skipped message=\"" << xml_escape(c.error) << "\"/>\n";
-    } else if (c.status == CheckStatus::failed) {
-      o << "      <failure message=\"" << c.count(Severity::blocking)
-        << " blocking finding(s)\" type=\"blocking\">" << xml_escape(blocking) << "</failure>\n";
-    }
-    if (!other.empty()) {
-      o << "      <system-out>" << xml_escape(other) << "</system-out>\n";
-    }
-    o << "    </testcase>\n";
+    junit_check(o, r, c);
   }
   o << "  </testsuite>\n";
   o << "  <testsuite name=\"uat.manual\" tests=\"" << r.items.size() << "\" failures=\""
@@ -292,7 +363,8 @@ th{background:#f3f3f3}td.n{text-align:right}
 .s-warning{color:#b26a00;font-weight:bold}.s-info,.s-skip,.s-unmarked{color:#555}
 code{font-family:Menlo,Consolas,monospace;font-size:.95em;word-break:break-all}
 .meta td:first-child{width:12em;font-weight:bold}
-.small{color:#666;font-size:.85em}
+.small{color:#666;font-size:.85em}.accepted{color:#1565c0}.lapsed{color:#b26a00}
+.tag{font-size:.8em;border:1px solid #999;border-radius:3px;padding:0 .3em;margin-left:.3em}
 @media print{body{margin:0;max-width:none}.banner{-webkit-print-color-adjust:exact;print-color-adjust:exact}h2{page-break-after:avoid}tr{page-break-inside:avoid}}
 )";
 
@@ -312,6 +384,7 @@ void html_summary(std::ostringstream& o, const Report& r) {
       << s.warning << " warnings, " << s.info << " informational"
       << (s.errors > 0 ? ", " + std::to_string(s.errors) + " check(s) could not run" : "")
       << "</td></tr>\n";
+    o << "<tr><td>Since the previous round</td><td>" << e(iteration_line(r)) << "</td></tr>\n";
   } else {
     o << "<tr><td>Automated checks</td><td>not run yet</td></tr>\n";
   }
@@ -357,12 +430,18 @@ void html_findings(std::ostringstream& o, const CheckResult& c) {
   for (const auto& f : c.findings) {
     o << "<tr><td class=\"s-" << to_string(f.severity) << "\">" << to_string(f.severity)
       << "</td><td>" << e(f.name) << "<br><code>" << e(f.key) << "</code> <span class=\"small\">"
-      << e(f.model) << "</span></td><td>" << e(f.message);
+      << e(f.model) << "</span><br><code class=\"small\">" << e(f.id) << "</code>"
+      << (since_text(f).empty() ? "" : "<span class=\"tag\">" + since_text(f) + "</span>")
+      << "</td><td>" << e(f.message);
     if (!f.reason.empty()) {
       o << "<br><span class=\"small\">why: " << e(f.reason) << "</span>";
     }
     if (!f.diff.empty()) {
       o << "<pre class=\"small\">" << e(f.diff) << "</pre>";
+    }
+    if (f.accepted) {
+      o << "<br><span class=\"" << (f.accepted->lapsed ? "lapsed" : "accepted") << "\">"
+        << e(acceptance_text(f)) << "</span>";
     }
     if (!f.changes.empty()) {
       o << "<ul>";
@@ -396,6 +475,13 @@ void html_checks(std::ostringstream& o, const Report& r) {
   }
   if (!any) {
     o << "<p>No differences found.</p>\n";
+  }
+  if (!r.changes.fixed_findings.empty()) {
+    o << "<h3>Fixed since round " << r.changes.previous_round << "</h3>\n<ul>\n";
+    for (const auto& [check, f] : r.changes.fixed_findings) {
+      o << "<li><code>" << e(f.id) << "</code> " << e(check) << ": " << e(f.message) << "</li>\n";
+    }
+    o << "</ul>\n";
   }
 }
 
@@ -500,8 +586,22 @@ nlohmann::json report_to_json(const Report& r) {
                      {"at", mark.at},
                      {"by", mark.by}});
   }
+  nlohmann::json fixed = nlohmann::json::array();
+  for (const auto& [check, f] : r.changes.fixed_findings) {
+    auto doc = to_json(f);
+    doc["check"] = check;
+    fixed.push_back(doc);
+  }
+  nlohmann::json iteration = {{"previous_round", r.changes.previous_round},
+                              {"fixed", r.changes.fixed},
+                              {"new", r.changes.added},
+                              {"still", r.changes.still},
+                              {"accepted", accepted_count(r.checks)},
+                              {"line", iteration_line(r)},
+                              {"fixed_findings", fixed}};
   return {{"customer", r.customer},
           {"round", r.round},
+          {"iteration", iteration},
           {"production", {{"db", r.production_db}, {"version", r.production_version}}},
           {"test", {{"db", r.test_db}, {"version", r.test_version}}},
           {"generated_at", r.generated_at},

@@ -233,12 +233,59 @@ TEST_CASE("core::uat::RoundRecord::latest_results (the verdict rule)", "[core]")
 }
 
 TEST_CASE("core::uat::brief", "[core]") {
+  // Every blocking finding and warning stays (what the verdict and acceptances need), those
+  // beyond the first ones without their changes; infos beyond the first ones are cut.
   auto c = views_check(k_findings_in_project + 5);
+  c.findings[k_findings_in_project + 1].changes.push_back({"active", "true", "false"});
+  c.findings[0].changes.push_back({"active", "true", "false"});
+  for (std::size_t i = 0; i < 7; ++i) {
+    Finding info;
+    info.key = "i" + std::to_string(i);
+    c.add(info);
+  }
   auto b = brief(c);
-  CHECK(b.findings.size() == k_findings_in_project);
+  CHECK(b.findings.size() == k_findings_in_project + 5);
   CHECK(b.truncated);
+  CHECK(b.findings[0].changes.size() == 1);
+  CHECK(b.findings[k_findings_in_project + 1].changes.empty());
+  CHECK(b.findings[k_findings_in_project + 1].key == c.findings[k_findings_in_project + 1].key);
   CHECK(b.count(Severity::blocking) == static_cast<long long>(k_findings_in_project + 5));
+  CHECK(b.count(Severity::info) == 7);
   CHECK_FALSE(brief(views_check(1)).truncated);
+}
+
+TEST_CASE("core::uat::Acceptance round-trips and is refused with a wrong field", "[core]") {
+  auto u = sample();
+  Acceptance a;
+  a.id = "views-0123456789";
+  a.check = "views";
+  a.digest = "0123456789abcdef";
+  a.reason = "retired form";
+  a.by = "Jane";
+  a.at = "2026-11-21T10:00:00Z";
+  a.round = 1;
+  a.severity = Severity::warning;
+  a.message = "view 'x' changed";
+  a.extra["ticket"] = 7;
+  u.acceptances.push_back(a);
+  auto j = to_json(u);
+  auto back = uat_from_json(j);
+  REQUIRE(back.acceptances.size() == 1);
+  REQUIRE(back.acceptance("views-0123456789") != nullptr);
+  CHECK(back.acceptance("views-0123456789")->severity == Severity::warning);
+  CHECK(back.acceptance("views-0123456789")->reason == "retired form");
+  CHECK(back.acceptance("nope") == nullptr);
+  CHECK(to_json(back) == j);
+  j["acceptances"][0]["round"] = "one";
+  CHECK_THROWS_AS(uat_from_json(j), FilesystemError);
+  j["acceptances"][0]["round"] = 1;
+  j["acceptances"][0]["severity"] = "fatal";
+  try {
+    uat_from_json(j);
+    FAIL("an unknown severity is accepted");
+  } catch (const FilesystemError& e) {
+    CHECK(std::string(e.what()).find("uat.acceptances[0].severity") != std::string::npos);
+  }
 }
 
 TEST_CASE("core::uat::uat_from_json refuses bad fields (exit 6)", "[core]") {

@@ -20,13 +20,37 @@ namespace odoo_upgrade::commands {
 
 struct UatRunOptions {
   std::vector<std::string> checks; // only these check ids (empty: all)
+  // Two databases of the user's choice (libpq conninfos, both or neither): compared without a
+  // project round; no project is read or written. Their passwords are registered as secrets.
+  std::string prod_db;
+  std::string test_db;
+  // With prod_db/test_db: also write the full JSON report to this file.
+  std::optional<std::filesystem::path> output;
 };
 // Compares production with the current round's test database, both read-only in one snapshot
-// each (a read-only REPEATABLE READ transaction); writes the full report to
-// <work_dir>/rounds/<n>/uat-<timestamp>.json and a summary to the project. Returns 1 when blocking
-// findings exist or a check could not run, 0 otherwise. Throws PreconditionError without a restored
-// test round, UsageError for an unknown check id, DatabaseError when a database cannot be reached.
+// each (a read-only REPEATABLE READ transaction); writes the full report (every finding, with its
+// id and digest) to <work_dir>/rounds/<n>/uat-<timestamp>.json and a summary to the project; shows
+// each finding against the previous round and with its acceptance. Returns 1 when blocking
+// findings that are not accepted exist or a check could not run, 0 otherwise. With `prod_db` and
+// `test_db`, compares those two databases the same way without any project (the live checks are
+// skipped: they need a project's target Odoo). Throws PreconditionError without a restored test
+// round, UsageError for an unknown check id, a malformed conninfo or only one of prod_db/test_db,
+// DatabaseError when a database cannot be reached.
 int run_uat_run(const UatRunOptions& options, Context& ctx);
+
+struct UatAcceptOptions {
+  std::string id; // the finding to accept (shown in every report)
+  std::string reason;
+  std::string by;
+  bool list = false;  // list the acceptances instead
+  std::string revoke; // revoke the acceptance of this finding id instead
+};
+// Records that the customer accepts finding `id` of the current round's latest results (with who,
+// when, why and the finding's content digest); lists or revokes acceptances. An accepted finding
+// no longer counts against GO while its digest is unchanged. Throws UsageError (exit 2, nothing
+// changed) for an unknown finding id, an info finding, a missing --reason/--by, or revoking an id
+// that is not accepted; PreconditionError without a test round.
+int run_uat_accept(const UatAcceptOptions& options, Context& ctx);
 
 struct UatListOptions {};
 // Lists the manual checklist of the current round with its marks, and the latest automated run.

@@ -54,6 +54,23 @@ struct Finding {
   // For a changed text (a mail template body, a view's arch): a short unified diff from
   // production to test (core/line_diff.hpp), "" otherwise.
   std::string diff;
+  // Iteration across runs and rounds (core/uat_iteration.hpp): `id` names the finding from its
+  // check and record ("views-3f9a2c1b7e"), `digest` its content; "" until identified.
+  std::string id;
+  std::string digest;
+  // Against the previous round's latest results: "new" or "still" ("" when not compared or info).
+  std::string since;
+  // The customer's acceptance of this finding (`uat accept`): it applies while `digest` is the
+  // accepted one; a lapsed acceptance (the finding changed since) is kept to say so.
+  struct Acceptance {
+    std::string reason;
+    std::string by;
+    std::string at; // ISO 8601 UTC
+    bool lapsed = false;
+  };
+  std::optional<Acceptance> accepted;
+  // True when an acceptance applies: the finding no longer counts against GO.
+  bool is_accepted() const { return accepted && !accepted->lapsed; }
 };
 
 // Static description of an automated check.
@@ -71,7 +88,7 @@ const CheckInfo* find_check(std::string_view id);
 // The ids of the catalogue, in report order.
 std::vector<std::string> check_ids();
 
-// The result of one check. `findings` may be truncated to `k_max_findings_per_check`;
+// The result of one check. `findings` holds every finding up to `k_max_findings_per_check`;
 // `finding_counts` always counts every finding. `error` says why when `status` is `error` or
 // `skipped`.
 struct CheckResult {
@@ -93,7 +110,8 @@ struct CheckResult {
   void finish();
   long long count(Severity s) const;
 };
-inline constexpr std::size_t k_max_findings_per_check = 2000;
+// Every finding is kept: the cap only bounds memory for two databases that have little in common.
+inline constexpr std::size_t k_max_findings_per_check = 100000;
 
 nlohmann::json to_json(const Finding& f);
 nlohmann::json to_json(const CheckResult& r);

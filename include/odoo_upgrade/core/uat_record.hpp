@@ -18,6 +18,7 @@
 //                            k_runs_kept)
 //   uat.rounds["<n>"].marks  {item id: {status, note, at, by}}
 //   uat.signoff              {round, by, at, note, forced, reason, refusals_overridden}
+//   uat.acceptances          [{id, check, digest, reason, by, at, round, severity, message}]
 // See core/record.hpp for the record pattern (unknown keys kept in `extra`).
 namespace odoo_upgrade::core::uat {
 
@@ -51,10 +52,32 @@ RunRecord run_from_json(const nlohmann::json& j, std::string_view where);
 
 // Runs kept in the project per round (the report files keep every run).
 inline constexpr std::size_t k_runs_kept = 10;
-// Findings per check copied into the project, as a fallback when the report file is gone.
+// Findings per check copied whole into the project, as a fallback when the report file is gone.
 inline constexpr std::size_t k_findings_in_project = 20;
-// `result` with at most k_findings_in_project findings (`truncated` set when some were cut).
+// `result` as the project keeps it: the first k_findings_in_project findings whole, and every
+// other finding above info without its changes (what the verdict, acceptances and the comparison
+// with the next round need: id, digest, severity, record, message); infos beyond the first ones
+// are cut (`truncated` set; the counts stay complete).
 CheckResult brief(const CheckResult& result);
+
+// The customer's acceptance of one finding (`uat accept`): recorded with who, when and why, and
+// the finding's content digest. It applies to the finding of that id in any later run or round
+// while its digest is unchanged.
+struct Acceptance {
+  std::string id;     // the finding's id (core::uat::finding_id)
+  std::string check;  // the check that reported it
+  std::string digest; // its content when accepted (core::uat::finding_digest)
+  std::string reason;
+  std::string by;
+  std::string at; // ISO 8601 UTC
+  int round = 0;  // the round it was accepted in
+  Severity severity = Severity::blocking;
+  std::string message; // the finding's message when accepted, for `uat accept --list`
+  nlohmann::json extra = nlohmann::json::object();
+};
+nlohmann::json to_json(const Acceptance& a);
+// Throws FilesystemError (exit 6) naming `<where>.<field>` for a field of the wrong type.
+Acceptance acceptance_from_json(const nlohmann::json& j, std::string_view where);
 
 // One check's result as it counts for a round's verdict, and the run it comes from.
 struct LatestResult {
@@ -88,6 +111,7 @@ struct UatRecord {
   std::optional<std::vector<ChecklistItem>> checklist; // std::nullopt: the default checklist
   std::map<int, RoundRecord> rounds;                   // by round number
   std::optional<Signoff> signoff;                      // the latest sign-off, of any round
+  std::vector<Acceptance> acceptances;                 // in force, oldest first; one per id
   nlohmann::json extra = nlohmann::json::object();
 
   // The checklist in force: `checklist`, or the default one.
@@ -99,6 +123,8 @@ struct UatRecord {
   std::vector<std::pair<ChecklistItem, Mark>> marked_items(int number) const;
   // The sign-off when it belongs to round `number`.
   std::optional<Signoff> signoff_of(int number) const;
+  // The acceptance of finding `id`; nullptr when none.
+  const Acceptance* acceptance(const std::string& id) const;
 };
 
 // Reads a `uat` section. Throws FilesystemError (exit 6) naming `<where>.<field>` when a field has

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <odoo_upgrade/core/uat.hpp>
+#include <odoo_upgrade/core/uat_iteration.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
 
 #include <nlohmann/json.hpp>
@@ -26,19 +27,25 @@ struct Report {
   bool has_run = false;
   std::string run_at; // when the automated run started
   double run_seconds = 0;
+  // The latest result of every check, findings identified, marked against the previous round
+  // (`Finding::since`) and with the acceptances applied (core/uat_iteration.hpp).
   std::vector<CheckResult> checks;
+  RoundChanges changes; // against the previous round, with the findings fixed since
   std::vector<std::pair<ChecklistItem, Mark>> items;
   std::optional<Signoff> signoff; // only when it belongs to `round`
 };
 
-// GO when the automated run exists with no blocking finding and no error, and every manual item
-// passed or was skipped.
+// GO when the automated run exists with no blocking finding (accepted ones do not count) and no
+// error, and every manual item passed or was skipped.
 bool report_go(const Report& report);
 
 enum class ReportFormat { text, json, junit, markdown, html };
 std::optional<ReportFormat> parse_report_format(std::string_view text);
 
-// Renders `report`. JSON is the document of `report_to_json`; JUnit maps each check and each
+// Renders `report`. Every format shows each finding's id, whether it is new or still there since
+// the previous round, its acceptance (who, when, why; or that it lapsed), the findings fixed since
+// the previous round and the summary line ("3 fixed, 1 new, 5 still there since round 1").
+// JSON is the document of `report_to_json`; JUnit maps each check and each
 // manual item to a testcase (blocking findings and failed items are failures, checks that could
 // not run are errors, unmarked/skipped items are skipped); HTML is self-contained (inline CSS, no
 // scripts, no network), printable, and escapes every value.

@@ -10,7 +10,10 @@
 #include <odoo_upgrade/commands/uat.hpp>
 #include <odoo_upgrade/commands/uat_live.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/live_checks.hpp>
+#include <odoo_upgrade/core/secrets.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
+#include <odoo_upgrade/core/uat_iteration.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
 
 #include <spdlog/spdlog.h>
@@ -51,7 +54,18 @@ std::string compact_time(const std::string& iso) {
   return out;
 }
 
-nlohmann::json summary_doc(const core::uat::RunSummary& s) {
+nlohmann::json summary_doc(const std::vector<core::uat::CheckResult>& results) {
+  auto s = core::uat::summarize(results);
+  return {{"blocking", s.blocking},
+          {"warning", s.warning},
+          {"info", s.info},
+          {"errors", s.errors},
+          {"skipped", s.skipped},
+          {"accepted", core::uat::accepted_count(results)},
+          {"go", s.go()}};
+}
+
+nlohmann::json verdict_doc(const core::uat::RunSummary& s) {
   return {{"blocking", s.blocking},
           {"warning", s.warning},
           {"info", s.info},
@@ -69,7 +83,10 @@ struct Comparison {
   std::string test_version;
   std::string started_at;
   double seconds = 0;
-  std::vector<core::uat::CheckResult> results;
+  std::vector<core::uat::CheckResult> results; // as found, every finding identified
+  // As shown: marked against the previous round, acceptances applied (none without a project).
+  std::vector<core::uat::CheckResult> shown;
+  core::uat::RoundChanges changes;
 };
 
 int print_run_plan(Context& ctx,
@@ -136,20 +153,28 @@ void compare(Comparison& c, ProjectSession& session, const UatRunOptions& option
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// Writes the full report to <work_dir>/rounds/<n>/uat-<time>.json; returns its path.
-stdfs::path write_report(const core::Project& project, const Comparison& c) {
+nlohmann::json checks_doc(const std::vector<core::uat::CheckResult>& results) {
   nlohmann::json checks = nlohmann::json::array();
-  for (const auto& r : c.results) {
+  for (const auto& r : results) {
     checks.push_back(core::uat::to_json(r));
   }
-  nlohmann::json report = {
-      {"round", c.round},
-      {"at", c.started_at},
-      {"seconds", c.seconds},
-      {"production", {{"db", c.production_db}, {"version", c.production_version}}},
-      {"test", {{"db", c.test_db}, {"version", c.test_version}}},
-      {"summary", summary_doc(core::uat::summarize(c.results))},
-      {"checks", checks}};
+  return checks;
+}
+
+// The full report of a run: every finding as found, with its id and digest.
+nlohmann::json report_doc(const Comparison& c) {
+  return {{"round", c.round},
+          {"at", c.started_at},
+          {"seconds", c.seconds},
+          {"production", {{"db", c.production_db}, {"version", c.production_version}}},
+          {"test", {{"db", c.test_db}, {"version", c.test_version}}},
+          {"summary", summary_doc(c.results)},
+          {"checks", checks_doc(c.results)}};
+}
+
+// Writes the full report to <work_dir>/rounds/<n>/uat-<time>.json; returns its path.
+stdfs::path write_report(const core::Project& project, const Comparison& c) {
+  nlohmann::json report = report_doc(c);
   stdfs::path dir = work_dir(project) / "rounds" / std::to_string(c.round);
   std::error_code ec;
   stdfs::create_directories(dir, ec);
@@ -186,15 +211,10 @@ core::uat::RunSummary round_verdict(const core::uat::UatRecord& uat,
   return core::uat::summarize(latest);
 }
 
-void print_run(std::ostream& os,
-               const Output& out,
-               const Comparison& c,
-               const std::string& file,
-               const core::uat::RunSummary& verdict) {
+// Each check with its first findings above info, their ids, state and acceptance.
+void print_checks(std::ostream& os, const Output& out, const Comparison& c) {
   constexpr std::size_t k_shown = 5;
-  auto s = core::uat::summarize(c.results);
-  os << out.bold("UAT round " + std::to_string(c.round)) << "\n";
-  for (const auto& r : c.results) {
+  for (const auto& r : c.shown) {
     std::string status(core::uat::to_string(r.status));
     bool bad =
         r.status == core::uat::CheckStatus::failed || r.status == core::uat::CheckStatus::error;
@@ -215,23 +235,148 @@ void print_run(std::ostream& os,
         os << "      … see the report for all findings\n";
         break;
       }
-      os << "      " << core::to_string(f.severity) << ": " << f.message << "\n";
+      std::string since = f.since == "still" ? ", still there" : f.since.empty() ? "" : ", new";
+      os << "      " << core::to_string(f.severity) << " [" << f.id << since << "]: " << f.message
+         << "\n";
       if (!f.reason.empty()) {
         os << "        why: " << f.reason << "\n";
       }
+      if (f.accepted) {
+        os << "        "
+           << (f.accepted->lapsed ? "acceptance lapsed (changed since): " : "accepted: ")
+           << f.accepted->reason << " (" << f.accepted->by << ")\n";
+      }
     }
   }
+}
+
+void print_totals(std::ostream& os, const Output& out, const Comparison& c) {
+  auto s = core::uat::summarize(c.shown);
+  auto accepted = core::uat::accepted_count(c.shown);
   os << "\n"
      << s.blocking << " blocking, " << s.warning << " warning, " << s.info << " info"
+     << (accepted > 0 ? ", " + std::to_string(accepted) + " accepted" : "")
      << (s.errors > 0 ? ", " + std::to_string(s.errors) + " check(s) could not run" : "")
      << (s.skipped > 0 ? ", " + std::to_string(s.skipped) + " skipped" : "") << ": "
      << (s.go() ? out.green("no blocking finding") : out.red("blocking findings")) << "\n";
+}
+
+void print_run(std::ostream& os,
+               const Output& out,
+               const Comparison& c,
+               const std::string& file,
+               const core::uat::RunSummary& verdict) {
+  os << out.bold("UAT round " + std::to_string(c.round)) << "\n";
+  print_checks(os, out, c);
+  print_totals(os, out, c);
+  os << "iteration: " << core::uat::changes_line(c.changes) << "\n";
   os << "round " << c.round << " verdict (latest result of every check): "
      << (verdict.go() ? out.green("GO") : out.red("NO-GO")) << " (" << verdict.blocking
      << " blocking, " << verdict.errors << " check(s) not run or failed to run)\n";
   os << "report: " << file << "\n";
   os << "next: odoo-upgrade uat report --format html --output uat.html; uat list; uat mark ID "
-        "pass|fail|skip\n";
+        "pass|fail|skip; uat accept FINDING_ID --reason TEXT --by NAME\n";
+}
+
+// The run as shown: against the previous round's latest results, with the acceptances applied.
+void mark_iteration(Comparison& c, const core::Project& project) {
+  auto uat = core::uat::read_uat(project);
+  auto previous = uat_state::previous_round(project, uat, c.round);
+  c.shown = c.results;
+  c.changes = core::uat::compare_rounds(c.shown, previous.results, previous.number);
+  core::uat::apply_acceptances(c.shown, uat.acceptances);
+}
+
+int exit_code(const std::vector<core::uat::CheckResult>& shown) {
+  return core::uat::summarize(shown).go() ? 0 : static_cast<int>(core::ExitCode::blocking_findings);
+}
+
+// --- two databases of the user's choice, without a project round ---
+
+// A conninfo given with --prod-db/--test-db: parsed (UsageError when malformed), its password
+// registered as a secret, and the database name it names for people.
+std::string named_database(const std::string& conninfo, const std::string& flag) {
+  if (auto pw = pg::conninfo_password(conninfo)) {
+    core::register_secret(*pw);
+  }
+  auto info = pg::parse_conninfo(conninfo);
+  auto name = info.get("dbname");
+  if (!name || name->empty()) {
+    throw core::UsageError(flag + " names no database", "give dbname=NAME in the conninfo");
+  }
+  return *name;
+}
+
+// Both databases compared, read-only, each in one snapshot; the live checks skipped.
+void compare_pair(Comparison& c, const UatRunOptions& options, Context& ctx) {
+  pg::Connection prod(options.prod_db);
+  pg::Connection test(options.test_db);
+  prod.set_read_only();
+  test.set_read_only();
+  c.production_version = pg::odoo_series(prod);
+  c.test_version = pg::odoo_series(test);
+  pg::Transaction prod_snapshot(prod, pg::Isolation::repeatable_read, pg::Access::read_only);
+  pg::Transaction test_snapshot(test, pg::Isolation::repeatable_read, pg::Access::read_only);
+  c.started_at = core::iso8601_utc(ctx.clock.now());
+  auto t0 = std::chrono::steady_clock::now();
+  c.results = run_uat_checks(prod, test, options.checks);
+  prod_snapshot.commit();
+  test_snapshot.commit();
+  auto live = core::live::skipped_results(
+      core::live::selected_live_checks(options.checks),
+      "the live checks run through a project's target Odoo; --prod-db/--test-db has no project");
+  c.results.insert(c.results.end(), live.begin(), live.end());
+  c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void print_pair(std::ostream& os, const Output& out, const Comparison& c, const std::string& file) {
+  os << out.bold("UAT: '" + c.production_db + "' (" + c.production_version + ") against '" +
+                 c.test_db + "' (" + c.test_version + "), no project round")
+     << "\n";
+  print_checks(os, out, c);
+  print_totals(os, out, c);
+  if (!file.empty()) {
+    os << "report: " << file << "\n";
+  }
+}
+
+int run_pair(const UatRunOptions& options, Context& ctx) {
+  // Both or neither: a half-given pair is a mistake, not a project run.
+  if (options.prod_db.empty() || options.test_db.empty()) {
+    throw core::UsageError("--prod-db and --test-db go together",
+                           "give both (or --prod-db-file/--test-db-file), or neither for the "
+                           "project's round");
+  }
+  Comparison c;
+  c.production_db = named_database(options.prod_db, "--prod-db");
+  c.test_db = named_database(options.test_db, "--test-db");
+  if (ctx.options.dry_run) {
+    return print_plan(ctx,
+                      "uat run would:",
+                      {"compare '" + c.production_db + "' (production) with '" + c.test_db +
+                           "' (test), read-only, in one snapshot each, without a project round",
+                       options.output ? "write the report to " + options.output->string()
+                                      : "print the findings (no report file, nothing recorded)"},
+                      {{"production_db", c.production_db}, {"test_db", c.test_db}});
+  }
+  compare_pair(c, options, ctx);
+  for (auto& r : c.results) {
+    core::uat::identify(r);
+  }
+  c.shown = c.results;
+  if (options.output) {
+    adapters::fs::write_file_atomic(*options.output, report_doc(c).dump(2) + "\n", 0644);
+  }
+  std::string file = options.output ? options.output->string() : "";
+  ctx.out.result({{"production", {{"db", c.production_db}, {"version", c.production_version}}},
+                  {"test", {{"db", c.test_db}, {"version", c.test_version}}},
+                  {"at", c.started_at},
+                  {"seconds", c.seconds},
+                  {"report_file", file.empty() ? nlohmann::json() : nlohmann::json(file)},
+                  {"summary", summary_doc(c.shown)},
+                  {"checks", checks_doc(c.shown)}},
+                 [&](std::ostream& os) { print_pair(os, ctx.out, c, file); });
+  return exit_code(c.shown);
 }
 
 } // namespace
@@ -239,6 +384,10 @@ void print_run(std::ostream& os,
 int run_uat_run(const UatRunOptions& options, Context& ctx) {
   // Bad input changes nothing: check the ids before touching anything.
   validate_checks(options.checks);
+  // Two databases of the user's choice: no project is read or written.
+  if (!options.prod_db.empty() || !options.test_db.empty()) {
+    return run_pair(options, ctx);
+  }
   // The run is recorded in the project: hold its lock (none for a dry run).
   auto session = open_project(ctx, "uat run", Lock::take);
   auto round = uat_state::restored_round(session.project());
@@ -250,9 +399,12 @@ int run_uat_run(const UatRunOptions& options, Context& ctx) {
   if (ctx.options.dry_run) {
     return print_run_plan(ctx, c, options.checks, session.project().work_dir());
   }
-  // Compare, then keep the full report in the work dir and a bounded summary in the project.
+  // Compare, name every finding, then keep the full report in the work dir and a bounded summary
+  // in the project.
   compare(c, session, options, ctx);
-  auto summary = core::uat::summarize(c.results);
+  for (auto& r : c.results) {
+    core::uat::identify(r);
+  }
   stdfs::path file = write_report(session.project(), c);
   auto run = run_record(c, file);
   core::uat::RunSummary verdict;
@@ -261,29 +413,35 @@ int run_uat_run(const UatRunOptions& options, Context& ctx) {
     uat.rounds[c.round].add_run(run);
     core::uat::write_uat(project, uat);
     verdict = round_verdict(uat, uat_state::current_round(project));
+    mark_iteration(c, project);
+    auto shown = core::uat::summarize(c.shown);
     ctx.record(project,
                "uat run",
-               summary.go() ? "ok" : "blocking",
+               shown.go() ? "ok" : "blocking",
                {{"round", c.round},
-                {"blocking", summary.blocking},
-                {"warning", summary.warning},
-                {"errors", summary.errors},
+                {"blocking", shown.blocking},
+                {"warning", shown.warning},
+                {"accepted", core::uat::accepted_count(c.shown)},
+                {"errors", shown.errors},
                 {"report_file", file.string()}});
   });
-  // Show the result (every finding with --json); exit 1 when this run found something blocking.
-  nlohmann::json checks = nlohmann::json::array();
-  for (const auto& r : c.results) {
-    checks.push_back(core::uat::to_json(r));
-  }
+  // Show the result (every finding with --json); exit 1 when this run found something blocking
+  // that is not accepted.
   ctx.out.result({{"round", c.round},
                   {"at", run.at},
                   {"seconds", run.seconds},
                   {"report_file", run.report_file},
-                  {"summary", summary_doc(summary)},
-                  {"round_verdict", summary_doc(verdict)},
-                  {"checks", checks}},
+                  {"summary", summary_doc(c.shown)},
+                  {"round_verdict", verdict_doc(verdict)},
+                  {"iteration",
+                   {{"previous_round", c.changes.previous_round},
+                    {"fixed", c.changes.fixed},
+                    {"new", c.changes.added},
+                    {"still", c.changes.still},
+                    {"line", core::uat::changes_line(c.changes)}}},
+                  {"checks", checks_doc(c.shown)}},
                  [&](std::ostream& os) { print_run(os, ctx.out, c, file.string(), verdict); });
-  return summary.go() ? 0 : static_cast<int>(core::ExitCode::blocking_findings);
+  return exit_code(c.shown);
 }
 
 } // namespace odoo_upgrade::commands

@@ -4,6 +4,7 @@
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
+#include <odoo_upgrade/core/uat_iteration.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
 
 #include <spdlog/spdlog.h>
@@ -46,11 +47,12 @@ std::optional<ReportFile> read_report_file(const std::string& file) {
   }
 }
 
+using ReportFiles = std::map<std::string, std::optional<ReportFile>>;
+
 // The full result of `latest` from its run's report file (read once per file), or the summary the
-// project keeps.
-core::uat::CheckResult full_result(const core::uat::LatestResult& latest,
-                                   std::map<std::string, std::optional<ReportFile>>& files,
-                                   core::uat::Report& report) {
+// project keeps; its findings identified (report files written before ids existed get them here).
+core::uat::CheckResult
+full_result(const core::uat::LatestResult& latest, ReportFiles& files, core::uat::Report* report) {
   if (!latest.ran()) {
     return latest.result;
   }
@@ -58,19 +60,36 @@ core::uat::CheckResult full_result(const core::uat::LatestResult& latest,
   if (it == files.end()) {
     it = files.emplace(latest.report_file, read_report_file(latest.report_file)).first;
   }
+  core::uat::CheckResult out = latest.result;
   if (it->second) {
-    report.production_version = it->second->production_version.empty()
-                                    ? report.production_version
-                                    : it->second->production_version;
-    report.test_version =
-        it->second->test_version.empty() ? report.test_version : it->second->test_version;
+    if (report != nullptr) {
+      report->production_version = it->second->production_version.empty()
+                                       ? report->production_version
+                                       : it->second->production_version;
+      report->test_version =
+          it->second->test_version.empty() ? report->test_version : it->second->test_version;
+    }
     for (const auto& c : it->second->checks) {
       if (c.id == latest.result.id) {
-        return c;
+        out = c;
+        break;
       }
     }
   }
-  return latest.result;
+  core::uat::identify(out);
+  return out;
+}
+
+// The raw latest results of round `number` on `test_db` since `since` (no acceptance applied).
+std::vector<core::uat::LatestResult> raw_latest(const core::uat::UatRecord& uat,
+                                                int number,
+                                                const std::string& test_db,
+                                                const std::string& since) {
+  auto latest = uat.round(number).latest_results(core::uat::check_ids(), test_db, since);
+  for (auto& l : latest) {
+    core::uat::identify(l.result);
+  }
+  return latest;
 }
 
 } // namespace
@@ -100,8 +119,35 @@ RoundRef restored_round(const core::Project& project) {
 
 std::vector<core::uat::LatestResult> latest_results(const core::uat::UatRecord& uat,
                                                     const RoundRef& round) {
-  return uat.round(round.number)
-      .latest_results(core::uat::check_ids(), round.test_db, round.verified_at);
+  auto latest = raw_latest(uat, round.number, round.test_db, round.verified_at);
+  for (auto& l : latest) {
+    std::vector<core::uat::CheckResult> one{std::move(l.result)};
+    core::uat::apply_acceptances(one, uat.acceptances);
+    l.result = std::move(one.front());
+  }
+  return latest;
+}
+
+PreviousRound
+previous_round(const core::Project& project, const core::uat::UatRecord& uat, int number) {
+  // The round before `number` that test-request recorded with a test database.
+  std::optional<core::RequestRecord> before;
+  for (auto& r : core::read_rounds(project)) {
+    if (r.number < number && r.test_db && (!before || r.number > before->number)) {
+      before = std::move(r);
+    }
+  }
+  PreviousRound out;
+  if (!before) {
+    return out;
+  }
+  out.number = before->number;
+  ReportFiles files;
+  for (const auto& l :
+       raw_latest(uat, before->number, *before->test_db, before->finished_at.value_or(""))) {
+    out.results.push_back(full_result(l, files, nullptr));
+  }
+  return out;
 }
 
 core::uat::Report build_report(const core::Project& project, const std::string& now) {
@@ -119,19 +165,23 @@ core::uat::Report build_report(const core::Project& project, const std::string& 
   r.items = uat.marked_items(round.number);
   r.signoff = uat.signoff_of(round.number);
   // The verdict rule: the latest result of every check on this round's test database.
-  std::map<std::string, std::optional<ReportFile>> files;
-  for (const auto& latest : latest_results(uat, round)) {
+  ReportFiles files;
+  for (const auto& latest : raw_latest(uat, round.number, round.test_db, round.verified_at)) {
     if (latest.ran()) {
       r.has_run = true;
       if (latest.run_at > r.run_at) {
         r.run_at = latest.run_at;
       }
     }
-    r.checks.push_back(full_result(latest, files, r));
+    r.checks.push_back(full_result(latest, files, &r));
   }
   if (const auto* run = uat.round(round.number).latest_run(); run != nullptr && r.has_run) {
     r.run_seconds = run->seconds;
   }
+  // The iteration: what changed since the previous round, and what the customer accepted.
+  auto previous = previous_round(project, uat, round.number);
+  r.changes = core::uat::compare_rounds(r.checks, previous.results, previous.number);
+  core::uat::apply_acceptances(r.checks, uat.acceptances);
   return r;
 }
 

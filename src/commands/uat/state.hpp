@@ -23,9 +23,19 @@ RoundRef current_round(const core::Project& project);
 RoundRef restored_round(const core::Project& project);
 
 // The latest result of every check of the catalogue for `round` (the verdict rule of
-// core::uat::RoundRecord::latest_results).
+// core::uat::RoundRecord::latest_results) as the project keeps it, its findings identified and the
+// acceptances of `uat` applied (an accepted finding no longer counts).
 std::vector<core::uat::LatestResult> latest_results(const core::uat::UatRecord& uat,
                                                     const RoundRef& round);
+
+// The latest results of the round before `number` (its test database, since it was verified),
+// every finding read from the run's report file when readable; `number` 0 when there is none.
+struct PreviousRound {
+  int number = 0;
+  std::vector<core::uat::CheckResult> results;
+};
+PreviousRound
+previous_round(const core::Project& project, const core::uat::UatRecord& uat, int number);
 
 // The report of the current round: latest run (its full JSON file when readable), checklist and
 // marks, sign-off.

@@ -1,0 +1,279 @@
+// The UAT round after round, through the built binary on real PostgreSQL: finding ids, a second
+// round where one planted difference was fixed ("fixed"), acceptances (they stop blocking, show in
+// the HTML report, lapse or are revoked), and `uat run --prod-db/--test-db` without a project
+// round on the real upgraded pair (same counts as a project round).
+#include "../support/production_fixture.hpp"
+#include "../support/test_env.hpp"
+
+#include <odoo_upgrade/adapters/fs/project_store.hpp>
+#include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/core/request_record.hpp>
+#include <odoo_upgrade/core/transitions.hpp>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <set>
+
+using namespace odoo_upgrade;
+namespace stdfs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json parse_stdout(const adapters::ProcessResult& r) {
+  INFO("stdout: " << r.out << "\nstderr: " << r.err);
+  REQUIRE_NOTHROW(json::parse(r.out));
+  return json::parse(r.out);
+}
+
+void sql(const std::string& db, const std::string& statement) {
+  adapters::pg::Connection c(test::pg_conninfo(db));
+  c.exec_no_rows(statement);
+}
+
+// Deactivates the view of xml id `module.name` in `db`: a blocking finding of check `views`.
+void deactivate_view(const std::string& db, const std::string& module, const std::string& name) {
+  sql(db,
+      "UPDATE ir_ui_view SET active = false WHERE id = (SELECT res_id FROM ir_model_data WHERE "
+      "module = '" +
+          module + "' AND name = '" + name + "')");
+}
+
+// Records round `number` as test-request does once its test database is restored.
+void add_round(const test::Production& production, int number, const std::string& test_db) {
+  auto project = adapters::fs::load_project(production.project_path());
+  core::RequestRecord round;
+  round.number = number;
+  round.aim = "test";
+  round.state = core::RequestState::restored;
+  round.test_db = test_db;
+  core::write_round(project, round);
+  core::phase_after_round_tested(project);
+  adapters::fs::save_project(production.project_path(), project);
+}
+
+// The finding of `run` (a --json document) whose key is `key`; fails the test when none.
+json finding_by_key(const json& doc, const std::string& key) {
+  for (const auto& c : doc["checks"]) {
+    for (const auto& f : c["findings"]) {
+      if (f["key"] == key) {
+        return f;
+      }
+    }
+  }
+  FAIL("no finding for " << key);
+  return {};
+}
+
+test::ProductionOptions options(const std::string& prefix, const std::string& fixture) {
+  test::ProductionOptions o;
+  o.prefix = prefix;
+  o.fixture = fixture;
+  if (fixture == "cust16") {
+    o.target = "17.0";
+  }
+  return o;
+}
+
+} // namespace
+
+TEST_CASE("uat: round after round, a fix shows as fixed; acceptances stop blocking",
+          "[integration][uat][cli]") {
+  test::Production p(options("uatit", "odoo17"));
+  std::string round1 = p.db + "_t1";
+  std::string round2 = p.db + "_t2";
+  test::pg_create_from_fixture(round1, "odoo17");
+  deactivate_view(round1, "sale", "view_order_form");
+  deactivate_view(round1, "purchase", "purchase_order_form");
+
+  // Round 1: two planted differences, each a blocking finding with its id.
+  add_round(p, 1, round1);
+  auto r = p.cli({"--json", "uat", "run"});
+  REQUIRE(r.exit_code == 1);
+  auto run1 = parse_stdout(r);
+  CHECK(run1["iteration"]["previous_round"] == 0);
+  auto sale1 = finding_by_key(run1, "sale.view_order_form");
+  auto purchase1 = finding_by_key(run1, "purchase.purchase_order_form");
+  CHECK(sale1["severity"] == "blocking");
+  std::string purchase_id = purchase1["id"].get<std::string>();
+  CHECK(purchase_id.rfind("views-", 0) == 0);
+  CHECK(purchase_id.size() == std::string("views-").size() + 10);
+  // Ids are unique within the run, and the human output shows them.
+  std::set<std::string> ids;
+  std::size_t findings = 0;
+  for (const auto& c : run1["checks"]) {
+    for (const auto& f : c["findings"]) {
+      ids.insert(f["id"].get<std::string>());
+      ++findings;
+    }
+  }
+  CHECK(ids.size() == findings);
+  auto text = p.cli({"uat", "report"});
+  CHECK(text.out.find(purchase_id) != std::string::npos);
+
+  // Round 2: the consultant fixed the sale form; the purchase form is still deactivated.
+  test::pg_create_from_fixture(round2, "odoo17");
+  deactivate_view(round2, "purchase", "purchase_order_form");
+  add_round(p, 2, round2);
+  r = p.cli({"--json", "uat", "run"});
+  REQUIRE(r.exit_code == 1);
+  auto run2 = parse_stdout(r);
+  CHECK(run2["iteration"]["previous_round"] == 1);
+  CHECK(run2["iteration"]["fixed"] == 1);
+  CHECK(run2["iteration"]["new"] == 0);
+  CHECK(finding_by_key(run2, "purchase.purchase_order_form")["id"] == purchase_id);
+  CHECK(finding_by_key(run2, "purchase.purchase_order_form")["since"] == "still");
+  auto report = parse_stdout(p.cli({"--json", "uat", "report"}));
+  CHECK(report["iteration"]["fixed"] == 1);
+  REQUIRE(report["iteration"]["fixed_findings"].size() == 1);
+  CHECK(report["iteration"]["fixed_findings"][0]["key"] == "sale.view_order_form");
+  CHECK(report["iteration"]["fixed_findings"][0]["id"] == sale1["id"]);
+  text = p.cli({"uat", "report"});
+  CHECK(text.out.find("1 fixed, 0 new,") != std::string::npos);
+  CHECK(text.out.find("fixed [" + sale1["id"].get<std::string>() + "]") != std::string::npos);
+
+  // Bad acceptances change nothing: unknown id, an info finding, no reason.
+  auto before = test::read_file(p.project_path());
+  r = p.cli({"uat", "accept", "views-0000000000", "--reason", "x", "--by", "Jane"});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("unknown finding 'views-0000000000'") != std::string::npos);
+  r = p.cli({"uat", "accept", purchase_id, "--by", "Jane"});
+  CHECK(r.exit_code == 2);
+  r = p.cli({"uat", "accept", "--revoke", purchase_id});
+  CHECK(r.exit_code == 2);
+  CHECK(test::read_file(p.project_path()) == before);
+
+  // The customer accepts the purchase form: it stops blocking and shows with its reason.
+  std::string reason = "purchase orders are entered by EDI only";
+  r = p.cli({"uat", "accept", purchase_id, "--reason", reason, "--by", "Jane Customer"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto list = parse_stdout(p.cli({"--json", "uat", "accept", "--list"}));
+  REQUIRE(list["acceptances"].size() == 1);
+  CHECK(list["acceptances"][0]["standing"] == "in force");
+  CHECK(p.project()["history"].back()["command"] == "uat accept");
+  report = parse_stdout(p.cli({"--json", "uat", "report"}));
+  CHECK(report["automated"]["blocking"] == 0);
+  CHECK(report["iteration"]["accepted"] == 1);
+  auto html = p.dir / "uat.html";
+  r = p.cli({"uat", "report", "--format", "html", "--output", html.string()});
+  REQUIRE(r.exit_code == 0);
+  auto page = test::read_file(html);
+  CHECK(page.find(purchase_id) != std::string::npos);
+  CHECK(page.find(reason) != std::string::npos);
+  CHECK(page.find("accepted by Jane Customer") != std::string::npos);
+  // Sign-off is no longer refused for a blocking finding (the manual items are still open).
+  r = p.cli({"uat", "signoff", "--by", "Jane Customer"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("blocking finding") == std::string::npos);
+  // The acceptance carries over to the next run: no blocking finding left.
+  r = p.cli({"--json", "uat", "run"});
+  CHECK(r.exit_code == 0);
+  CHECK(parse_stdout(r)["summary"]["accepted"] == 1);
+
+  // Revoked: it blocks again.
+  r = p.cli({"uat", "accept", "--revoke", purchase_id});
+  REQUIRE(r.exit_code == 0);
+  CHECK(p.project()["history"].back()["outcome"] == "revoked");
+  CHECK(p.project()["uat"]["acceptances"].is_null());
+  r = p.cli({"uat", "run"});
+  CHECK(r.exit_code == 1);
+  CHECK(parse_stdout(p.cli({"--json", "uat", "report"}))["automated"]["blocking"].get<int>() >= 1);
+
+  // Accepted again, then the finding changes (production's view turns out customised, and the
+  // test database lost that too): it blocks again and says its acceptance lapsed.
+  r = p.cli({"uat", "accept", purchase_id, "--reason", reason, "--by", "Jane Customer"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(p.cli({"uat", "run"}).exit_code == 0);
+  sql(p.db,
+      "UPDATE ir_ui_view SET arch_updated = true WHERE id = (SELECT res_id FROM ir_model_data "
+      "WHERE module = 'purchase' AND name = 'purchase_order_form')");
+  r = p.cli({"--json", "uat", "run"});
+  CHECK(r.exit_code == 1);
+  auto lapsed = finding_by_key(parse_stdout(r), "purchase.purchase_order_form");
+  CHECK(lapsed["id"] == purchase_id);
+  CHECK(lapsed["digest"] != purchase1["digest"]);
+  CHECK(lapsed["accepted"]["lapsed"] == true);
+  CHECK(p.cli({"uat", "report"}).out.find("acceptance lapsed") != std::string::npos);
+  auto standing = parse_stdout(p.cli({"--json", "uat", "accept", "--list"}));
+  CHECK(standing["acceptances"][0]["standing"] == "lapsed (the finding changed)");
+}
+
+namespace {
+
+// The findings of every check of a report file, by id (every finding: the counts are complete).
+std::set<std::string> finding_ids(const json& report) {
+  std::set<std::string> ids;
+  for (const auto& c : report["checks"]) {
+    long long counted = 0;
+    for (auto& [severity, n] : c["counts"].items()) {
+      counted += n.get<long long>();
+    }
+    CHECK(static_cast<long long>(c["findings"].size()) == counted);
+    for (const auto& f : c["findings"]) {
+      ids.insert(f["id"].get<std::string>());
+    }
+  }
+  return ids;
+}
+
+} // namespace
+
+TEST_CASE("uat run --prod-db/--test-db compares two databases without a project round",
+          "[integration][uat][cli]") {
+  // The real pair: a project round on it, then the same pair without a project.
+  test::Production p(options("uatpair", "cust16"));
+  std::string upgraded = p.db + "_t1";
+  test::pg_create_from_fixture(upgraded, "cust17");
+  add_round(p, 1, upgraded);
+  auto r = p.cli({"uat", "run"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 1); // the README's customer losses block
+  auto project_before = test::read_file(p.project_path());
+  auto project_file = p.project()["uat"]["rounds"]["1"]["runs"][0]["report_file"];
+  auto project_run = json::parse(test::read_file(project_file.get<std::string>()));
+
+  // The conninfos come from a file and the environment: no password in argv.
+  auto prod_file = p.dir / "prod.conninfo";
+  test::write_file(prod_file, p.conninfo() + "\n");
+  std::vector<std::pair<std::string, std::string>> test_env = {
+      {"ODOO_UPGRADE_TEST_DB", test::pg_conninfo(upgraded)}};
+  std::string report_file = (p.dir / "pair.json").string();
+  r = p.cli({"uat", "run", "--prod-db-file", prod_file.string(), "-o", report_file}, test_env);
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("no project round") != std::string::npos);
+  auto pair = json::parse(test::read_file(report_file));
+  for (std::string count : {"blocking", "warning", "info", "errors", "skipped"}) {
+    INFO(count);
+    CHECK(pair["summary"][count] == project_run["summary"][count]);
+  }
+  REQUIRE(pair["checks"].size() == project_run["checks"].size());
+  for (std::size_t i = 0; i < pair["checks"].size(); ++i) {
+    INFO(pair["checks"][i]["id"]);
+    CHECK(pair["checks"][i]["counts"] == project_run["checks"][i]["counts"]);
+  }
+  // Every finding in both, with the same ids.
+  CHECK(finding_ids(pair) == finding_ids(project_run));
+  CHECK(finding_ids(pair).size() > 6000);
+  // --json prints every finding too.
+  r = p.cli({"--json", "uat", "run", "--prod-db-file", prod_file.string(), "--check", "views"},
+            test_env);
+  auto views = parse_stdout(r);
+  CHECK(r.exit_code == 1);
+  CHECK(views["summary"]["blocking"] == project_run["checks"][0]["counts"]["blocking"]);
+  CHECK(finding_ids(views).size() == views["checks"][0]["findings"].size());
+  // Nothing recorded in the project.
+  CHECK(test::read_file(p.project_path()) == project_before);
+
+  // Bad input: one side only, no database named.
+  r = p.cli({"uat", "run", "--prod-db-file", prod_file.string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--prod-db and --test-db go together") != std::string::npos);
+  r = p.cli({"uat", "run", "--prod-db-file", prod_file.string()},
+            {{"ODOO_UPGRADE_TEST_DB", "host=/nowhere"}});
+  CHECK(r.exit_code == 2);
+  CHECK(test::read_file(p.project_path()) == project_before);
+}
