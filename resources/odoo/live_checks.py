@@ -558,7 +558,7 @@ class OuLiveChecks(object):
                         raise ValueError('empty HTML')
                     rendered = {'key': key, 'res_id': rid, 'bytes': len(html)}
                     if want_pdf and report.report_type == 'qweb-pdf':
-                        self.render_pdf(URep, report, rx, key, rid, rendered, result)
+                        self.render_pdf(URep, report, rx, key, rid, rendered, result, soft)
                     rendered['seconds'] = round(_ou_time.time() - t0, 3)
                     result['rendered'].append(rendered)
                     done = True
@@ -577,10 +577,11 @@ class OuLiveChecks(object):
                 result['skipped'].append({'key': key, 'reason': 'every candidate record refused: %s'
                                           % _ou_one_line(last_soft)})
 
-    def render_pdf(self, URep, report, rx, key, rid, rendered, result):
-        """The PDF of a report whose HTML rendered on record `rid`: any exception, a business
-        refusal included (Odoo raises UserError when wkhtmltopdf fails), is a `pdf-error` failure:
-        the record rendered as HTML, so the PDF step is what broke."""
+    def render_pdf(self, URep, report, rx, key, rid, rendered, result, soft):
+        """The PDF of a report whose HTML rendered on record `rid`. A business refusal of the PDF
+        step itself (17.0's "Original Bills" raises UserError when the move has no original
+        document) skips the PDF, said; wkhtmltopdf failing (Odoo raises UserError "Wkhtmltopdf
+        failed ...") or any other exception is a `pdf-error` failure."""
         try:
             with self.savepoint():
                 pdf, _fmt = URep._render_qweb_pdf(report.report_name, [rid])
@@ -588,6 +589,14 @@ class OuLiveChecks(object):
                 raise ValueError('wkhtmltopdf produced no PDF')
             rendered['pdf_bytes'] = len(pdf)
             result['pdf']['count'] = result['pdf'].get('count', 0) + 1
+        except soft as exc:
+            if 'wkhtmltopdf' not in _ou_one_line(exc).lower():
+                result['skipped'].append({'key': key + ':pdf', 'reason': 'PDF refused on record %s: %s'
+                                          % (rid, _ou_one_line(exc))})
+                return
+            self.add('failures', self.finding(key, 'pdf-error', report.model, rx, report.name, exc,
+                                              report_name=report.report_name, res_id=rid,
+                                              message=_ou_full_message(exc)), result)
         except Exception as exc:  # noqa: BLE001
             self.add('failures', self.finding(key, 'pdf-error', report.model, rx, report.name, exc,
                                               report_name=report.report_name, res_id=rid,
