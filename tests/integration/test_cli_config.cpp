@@ -35,7 +35,10 @@ std::string secrets_text(const test::Production& prod) {
 } // namespace
 
 TEST_CASE("config shows, sets and unsets the target Odoo's settings", "[integration][cli]") {
-  test::Production prod;
+  // Odoo's role must exist on the server: production's own, as an Odoo installation has it.
+  test::ProductionOptions options;
+  options.odoo_role = true;
+  test::Production prod(options);
   auto r = prod.cli({"config"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
@@ -50,7 +53,7 @@ TEST_CASE("config shows, sets and unsets the target Odoo's settings", "[integrat
                 "--addons-path",
                 oca.string() + "," + custom.string(),
                 "--odoo-db-user",
-                "acme_odoo",
+                prod.role,
                 "--odoo-env",
                 "RL_T1SearchPath=/srv/fonts",
                 "--odoo-arg=--log-handler=odoo.sql_db:WARNING",
@@ -64,7 +67,7 @@ TEST_CASE("config shows, sets and unsets the target Odoo's settings", "[integrat
                    "odoo-arg, odoo-env, odoo-update)") != std::string::npos);
   json odoo = prod.project()["odoo"];
   CHECK(odoo["addons_paths"] == json{oca.string(), custom.string()});
-  CHECK(odoo["db_user"] == "acme_odoo");
+  CHECK(odoo["db_user"] == prod.role);
   CHECK(odoo["env"] == json{{"RL_T1SearchPath", "/srv/fonts"}});
   CHECK(odoo["extra_args"] == json{"--log-handler=odoo.sql_db:WARNING"});
   CHECK(odoo["update"] == "all");
