@@ -18,7 +18,9 @@ packages=(
 )
 if [ "${1:-}" = "--odoo" ]; then
   # Odoo 17.0's Python dependencies as Debian ships them (the runtime's README), plus
-  # python3-renderpm and the URW Type 1 fonts for barcodes in reports.
+  # python3-renderpm and the URW Type 1 fonts for barcodes in reports, and wkhtmltopdf (Debian's
+  # 0.12.6, about 16 MB with its Qt libraries) so that the reports-render live check also renders
+  # the PDF reports as PDF.
   packages+=(
     python3-psycopg2 python3-werkzeug python3-lxml python3-babel python3-dateutil python3-decorator
     python3-docutils python3-gevent python3-greenlet python3-idna python3-pil python3-jinja2
@@ -27,7 +29,7 @@ if [ "${1:-}" = "--odoo" ]; then
     python3-reportlab python3-renderpm fonts-urw-base35 python3-requests python3-stdnum python3-tz
     python3-vobject python3-xlsxwriter python3-xlrd python3-zeep python3-rjsmin python3-asn1crypto
     python3-cbor2 python3-geoip2 python3-freezegun python3-chardet python3-cryptography
-    python3-urllib3 python3-serial python3-usb python3-ldap python3-xlwt
+    python3-urllib3 python3-serial python3-usb python3-ldap python3-xlwt wkhtmltopdf
   )
 fi
 

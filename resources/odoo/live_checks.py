@@ -23,8 +23,9 @@
 #            stock.picking; the ones not installed are reported as skipped)
 #   limits   {"export_records": 50, "report_candidates": 5, "max_failures": 200, "actions": 0,
 #             "reports": 0}   (0 = no limit for actions/reports)
-#   pdf      true: also render qweb-pdf reports as PDF when wkhtmltopdf is usable (default false;
-#            needs an HTTP server of the same Odoo at web.base.url for the report assets; not verified)
+#   pdf      true: also render qweb-pdf reports as PDF when wkhtmltopdf is usable (default false);
+#            the assets URL (report.url) is pointed at `report_url` (default a closed loopback
+#            port) inside the rolled-back transaction, so the PDF is rendered without stylesheets
 #   allow_network  true: let the checks make outgoing HTTP requests (default false: refused, listed)
 #
 # Output: {"series", "version", "database", "user": {id, login}, "params", "checks": [{"id", "ran",
@@ -501,14 +502,20 @@ class OuLiveChecks(object):
         URep = self.uenv['ir.actions.report']
         new_api = 'report_ref' in inspect.signature(type(URep)._render_qweb_html).parameters \
             if hasattr(type(URep), '_render_qweb_html') else False
-        # PDF needs wkhtmltopdf ("ok" state) and, for the report assets, an HTTP server reachable at
-        # web.base.url (or report.url): opt-in with "pdf": true. Not verified here (no wkhtmltopdf).
+        # PDF needs wkhtmltopdf ("ok" state: Odoo finds it on PATH or at bin_path); opt-in with
+        # "pdf": true. wkhtmltopdf fetches the report's assets from report.url / web.base.url: that
+        # URL is pointed at a closed loopback port for this (rolled back) transaction, so that no
+        # other server is asked; the PDF is then rendered without the stylesheets (wkhtmltopdf
+        # 0.12.6 exits 0 or 1, which Odoo accepts).
         try:
             pdf_state = self.env['ir.actions.report'].get_wkhtmltopdf_state()
         except Exception:  # noqa: BLE001
             pdf_state = 'unknown'
         want_pdf = bool(self.params.get('pdf')) and pdf_state == 'ok'
         result['pdf'] = {'wkhtmltopdf': pdf_state, 'rendered': want_pdf}
+        if want_pdf:
+            url = self.params.get('report_url') or 'http://127.0.0.1:9'
+            self.env['ir.config_parameter'].sudo().set_param('report.url', url)
         for report in reports:
             rx = self.xml_id('ir.actions.report', report.id)
             key = 'report:' + (rx or 'ir.actions.report,%s' % report.id)
@@ -549,13 +556,11 @@ class OuLiveChecks(object):
                             html, _fmt = report.with_env(self.uenv).render_qweb_html([rid])
                     if not html or not html.strip():
                         raise ValueError('empty HTML')
+                    rendered = {'key': key, 'res_id': rid, 'bytes': len(html)}
                     if want_pdf and report.report_type == 'qweb-pdf':
-                        with self.savepoint():
-                            pdf, _fmt = URep._render_qweb_pdf(report.report_name, [rid])
-                        if not pdf or not pdf.startswith(b'%PDF'):
-                            raise ValueError('wkhtmltopdf produced no PDF')
-                    result['rendered'].append({'key': key, 'res_id': rid, 'bytes': len(html),
-                                               'seconds': round(_ou_time.time() - t0, 3)})
+                        self.render_pdf(URep, report, rx, key, rid, rendered, result, soft)
+                    rendered['seconds'] = round(_ou_time.time() - t0, 3)
+                    result['rendered'].append(rendered)
                     done = True
                     break
                 except soft as exc:  # a business refusal on this record: try the next one
@@ -571,6 +576,31 @@ class OuLiveChecks(object):
                 result['ran'] -= 1
                 result['skipped'].append({'key': key, 'reason': 'every candidate record refused: %s'
                                           % _ou_one_line(last_soft)})
+
+    def render_pdf(self, URep, report, rx, key, rid, rendered, result, soft):
+        """The PDF of a report whose HTML rendered on record `rid`. A business refusal of the PDF
+        step itself (17.0's "Original Bills" raises UserError when the move has no original
+        document) skips the PDF, said; wkhtmltopdf failing (Odoo raises UserError "Wkhtmltopdf
+        failed ...") or any other exception is a `pdf-error` failure."""
+        try:
+            with self.savepoint():
+                pdf, _fmt = URep._render_qweb_pdf(report.report_name, [rid])
+            if not pdf or not pdf.startswith(b'%PDF'):
+                raise ValueError('wkhtmltopdf produced no PDF')
+            rendered['pdf_bytes'] = len(pdf)
+            result['pdf']['count'] = result['pdf'].get('count', 0) + 1
+        except soft as exc:
+            if 'wkhtmltopdf' not in _ou_one_line(exc).lower():
+                result['skipped'].append({'key': key + ':pdf', 'reason': 'PDF refused on record %s: %s'
+                                          % (rid, _ou_one_line(exc))})
+                return
+            self.add('failures', self.finding(key, 'pdf-error', report.model, rx, report.name, exc,
+                                              report_name=report.report_name, res_id=rid,
+                                              message=_ou_full_message(exc)), result)
+        except Exception as exc:  # noqa: BLE001
+            self.add('failures', self.finding(key, 'pdf-error', report.model, rx, report.name, exc,
+                                              report_name=report.report_name, res_id=rid,
+                                              message=_ou_full_message(exc)), result)
 
     # ----------------------------------------------------------------- records
     def check_records(self, result):

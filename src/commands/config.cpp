@@ -1,5 +1,9 @@
+#include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/adapters/pg/target_db.hpp>
+#include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/config.hpp>
 #include <odoo_upgrade/commands/session.hpp>
+#include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/odoo_settings.hpp>
 
 #include <ostream>
@@ -59,6 +63,24 @@ int show(Context& ctx, const core::OdooSettings& s, bool password_set) {
   return 0;
 }
 
+// The role Odoo is to connect as must exist on the project's server and may log in (Odoo would
+// fail with nothing in its log).
+void check_role(const core::Project& project,
+                const adapters::fs::SecretStore& secrets,
+                const std::string& role) {
+  adapters::pg::Connection server(source_conninfo(project, secrets));
+  auto can_login = adapters::pg::target_db::role_can_login(server, role);
+  if (!can_login || !*can_login) {
+    throw core::UsageError("--odoo-db-user '" + role + "' " +
+                               (can_login ? "may not log in"
+                                          : "is no role of the project's "
+                                            "PostgreSQL server"),
+                           "create it (CREATE ROLE " + role +
+                               " LOGIN, owning the test databases or granted their tables) or "
+                               "give an existing one");
+  }
+}
+
 } // namespace
 
 int run_config(const ConfigOptions& options, Context& ctx) {
@@ -72,6 +94,9 @@ int run_config(const ConfigOptions& options, Context& ctx) {
   }
   // Every value is checked (the target Odoo run once when it changes) before anything is saved.
   OdooChange change = apply_odoo_flags(current, options.odoo, session.project().target_version());
+  if (options.odoo.db_user) {
+    check_role(session.project(), session.secrets(), change.settings.db_user);
+  }
   if (ctx.options.dry_run) {
     return print_plan(ctx,
                       "config would change:",

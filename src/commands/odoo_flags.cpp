@@ -46,9 +46,13 @@ std::string check_odoo_bin(const std::string& given) {
   std::string path = absolute_of(given);
   std::error_code ec;
   if (!stdfs::is_regular_file(path, ec)) {
+    // The checkout's folder instead of its odoo-bin is the usual slip.
+    stdfs::path inside = stdfs::path(path) / "odoo-bin";
     throw UsageError("--odoo-bin '" + given + "' is not a file",
-                     "give the path of odoo-bin (a source checkout or nightly package) or of an "
-                     "installed odoo executable");
+                     stdfs::is_regular_file(inside, ec)
+                         ? "it is a folder: give '" + inside.string() + "'"
+                         : "give the path of odoo-bin (a source checkout or nightly package) or "
+                           "of an installed odoo executable");
   }
   return path;
 }
@@ -95,10 +99,8 @@ std::string check_config(const std::string& given) {
   if (!stdfs::is_regular_file(path, ec)) {
     throw UsageError("--odoo-config '" + given + "' is not a file");
   }
-  if (auto name = core::config_db_name(read_text(path, "--odoo-config"))) {
-    throw UsageError("--odoo-config '" + given + "' sets db_name = " + *name +
-                         ": an Odoo server started with it would load that database",
-                     "remove db_name from the file (odoo-upgrade names the database of each run)");
+  if (auto refused = core::refuse_config(read_text(path, "--odoo-config"))) {
+    throw UsageError("--odoo-config '" + given + "' " + refused->why, refused->hint);
   }
   return path;
 }

@@ -67,6 +67,8 @@ core::UpdateResult update_modules(const core::Project& project,
     facts.requested = modules;
   }
   facts.exit_code = run.process.timed_out ? -1 : run.process.exit_code;
+  facts.ended = run.process.describe();
+  facts.process_error = run.process.last_error_line();
   pg::Connection after(server_conninfo(project, secrets, job.database));
   facts.transient = pg::target_db::transient_modules(after);
   return core::judge_update(core::parse_update_log(run.log_text), facts);

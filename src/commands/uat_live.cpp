@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 
 namespace odoo_upgrade::commands {
 
@@ -66,9 +67,9 @@ std::vector<core::live::PageFetch> fetch_pages(adapters::odoo::TargetOdoo& odoo,
   if (pages.empty()) {
     return out;
   }
-  auto server = odoo.serve(db, folder / "live-checks-http.log");
+  auto [server, ready] = odoo.serve(db, folder / "live-checks-http.log", minutes(5));
   std::string not_ready;
-  if (!server->wait_ready(minutes(5))) {
+  if (!ready) {
     not_ready = "the target Odoo's HTTP server did not start: " + server->why_not();
   }
   for (const auto& page : pages) {
@@ -84,7 +85,48 @@ std::vector<core::live::PageFetch> fetch_pages(adapters::odoo::TargetOdoo& odoo,
   return out;
 }
 
+// The gate of the live checks on `db` (core::live::live_gate).
+std::optional<core::live::LiveGate> gate_of(const core::Project& project,
+                                            const adapters::fs::SecretStore& secrets,
+                                            const adapters::odoo::TargetOdoo& odoo,
+                                            const std::string& db) {
+  if (!odoo.settings().configured()) {
+    return core::live::live_gate(false, {});
+  }
+  pg::Connection test(server_conninfo(project, secrets, db));
+  test.set_read_only();
+  return core::live::live_gate(true, pg::target_db::transient_modules(test));
+}
+
 } // namespace
+
+LivePlan plan_live_checks(const core::Project& project,
+                          const adapters::fs::SecretStore& secrets,
+                          const std::string& test_db,
+                          const std::vector<std::string>& only) {
+  LivePlan plan;
+  plan.ids = core::live::selected_live_checks(only);
+  if (plan.ids.empty()) {
+    return plan;
+  }
+  adapters::odoo::TargetOdoo odoo = target_odoo_of(project, secrets);
+  std::optional<core::live::LiveGate> gate;
+  try {
+    gate = gate_of(project, secrets, odoo, test_db);
+  } catch (const core::DatabaseError& e) {
+    gate = core::live::LiveGate{core::uat::CheckStatus::error,
+                                std::string("the test database cannot be read: ") + e.what()};
+  }
+  const auto& s = odoo.settings();
+  std::string how = s.python_or_default() + " " + s.odoo_bin + " shell";
+  if (std::find(plan.ids.begin(), plan.ids.end(), "pages") != plan.ids.end()) {
+    how += ", and its HTTP server on a free loopback port for the pages";
+  }
+  plan.line = core::live::plan_line(plan.ids, gate, how, test_db);
+  plan.status = gate ? std::string(core::uat::to_string(gate->status)) : "run";
+  plan.why = gate ? gate->why : "";
+  return plan;
+}
 
 std::vector<core::uat::CheckResult> run_live_checks(const core::Project& project,
                                                     const adapters::fs::SecretStore& secrets,
@@ -96,12 +138,11 @@ std::vector<core::uat::CheckResult> run_live_checks(const core::Project& project
     return {};
   }
   adapters::odoo::TargetOdoo odoo = target_odoo_of(project, secrets);
-  // Without a target Odoo there is nothing to run them with: skipped, said, not failed.
-  if (!odoo.settings().configured()) {
-    std::string why = "no target Odoo configured (configure one: odoo-upgrade config --odoo-bin "
-                      "PATH --addons-path DIR)";
-    spdlog::warn("uat: live checks skipped: {}", why);
-    return core::live::skipped_results(ids, why);
+  // Without a target Odoo there is nothing to run them with: skipped, said, not failed. With
+  // modules left mid-update, Odoo would finish the update on the test database: not run.
+  if (auto gate = gate_of(project, secrets, odoo, test_db)) {
+    spdlog::warn("uat: live checks {}: {}", core::uat::to_string(gate->status), gate->why);
+    return core::live::gated_results(ids, *gate);
   }
   stdfs::create_directories(folder);
   auto started = std::chrono::steady_clock::now();

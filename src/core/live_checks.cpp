@@ -92,6 +92,41 @@ void from_script(const json& check, CheckResult& result) {
   add_list(check, "skipped", Severity::info, result);
 }
 
+// Why the PDF reports were checked as HTML only, from Odoo's get_wkhtmltopdf_state().
+std::string html_only_why(const std::string& state) {
+  if (state == "install") {
+    return "wkhtmltopdf is not installed where the target Odoo runs (Debian: apt-get install "
+           "wkhtmltopdf)";
+  }
+  if (state == "upgrade") {
+    return "the wkhtmltopdf the target Odoo finds is older than 0.12.0";
+  }
+  if (state == "workers") {
+    return "the target Odoo runs with one worker, too few to print PDF";
+  }
+  return "the target Odoo reports wkhtmltopdf as '" + state + "'";
+}
+
+// reports-render's info finding on PDF: rendered as PDF too (how many), or HTML only and why.
+void pdf_note(const json& check, CheckResult& result) {
+  const json pdf = check.value("pdf", json::object());
+  if (!pdf.is_object() || !pdf.contains("wkhtmltopdf")) {
+    return;
+  }
+  Finding f;
+  f.severity = Severity::info;
+  f.kind = "pdf";
+  f.key = "pdf";
+  std::string state = text(pdf, "wkhtmltopdf");
+  if (pdf.value("rendered", false)) {
+    f.message = "PDF reports also rendered as PDF with wkhtmltopdf (" +
+                std::to_string(pdf.value("count", 0)) + " rendered)";
+  } else {
+    f.message = "PDF reports checked as HTML only: " + html_only_why(state);
+  }
+  result.add(std::move(f));
+}
+
 Finding page_finding(const PageTarget& page, Severity severity, std::string message) {
   Finding f;
   f.severity = severity;
@@ -183,6 +218,30 @@ std::vector<std::string> selected_live_checks(const std::vector<std::string>& on
 
 std::vector<CheckResult> skipped_results(const std::vector<std::string>& ids,
                                          const std::string& why) {
+  return gated_results(ids, {uat::CheckStatus::skipped, why});
+}
+
+std::optional<LiveGate>
+live_gate(bool configured, const std::vector<std::pair<std::string, std::string>>& transient) {
+  if (!configured) {
+    return LiveGate{uat::CheckStatus::skipped,
+                    "no target Odoo configured (configure one: odoo-upgrade config --odoo-bin "
+                    "PATH --addons-path DIR)"};
+  }
+  if (transient.empty()) {
+    return std::nullopt;
+  }
+  std::string modules;
+  for (const auto& [name, state] : transient) {
+    modules += (modules.empty() ? "" : ", ") + name + " (" + state + ")";
+  }
+  return LiveGate{uat::CheckStatus::error,
+                  "the test database has modules left mid-update: " + modules +
+                      "; any Odoo process would finish that update and commit it (re-run "
+                      "'odoo-upgrade test-request' to update them, then uat run)"};
+}
+
+std::vector<CheckResult> gated_results(const std::vector<std::string>& ids, const LiveGate& gate) {
   std::vector<CheckResult> out;
   for (const auto& info : live_check_catalogue()) {
     if (std::find(ids.begin(), ids.end(), info.id) == ids.end()) {
@@ -192,11 +251,30 @@ std::vector<CheckResult> skipped_results(const std::vector<std::string>& ids,
     r.id = info.id;
     r.title = info.title;
     r.severity = info.severity;
-    r.status = uat::CheckStatus::skipped;
-    r.error = why;
+    r.status = gate.status;
+    r.error = gate.why;
     out.push_back(std::move(r));
   }
   return out;
+}
+
+std::string plan_line(const std::vector<std::string>& ids,
+                      const std::optional<LiveGate>& gate,
+                      const std::string& how,
+                      const std::string& test_db) {
+  if (ids.empty()) {
+    return "";
+  }
+  std::string list;
+  for (const auto& id : ids) {
+    list += (list.empty() ? "" : ", ") + id;
+  }
+  if (!gate) {
+    return "run the live checks " + list + " through the target Odoo (" + how + ") on '" + test_db +
+           "', in one transaction rolled back";
+  }
+  bool skipped = gate->status == uat::CheckStatus::skipped;
+  return (skipped ? "skip the live checks " : "not run the live checks ") + list + ": " + gate->why;
 }
 
 json script_parameters(const std::vector<std::string>& ids, const std::string& login) {
@@ -204,7 +282,7 @@ json script_parameters(const std::vector<std::string>& ids, const std::string& l
   for (const auto& id : ids) {
     checks.push_back(script_id(id));
   }
-  json params = {{"checks", checks}};
+  json params = {{"checks", checks}, {"pdf", true}};
   if (!login.empty()) {
     params["login"] = login;
   }
@@ -263,6 +341,9 @@ std::vector<CheckResult> live_results(const std::vector<std::string>& ids,
       pages_result(*check, fetched, production_pages, r);
     } else {
       from_script(*check, r);
+      if (info.id == "reports-render") {
+        pdf_note(*check, r);
+      }
     }
     r.finish();
     out.push_back(std::move(r));

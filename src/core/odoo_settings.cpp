@@ -184,6 +184,32 @@ std::optional<std::string> refuse_extra_arg(std::string_view arg) {
 }
 
 std::optional<std::string> config_db_name(std::string_view text) {
+  return config_option(text, "db_name");
+}
+
+std::optional<ConfigRefusal> refuse_config(std::string_view text) {
+  if (auto name = config_db_name(text)) {
+    return ConfigRefusal{"sets db_name = " + *name +
+                             ": an Odoo server started with it would load "
+                             "that database",
+                         "remove db_name from the file (odoo-upgrade names the database of each "
+                         "run)"};
+  }
+  if (config_sets_db_password(text)) {
+    return ConfigRefusal{
+        "sets db_password: Odoo would connect with it, not with the password odoo-upgrade keeps "
+        "in its secrets file",
+        "remove db_password from the file (or give a copy without it) and give the role's "
+        "password with --odoo-db-password-file FILE"};
+  }
+  return std::nullopt;
+}
+
+bool config_sets_db_password(std::string_view text) {
+  return config_option(text, "db_password").has_value();
+}
+
+std::optional<std::string> config_option(std::string_view text, std::string_view key) {
   bool in_options = false;
   while (!text.empty()) {
     auto nl = text.find('\n');
@@ -204,7 +230,7 @@ std::optional<std::string> config_db_name(std::string_view text) {
       continue;
     }
     auto sep = line.find_first_of("=:");
-    if (!in_options || sep == std::string_view::npos || trimmed(line.substr(0, sep)) != "db_name") {
+    if (!in_options || sep == std::string_view::npos || trimmed(line.substr(0, sep)) != key) {
       continue;
     }
     std::string_view value = trimmed(line.substr(sep + 1));

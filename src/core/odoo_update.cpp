@@ -374,6 +374,11 @@ UpdateResult judge_update(const UpdateLog& log, const UpdateFacts& facts) {
   r.ok = facts.exit_code == 0 && r.failure.empty() && all_updated && facts.transient.empty() &&
          log.errors == 0;
   r.message = verdict_message(r);
+  // Odoo that cannot connect (a missing role, a wrong password) or is killed logs nothing of it.
+  if (!r.ok && r.failure.empty() && facts.exit_code != 0 && !facts.ended.empty()) {
+    r.message += "; odoo-bin: " + facts.ended +
+                 (facts.process_error.empty() ? "" : ": " + facts.process_error);
+  }
   return r;
 }
 

@@ -35,7 +35,10 @@ std::string secrets_text(const test::Production& prod) {
 } // namespace
 
 TEST_CASE("config shows, sets and unsets the target Odoo's settings", "[integration][cli]") {
-  test::Production prod;
+  // Odoo's role must exist on the server: production's own, as an Odoo installation has it.
+  test::ProductionOptions options;
+  options.odoo_role = true;
+  test::Production prod(options);
   auto r = prod.cli({"config"});
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
@@ -50,7 +53,7 @@ TEST_CASE("config shows, sets and unsets the target Odoo's settings", "[integrat
                 "--addons-path",
                 oca.string() + "," + custom.string(),
                 "--odoo-db-user",
-                "acme_odoo",
+                prod.role,
                 "--odoo-env",
                 "RL_T1SearchPath=/srv/fonts",
                 "--odoo-arg=--log-handler=odoo.sql_db:WARNING",
@@ -64,7 +67,7 @@ TEST_CASE("config shows, sets and unsets the target Odoo's settings", "[integrat
                    "odoo-arg, odoo-env, odoo-update)") != std::string::npos);
   json odoo = prod.project()["odoo"];
   CHECK(odoo["addons_paths"] == json{oca.string(), custom.string()});
-  CHECK(odoo["db_user"] == "acme_odoo");
+  CHECK(odoo["db_user"] == prod.role);
   CHECK(odoo["env"] == json{{"RL_T1SearchPath", "/srv/fonts"}});
   CHECK(odoo["extra_args"] == json{"--log-handler=odoo.sql_db:WARNING"});
   CHECK(odoo["update"] == "all");
@@ -104,7 +107,14 @@ TEST_CASE("config refuses bad values and changes nothing", "[integration][cli]")
   REQUIRE(prod.cli({"config", "--addons-path", oca.string()}).exit_code == 0);
   test::write_file(prod.dir / "db_name.conf", "[options]\ndb_name = acme_prod\n");
   test::write_file(prod.dir / "empty_pw.txt", "\n");
+  test::write_file(prod.dir / "password.conf",
+                   "[options]\ndb_user = odoo\ndb_password = Pw-In-Conf\n");
   stdfs::create_directories(prod.dir / "no_modules");
+  stdfs::create_directories(prod.dir / "checkout");
+  stdfs::create_directories(prod.dir / "needs-deps");
+  test::write_file(prod.dir / "checkout" / "odoo-bin", "print('Odoo Server 17.0')\n");
+  // What an interpreter without Odoo's packages says first.
+  test::write_file(prod.dir / "needs-deps" / "odoo-bin", "import ou_no_such_package\n");
   struct Case {
     std::vector<std::string> args;
     std::string message;
@@ -118,12 +128,20 @@ TEST_CASE("config refuses bad values and changes nothing", "[integration][cli]")
       {{"--addons-path", (prod.dir / "missing").string()}, "is not a folder"},
       {{"--addons-path", (prod.dir / "no_modules").string()}, "holds no module"},
       {{"--odoo-config", (prod.dir / "db_name.conf").string()}, "sets db_name = acme_prod"},
+      // Odoo would connect with the file's password, not the one of the secrets file.
+      {{"--odoo-config", (prod.dir / "password.conf").string()}, "sets db_password"},
+      // A role that does not exist: Odoo would fail to connect with nothing in its log.
+      {{"--odoo-db-user", "ou_no_such_role"}, "is no role of the project's PostgreSQL server"},
       {{"--odoo-db-password-file", (prod.dir / "empty_pw.txt").string()}, "holds no password"},
       {{"--odoo-db-password-file", (prod.dir / "nope.txt").string()}, "cannot be read"},
       {{"--odoo-update", "some"}, "--odoo-update 'some' is not third-party or all"},
       {{"--unset", "everything"}, "--unset 'everything' is not a setting"},
       {{"--addons-path", oca.string(), "--unset", "addons-path"}, "is both given and unset"},
       {{"--odoo-bin", (prod.dir / "odoo-bin").string()}, "is not a file"},
+      {{"--odoo-bin", (prod.dir / "checkout").string()},
+       "hint: it is a folder: give '" + (prod.dir / "checkout" / "odoo-bin").string() + "'"},
+      {{"--odoo-bin", (prod.dir / "needs-deps" / "odoo-bin").string()},
+       "hint: that Python lacks Odoo's dependencies"},
       {{"--odoo-python", "/nonexistent/python3"}, "is not an executable"},
       // A file that is not Odoo: its --version does not report a series.
       {{"--odoo-bin", (prod.dir / "db_name.conf").string()}, "did not report an Odoo series"},
@@ -138,6 +156,7 @@ TEST_CASE("config refuses bad values and changes nothing", "[integration][cli]")
     INFO(r.out << r.err);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(c.message) != std::string::npos);
+    CHECK(r.err.find("Pw-In-Conf") == std::string::npos);
     CHECK(test::read_file(prod.project_path()) == project);
     CHECK(secrets_text(prod) == secrets);
   }

@@ -10,6 +10,7 @@
 #include "../support/test_env.hpp"
 
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/adapters/process.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -181,6 +182,15 @@ TEST_CASE("odoo chain: target column, round update and open, restore's update be
   r = prod.cli({"status"});
   CHECK(r.exit_code == 0);
 
+  // The dry run says the live checks would run through the target Odoo, and starts nothing.
+  r = prod.cli({"--dry-run", "--json", "uat", "run"});
+  require_code(r, 0);
+  json plan = json::parse(r.out);
+  CHECK(plan["live_checks"]["status"] == "run");
+  CHECK(plan["live_checks"]["checks"].size() == 5);
+  CHECK(plan.dump().find("run the live checks views-render, reports-render, pages, records, "
+                         "export through the target Odoo") != std::string::npos);
+
   // The five live checks through the target Odoo: green on the real upgrade.
   std::vector<std::string> live = {"uat", "run"};
   for (const char* id : {"views-render", "reports-render", "pages", "records", "export"}) {
@@ -196,6 +206,17 @@ TEST_CASE("odoo chain: target column, round update and open, restore's update be
     CHECK(c["status"] != "failed");
     CHECK(c["status"] != "error");
   }
+  // PDF reports are rendered as PDF when wkhtmltopdf is installed (scripts/install-deps.sh
+  // --odoo), else checked as HTML only, said either way.
+  bool wkhtmltopdf = adapters::find_executable("wkhtmltopdf").has_value();
+  std::string reports;
+  for (const auto& c : report["checks"]) {
+    if (c["id"] == "reports-render") {
+      reports = c.dump();
+    }
+  }
+  CHECK(reports.find(wkhtmltopdf ? "PDF reports also rendered as PDF with wkhtmltopdf"
+                                 : "PDF reports checked as HTML only") != std::string::npos);
   // They changed nothing in the test database (rolled back).
   CHECK(test::pg_query_value(test_db, "SELECT count(*) FROM res_partner") == partners);
 

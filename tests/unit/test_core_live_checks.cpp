@@ -138,3 +138,71 @@ TEST_CASE("live checks: pages answering 5xx or gone, and a script that did not f
   CHECK(all[0].status == uat::CheckStatus::error);
   CHECK(all[0].error.find("SyntaxError") != std::string::npos);
 }
+
+TEST_CASE("live checks: the gate, and what uat run --dry-run says", "[core]") {
+  // Not configured: skipped, with the command that configures one.
+  auto gate = live::live_gate(false, {});
+  REQUIRE(gate);
+  CHECK(gate->status == uat::CheckStatus::skipped);
+  CHECK(gate->why.find("odoo-upgrade config --odoo-bin") != std::string::npos);
+  // Modules left mid-update (Odoo killed during -u): not run, naming them.
+  gate = live::live_gate(true, {{"auditlog", "to upgrade"}, {"sale", "to install"}});
+  REQUIRE(gate);
+  CHECK(gate->status == uat::CheckStatus::error);
+  CHECK(gate->why.find("auditlog (to upgrade), sale (to install)") != std::string::npos);
+  CHECK(gate->why.find("test-request") != std::string::npos);
+  auto results = live::gated_results({"records", "views-render"}, *gate);
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].id == "views-render");
+  CHECK(results[0].status == uat::CheckStatus::error);
+  CHECK_FALSE(uat::summarize(results).go());
+  CHECK_FALSE(live::live_gate(true, {}));
+
+  CHECK(live::plan_line({}, std::nullopt, "x", "db").empty());
+  std::string run =
+      live::plan_line({"views-render", "pages"}, std::nullopt, "py odoo-bin shell", "t1");
+  CHECK(run ==
+        "run the live checks views-render, pages through the target Odoo (py odoo-bin shell) on "
+        "'t1', in one transaction rolled back");
+  std::string skip = live::plan_line({"export"}, live::live_gate(false, {}), "", "t1");
+  CHECK(skip.rfind("skip the live checks export: no target Odoo configured", 0) == 0);
+  std::string stop = live::plan_line({"export"}, gate, "", "t1");
+  CHECK(stop.rfind("not run the live checks export: the test database has modules left", 0) == 0);
+}
+
+TEST_CASE("live checks: reports-render says whether PDF was rendered, or HTML only and why",
+          "[core]") {
+  CHECK(live::script_parameters({"reports-render"}, "")["pdf"] == true);
+  auto pdf_finding = [](const json& doc) {
+    auto all = live::live_results({"reports-render"}, doc, "", {}, {});
+    REQUIRE(all.size() == 1);
+    for (const auto& f : all[0].findings) {
+      if (f.kind == "pdf") {
+        CHECK(f.severity == Severity::info);
+        return f.message;
+      }
+    }
+    return std::string();
+  };
+  // The captured run had no wkhtmltopdf: HTML only, and why.
+  json doc = captured("live-checks-cust17.stdout");
+  CHECK(pdf_finding(doc).find("HTML only: wkhtmltopdf is not installed") != std::string::npos);
+  for (auto& c : doc["checks"]) {
+    if (c["id"] == "reports-render") {
+      c["pdf"] = {{"wkhtmltopdf", "ok"}, {"rendered", true}, {"count", 12}};
+      c["failures"] = json::array({{{"key", "report:stock.action_report_picking"},
+                                    {"kind", "pdf-error"},
+                                    {"model", "stock.picking"},
+                                    {"xml_id", "stock.action_report_picking"},
+                                    {"name", "Picking Operations"},
+                                    {"error", "UserError: Wkhtmltopdf failed (error code: -6)"}}});
+    }
+  }
+  CHECK(pdf_finding(doc) == "PDF reports also rendered as PDF with wkhtmltopdf (12 rendered)");
+  auto all = live::live_results({"reports-render"}, doc, "", {}, {});
+  const auto* failure = blocking(all[0]);
+  REQUIRE(failure != nullptr);
+  CHECK(failure->kind == "pdf-error");
+  CHECK(failure->key == "stock.action_report_picking");
+  CHECK(all[0].status == uat::CheckStatus::failed);
+}

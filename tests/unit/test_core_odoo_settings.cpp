@@ -119,6 +119,15 @@ TEST_CASE("core::refuse_extra_arg", "[core]") {
   }
 }
 
+TEST_CASE("core::config_sets_db_password", "[core]") {
+  CHECK(config_sets_db_password("[options]\ndb_user = acme\ndb_password = S3cret\n"));
+  CHECK(config_sets_db_password("[options]\r\n db_password:S3cret\r\n"));
+  CHECK_FALSE(config_sets_db_password("[options]\ndb_password = False\n"));
+  CHECK_FALSE(config_sets_db_password("[options]\ndb_password =\n"));
+  CHECK_FALSE(config_sets_db_password("[other]\ndb_password = x\n"));
+  CHECK(config_option("[options]\naddons_path = /a,/b\n", "addons_path") == "/a,/b");
+}
+
 TEST_CASE("core::config_db_name", "[core]") {
   CHECK(config_db_name("[options]\ndb_name = prod\n") == "prod");
   CHECK(config_db_name("[options]\r\n  db_name=prod  \r\n") == "prod");

@@ -223,6 +223,31 @@ TEST_CASE("core::judge_update on failed updates", "[core]") {
     CHECK(r.modules[1].outcome == ModuleOutcome::transient);
     CHECK(r.message == "module website is left in state 'to install'");
   }
+  SECTION("odoo-bin killed mid-update: the module failed, and how odoo-bin ended") {
+    UpdateFacts f = auditlog(-1);
+    f.ended = "killed by signal 9";
+    UpdateResult r = judge_file("update-auditlog-killed.log", f);
+    CHECK_FALSE(r.ok);
+    CHECK(r.modules[0].outcome == ModuleOutcome::failed);
+    CHECK(r.message ==
+          "module auditlog failed to update: see the log; odoo-bin: killed by signal 9");
+  }
+  SECTION("Odoo cannot connect (a missing role): the log says nothing, stderr does") {
+    UpdateFacts f = auditlog(1);
+    f.ended = "exit status 1";
+    f.process_error = "psycopg2.OperationalError: connection to server on socket \"/tmp/x\" "
+                      "failed: FATAL:  role \"ghost\" does not exist";
+    UpdateResult r = judge_file("update-role-missing.log", f);
+    CHECK_FALSE(r.ok);
+    CHECK(r.modules[0].outcome == ModuleOutcome::not_reached);
+    CHECK(r.message.find("odoo-bin: exit status 1: psycopg2.OperationalError") !=
+          std::string::npos);
+    CHECK(r.message.find("role \"ghost\" does not exist") != std::string::npos);
+    // A log that names the error needs no more.
+    f.process_error = "x";
+    r = judge_file("update-auditlog-wrong-series.log", f);
+    CHECK(r.message.find("odoo-bin:") == std::string::npos);
+  }
   SECTION("a non-zero exit with a clean log") {
     UpdateResult r = judge_file("update-auditlog-demo.log", auditlog(-1));
     CHECK_FALSE(r.ok);

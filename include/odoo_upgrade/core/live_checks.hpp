@@ -4,8 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 // The live checks (issue 12): UAT checks run through the target Odoo itself on the test database,
@@ -31,8 +33,41 @@ std::vector<std::string> selected_live_checks(const std::vector<std::string>& on
 std::vector<uat::CheckResult> skipped_results(const std::vector<std::string>& ids,
                                               const std::string& why);
 
+// Why the live checks cannot run on the test database now.
+struct LiveGate {
+  uat::CheckStatus status = uat::CheckStatus::skipped; // skipped, or error (they must not run)
+  std::string why;
+};
+
+// The gate of the live checks, or std::nullopt when they may run. `configured`: a target Odoo is
+// configured (else skipped, with the command that configures one). `transient`: the test
+// database's modules in state 'to install' / 'to upgrade' / 'to remove' (name, state), left by an
+// update that did not finish (Odoo killed, Ctrl-C): any Odoo process started on that database,
+// `odoo-bin shell` included, finishes that update and commits it (docs/notes/target-odoo-facts.md,
+// "Pitfalls seen"), so the checks would change the test database: error, naming the modules, with
+// the hint to re-run the round's update.
+std::optional<LiveGate>
+live_gate(bool configured, const std::vector<std::pair<std::string, std::string>>& transient);
+
+// The results of the live checks `ids` when `gate` stops them: its status, its `why` as their
+// reason. Skipped ones are neither blocking nor an error for the round's verdict
+// (core::uat::RunSummary::go); error ones count as not run.
+std::vector<uat::CheckResult> gated_results(const std::vector<std::string>& ids,
+                                            const LiveGate& gate);
+
+// The line of `uat run --dry-run`'s plan for the live checks `ids` (empty when `ids` is empty):
+// "run the live checks A, B through the target Odoo (`how`) on DB, rolled back", or "skip the live
+// checks A, B: <why>" / "not run the live checks A, B: <why>".
+std::string plan_line(const std::vector<std::string>& ids,
+                      const std::optional<LiveGate>& gate,
+                      const std::string& how,
+                      const std::string& test_db);
+
 // The script's parameters (the OU_LIVE_CHECKS environment variable) for the checks `ids`: the
-// script's own ids ("pages" is its "pages-list"), the main user `login` ("" for its default).
+// script's own ids ("pages" is its "pages-list"), the main user `login` ("" for its default), and
+// `"pdf": true`: reports-render also renders each PDF report as PDF when the target Odoo finds a
+// usable wkhtmltopdf (its own `get_wkhtmltopdf_state() == 'ok'`), else HTML only (live_results
+// says so in an info finding).
 nlohmann::json script_parameters(const std::vector<std::string>& ids, const std::string& login);
 
 // One URL of the test database's websites to fetch: a published page or an internal menu entry.
@@ -56,8 +91,11 @@ struct PageFetch {
 // none: then each check is an `error` with `failure`), the `fetched` pages and the URLs of
 // production's published pages (`production_pages`). Script failures are blocking findings naming
 // the view / report / model and its xml id, with the error; warnings are warnings; checks the
-// script skipped are info findings. A page answering 5xx or not at all is blocking; a published
-// production page that is no page of the test database is a warning.
+// script skipped are info findings. reports-render has an info finding `pdf` saying whether the
+// PDF reports were also rendered as PDF, or HTML only and why (wkhtmltopdf missing or unusable
+// where the target Odoo runs); a PDF that fails to render is a blocking `pdf-error`. A page
+// answering 5xx or not at all is blocking; a published production page that is no page of the test
+// database is a warning.
 std::vector<uat::CheckResult> live_results(const std::vector<std::string>& ids,
                                            const nlohmann::json& doc,
                                            const std::string& failure,

@@ -93,4 +93,23 @@ std::optional<std::string> refuse_extra_arg(std::string_view arg);
 // without `-d` would load (or create) that database, which may be production.
 std::optional<std::string> config_db_name(std::string_view ini_text);
 
+// True when an Odoo configuration file sets `db_password` (not empty, not `False`). odoo-upgrade
+// refuses such a file: Odoo would connect with it instead of the password odoo-upgrade gives it
+// (PGPASSWORD, from the secrets file), so the settings would not say how Odoo connects, and the
+// secret would live outside the 0600 secrets file. The value is never read out or shown.
+bool config_sets_db_password(std::string_view ini_text);
+
+// Why odoo-upgrade refuses an Odoo configuration file of text `ini_text` (it sets db_name, or
+// db_password: see above), with a hint, or std::nullopt. The message never holds the password.
+struct ConfigRefusal {
+  std::string why; // "sets db_password: ..."
+  std::string hint;
+};
+std::optional<ConfigRefusal> refuse_config(std::string_view ini_text);
+
+// The value of `key` in section [options] of an Odoo configuration file, or std::nullopt when it
+// is absent, empty or `False` (as Odoo 17.0 reads it: odoo/tools/config.py, Python's
+// RawConfigParser, `=` or `:`; a key given twice is an error there).
+std::optional<std::string> config_option(std::string_view ini_text, std::string_view key);
+
 } // namespace odoo_upgrade::core

@@ -66,6 +66,11 @@ struct UpdateFacts {
   // Requested modules that no addons path holds (the manifest check); Odoo reports them as "not
   // installable" like a module whose manifest says installable False.
   std::vector<std::string> missing_from_paths;
+  // How odoo-bin ended ("exit status 1", "killed by signal 9", "timed out":
+  // ProcessResult::describe) and the last line of its stderr: said in the message when the log
+  // itself holds no error (Odoo that cannot connect, or that is killed, logs none).
+  std::string ended;
+  std::string process_error;
 };
 
 struct ModuleUpdate {
@@ -92,7 +97,8 @@ struct UpdateResult {
 };
 
 // The verdict: ok only when the exit code is 0, every module is `updated`, no module is left in a
-// transient state and the log holds no ERROR or CRITICAL record.
+// transient state and the log holds no ERROR or CRITICAL record. A failed run whose log holds no
+// error has `facts.ended` and `facts.process_error` added to the message.
 UpdateResult judge_update(const UpdateLog& log, const UpdateFacts& facts);
 
 // The verdict when the target's addons paths refuse the update before Odoo runs (`checks`: the

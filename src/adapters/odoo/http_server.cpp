@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace odoo_upgrade::adapters::odoo {
 
@@ -94,6 +95,12 @@ void HttpServer::run() {
   opts.unset_env = m_invocation.unset_env;
   opts.stop = &m_stop;
   opts.keep_bytes = 64 * 1024;
+  // Odoo's HTTP thread dies on a port taken meanwhile, and the process carries on without HTTP.
+  opts.on_stderr_line = [this](std::string_view line) {
+    if (line.find("Address already in use") != std::string_view::npos) {
+      m_port_taken = true;
+    }
+  };
   try {
     ProcessResult r = run_process(m_invocation.argv, opts);
     std::lock_guard lock(m_mutex);
@@ -107,6 +114,17 @@ void HttpServer::run() {
 
 bool HttpServer::exited() const {
   return m_done.load();
+}
+
+bool HttpServer::listening() const {
+  std::ifstream in(m_logfile);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("HTTP service (werkzeug) running on") != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string HttpServer::base_url() const {
@@ -133,8 +151,13 @@ std::optional<double> HttpServer::wait_ready(milliseconds timeout) {
                       : "it exited (" + m_result->describe() + "): " + m_result->last_error_line();
       return std::nullopt;
     }
+    if (m_port_taken) {
+      m_why_not = "another program took 127.0.0.1:" + std::to_string(m_port) +
+                  " before the target Odoo could listen on it (Address already in use)";
+      return std::nullopt;
+    }
     auto answer = probe.perform(request);
-    if (answer.response) {
+    if (answer.response && listening()) {
       return elapsed();
     }
     if (elapsed() * 1000 > static_cast<double>(timeout.count())) {

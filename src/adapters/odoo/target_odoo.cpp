@@ -129,10 +129,15 @@ std::string TargetOdoo::series(const core::OdooSettings& settings) {
   }
   auto series = series_of_version_output(r.out);
   if (!r.ok() || !series) {
-    throw core::UsageError("'" + settings.odoo_bin + " --version' with '" +
-                               settings.python_or_default() + "' did not report an Odoo series (" +
-                               r.describe() + "): " + r.last_error_line(),
-                           "check --odoo-bin, --odoo-python and --odoo-env");
+    // An interpreter without Odoo's Python packages fails on the first import.
+    bool lacks_packages = r.last_error_line().rfind("ModuleNotFoundError", 0) == 0;
+    throw core::UsageError(
+        "'" + settings.odoo_bin + " --version' with '" + settings.python_or_default() +
+            "' did not report an Odoo series (" + r.describe() + "): " + r.last_error_line(),
+        lacks_packages ? "that Python lacks Odoo's dependencies: give one that has them "
+                         "(--odoo-python; Debian's /usr/bin/python3 with scripts/install-deps.sh "
+                         "--odoo, or a virtualenv with Odoo's requirements.txt)"
+                       : "check --odoo-bin, --odoo-python and --odoo-env");
   }
   return *series;
 }
@@ -155,12 +160,20 @@ OdooConnection TargetOdoo::connection_for(const std::string& db) const {
                                       conn.user + "': " + *why,
                                   "set its role with 'odoo-upgrade config --odoo-db-user ROLE'");
   }
+  // A role that is missing or may not log in: Odoo would fail with nothing in its log.
+  auto can_login = pg::target_db::role_can_login(admin, conn.user);
+  if (!can_login || !*can_login) {
+    throw core::PreconditionError(
+        "the target Odoo cannot connect to '" + db + "' as '" + conn.user +
+            "': " + (can_login ? "the role may not log in" : "no such role on the server"),
+        "create the role (CREATE ROLE " + conn.user +
+            " LOGIN), or set another with 'odoo-upgrade config --odoo-db-user ROLE'");
+  }
+  // The config file may have changed since `config` checked it.
   if (!m_settings.config_file.empty()) {
-    if (auto name = core::config_db_name(read_text(m_settings.config_file))) {
+    if (auto refused = core::refuse_config(read_text(m_settings.config_file))) {
       throw core::PreconditionError(
-          "the Odoo config file '" + m_settings.config_file + "' sets db_name = " + *name +
-              ": an Odoo server would load that database",
-          "remove db_name from it, or give odoo-upgrade a copy without it");
+          "the Odoo config file '" + m_settings.config_file + "' " + refused->why, refused->hint);
     }
   }
   return conn;
@@ -192,20 +205,31 @@ OdooRun TargetOdoo::shell(const std::string& db,
   return r;
 }
 
-std::unique_ptr<HttpServer> TargetOdoo::serve(const std::string& db, const stdfs::path& logfile) {
+TargetOdoo::Served
+TargetOdoo::serve(const std::string& db, const stdfs::path& logfile, milliseconds ready_timeout) {
   OdooConnection conn = connection_for(db);
-  fresh_log(logfile);
-  int port = free_loopback_port();
-  return std::make_unique<HttpServer>(
-      server_invocation(m_settings, conn, db, port, logfile), port, logfile);
+  Served s;
+  for (int attempt = 1;; ++attempt) {
+    fresh_log(logfile);
+    int port = free_loopback_port();
+    s.server = std::make_unique<HttpServer>(
+        server_invocation(m_settings, conn, db, port, logfile), port, logfile);
+    s.ready = s.server->wait_ready(ready_timeout);
+    if (s.ready || !s.server->port_taken() || attempt == 3) {
+      return s;
+    }
+    spdlog::warn("the target Odoo's HTTP server: {}; starting it on another port",
+                 s.server->why_not());
+    s.server->stop();
+  }
 }
 
 core::OpenFacts TargetOdoo::open_check(const std::string& db,
                                        const stdfs::path& logfile,
                                        milliseconds ready_timeout) {
   core::OpenFacts facts;
-  auto server = serve(db, logfile);
-  if (auto ready = server->wait_ready(ready_timeout)) {
+  auto [server, ready] = serve(db, logfile, ready_timeout);
+  if (ready) {
     facts.ready = true;
     facts.seconds_to_ready = *ready;
     check_login(*server, db, facts);

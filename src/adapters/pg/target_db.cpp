@@ -8,6 +8,14 @@ std::optional<std::string> database_owner(Connection& admin, const std::string& 
                            {dbname});
 }
 
+std::optional<bool> role_can_login(Connection& admin, const std::string& role) {
+  auto v = admin.query_value("SELECT rolcanlogin::text FROM pg_roles WHERE rolname = $1", {role});
+  if (!v) {
+    return std::nullopt;
+  }
+  return *v == "true";
+}
+
 std::vector<core::ModuleInfo> installed_modules(Connection& conn) {
   std::vector<core::ModuleInfo> out;
   conn.for_each_row("SELECT name, coalesce(latest_version, ''), coalesce(author, ''), "

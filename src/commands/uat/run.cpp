@@ -90,33 +90,43 @@ struct Comparison {
 };
 
 int print_run_plan(Context& ctx,
+                   ProjectSession& session,
                    const Comparison& c,
-                   const std::vector<std::string>& only,
-                   const std::string& work_dir) {
+                   const std::vector<std::string>& only) {
   std::vector<std::string> checks;
+  std::string list;
   for (const auto& info : core::uat::check_catalogue()) {
     if (only.empty() || std::find(only.begin(), only.end(), info.id) != only.end()) {
       checks.push_back(info.id);
+      if (!core::live::is_live_check(info.id)) {
+        list += (list.empty() ? "" : ", ") + info.id;
+      }
     }
   }
-  std::string list;
-  for (const auto& id : checks) {
-    list += (list.empty() ? "" : ", ") + id;
+  // The live checks: run through the target Odoo, or skipped and why (uat_live.hpp).
+  LivePlan live = plan_live_checks(session.project(), session.secrets(), c.test_db, only);
+  std::vector<std::string> steps = {"compare '" + c.production_db + "' (production) with '" +
+                                    c.test_db + "' (test, round " + std::to_string(c.round) +
+                                    "), read-only, in one snapshot each"};
+  if (!list.empty()) {
+    steps.push_back("run the checks: " + list);
+  }
+  if (!live.line.empty()) {
+    steps.push_back(live.line);
   }
   // The work dir is named, not created: a dry run changes nothing.
-  stdfs::path dir = stdfs::path(work_dir) / "rounds" / std::to_string(c.round);
-  return print_plan(ctx,
-                    "uat run would:",
-                    {"compare '" + c.production_db + "' (production) with '" + c.test_db +
-                         "' (test, round " + std::to_string(c.round) +
-                         "), read-only, in one snapshot each",
-                     "run the checks: " + list,
-                     "write the report under " + dir.string(),
-                     "record a summary of the run in the project"},
-                    {{"round", c.round},
-                     {"production_db", c.production_db},
-                     {"test_db", c.test_db},
-                     {"checks", checks}});
+  stdfs::path dir = stdfs::path(session.project().work_dir()) / "rounds" / std::to_string(c.round);
+  steps.push_back("write the report under " + dir.string());
+  steps.push_back("record a summary of the run in the project");
+  return print_plan(
+      ctx,
+      "uat run would:",
+      steps,
+      {{"round", c.round},
+       {"production_db", c.production_db},
+       {"test_db", c.test_db},
+       {"checks", checks},
+       {"live_checks", {{"checks", live.ids}, {"status", live.status}, {"why", live.why}}}});
 }
 
 // Compares both databases, read-only, each in one snapshot so that the checks agree with each
@@ -397,7 +407,7 @@ int run_uat_run(const UatRunOptions& options, Context& ctx) {
   c.production_db = core::read_source(session.project()).dbname;
   // A dry run says what would be compared and stops.
   if (ctx.options.dry_run) {
-    return print_run_plan(ctx, c, options.checks, session.project().work_dir());
+    return print_run_plan(ctx, session, c, options.checks);
   }
   // Compare, name every finding, then keep the full report in the work dir and a bounded summary
   // in the project.

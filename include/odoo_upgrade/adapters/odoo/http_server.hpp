@@ -43,11 +43,16 @@ public:
 
   // "http://127.0.0.1:PORT"
   std::string base_url() const;
-  // Waits until GET /web/health answers (any HTTP status), the process ends, or `timeout` passes.
-  // Returns the seconds from start to the first answer, or std::nullopt with why_not() set. Throws
-  // Interrupted on Ctrl-C.
+  // Waits until GET /web/health answers (any HTTP status) *and* the server's log says it listens
+  // ("HTTP service (werkzeug) running on", logged by Odoo 17.0 only once its socket is bound: an
+  // answer before that comes from another program on the port), the process ends, another program
+  // turns out to hold the port (Odoo's stderr: "OSError: [Errno 98] Address already in use"; the
+  // Odoo process then keeps running without HTTP), or `timeout` passes. Returns the seconds from
+  // start to the first answer, or std::nullopt with why_not() set. Throws Interrupted on Ctrl-C.
   std::optional<double> wait_ready(std::chrono::milliseconds timeout);
   const std::string& why_not() const { return m_why_not; }
+  // True when wait_ready gave up because another program holds the port (start again on another).
+  bool port_taken() const { return m_port_taken.load(); }
   // GET `path` ("/web/login?db=x") with a session cookie jar shared by this server's requests,
   // following up to `max_redirects` redirects inside the server. Each request is bounded by
   // `timeout`.
@@ -64,6 +69,7 @@ public:
 private:
   void run();
   bool exited() const;
+  bool listening() const;
 
   Invocation m_invocation;
   int m_port = 0;
@@ -71,6 +77,7 @@ private:
   std::chrono::steady_clock::time_point m_started;
   std::atomic<bool> m_stop{false};
   std::atomic<bool> m_done{false};
+  std::atomic<bool> m_port_taken{false};
   mutable std::mutex m_mutex;
   std::optional<ProcessResult> m_result;
   std::string m_failure; // an exception that ended run()

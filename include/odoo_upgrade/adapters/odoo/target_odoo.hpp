@@ -64,9 +64,17 @@ public:
                 const std::vector<std::pair<std::string, std::string>>& env,
                 std::chrono::milliseconds timeout);
 
-  // Starts the HTTP server for `db` alone on a free loopback port (log in `logfile`). Throws as
-  // update() before starting it.
-  std::unique_ptr<HttpServer> serve(const std::string& db, const std::filesystem::path& logfile);
+  // The HTTP server for `db` alone on a free loopback port (log in `logfile`), waited for
+  // (HttpServer::wait_ready, `ready_timeout`). When another program takes the port between its
+  // choice and Odoo's bind, the server is stopped and started again on another port (3 tries).
+  struct Served {
+    std::unique_ptr<HttpServer> server;
+    std::optional<double> ready; // seconds to the first answer; std::nullopt: server->why_not()
+  };
+  // Throws as update() before starting it.
+  Served serve(const std::string& db,
+               const std::filesystem::path& logfile,
+               std::chrono::milliseconds ready_timeout);
 
   // "Does it open": serve(), wait for it (`ready_timeout`), GET /web/login?db=DB with a cookie jar,
   // ask /web/webclient/version_info, stop the server (always, also on exceptions), and read the

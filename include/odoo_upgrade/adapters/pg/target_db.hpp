@@ -17,6 +17,10 @@ namespace odoo_upgrade::adapters::pg::target_db {
 // `admin` is a connection to any database of the server.
 std::optional<std::string> database_owner(Connection& admin, const std::string& dbname);
 
+// Whether `role` exists on the server and may log in: std::nullopt when there is no such role,
+// else its rolcanlogin. Read from pg_roles.
+std::optional<bool> role_can_login(Connection& admin, const std::string& role);
+
 // The modules in state 'installed', by name, with their origin (core::classify_module on their
 // author and license, as initiate classifies production's).
 std::vector<core::ModuleInfo> installed_modules(Connection& conn);
