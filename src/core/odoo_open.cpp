@@ -3,6 +3,8 @@
 #include <odoo_upgrade/core/odoo_open.hpp>
 #include <odoo_upgrade/core/record.hpp>
 
+#include <cctype>
+
 namespace odoo_upgrade::core {
 
 namespace {
@@ -35,6 +37,21 @@ std::string why_not(const OpenFacts& f, std::string_view db, std::string_view ta
 }
 
 } // namespace
+
+std::string login_target(std::string_view db) {
+  static const char* k_hex = "0123456789ABCDEF";
+  std::string out = "/web/login?db=";
+  for (unsigned char c : db) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += '%';
+      out += k_hex[c >> 4];
+      out += k_hex[c & 15];
+    }
+  }
+  return out;
+}
 
 std::optional<std::string>
 login_problem(long status, std::string_view path, std::string_view error, std::string_view db) {

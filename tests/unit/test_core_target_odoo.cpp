@@ -124,3 +124,8 @@ TEST_CASE("core::target_odoo_from_json", "[core]") {
   j["open"]["login_status"] = "x";
   CHECK_THROWS_AS(target_odoo_from_json(j, "t"), FilesystemError);
 }
+
+TEST_CASE("open: the login page's request target percent-encodes the database name") {
+  CHECK(login_target("acme_prod-17.0~x") == "/web/login?db=acme_prod-17.0~x");
+  CHECK(login_target("a b&c=d/é") == "/web/login?db=a%20b%26c%3Dd%2F%C3%A9");
+}

@@ -39,6 +39,10 @@ struct OpenResult {
   OpenFacts facts;
 };
 
+// The login page of database `db` as a request target: "/web/login?db=" and the name
+// percent-encoded (RFC 3986 unreserved characters kept). Used by the open check and by `monitor`.
+std::string login_target(std::string_view db);
+
 // The rule for the login page of database `db` (`/web/login?db=DB`, redirects followed):
 // std::nullopt when it ended with HTTP 200 on /web/login; else why not, one line: no answer
 // (`error`), ended on the database selector or manager (/web/database/…: the server does not serve

@@ -1,5 +1,6 @@
 #include <odoo_upgrade/adapters/http/curl_handle.hpp>
 #include <odoo_upgrade/adapters/http/odoo_probe.hpp>
+#include <odoo_upgrade/core/odoo_open.hpp>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -38,22 +39,6 @@ std::string problem(const HttpResult& r, const std::string& route) {
   return {};
 }
 
-// A query value, percent-encoded (RFC 3986 unreserved characters kept).
-std::string query_value(const std::string& s) {
-  static const char* k_hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 15];
-    }
-  }
-  return out;
-}
-
 // The path (and query) of a redirect inside the server at `base`; std::nullopt for another one.
 std::optional<std::string> same_server(const std::string& location, const std::string& base) {
   if (!location.empty() && location.front() == '/') {
@@ -80,7 +65,7 @@ core::monitor::LoginFacts login_page(const std::string& base,
   request.timeout = timeout;
   request.connect_timeout = std::min(timeout, milliseconds(10'000));
   request.session_cookies = true;
-  std::string target = "/web/login?db=" + query_value(database);
+  std::string target = core::login_target(database);
   for (int hop = 0;; ++hop) {
     request.url = base + target;
     Timed t = timed_perform(curl, request, clock);

@@ -58,24 +58,9 @@ OdooRun run(const Invocation& inv,
   return r;
 }
 
-std::string url_encode(const std::string& s) {
-  static const char* k_hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += '%';
-      out += k_hex[c >> 4];
-      out += k_hex[c & 15];
-    }
-  }
-  return out;
-}
-
 // The login page of `db`: status, final path, redirects.
 void check_login(HttpServer& server, const std::string& db, core::OpenFacts& facts) {
-  PageAnswer login = server.get("/web/login?db=" + url_encode(db), milliseconds(180'000));
+  PageAnswer login = server.get(core::login_target(db), milliseconds(180'000));
   facts.login_status = login.status;
   facts.login_path = login.path;
   facts.redirects = login.redirects;
