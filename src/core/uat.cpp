@@ -188,7 +188,8 @@ const std::vector<CheckInfo>& dataset_checks() {
        "Partner tag links (named by partner and tag), working schedules and their attendances, "
        "each company's chart of accounts identity, payment terms (by the due dates they give), "
        "pricelists and their rules, stock on hand per product and location, payment providers "
-       "in use, product attributes and their values per product, analytic plans and accounts."},
+       "in use and the payment methods they offer, product attributes and their values per "
+       "product, analytic plans and accounts."},
       {"modules-transient",
        "Modules in a transient state in test",
        Severity::blocking,
@@ -927,6 +928,20 @@ std::vector<DatasetCheck> configuration_datasets() {
                                     k_warn),
                               "used",
                               true);
+  // A method a used provider offered in production and no longer offers (or offers inactive).
+  auto payment_methods = only_while(rules("payment.method",
+                                          "payment method of provider",
+                                          k_block,
+                                          k_block,
+                                          k_none,
+                                          {{"active",
+                                            k_block,
+                                            "true",
+                                            "customers can no longer pay with it: activate it in "
+                                            "test (Payment Methods) and check the provider"}},
+                                          k_none),
+                                    "used",
+                                    true);
   return {
       {"payment_terms",
        only_while(own_blocks(rules(
@@ -943,6 +958,7 @@ std::vector<DatasetCheck> configuration_datasets() {
       {"stock_on_hand",
        rules("stock.quant", "stock on hand of", k_block, k_block, k_warn, {}, k_block)},
       {"payment_providers", providers},
+      {"payment_methods", payment_methods},
       {"product_attributes",
        own_blocks(
            rules("product.attribute", "product attribute", k_block, k_warn, k_none, {}, k_warn))},

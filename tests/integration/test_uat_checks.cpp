@@ -404,3 +404,73 @@ TEST_CASE("uat checks: losses of the customer's business configuration are named
   CHECK(plan->severity == Severity::blocking);
   CHECK(plan->changes.at(0).after.find("Deco Addict (archived)") != std::string::npos);
 }
+
+TEST_CASE("uat checks: the payment methods of a provider in use are compared",
+          "[integration][uat]") {
+  SECTION("17.0 against 17.0: a method deactivated or unlinked is blocking, only while used") {
+    auto prod = test::unique_db_name("uat_pm17");
+    auto tst = test::unique_db_name("uat_pm17t");
+    test::DatabaseGuard guard({prod, tst});
+    test::pg_create_from_fixture(prod, "cust17");
+    test::pg_create_from_fixture(tst, "cust17");
+    const std::string stripe = "(SELECT res_id FROM ir_model_data WHERE module = 'payment' AND "
+                               "name = 'payment_provider_stripe')";
+    exec(prod, {"UPDATE payment_provider SET state = 'test' WHERE id = " + stripe});
+    exec(tst,
+         {// Giropay deactivated (Stripe, in use, and Adyen, disabled, offer it)
+          "UPDATE payment_method SET active = false WHERE name = 'Giropay'",
+          // Stripe no longer offers Bancontact
+          "DELETE FROM payment_method_payment_provider_rel WHERE payment_provider_id = " + stripe +
+              " AND payment_method_id = (SELECT id FROM payment_method WHERE name = 'Bancontact')",
+          // the provider disabled in test, as neutralization does: not a method finding
+          "UPDATE payment_provider SET state = 'disabled' WHERE id = " + stripe});
+    auto results = compare(prod, tst);
+    INFO(describe(results));
+    const auto* giropay =
+        find(results, "business-data", "payment_method:payment.payment_provider_stripe:Giropay");
+    REQUIRE(giropay != nullptr);
+    CHECK(giropay->severity == Severity::blocking);
+    CHECK(giropay->model == "payment.method");
+    REQUIRE(giropay->changes.size() == 1);
+    CHECK(giropay->changes[0].field == "active");
+    const auto* bancontact =
+        find(results, "business-data", "payment_method:payment.payment_provider_stripe:Bancontact");
+    REQUIRE(bancontact != nullptr);
+    CHECK(bancontact->severity == Severity::blocking);
+    CHECK(bancontact->kind == "missing");
+    CHECK(bancontact->name == "Stripe / Bancontact");
+    // Adyen is disabled in production: its Giropay is not the customer's concern.
+    CHECK(find(results, "business-data", "payment_method:payment.payment_provider_adyen") ==
+          nullptr);
+  }
+  SECTION("16.0 icons against 17.0 methods: what a used provider showed and no longer offers") {
+    auto prod = test::unique_db_name("uat_pm16");
+    auto tst = test::unique_db_name("uat_pm16t");
+    test::DatabaseGuard guard({prod, tst});
+    test::pg_create_from_fixture(prod, "cust16");
+    test::pg_create_from_fixture(tst, "cust17");
+    auto quiet = compare(prod, tst);
+    CHECK(find(quiet, "business-data", "payment_method:") == nullptr);
+    // Production takes payments through Mollie in test mode.
+    exec(prod,
+         {"UPDATE payment_provider SET state = 'test' WHERE id = (SELECT res_id FROM "
+          "ir_model_data WHERE module = 'payment' AND name = 'payment_provider_mollie')"});
+    auto results = compare(prod, tst);
+    INFO(describe(results));
+    // 16.0 showed Apple Pay for Mollie (an icon 17.0 deleted), VISA (a method 17.0's Mollie
+    // offers as a brand of Card, not linked): both no longer offered.
+    for (const std::string method : {"Apple Pay", "VISA"}) {
+      const auto* f = find(
+          results, "business-data", "payment_method:payment.payment_provider_mollie:" + method);
+      REQUIRE(f != nullptr);
+      CHECK(f->severity == Severity::blocking);
+      CHECK(f->kind == "missing");
+    }
+    // Methods Mollie offers in both (iDEAL, Bancontact) and active give nothing.
+    CHECK(find(results, "business-data", "payment_method:payment.payment_provider_mollie:iDEAL") ==
+          nullptr);
+    CHECK(find(results,
+               "business-data",
+               "payment_method:payment.payment_provider_mollie:Bancontact") == nullptr);
+  }
+}

@@ -236,6 +236,46 @@ std::optional<std::string> payment_providers(const DbProfile& p) {
          " pp LEFT JOIN x ON x.res_id = pp.id";
 }
 
+// The payment methods each provider offers (issue 10: "payment providers and methods state"), one
+// row per provider and method, named by the method's name (varchar in both series). Up to 16.0 a
+// provider's methods are its icons (payment_icon through payment_icon_payment_provider_rel, no
+// active flag); from 17.0 they are payment_method records (payment_method_payment_provider_rel,
+// with `active`), and a brand (primary_payment_method_id, e.g. a card network of "Card") is
+// offered through its primary method while both are active. Read from the schemas of the 16.0 and
+// 17.0 fixture databases; an older schema has no such dataset. `used` says whether the provider is
+// enabled or in test mode, which decides whether production relies on the method.
+std::optional<std::string> payment_methods(const DbProfile& p) {
+  std::string table = p.has_table("payment_method_payment_provider_rel") ? "payment_method"
+                      : p.has_table("payment_icon_payment_provider_rel") ? "payment_icon"
+                                                                         : "";
+  if (table.empty() || !p.has_table(table) || !p.has_column("payment_provider", "state")) {
+    return std::nullopt;
+  }
+  std::string rel = table + "_payment_provider_rel";
+  std::string fk = table == "payment_method" ? "payment_method_id" : "payment_icon_id";
+  std::string active = p.has_column(table, "active") ? "m.active" : "true";
+  std::string offered = "SELECT r.payment_provider_id AS provider, m.id AS method, " + active +
+                        " AS active FROM " + rel + " r JOIN " + table + " m ON m.id = r." + fk;
+  if (p.has_column(table, "primary_payment_method_id")) {
+    offered += " UNION ALL SELECT r.payment_provider_id, b.id, b.active AND m.active FROM " + rel +
+               " r JOIN " + table + " m ON m.id = r." + fk + " JOIN " + table +
+               " b ON b.primary_payment_method_id = m.id";
+  }
+  std::string provider = tr(p, "payment_provider", "pp", "name");
+  std::string code = p.has_column("payment_provider", "code") ? "pp.code" : "NULL::text";
+  std::string method = tr(p, table, "m", "name");
+  return "WITH " + xmlid_cte("x", "payment.provider") + ", o AS (SELECT provider, method, " +
+         "bool_or(active) AS active FROM (" + offered +
+         ") o GROUP BY 1, 2) SELECT 'payment_method:' || coalesce(x.xmlid, 'payment_provider:' || "
+         "coalesce(" +
+         code + ", '') || ':' || pp.company_id || ':' || " + provider + ") || ':' || " + method +
+         " AS key, left(" + provider + " || ' / ' || " + method +
+         ", 120) AS name, false AS std, json_build_object('used', (pp.state <> 'disabled')::text, "
+         "'active', o.active::text)::text AS vals FROM o JOIN payment_provider pp ON pp.id = "
+         "o.provider JOIN " +
+         table + " m ON m.id = o.method LEFT JOIN x ON x.res_id = pp.id";
+}
+
 // Product attributes with their values in order (colour, custom entry).
 std::optional<std::string> product_attributes(const DbProfile& p) {
   if (!p.has_table("product_attribute") || !p.has_table("product_attribute_value")) {
@@ -314,6 +354,7 @@ const std::vector<std::pair<std::string, Builder>>& business_builders() {
       {"stock_on_hand", stock_on_hand},
       {"chatter", chatter},
       {"payment_providers", payment_providers},
+      {"payment_methods", payment_methods},
       {"product_attributes", product_attributes},
       {"attribute_lines", attribute_lines},
       {"analytic_plans", analytic_plans},
