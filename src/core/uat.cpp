@@ -543,6 +543,49 @@ classify(const KeyedRow* production, const KeyedRow* test, const DiffRules& rule
   return classify_changed(*production, *test, rules, std::move(f));
 }
 
+NaturalPairs pair_by_natural_key(std::vector<KeyedRow> production_only,
+                                 std::vector<KeyedRow> test_only) {
+  NaturalPairs out;
+  std::multimap<std::string, std::size_t> by_natural;
+  for (std::size_t i = 0; i < test_only.size(); ++i) {
+    if (!test_only[i].natural.empty()) {
+      by_natural.emplace(test_only[i].natural, i);
+    }
+  }
+  std::vector<bool> used(test_only.size(), false);
+  for (auto& p : production_only) {
+    auto it = p.natural.empty() ? by_natural.end() : by_natural.find(p.natural);
+    if (it == by_natural.end()) {
+      out.production_only.push_back(std::move(p));
+      continue;
+    }
+    used[it->second] = true;
+    out.pairs.emplace_back(std::move(p), std::move(test_only[it->second]));
+    by_natural.erase(it);
+  }
+  for (std::size_t i = 0; i < test_only.size(); ++i) {
+    if (!used[i]) {
+      out.test_only.push_back(std::move(test_only[i]));
+    }
+  }
+  return out;
+}
+
+std::optional<Finding>
+classify_moved(const KeyedRow& production, const KeyedRow& test, const DiffRules& rules) {
+  KeyedRow p = production;
+  KeyedRow t = test;
+  p.values["xml_id"] = production.key;
+  t.values["xml_id"] = test.key;
+  DiffRules moved = rules;
+  moved.fields.push_back({"xml_id",
+                          Severity::info,
+                          std::nullopt,
+                          "the same record (matched by its natural key '" + production.natural +
+                              "'), its xml id changed"});
+  return classify(&p, &t, moved);
+}
+
 namespace {
 
 long long count_value(const KeyedRow* row, const std::string& field) {
