@@ -188,7 +188,8 @@ const std::vector<CheckInfo>& dataset_checks() {
        "Partner tag links (named by partner and tag), working schedules and their attendances, "
        "each company's chart of accounts identity, payment terms (by the due dates they give), "
        "pricelists and their rules, stock on hand per product and location, payment providers "
-       "in use, product attributes and their values per product, analytic plans and accounts."},
+       "in use and the payment methods they offer, product attributes and their values per "
+       "product, analytic plans and accounts."},
       {"modules-transient",
        "Modules in a transient state in test",
        Severity::blocking,
@@ -540,6 +541,49 @@ classify(const KeyedRow* production, const KeyedRow* test, const DiffRules& rule
     return classify_added(rules, std::move(f));
   }
   return classify_changed(*production, *test, rules, std::move(f));
+}
+
+NaturalPairs pair_by_natural_key(std::vector<KeyedRow> production_only,
+                                 std::vector<KeyedRow> test_only) {
+  NaturalPairs out;
+  std::multimap<std::string, std::size_t> by_natural;
+  for (std::size_t i = 0; i < test_only.size(); ++i) {
+    if (!test_only[i].natural.empty()) {
+      by_natural.emplace(test_only[i].natural, i);
+    }
+  }
+  std::vector<bool> used(test_only.size(), false);
+  for (auto& p : production_only) {
+    auto it = p.natural.empty() ? by_natural.end() : by_natural.find(p.natural);
+    if (it == by_natural.end()) {
+      out.production_only.push_back(std::move(p));
+      continue;
+    }
+    used[it->second] = true;
+    out.pairs.emplace_back(std::move(p), std::move(test_only[it->second]));
+    by_natural.erase(it);
+  }
+  for (std::size_t i = 0; i < test_only.size(); ++i) {
+    if (!used[i]) {
+      out.test_only.push_back(std::move(test_only[i]));
+    }
+  }
+  return out;
+}
+
+std::optional<Finding>
+classify_moved(const KeyedRow& production, const KeyedRow& test, const DiffRules& rules) {
+  KeyedRow p = production;
+  KeyedRow t = test;
+  p.values["xml_id"] = production.key;
+  t.values["xml_id"] = test.key;
+  DiffRules moved = rules;
+  moved.fields.push_back({"xml_id",
+                          Severity::info,
+                          std::nullopt,
+                          "the same record (matched by its natural key '" + production.natural +
+                              "'), its xml id changed"});
+  return classify(&p, &t, moved);
 }
 
 namespace {
@@ -927,6 +971,20 @@ std::vector<DatasetCheck> configuration_datasets() {
                                     k_warn),
                               "used",
                               true);
+  // A method a used provider offered in production and no longer offers (or offers inactive).
+  auto payment_methods = only_while(rules("payment.method",
+                                          "payment method of provider",
+                                          k_block,
+                                          k_block,
+                                          k_none,
+                                          {{"active",
+                                            k_block,
+                                            "true",
+                                            "customers can no longer pay with it: activate it in "
+                                            "test (Payment Methods) and check the provider"}},
+                                          k_none),
+                                    "used",
+                                    true);
   return {
       {"payment_terms",
        only_while(own_blocks(rules(
@@ -943,6 +1001,7 @@ std::vector<DatasetCheck> configuration_datasets() {
       {"stock_on_hand",
        rules("stock.quant", "stock on hand of", k_block, k_block, k_warn, {}, k_block)},
       {"payment_providers", providers},
+      {"payment_methods", payment_methods},
       {"product_attributes",
        own_blocks(
            rules("product.attribute", "product attribute", k_block, k_warn, k_none, {}, k_warn))},

@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -276,4 +277,126 @@ TEST_CASE("uat run --prod-db/--test-db compares two databases without a project 
             {{"ODOO_UPGRADE_TEST_DB", "host=/nowhere"}});
   CHECK(r.exit_code == 2);
   CHECK(test::read_file(p.project_path()) == project_before);
+}
+
+namespace {
+
+// Deletes the `n` sale order lines of highest id in `db`: a blocking record-count finding that
+// names them.
+void delete_sale_lines(const std::string& db, int n) {
+  sql(db,
+      "DELETE FROM sale_order_line WHERE id IN (SELECT id FROM sale_order_line ORDER BY id DESC "
+      "LIMIT " +
+          std::to_string(n) + ")");
+}
+
+} // namespace
+
+TEST_CASE("uat: an acceptance carries over into the next round while its finding is unchanged",
+          "[integration][uat][cli]") {
+  test::Production p(options("uatcarry", "odoo17"));
+  std::string round1 = p.db + "_t1";
+  std::string round2 = p.db + "_t2";
+  test::pg_create_from_fixture(round1, "odoo17");
+  deactivate_view(round1, "purchase", "purchase_order_form");
+  delete_sale_lines(round1, 1);
+
+  // Round 1: two blocking findings, both accepted by the customer.
+  add_round(p, 1, round1);
+  auto r = p.cli({"--json", "uat", "run"});
+  REQUIRE(r.exit_code == 1);
+  auto run1 = parse_stdout(r);
+  auto view1 = finding_by_key(run1, "purchase.purchase_order_form");
+  auto count1 = finding_by_key(run1, "sale.order.line");
+  CHECK(count1["severity"] == "blocking");
+  for (const auto& f : {view1, count1}) {
+    r = p.cli({"uat", "accept", f["id"].get<std::string>(), "--reason", "known", "--by", "Jane"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  }
+  // The list of the missing line is the run's own.
+  auto list1 =
+      stdfs::path(run1["missing_lists"].get<std::string>()) / "uat-missing-sale.order.line.txt";
+  REQUIRE(stdfs::exists(list1));
+  CHECK(count1["message"].get<std::string>().find(list1.string()) != std::string::npos);
+
+  // Round 2: the view still deactivated (the same finding), one more sale line lost (the count
+  // finding changed).
+  test::pg_create_from_fixture(round2, "odoo17");
+  deactivate_view(round2, "purchase", "purchase_order_form");
+  delete_sale_lines(round2, 2);
+  add_round(p, 2, round2);
+  r = p.cli({"--json", "uat", "run"});
+  CHECK(r.exit_code == 1); // the lapsed acceptance blocks again
+  auto run2 = parse_stdout(r);
+  auto view2 = finding_by_key(run2, "purchase.purchase_order_form");
+  CHECK(view2["id"] == view1["id"]);
+  CHECK(view2["since"] == "still");
+  CHECK(view2["accepted"]["lapsed"] == false);
+  auto count2 = finding_by_key(run2, "sale.order.line");
+  CHECK(count2["id"] == count1["id"]);
+  CHECK(count2["since"] == "still");
+  CHECK(count2["accepted"]["lapsed"] == true);
+  CHECK(run2["summary"]["blocking"] == 1);
+  CHECK(run2["summary"]["accepted"] == 1);
+
+  // Each run's list stays where its report says: round 1's names one line, round 2's two.
+  auto list2 =
+      stdfs::path(run2["missing_lists"].get<std::string>()) / "uat-missing-sale.order.line.txt";
+  CHECK(list2 != list1);
+  CHECK(count2["message"].get<std::string>().find(list2.string()) != std::string::npos);
+  auto lines = [](const stdfs::path& file) {
+    auto text = test::read_file(file);
+    return std::count(text.begin(), text.end(), '\n');
+  };
+  CHECK(lines(list1) == 1);
+  CHECK(lines(list2) == 2);
+
+  // uat list shows the same state without running: still there, accepted, lapsed, the verdict.
+  auto list = parse_stdout(p.cli({"--json", "uat", "list"}));
+  CHECK(list["verdict"] == "no-go");
+  CHECK(list["iteration"]["previous_round"] == 1);
+  CHECK(list["iteration"]["still"] == run2["iteration"]["still"]);
+  CHECK(list["iteration"]["fixed"] == 0);
+  CHECK(list["iteration"]["new"] == 0);
+  bool view_accepted = false;
+  bool count_lapsed = false;
+  for (const auto& f : list["findings"]) {
+    CHECK(f["since"] == "still");
+    view_accepted = view_accepted || (f["id"] == view1["id"] && f["accepted"] == true);
+    count_lapsed = count_lapsed || (f["id"] == count1["id"] && f["acceptance_lapsed"] == true);
+  }
+  CHECK(view_accepted);
+  CHECK(count_lapsed);
+  auto text = p.cli({"uat", "list"}).out;
+  CHECK(text.find("[" + view1["id"].get<std::string>() + ", still there]") != std::string::npos);
+  CHECK(text.find("acceptance lapsed") != std::string::npos);
+  CHECK(text.find("iteration: " + run2["iteration"]["line"].get<std::string>()) !=
+        std::string::npos);
+  CHECK(text.find("round 2 verdict: NO-GO") != std::string::npos);
+
+  // The same pair without a project: the lists go beside --output and the output says where.
+  auto before = test::read_file(p.project_path());
+  auto out_dir = p.dir / "pair";
+  stdfs::create_directories(out_dir);
+  r = p.cli({"uat",
+             "run",
+             "--prod-db",
+             p.conninfo(),
+             "--test-db",
+             test::pg_conninfo(round2),
+             "--check",
+             "record-counts",
+             "-o",
+             (out_dir / "pair.json").string()});
+  CHECK(r.exit_code == 1);
+  auto pair = json::parse(test::read_file(out_dir / "pair.json"));
+  REQUIRE(pair["missing_lists"].is_string());
+  auto pair_lists = stdfs::path(pair["missing_lists"].get<std::string>());
+  CHECK(pair_lists.parent_path() == out_dir);
+  CHECK(r.out.find("missing-record lists: " + pair_lists.string()) != std::string::npos);
+  CHECK(lines(pair_lists / "uat-missing-sale.order.line.txt") == 2);
+  CHECK(test::read_file(p.project_path()) == before);
+  auto round_dir = stdfs::path(run2["report_file"].get<std::string>()).parent_path();
+  CHECK_FALSE(stdfs::exists(round_dir / pair_lists.filename()));
 }

@@ -404,3 +404,126 @@ TEST_CASE("uat checks: losses of the customer's business configuration are named
   CHECK(plan->severity == Severity::blocking);
   CHECK(plan->changes.at(0).after.find("Deco Addict (archived)") != std::string::npos);
 }
+
+TEST_CASE("uat checks: the payment methods of a provider in use are compared",
+          "[integration][uat]") {
+  SECTION("17.0 against 17.0: a method deactivated or unlinked is blocking, only while used") {
+    auto prod = test::unique_db_name("uat_pm17");
+    auto tst = test::unique_db_name("uat_pm17t");
+    test::DatabaseGuard guard({prod, tst});
+    test::pg_create_from_fixture(prod, "cust17");
+    test::pg_create_from_fixture(tst, "cust17");
+    const std::string stripe = "(SELECT res_id FROM ir_model_data WHERE module = 'payment' AND "
+                               "name = 'payment_provider_stripe')";
+    exec(prod, {"UPDATE payment_provider SET state = 'test' WHERE id = " + stripe});
+    exec(tst,
+         {// Giropay deactivated (Stripe, in use, and Adyen, disabled, offer it)
+          "UPDATE payment_method SET active = false WHERE name = 'Giropay'",
+          // Stripe no longer offers Bancontact
+          "DELETE FROM payment_method_payment_provider_rel WHERE payment_provider_id = " + stripe +
+              " AND payment_method_id = (SELECT id FROM payment_method WHERE name = 'Bancontact')",
+          // the provider disabled in test, as neutralization does: not a method finding
+          "UPDATE payment_provider SET state = 'disabled' WHERE id = " + stripe});
+    auto results = compare(prod, tst);
+    INFO(describe(results));
+    const auto* giropay =
+        find(results, "business-data", "payment_method:payment.payment_provider_stripe:Giropay");
+    REQUIRE(giropay != nullptr);
+    CHECK(giropay->severity == Severity::blocking);
+    CHECK(giropay->model == "payment.method");
+    REQUIRE(giropay->changes.size() == 1);
+    CHECK(giropay->changes[0].field == "active");
+    const auto* bancontact =
+        find(results, "business-data", "payment_method:payment.payment_provider_stripe:Bancontact");
+    REQUIRE(bancontact != nullptr);
+    CHECK(bancontact->severity == Severity::blocking);
+    CHECK(bancontact->kind == "missing");
+    CHECK(bancontact->name == "Stripe / Bancontact");
+    // Adyen is disabled in production: its Giropay is not the customer's concern.
+    CHECK(find(results, "business-data", "payment_method:payment.payment_provider_adyen") ==
+          nullptr);
+  }
+  SECTION("16.0 icons against 17.0 methods: what a used provider showed and no longer offers") {
+    auto prod = test::unique_db_name("uat_pm16");
+    auto tst = test::unique_db_name("uat_pm16t");
+    test::DatabaseGuard guard({prod, tst});
+    test::pg_create_from_fixture(prod, "cust16");
+    test::pg_create_from_fixture(tst, "cust17");
+    auto quiet = compare(prod, tst);
+    CHECK(find(quiet, "business-data", "payment_method:") == nullptr);
+    // Production takes payments through Mollie in test mode.
+    exec(prod,
+         {"UPDATE payment_provider SET state = 'test' WHERE id = (SELECT res_id FROM "
+          "ir_model_data WHERE module = 'payment' AND name = 'payment_provider_mollie')"});
+    auto results = compare(prod, tst);
+    INFO(describe(results));
+    // 16.0 showed Apple Pay for Mollie (an icon 17.0 deleted), VISA (a method 17.0's Mollie
+    // offers as a brand of Card, not linked): both no longer offered.
+    for (const std::string method : {"Apple Pay", "VISA"}) {
+      const auto* f = find(
+          results, "business-data", "payment_method:payment.payment_provider_mollie:" + method);
+      REQUIRE(f != nullptr);
+      CHECK(f->severity == Severity::blocking);
+      CHECK(f->kind == "missing");
+    }
+    // Methods Mollie offers in both (iDEAL, Bancontact) and active give nothing.
+    CHECK(find(results, "business-data", "payment_method:payment.payment_provider_mollie:iDEAL") ==
+          nullptr);
+    CHECK(find(results,
+               "business-data",
+               "payment_method:payment.payment_provider_mollie:Bancontact") == nullptr);
+  }
+}
+
+TEST_CASE("uat checks: a record whose xml id moved to another module is the same record",
+          "[integration][uat]") {
+  auto prod = test::unique_db_name("uat_mv17");
+  auto tst = test::unique_db_name("uat_mv17t");
+  test::DatabaseGuard guard({prod, tst});
+  test::pg_create_from_fixture(prod, "cust17");
+  test::pg_create_from_fixture(tst, "cust17");
+  // In test, the upgrade moved these records' xml ids to another module (as 17.0 moved the
+  // generic chart's records from l10n_generic_coa to account); the 45 days term also changed.
+  auto move = [](const std::string& model, const std::string& name) {
+    return "UPDATE ir_model_data SET module = 'l10n_moved' WHERE model = '" + model +
+           "' AND name = '" + name + "'";
+  };
+  exec(tst,
+       {move("account.payment.term", "account_payment_term_30days"),
+        move("account.payment.term", "account_payment_term_45days"),
+        move("product.pricelist", "list0"),
+        move("product.attribute", "product_attribute_1"),
+        move("resource.calendar", "resource_calendar_std"),
+        move("payment.provider", "payment_provider_stripe"),
+        "UPDATE account_payment_term_line SET nb_days = 50 WHERE nb_days = 45 AND payment_id = "
+        "(SELECT res_id FROM ir_model_data WHERE model = 'account.payment.term' AND name = "
+        "'account_payment_term_45days')"});
+  auto results = compare(prod, tst);
+  INFO(describe(results));
+  const auto& business = check(results, "business-data");
+  // Nothing is missing or added: each moved record is one info finding naming both xml ids.
+  for (const auto& f : business.findings) {
+    CHECK(f.kind != "missing");
+    CHECK(f.kind != "added");
+  }
+  for (const std::string key : {"account.account_payment_term_30days",
+                                "pricelist:product.list0",
+                                "attribute:product.product_attribute_1",
+                                "calendar:resource.resource_calendar_std"}) {
+    const auto* f = find(results, "business-data", key);
+    REQUIRE(f != nullptr);
+    CHECK(f->severity == Severity::info);
+    REQUIRE(f->changes.size() == 1);
+    CHECK(f->changes[0].field == "xml_id");
+    CHECK(f->changes[0].after.find("l10n_moved.") != std::string::npos);
+  }
+  // A provider production does not use is not compared, moved or not.
+  CHECK(find(results, "business-data", "payment.payment_provider_stripe") == nullptr);
+  // Moved and changed: the change is still reported (a standard term: a warning), once.
+  const auto* term = find(results, "business-data", "account.account_payment_term_45days");
+  REQUIRE(term != nullptr);
+  CHECK(term->severity == Severity::warning);
+  CHECK(term->changes.size() == 2);
+  CHECK(business.count(Severity::blocking) == 0);
+  CHECK(business.count(Severity::warning) == 1);
+}

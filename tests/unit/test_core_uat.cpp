@@ -486,3 +486,61 @@ TEST_CASE("core::uat::text_to_diff", "[core]") {
   missing.kind = "missing";
   CHECK_FALSE(text_to_diff(missing, "mail_templates"));
 }
+
+TEST_CASE("core::uat::pair_by_natural_key and classify_moved", "[core]") {
+  auto with_natural = [](KeyedRow r, std::string natural) {
+    r.natural = std::move(natural);
+    return r;
+  };
+  // account.term_30 moved to l10n_x.term_30 (same natural key); account.gone is gone; a new
+  // record only in test; a row without natural key never pairs.
+  std::vector<KeyedRow> prod = {
+      with_natural(row("account.gone", {{"due", "a"}}, true), "term:1:Gone"),
+      with_natural(row("account.term_30", {{"due", "30"}}, true), "term:1:30 Days"),
+      row("term:1:plain", {{"due", "x"}})};
+  std::vector<KeyedRow> test = {
+      with_natural(row("l10n_x.term_30", {{"due", "30"}}, true), "term:1:30 Days"),
+      with_natural(row("l10n_x.term_30b", {{"due", "30"}}, true), "term:1:30 Days"),
+      with_natural(row("term:1:New", {{"due", "n"}}), "term:1:New"),
+      row("term:1:plain2", {{"due", "x"}})};
+  auto paired = pair_by_natural_key(prod, test);
+  REQUIRE(paired.pairs.size() == 1);
+  CHECK(paired.pairs[0].first.key == "account.term_30");
+  CHECK(paired.pairs[0].second.key == "l10n_x.term_30"); // the first of the same natural key
+  REQUIRE(paired.production_only.size() == 2);
+  CHECK(paired.production_only[0].key == "account.gone");
+  CHECK(paired.production_only[1].key == "term:1:plain");
+  REQUIRE(paired.test_only.size() == 3);
+  CHECK(paired.test_only[0].key == "l10n_x.term_30b");
+  CHECK(paired.test_only[2].key == "term:1:plain2");
+
+  DiffRules rules;
+  rules.model = "account.payment.term";
+  rules.what = "payment term";
+  rules.changed = Severity::warning;
+  rules.changed_custom = Severity::blocking;
+  SECTION("unchanged but moved: one info finding, keyed by production's key") {
+    auto f = classify_moved(paired.pairs[0].first, paired.pairs[0].second, rules);
+    REQUIRE(f);
+    CHECK(f->severity == Severity::info);
+    CHECK(f->key == "account.term_30");
+    REQUIRE(f->changes.size() == 1);
+    CHECK(f->changes[0].field == "xml_id");
+    CHECK(f->changes[0].before == "account.term_30");
+    CHECK(f->changes[0].after == "l10n_x.term_30");
+    CHECK(f->message.find("natural key 'term:1:30 Days'") != std::string::npos);
+  }
+  SECTION("moved and changed: the change keeps its severity") {
+    auto changed = paired.pairs[0].second;
+    changed.values["due"] = "45";
+    auto f = classify_moved(paired.pairs[0].first, changed, rules);
+    REQUIRE(f);
+    CHECK(f->severity == Severity::warning); // a standard record changed
+    CHECK(f->changes.size() == 2);
+  }
+  SECTION("a record the rules do not look at stays quiet") {
+    rules.missing_only_if = {{"used", "true"}};
+    rules.only_if_gates_changes = true;
+    CHECK_FALSE(classify_moved(paired.pairs[0].first, paired.pairs[0].second, rules));
+  }
+}

@@ -97,9 +97,9 @@ int run_uat_report(const UatReportOptions& options, Context& ctx);
 // `error` and the others still run. Both connections should be in a read-only repeatable-read
 // transaction (adapters::pg::Transaction with Isolation::repeatable_read, Access::read_only), so
 // that every check sees one snapshot. A model with fewer records in test names its missing
-// records; the full list of each goes to `lists_dir`/uat-missing-<model>.txt (replaced by every
-// run; not written when `lists_dir` is empty). Throws Interrupted on Ctrl-C, FilesystemError when a
-// list cannot be written.
+// records; the full list of each goes to `lists_dir`/uat-missing-<model>.txt (`lists_dir` is
+// created when a list is written; give each run its own; nothing is written when it is empty).
+// Throws Interrupted on Ctrl-C, FilesystemError when a list cannot be written.
 std::vector<core::uat::CheckResult> run_uat_checks(adapters::pg::Connection& production,
                                                    adapters::pg::Connection& test,
                                                    const std::vector<std::string>& only = {},

@@ -122,12 +122,15 @@ CheckResult check_result_from_json(const nlohmann::json& j, std::string_view whe
 // --- merging two ordered keyed streams ---------------------------------------------------------
 
 // One record of a keyed dataset: `values` maps a field to its canonical text. `standard` is true
-// when the record comes from a standard Odoo module (its loss is expected more often).
+// when the record comes from a standard Odoo module (its loss is expected more often). `natural`
+// is the record's natural key (company + name…) in a dataset keyed by xml id that can fall back
+// to it (pair_by_natural_key), "" otherwise; it is not a value and is never compared.
 struct KeyedRow {
   std::string key;
   std::string name;
   std::map<std::string, std::string> values;
   bool standard = false;
+  std::string natural;
 };
 
 // Pulls the next row of an ordered stream; std::nullopt at the end.
@@ -175,6 +178,26 @@ struct DiffRules {
 // The finding for one pair of rows, or std::nullopt when they agree under `rules`.
 std::optional<Finding>
 classify(const KeyedRow* production, const KeyedRow* test, const DiffRules& rules);
+
+// Records seen on one side only of a dataset keyed by xml id, paired again by their natural key
+// when the xml id is gone on one side (issue 10: a release moves records to another module, e.g.
+// 17.0 moved the generic chart's records from l10n_generic_coa to account, so the same record has
+// another xml id). A production row pairs with the first test row (in the given order) of the same
+// non-empty `natural`; each row pairs at most once; the rest stay one-sided, in their order.
+struct NaturalPairs {
+  std::vector<std::pair<KeyedRow, KeyedRow>> pairs; // production, test
+  std::vector<KeyedRow> production_only;
+  std::vector<KeyedRow> test_only;
+};
+NaturalPairs pair_by_natural_key(std::vector<KeyedRow> production_only,
+                                 std::vector<KeyedRow> test_only);
+
+// The finding for a record paired by natural key: its changes under `rules` and the moved key as
+// the change "xml_id" (production's key → test's key), at info unless something else changed
+// worse. Keyed by production's key, so its finding id stays that of the record. std::nullopt when
+// `rules` do not look at the record (`missing_only_if` with `only_if_gates_changes`).
+std::optional<Finding>
+classify_moved(const KeyedRow& production, const KeyedRow& test, const DiffRules& rules);
 
 // The finding for one model's record count (values field "count"): fewer records in test is
 // blocking, more is info, a model missing on one side is blocking (production) or info (test).

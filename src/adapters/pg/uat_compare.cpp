@@ -26,6 +26,11 @@ KeyedRow to_row(const Result& r) {
   row.name = std::string(r.get(0, 1));
   row.standard = !r.is_null(0, 2) && r.get_bool(0, 2);
   auto vals = nlohmann::json::parse(r.get(0, 3));
+  // A dataset keyed by xml id gives its natural key as "_natural": not a value to compare.
+  if (auto natural = vals.find("_natural"); natural != vals.end()) {
+    row.natural = natural->is_string() ? natural->get<std::string>() : std::string();
+    vals.erase(natural);
+  }
   for (auto it = vals.begin(); it != vals.end(); ++it) {
     row.values[it.key()] = it->is_null()     ? std::string()
                            : it->is_string() ? it->get<std::string>()

@@ -758,7 +758,8 @@ std::optional<std::string> calendars(const DbProfile& p) {
          "'hours_per_day', " +
          num("c.hours_per_day") +
          ", 'company', c.company_id::text, 'attendances', coalesce(att.n, 0)::text, 'schedule', "
-         "att.v)::text AS vals FROM resource_calendar c LEFT JOIN x ON x.res_id = c.id LEFT JOIN "
+         "att.v, '_natural', 'calendar:' || coalesce(c.company_id::text, '*') || ':' || c.name)"
+         "::text AS vals FROM resource_calendar c LEFT JOIN x ON x.res_id = c.id LEFT JOIN "
          "att ON att.calendar_id = c.id";
 }
 

@@ -87,14 +87,23 @@ std::optional<std::string> payment_terms(const DbProfile& p) {
          " AS std, json_build_object('active', t.active::text, 'company', t.company_id::text, "
          "'lines', coalesce(due.n, 0)::text, 'due', due.v, 'early_discount', " +
          early_discount(p) +
-         ")::text AS vals FROM account_payment_term t LEFT JOIN x ON x.res_id = t.id LEFT JOIN "
+         ", '_natural', 'payment_term:' || coalesce(t.company_id::text, '*') "
+         "|| ':' || coalesce(" +
+         name +
+         ", ''))::text AS vals FROM account_payment_term t LEFT JOIN x ON x.res_id = t.id LEFT "
+         "JOIN "
          "due ON due.payment_id = t.id";
 }
 
-// A pricelist's natural key: xml id, or company and name.
+// A pricelist's natural key: company and name.
+std::string pricelist_natural(const DbProfile& p, const std::string& alias) {
+  return "coalesce(" + alias + ".company_id::text, '*') || ':' || coalesce(" +
+         tr(p, "product_pricelist", alias, "name") + ", '')";
+}
+
+// A pricelist's key: xml id, else its natural key.
 std::string pricelist_key(const DbProfile& p, const std::string& alias) {
-  return "coalesce(x.xmlid, coalesce(" + alias + ".company_id::text, '*') || ':' || coalesce(" +
-         tr(p, "product_pricelist", alias, "name") + ", ''))";
+  return "coalesce(x.xmlid, " + pricelist_natural(p, alias) + ")";
 }
 
 std::optional<std::string> pricelists(const DbProfile& p) {
@@ -116,7 +125,8 @@ std::optional<std::string> pricelists(const DbProfile& p) {
          col(p, "product_pricelist", "pl", "discount_policy") + ", 'selectable', " +
          col(p, "product_pricelist", "pl", "selectable") + ", 'code', " +
          col(p, "product_pricelist", "pl", "code") + ", 'rules', " +
-         (items ? "coalesce(n.n, 0)::text" : "'0'") +
+         (items ? "coalesce(n.n, 0)::text" : "'0'") + ", '_natural', 'pricelist:' || " +
+         pricelist_natural(p, "pl") +
          ")::text AS vals FROM product_pricelist pl LEFT JOIN x ON x.res_id = pl.id LEFT JOIN "
          "res_currency cur ON cur.id = pl.currency_id" +
          (items ? " LEFT JOIN n ON n.pricelist_id = pl.id" : "");
@@ -146,15 +156,17 @@ std::optional<std::string> pricelist_rules(const DbProfile& p) {
     fields += ", " + lit(k) + ", " +
               (p.has_column("product_pricelist_item", c) ? num("i." + c) : "NULL::text");
   }
+  std::string rule = " || ':' || i.applied_on || ':' || " + target + " || ':' || " +
+                     num("i.min_quantity") + " || ':' || coalesce(i.date_start::text, '')";
   return "WITH " + xmlid_cte("x", "product.pricelist") + " SELECT 'pricelist_rule:' || " +
-         pricelist_key(p, "pl") + " || ':' || i.applied_on || ':' || " + target + " || ':' || " +
-         num("i.min_quantity") + " || ':' || coalesce(i.date_start::text, '') AS key, left(" +
+         pricelist_key(p, "pl") + rule + " AS key, left(" +
          tr(p, "product_pricelist", "pl", "name") + " || ' / ' || " + target +
          ", 120) AS name, false AS std, json_build_object('compute', i.compute_price, 'base', "
          "i.base, 'base_pricelist', " +
          tr(p, "product_pricelist", "bpl", "name") + fields +
          ", 'date_end', i.date_end::text, 'active', " +
-         col(p, "product_pricelist_item", "i", "active") +
+         col(p, "product_pricelist_item", "i", "active") + ", '_natural', 'pricelist_rule:' || " +
+         pricelist_natural(p, "pl") + rule +
          ")::text AS vals FROM product_pricelist_item i JOIN product_pricelist pl ON pl.id = "
          "i.pricelist_id LEFT JOIN x ON x.res_id = pl.id LEFT JOIN product_product pp ON pp.id = "
          "i.product_id LEFT JOIN product_template vt ON vt.id = pp.product_tmpl_id LEFT JOIN "
@@ -225,15 +237,56 @@ std::optional<std::string> payment_providers(const DbProfile& p) {
   std::string published = p.has_column(table, "is_published")
                               ? col(p, table, "pp", "is_published")
                               : col(p, table, "pp", "website_published");
-  return "WITH " + xmlid_cte("x", model) + ", " + k_std_modules_cte +
-         " SELECT coalesce(x.xmlid, 'payment_provider:' || coalesce(" + code +
-         ", '') || ':' || pp.company_id || ':' || " + name + ") AS key, left(" + name +
-         ", 120) AS name, " + is_std("x.module") +
+  std::string natural =
+      "'payment_provider:' || coalesce(" + code + ", '') || ':' || pp.company_id || ':' || " + name;
+  return "WITH " + xmlid_cte("x", model) + ", " + k_std_modules_cte + " SELECT coalesce(x.xmlid, " +
+         natural + ") AS key, left(" + name + ", 120) AS name, " + is_std("x.module") +
          " AS std, json_build_object('used', (pp.state <> 'disabled')::text, 'test_mode', "
          "(pp.state = 'test')::text, 'published', " +
          published + ", 'company', pp.company_id::text, 'website', " +
-         col(p, table, "pp", "website_id") + ")::text AS vals FROM " + table +
-         " pp LEFT JOIN x ON x.res_id = pp.id";
+         col(p, table, "pp", "website_id") + ", '_natural', " + natural + ")::text AS vals FROM " +
+         table + " pp LEFT JOIN x ON x.res_id = pp.id";
+}
+
+// The payment methods each provider offers (issue 10: "payment providers and methods state"), one
+// row per provider and method, named by the method's name (varchar in both series). Up to 16.0 a
+// provider's methods are its icons (payment_icon through payment_icon_payment_provider_rel, no
+// active flag); from 17.0 they are payment_method records (payment_method_payment_provider_rel,
+// with `active`), and a brand (primary_payment_method_id, e.g. a card network of "Card") is
+// offered through its primary method while both are active. Read from the schemas of the 16.0 and
+// 17.0 fixture databases; an older schema has no such dataset. `used` says whether the provider is
+// enabled or in test mode, which decides whether production relies on the method.
+std::optional<std::string> payment_methods(const DbProfile& p) {
+  std::string table = p.has_table("payment_method_payment_provider_rel") ? "payment_method"
+                      : p.has_table("payment_icon_payment_provider_rel") ? "payment_icon"
+                                                                         : "";
+  if (table.empty() || !p.has_table(table) || !p.has_column("payment_provider", "state")) {
+    return std::nullopt;
+  }
+  std::string rel = table + "_payment_provider_rel";
+  std::string fk = table == "payment_method" ? "payment_method_id" : "payment_icon_id";
+  std::string active = p.has_column(table, "active") ? "m.active" : "true";
+  std::string offered = "SELECT r.payment_provider_id AS provider, m.id AS method, " + active +
+                        " AS active FROM " + rel + " r JOIN " + table + " m ON m.id = r." + fk;
+  if (p.has_column(table, "primary_payment_method_id")) {
+    offered += " UNION ALL SELECT r.payment_provider_id, b.id, b.active AND m.active FROM " + rel +
+               " r JOIN " + table + " m ON m.id = r." + fk + " JOIN " + table +
+               " b ON b.primary_payment_method_id = m.id";
+  }
+  std::string provider = tr(p, "payment_provider", "pp", "name");
+  std::string code = p.has_column("payment_provider", "code") ? "pp.code" : "NULL::text";
+  std::string natural = "'payment_provider:' || coalesce(" + code + ", '') || ':' || " +
+                        "pp.company_id || ':' || " + provider;
+  std::string method = tr(p, table, "m", "name");
+  return "WITH " + xmlid_cte("x", "payment.provider") + ", o AS (SELECT provider, method, " +
+         "bool_or(active) AS active FROM (" + offered +
+         ") o GROUP BY 1, 2) SELECT 'payment_method:' || coalesce(x.xmlid, " + natural +
+         ") || ':' || " + method + " AS key, left(" + provider + " || ' / ' || " + method +
+         ", 120) AS name, false AS std, json_build_object('used', (pp.state <> 'disabled')::text, "
+         "'active', o.active::text, '_natural', 'payment_method:' || " +
+         natural + " || ':' || " + method +
+         ")::text AS vals FROM o JOIN payment_provider pp ON pp.id = o.provider JOIN " + table +
+         " m ON m.id = o.method LEFT JOIN x ON x.res_id = pp.id";
 }
 
 // Product attributes with their values in order (colour, custom entry).
@@ -255,7 +308,8 @@ std::optional<std::string> product_attributes(const DbProfile& p) {
          " AS std, json_build_object('display_type', " +
          col(p, "product_attribute", "a", "display_type") + ", 'create_variant', " +
          col(p, "product_attribute", "a", "create_variant") +
-         ", 'values', v.v)::text AS vals FROM product_attribute a LEFT JOIN x ON x.res_id = a.id "
+         ", 'values', v.v, '_natural', 'attribute:' || " + tr(p, "product_attribute", "a", "name") +
+         ")::text AS vals FROM product_attribute a LEFT JOIN x ON x.res_id = a.id "
          "LEFT JOIN v ON v.attribute_id = a.id";
 }
 
@@ -314,6 +368,7 @@ const std::vector<std::pair<std::string, Builder>>& business_builders() {
       {"stock_on_hand", stock_on_hand},
       {"chatter", chatter},
       {"payment_providers", payment_providers},
+      {"payment_methods", payment_methods},
       {"product_attributes", product_attributes},
       {"attribute_lines", attribute_lines},
       {"analytic_plans", analytic_plans},

@@ -158,15 +158,60 @@ void add_text_diff(CheckRun& run, core::uat::Finding& f, const std::string& data
   f.diff = core::unified_diff(value(before), value(after), core::uat::k_diff_lines);
 }
 
+// Rows seen on one side only that carry a natural key: classified once the dataset is merged,
+// paired again by natural key when their xml id moved (core::uat::pair_by_natural_key).
+struct OneSided {
+  std::vector<KeyedRow> production;
+  std::vector<KeyedRow> test;
+
+  // Keeps a one-sided row with a natural key; false for any other pair.
+  bool keep(const KeyedRow* p, const KeyedRow* t) {
+    if (p != nullptr && t == nullptr && !p->natural.empty()) {
+      production.push_back(*p);
+      return true;
+    }
+    if (p == nullptr && t != nullptr && !t->natural.empty()) {
+      test.push_back(*t);
+      return true;
+    }
+    return false;
+  }
+
+  // The findings of the kept rows: a moved record once, the others as missing or added.
+  void classify(CheckRun& run, const core::uat::DatasetCheck& d) {
+    auto paired = core::uat::pair_by_natural_key(std::move(production), std::move(test));
+    std::vector<std::optional<core::uat::Finding>> found;
+    for (const auto& [p, t] : paired.pairs) {
+      found.push_back(core::uat::classify_moved(p, t, d.rules));
+    }
+    for (const auto& p : paired.production_only) {
+      found.push_back(core::uat::classify(&p, nullptr, d.rules));
+    }
+    for (const auto& t : paired.test_only) {
+      found.push_back(core::uat::classify(nullptr, &t, d.rules));
+    }
+    for (auto& f : found) {
+      if (f) {
+        core::uat::explain(*f, d.dataset, run.expected);
+        run.result.add(std::move(*f));
+      }
+    }
+  }
+};
+
 // The other checks: each of their datasets compared and classified by its rules.
 void run_keyed_check(CheckRun& run) {
   for (const auto& d : core::uat::check_datasets(run.result.id)) {
     core::throw_if_interrupted();
     // Record counts that fell are named, changed texts get their diff, after the comparison
-    // (each needs queries of its own).
+    // (each needs queries of its own); records on one side only may have moved xml id.
     std::vector<core::uat::Finding> pending;
+    OneSided one_sided;
     run.result.compared += pg::compare_dataset(
         run.prod, run.test, d.dataset, [&](const KeyedRow* p, const KeyedRow* t) {
+          if (!d.counts && one_sided.keep(p, t)) {
+            return;
+          }
           auto f = d.counts ? core::uat::classify_count(p, t) : core::uat::classify(p, t, d.rules);
           if (!f) {
             return;
@@ -181,6 +226,7 @@ void run_keyed_check(CheckRun& run) {
             run.result.add(std::move(*f));
           }
         });
+    one_sided.classify(run, d);
     for (auto& f : pending) {
       if (d.dataset == "record_counts") {
         name_missing_records(run, f);

@@ -5,6 +5,7 @@
 #include <odoo_upgrade/commands/uat.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
+#include <odoo_upgrade/core/uat_iteration.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
 
 #include <spdlog/spdlog.h>
@@ -17,6 +18,7 @@ namespace odoo_upgrade::commands {
 
 namespace {
 
+using core::Severity;
 using core::uat::MarkStatus;
 
 nlohmann::json mark_json(const core::uat::Mark& mark) {
@@ -35,6 +37,79 @@ items_json(const std::vector<std::pair<core::uat::ChecklistItem, core::uat::Mark
     out.push_back(j);
   }
   return out;
+}
+
+// "new", "still there" or "" for a problem, as compared with the previous round.
+std::string since_label(const core::uat::Finding& f) {
+  return f.since == "still" ? "still there" : f.since;
+}
+
+// The problems (warnings and blocking findings) of the round's latest results, each with its
+// iteration state and acceptance, as `uat run` and `uat report` show them.
+nlohmann::json findings_json(const core::uat::Report& report) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : report.checks) {
+    for (const auto& f : r.findings) {
+      if (f.severity == Severity::info) {
+        continue;
+      }
+      nlohmann::json j = {{"check", r.id},
+                          {"id", f.id},
+                          {"severity", core::to_string(f.severity)},
+                          {"since", f.since.empty() ? nlohmann::json() : nlohmann::json(f.since)},
+                          {"message", f.message},
+                          {"accepted", f.is_accepted()},
+                          {"acceptance_lapsed", f.accepted && f.accepted->lapsed}};
+      if (f.accepted) {
+        j["acceptance"] = {{"by", f.accepted->by}, {"reason", f.accepted->reason}};
+      }
+      out.push_back(std::move(j));
+    }
+  }
+  return out;
+}
+
+nlohmann::json iteration_json(const core::uat::RoundChanges& changes) {
+  nlohmann::json fixed = nlohmann::json::array();
+  for (const auto& [check, f] : changes.fixed_findings) {
+    fixed.push_back({{"check", check}, {"id", f.id}, {"message", f.message}});
+  }
+  return {{"previous_round", changes.previous_round},
+          {"fixed", changes.fixed},
+          {"new", changes.added},
+          {"still", changes.still},
+          {"line", core::uat::changes_line(changes)},
+          {"fixed_findings", fixed}};
+}
+
+// The latest result of every check as the round's verdict sees it: each problem with its state
+// against the previous round and its acceptance, the findings fixed since, the iteration line.
+void print_findings(std::ostream& os, const Output& out, const core::uat::Report& report) {
+  if (!report.has_run) {
+    return;
+  }
+  os << "\nfindings (latest result of every check):\n";
+  for (const auto& r : report.checks) {
+    for (const auto& f : r.findings) {
+      if (f.severity == Severity::info) {
+        continue;
+      }
+      std::string since = since_label(f);
+      os << "  " << core::to_string(f.severity) << " [" << f.id
+         << (since.empty() ? "" : ", " + since) << "]: " << f.message << "\n";
+      if (f.accepted) {
+        os << "      "
+           << (f.accepted->lapsed ? "acceptance lapsed (changed since): " : "accepted: ")
+           << f.accepted->reason << " (" << f.accepted->by << ")\n";
+      }
+    }
+  }
+  for (const auto& [check, f] : report.changes.fixed_findings) {
+    os << "  " << out.green("fixed") << " [" << f.id << "] " << check << ": " << f.message << "\n";
+  }
+  os << "iteration: " << core::uat::changes_line(report.changes) << "\n";
+  os << "round " << report.round
+     << " verdict: " << (core::uat::report_go(report) ? out.green("GO") : out.red("NO-GO")) << "\n";
 }
 
 void print_list(std::ostream& os, const Output& out, int round, const core::uat::UatRecord& uat) {
@@ -101,11 +176,19 @@ int run_uat_list(const UatListOptions&, Context& ctx) {
     latest.erase("checks");
   }
   auto signoff = uat.signoff_of(round.number);
+  // The findings as the verdict sees them: marked against the previous round, acceptances applied.
+  auto report = uat_state::build_report(session.project(), core::iso8601_utc(ctx.clock.now()));
   nlohmann::json doc = {{"round", round.number},
                         {"items", items_json(uat.marked_items(round.number))},
                         {"latest_run", latest},
+                        {"findings", findings_json(report)},
+                        {"iteration", iteration_json(report.changes)},
+                        {"verdict", core::uat::report_go(report) ? "go" : "no-go"},
                         {"signoff", signoff ? core::uat::to_json(*signoff) : nlohmann::json()}};
-  ctx.out.result(doc, [&](std::ostream& os) { print_list(os, ctx.out, round.number, uat); });
+  ctx.out.result(doc, [&](std::ostream& os) {
+    print_list(os, ctx.out, round.number, uat);
+    print_findings(os, ctx.out, report);
+  });
   return 0;
 }
 

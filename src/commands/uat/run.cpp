@@ -83,6 +83,7 @@ struct Comparison {
   std::string test_version;
   std::string started_at;
   double seconds = 0;
+  stdfs::path lists_dir; // the missing-record lists of this run (written only when needed)
   std::vector<core::uat::CheckResult> results; // as found, every finding identified
   // As shown: marked against the previous round, acceptances applied (none without a project).
   std::vector<core::uat::CheckResult> shown;
@@ -130,10 +131,16 @@ int print_run_plan(Context& ctx,
 }
 
 // Compares both databases, read-only, each in one snapshot so that the checks agree with each
-// other.
-void compare(Comparison& c, ProjectSession& session, const UatRunOptions& options, Context& ctx) {
-  pg::Connection prod(source_conninfo(session.project(), session.secrets()));
-  pg::Connection test(server_conninfo(session.project(), session.secrets(), c.test_db));
+// other. The full lists of missing records of this run go to `<lists_root>/uat-<time>-missing/`
+// (created only when a list is written), so that every report points at the lists of its run.
+void compare_snapshots(Comparison& c,
+                       const std::string& prod_conninfo,
+                       const std::string& test_conninfo,
+                       const std::vector<std::string>& checks,
+                       const stdfs::path& lists_root,
+                       Context& ctx) {
+  pg::Connection prod(prod_conninfo);
+  pg::Connection test(test_conninfo);
   prod.set_read_only();
   test.set_read_only();
   c.production_version = pg::odoo_series(prod);
@@ -141,26 +148,41 @@ void compare(Comparison& c, ProjectSession& session, const UatRunOptions& option
   pg::Transaction prod_snapshot(prod, pg::Isolation::repeatable_read, pg::Access::read_only);
   pg::Transaction test_snapshot(test, pg::Isolation::repeatable_read, pg::Access::read_only);
   c.started_at = core::iso8601_utc(ctx.clock.now());
-  auto t0 = std::chrono::steady_clock::now();
-  spdlog::info("uat: comparing '{}' ({}) with '{}' ({}), round {}",
+  c.lists_dir = lists_root / ("uat-" + compact_time(c.started_at) + "-missing");
+  spdlog::info("uat: comparing '{}' ({}) with '{}' ({}){}",
                c.production_db,
                c.production_version,
                c.test_db,
                c.test_version,
-               c.round);
-  // Lists of missing records go beside the round's report.
-  c.results = run_uat_checks(
-      prod, test, options.checks, work_dir(session.project()) / "rounds" / std::to_string(c.round));
+               c.round > 0 ? ", round " + std::to_string(c.round) : "");
+  c.results = run_uat_checks(prod, test, checks, c.lists_dir);
   prod_snapshot.commit();
   test_snapshot.commit();
-  // The live checks run through the target Odoo itself (none when it is not configured).
-  auto live = run_live_checks(session.project(),
-                              session.secrets(),
-                              c.test_db,
-                              work_dir(session.project()) / "rounds" / std::to_string(c.round),
-                              options.checks);
+}
+
+// The project's round: production against the round's test database, then the live checks
+// through the target Odoo itself (none when it is not configured).
+void compare(Comparison& c, ProjectSession& session, const UatRunOptions& options, Context& ctx) {
+  auto t0 = std::chrono::steady_clock::now();
+  stdfs::path round_dir = work_dir(session.project()) / "rounds" / std::to_string(c.round);
+  compare_snapshots(c,
+                    source_conninfo(session.project(), session.secrets()),
+                    server_conninfo(session.project(), session.secrets(), c.test_db),
+                    options.checks,
+                    round_dir,
+                    ctx);
+  auto live =
+      run_live_checks(session.project(), session.secrets(), c.test_db, round_dir, options.checks);
   c.results.insert(c.results.end(), live.begin(), live.end());
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The folder of the missing-record lists of a run, when the run wrote any (else null).
+nlohmann::json lists_doc(const Comparison& c) {
+  std::error_code ec;
+  return !c.lists_dir.empty() && stdfs::is_directory(c.lists_dir, ec)
+             ? nlohmann::json(c.lists_dir.string())
+             : nlohmann::json();
 }
 
 nlohmann::json checks_doc(const std::vector<core::uat::CheckResult>& results) {
@@ -179,6 +201,7 @@ nlohmann::json report_doc(const Comparison& c) {
           {"production", {{"db", c.production_db}, {"version", c.production_version}}},
           {"test", {{"db", c.test_db}, {"version", c.test_version}}},
           {"summary", summary_doc(c.results)},
+          {"missing_lists", lists_doc(c)},
           {"checks", checks_doc(c.results)}};
 }
 
@@ -284,6 +307,9 @@ void print_run(std::ostream& os,
      << (verdict.go() ? out.green("GO") : out.red("NO-GO")) << " (" << verdict.blocking
      << " blocking, " << verdict.errors << " check(s) not run or failed to run)\n";
   os << "report: " << file << "\n";
+  if (auto lists = lists_doc(c); lists.is_string()) {
+    os << "missing-record lists: " << lists.get<std::string>() << "\n";
+  }
   os << "next: odoo-upgrade uat report --format html --output uat.html; uat list; uat mark ID "
         "pass|fail|skip; uat accept FINDING_ID --reason TEXT --by NAME\n";
 }
@@ -317,21 +343,14 @@ std::string named_database(const std::string& conninfo, const std::string& flag)
   return *name;
 }
 
-// Both databases compared, read-only, each in one snapshot; the live checks skipped.
+// Both databases compared, read-only, each in one snapshot; the live checks skipped. The lists
+// of missing records go beside --output, else under the system's temporary folder: never into a
+// project round.
 void compare_pair(Comparison& c, const UatRunOptions& options, Context& ctx) {
-  pg::Connection prod(options.prod_db);
-  pg::Connection test(options.test_db);
-  prod.set_read_only();
-  test.set_read_only();
-  c.production_version = pg::odoo_series(prod);
-  c.test_version = pg::odoo_series(test);
-  pg::Transaction prod_snapshot(prod, pg::Isolation::repeatable_read, pg::Access::read_only);
-  pg::Transaction test_snapshot(test, pg::Isolation::repeatable_read, pg::Access::read_only);
-  c.started_at = core::iso8601_utc(ctx.clock.now());
   auto t0 = std::chrono::steady_clock::now();
-  c.results = run_uat_checks(prod, test, options.checks);
-  prod_snapshot.commit();
-  test_snapshot.commit();
+  stdfs::path lists_root = options.output ? stdfs::absolute(*options.output).parent_path()
+                                          : stdfs::temp_directory_path();
+  compare_snapshots(c, options.prod_db, options.test_db, options.checks, lists_root, ctx);
   auto live = core::live::skipped_results(
       core::live::selected_live_checks(options.checks),
       "the live checks run through a project's target Odoo; --prod-db/--test-db has no project");
@@ -347,6 +366,9 @@ void print_pair(std::ostream& os, const Output& out, const Comparison& c, const 
   print_totals(os, out, c);
   if (!file.empty()) {
     os << "report: " << file << "\n";
+  }
+  if (auto lists = lists_doc(c); lists.is_string()) {
+    os << "missing-record lists: " << lists.get<std::string>() << "\n";
   }
 }
 
@@ -366,7 +388,10 @@ int run_pair(const UatRunOptions& options, Context& ctx) {
                       {"compare '" + c.production_db + "' (production) with '" + c.test_db +
                            "' (test), read-only, in one snapshot each, without a project round",
                        options.output ? "write the report to " + options.output->string()
-                                      : "print the findings (no report file, nothing recorded)"},
+                                      : "print the findings (no report file, nothing recorded)",
+                       "write the lists of missing records, if any, to a folder uat-<time>-missing "
+                       "beside the report (without --output: under the system's temporary "
+                       "folder)"},
                       {{"production_db", c.production_db}, {"test_db", c.test_db}});
   }
   compare_pair(c, options, ctx);
@@ -383,6 +408,7 @@ int run_pair(const UatRunOptions& options, Context& ctx) {
                   {"at", c.started_at},
                   {"seconds", c.seconds},
                   {"report_file", file.empty() ? nlohmann::json() : nlohmann::json(file)},
+                  {"missing_lists", lists_doc(c)},
                   {"summary", summary_doc(c.shown)},
                   {"checks", checks_doc(c.shown)}},
                  [&](std::ostream& os) { print_pair(os, ctx.out, c, file); });
@@ -441,6 +467,7 @@ int run_uat_run(const UatRunOptions& options, Context& ctx) {
                   {"at", run.at},
                   {"seconds", run.seconds},
                   {"report_file", run.report_file},
+                  {"missing_lists", lists_doc(c)},
                   {"summary", summary_doc(c.shown)},
                   {"round_verdict", verdict_doc(verdict)},
                   {"iteration",
