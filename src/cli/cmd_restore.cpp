@@ -17,6 +17,9 @@ void register_restore(CLI::App& sub, RunFn& run) {
   sub.add_flag(
       "--force", o->force, "go ahead despite blocking verification findings (needs --reason)");
   sub.add_option("--reason", o->reason, "why the findings are accepted (recorded)");
+  sub.add_flag("--skip-disk-check",
+               o->skip_disk_check,
+               "restore even when the disk space the restore is estimated to need is not free");
   run = [o](commands::Context& ctx) { return commands::run_restore(*o, ctx); };
 }
 

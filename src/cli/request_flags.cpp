@@ -18,6 +18,10 @@ std::function<void()> add_request_flags(CLI::App& sub,
   sub.add_flag("--abandon",
                o->abandon,
                "give up the unfinished " + what + " (the service's request is left as is)");
+  sub.add_flag("--skip-disk-check",
+               o->skip_disk_check,
+               "start the dump, download and restore even when the disk space they are "
+               "estimated to need is not free");
   sub.add_option(
       "--timeout", *timeout, "how long to wait for processing, e.g. 2h (default: no limit)");
   auto contract = add_secret_flag(sub,

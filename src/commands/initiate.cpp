@@ -1,5 +1,6 @@
 #include <odoo_upgrade/adapters/fs/disk.hpp>
 #include <odoo_upgrade/adapters/fs/files.hpp>
+#include <odoo_upgrade/adapters/fs/filestore.hpp>
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/adapters/odoo/target_odoo.hpp>
 #include <odoo_upgrade/adapters/pg/data_directory.hpp>
@@ -10,6 +11,7 @@
 #include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/commands/common.hpp>
+#include <odoo_upgrade/commands/disk_space.hpp>
 #include <odoo_upgrade/commands/initiate.hpp>
 #include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/target_odoo.hpp>
@@ -152,6 +154,7 @@ struct PreflightFacts {
   std::vector<core::ExtensionNeed> extensions;
   core::AttachmentFiles attachments;
   std::string pg_data; // the cluster's data directory, "" when it cannot be known
+  adapters::pg::DatabaseBytes sizes;
 };
 
 PreflightFacts gather_preflight(const InitiateOptions& o,
@@ -166,6 +169,7 @@ PreflightFacts gather_preflight(const InitiateOptions& o,
   p.rights = adapters::pg::role_rights(conn, p.shape.owner);
   p.extensions = adapters::pg::installed_extensions(conn);
   p.pg_data = adapters::pg::local_data_directory(conn, o.db);
+  p.sizes = adapters::pg::database_bytes(conn);
   if (filestore.record.exists) {
     p.attachments = adapters::pg::attachment_files(conn, filestore.record.path);
   }
@@ -173,22 +177,18 @@ PreflightFacts gather_preflight(const InitiateOptions& o,
 }
 
 // Where each step of a round writes, with the free space there now.
-std::vector<core::DiskStep> disk_steps(const core::DatabaseFacts& facts,
-                                       const Settings& s,
-                                       const Filestore& filestore,
-                                       const PreflightFacts& p) {
-  auto steps = core::round_disk_steps(s.work_dir.string(),
-                                      p.pg_data,
-                                      s.data_dir.string(),
-                                      static_cast<std::uint64_t>(facts.size_bytes),
-                                      static_cast<std::uint64_t>(filestore.record.size_bytes));
-  for (auto& step : steps) {
-    if (!step.path.empty()) {
-      auto place = adapters::fs::disk_place(step.path);
-      step.free = place.free;
-      step.device = place.device;
-    }
-  }
+std::vector<core::DiskStep>
+disk_steps(const Settings& s, const Filestore& filestore, const PreflightFacts& p) {
+  // On one filesystem the test filestore is made of hard links (adapters/fs merge_filestore).
+  bool linked = adapters::fs::same_filesystem(filestore.record.path, s.data_dir);
+  auto steps =
+      core::round_disk_steps(s.work_dir.string(),
+                             p.pg_data,
+                             s.data_dir.string(),
+                             p.sizes.tables,
+                             p.sizes.database,
+                             linked ? 0 : static_cast<std::uint64_t>(filestore.record.size_bytes));
+  fill_disk_places(steps);
   return steps;
 }
 
@@ -216,7 +216,7 @@ std::vector<CheckResult> preflight(const core::DatabaseFacts& facts,
       core::check_create_rights(p.rights),
       core::check_extensions(p.rights, p.extensions),
   };
-  checks.push_back(core::check_disk_per_step(disk_steps(facts, s, filestore, p)));
+  checks.push_back(core::check_disk_per_step(disk_steps(s, filestore, p)));
   if (filestore.record.exists) {
     checks.push_back(core::check_attachment_files(filestore.record.path, p.attachments));
   }

@@ -21,11 +21,12 @@ std::string place_of(const DiskStep& s) {
 std::vector<DiskStep> round_disk_steps(const std::string& work_dir,
                                        const std::string& pg_data,
                                        const std::string& data_dir,
+                                       std::uint64_t dump_bytes,
                                        std::uint64_t database_bytes,
                                        std::uint64_t filestore_bytes) {
   return {
-      {"dump", work_dir, database_bytes, std::nullopt, std::nullopt},
-      {"download", work_dir, database_bytes, std::nullopt, std::nullopt},
+      {"dump", work_dir, dump_bytes, std::nullopt, std::nullopt},
+      {"download", work_dir, dump_bytes, std::nullopt, std::nullopt},
       {"restore", pg_data, database_bytes, std::nullopt, std::nullopt},
       {"filestore copy", data_dir, filestore_bytes, std::nullopt, std::nullopt},
   };

@@ -245,6 +245,8 @@ void take_kind_fields(FieldReader& r, RequestRecord& rec) {
   r.take("test_db", rec.test_db);
   r.take("filestore_path", rec.filestore_path);
   r.take("filestore_files", rec.filestore_files);
+  r.take("filestore_mode", rec.filestore_mode);
+  r.take("filestore_copied_bytes", rec.filestore_copied_bytes);
   r.take("neutralized_by", rec.neutralized_by);
   r.take("database", rec.database);
   r.take("freeze_started_at", rec.freeze_started_at);
@@ -274,6 +276,8 @@ void put_kind_fields(json& j, const RequestRecord& rec) {
   put_optional(j, "test_db", rec.test_db);
   put_optional(j, "filestore_path", rec.filestore_path);
   put_optional(j, "filestore_files", rec.filestore_files);
+  put_optional(j, "filestore_mode", rec.filestore_mode);
+  put_optional(j, "filestore_copied_bytes", rec.filestore_copied_bytes);
   put_optional(j, "neutralized_by", rec.neutralized_by);
   if (rec.verification) {
     j["verification"] = to_json(*rec.verification);

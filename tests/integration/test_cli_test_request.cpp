@@ -115,6 +115,18 @@ void require_tested_round(Rehearsal& r, const adapters::ProcessResult& res) {
   stdfs::path filestore = round["filestore_path"].get<std::string>();
   CHECK(filestore == r.data_dir / "filestore" / test_db);
   require_filestore_complete(test_db, filestore);
+  // Made by hard links to production's files (one filesystem), with nothing copied but the
+  // returned files (issue 15).
+  CHECK(round["filestore_mode"] == "hard links");
+  CHECK(round["filestore_copied_bytes"] == 0);
+  int shared = 0;
+  for (const auto& e : stdfs::recursive_directory_iterator(r.data_dir / "filestore" / r.db)) {
+    auto rel = stdfs::relative(e.path(), r.data_dir / "filestore" / r.db);
+    if (e.is_regular_file() && stdfs::equivalent(e.path(), filestore / rel)) {
+      ++shared;
+    }
+  }
+  CHECK(shared > 1000); // the fixture's 1122 files, but those the service returned anew
   // Checksums and timings recorded.
   CHECK(round["dump"]["sha256"].get<std::string>().size() == 64);
   CHECK(round["received"]["dump"]["sha256"].get<std::string>().size() == 64);

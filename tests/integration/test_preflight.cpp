@@ -186,7 +186,9 @@ TEST_CASE("preflight: initiate shows production's encoding and how copies keep i
   for (const auto& step : disk["steps"]) {
     INFO(step.dump());
     CHECK(step["free_bytes"].is_number());
-    CHECK(step["need_bytes"].get<long long>() > 0);
+    // The test filestore will be hard links to production's (one filesystem here): no bytes.
+    bool links = step["step"] == "filestore copy";
+    CHECK((step["need_bytes"].get<long long>() > 0) == !links);
   }
   CHECK(disk["steps"][2]["step"] == "restore");
   CHECK(disk["steps"][2]["path"] ==

@@ -156,7 +156,8 @@ TEST_CASE("temporary project files left by a killed run are removed by the next 
   CHECK(p.project()["phase"] == "initiated");
 }
 
-TEST_CASE("a full disk during the download says so and names the folder", "[integration][faults]") {
+TEST_CASE("a work dir too small for the download is refused before any request",
+          "[integration][faults]") {
   if (geteuid() != 0) {
     WARN("not root: cannot mount a small filesystem for the work dir; case not run");
     return;
@@ -168,13 +169,88 @@ TEST_CASE("a full disk during the download says so and names the folder", "[inte
   REQUIRE(disk.mounted);
   test::Production p(against(sandbox, {"--work-dir", disk.path.string()}));
   stdfs::path dump = dump_of(p);
+  json before = p.project();
   auto res = test_request(p, {"--dump", dump.string()});
   INFO("stderr: " << res.err);
   CHECK(res.exit_code == 6);
-  CHECK(res.err.find("no space left on '" + disk.path.string()) != std::string::npos);
-  CHECK(res.err.find("5 minutes") == std::string::npos);
-  CHECK(res.err.find("attempt 2/") == std::string::npos); // no pointless retries
+  CHECK(res.err.find("not enough space on " + disk.path.string()) != std::string::npos);
+  CHECK(res.err.find("download") != std::string::npos);
+  CHECK(res.err.find("--skip-disk-check") != std::string::npos);
+  CHECK(create_calls(sandbox) == 0);
+  CHECK(p.project()["rounds"] == before["rounds"]);
+
+  // Past the estimate, the download fills the disk: said so, and the partial files removed.
+  auto forced = test_request(p, {"--dump", dump.string(), "--skip-disk-check"});
+  INFO("stderr: " << forced.err);
+  CHECK(forced.exit_code == 6);
+  CHECK(forced.err.find("no space left on '" + disk.path.string()) != std::string::npos);
+  CHECK(forced.err.find("removed") != std::string::npos);
+  CHECK(forced.err.find("5 minutes") == std::string::npos);
+  CHECK(forced.err.find("attempt 2/") == std::string::npos); // no pointless retries
   CHECK(create_calls(sandbox) == 1);
+  CHECK_FALSE(stdfs::exists(disk.path / "rounds" / "1" / "received"));
+}
+
+namespace {
+
+// A bind mount of `from` at `to` for the scope (root only).
+struct BindMount {
+  stdfs::path to;
+  bool mounted = false;
+  BindMount(const stdfs::path& from, const stdfs::path& where) : to(where) {
+    stdfs::create_directories(to);
+    mounted = mount(from.c_str(), to.c_str(), nullptr, MS_BIND, nullptr) == 0;
+  }
+  ~BindMount() {
+    if (mounted) {
+      umount2(to.c_str(), MNT_DETACH);
+    }
+  }
+};
+
+} // namespace
+
+TEST_CASE("a data dir too small for the filestore copy is refused, and a full one cleaned up",
+          "[integration][faults]") {
+  if (geteuid() != 0) {
+    WARN("not root: cannot mount a small filesystem for the data dir; case not run");
+    return;
+  }
+  test::SandboxProcess sandbox({"--processing-delay-ms", "0"});
+  test::Production p(against(sandbox));
+  // Production's filestore stays where it is, on its own filesystem; the other databases'
+  // filestores go to a 1 MB filesystem: the test filestore must be copied (4 MB), not linked.
+  stdfs::path aside = p.dir / "production-filestores";
+  stdfs::rename(p.data_dir / "filestore", aside);
+  SmallDisk small(p.data_dir / "filestore", "1m");
+  REQUIRE(small.mounted);
+  BindMount production(aside / p.db, p.data_dir / "filestore" / p.db);
+  REQUIRE(production.mounted);
+  auto files = [&] {
+    long n = 0;
+    for (const auto& e : stdfs::recursive_directory_iterator(aside / p.db)) {
+      n += e.is_regular_file() ? 1 : 0;
+    }
+    return n;
+  };
+  long production_files = files();
+  REQUIRE(production_files > 1000);
+
+  auto res = test_request(p);
+  INFO("stderr: " << res.err);
+  CHECK(res.exit_code == 6);
+  CHECK(res.err.find("not enough space on " + small.path.string()) != std::string::npos);
+  CHECK(res.err.find("filestore copy") != std::string::npos);
+  CHECK(create_calls(sandbox) == 0);
+
+  auto forced = test_request(p, {"--skip-disk-check"});
+  INFO("stderr: " << forced.err);
+  CHECK(forced.exit_code == 6);
+  CHECK(forced.err.find("no space left on '" + small.path.string()) != std::string::npos);
+  CHECK(forced.err.find("filestore") != std::string::npos);
+  std::string test_db = last_round(p)["test_db"].get<std::string>();
+  CHECK_FALSE(stdfs::exists(small.path / test_db));
+  CHECK(files() == production_files);
 }
 
 TEST_CASE("a server that ends pg_dump's session gets a server hint, not a rights hint",

@@ -71,7 +71,7 @@ TEST_CASE("core::check_attachment_files threshold", "[core]") {
 }
 
 TEST_CASE("core::check_disk_per_step sums the steps of one filesystem", "[core]") {
-  auto steps = round_disk_steps("/w", "", "/d", 1'000'000, 500'000);
+  auto steps = round_disk_steps("/w", "", "/d", 1'000'000, 3'000'000, 500'000);
   steps[0].free = steps[1].free = 1'500'000; // dump + download need 2 MB on /w
   steps[0].device = steps[1].device = 1;
   steps[3].free = 10'000'000;

@@ -60,7 +60,8 @@ struct RequestOptions {
   // Status polling: the first delay, growing by half up to the maximum.
   std::chrono::milliseconds poll_first{2000};
   std::chrono::milliseconds poll_max{30000};
-  int transfer_attempts = 5; // rsync attempts per transfer (each resumes the previous one)
+  int transfer_attempts = 5;    // rsync attempts per transfer (each resumes the previous one)
+  bool skip_disk_check = false; // start a step although its disk space estimate does not fit
 };
 
 struct TestRequestOptions {

@@ -20,6 +20,7 @@ struct RestoreOptions {
   int jobs = 4;             // pg_restore jobs
   bool force = false;       // go ahead despite blocking verification findings (needs `reason`)
   std::string reason;
+  bool skip_disk_check = false; // start the restore although its disk space estimate does not fit
 };
 
 // Restore: exit 0 when live; 1 when the verification found blocking differences (nothing was

@@ -21,12 +21,13 @@ struct DiskStep {
   std::optional<std::uint64_t> device;
 };
 
-// The steps of a round on the facts initiate knows: dump and download in `work_dir` (the database
-// size each), the restore in the cluster's data directory (the database size; `pg_data` empty when
-// unknown), the filestore copy in `data_dir` (the filestore size).
+// The steps of a round: dump and download in `work_dir` (`dump_bytes` each: the dump's estimated
+// size), the restore in the cluster's data directory (`database_bytes`; `pg_data` empty when
+// unknown), the filestore copy in `data_dir` (`filestore_bytes`: 0 when it is made of hard links).
 std::vector<DiskStep> round_disk_steps(const std::string& work_dir,
                                        const std::string& pg_data,
                                        const std::string& data_dir,
+                                       std::uint64_t dump_bytes,
                                        std::uint64_t database_bytes,
                                        std::uint64_t filestore_bytes);
 

@@ -141,6 +141,10 @@ struct RequestRecord {
   std::optional<std::string> test_db;        // the restored test database
   std::optional<std::string> filestore_path; // its filestore
   std::optional<std::uint64_t> filestore_files;
+  // How its files were made from production's: "hard links", "reflinks", "copies", or a mix
+  // (adapters/fs FilestoreMerge::mode); the bytes it copied.
+  std::optional<std::string> filestore_mode;
+  std::optional<std::uint64_t> filestore_copied_bytes;
   std::optional<std::string> neutralized_by; // "service" or "odoo-upgrade"
   std::optional<Verification> verification;
   std::optional<TargetOdooRecord> target_odoo; // the target Odoo's update and open check

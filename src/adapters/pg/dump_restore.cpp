@@ -1,8 +1,10 @@
+#include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/pg/database_shape.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/time.hpp>
 
 #include <fstream>
 
@@ -24,6 +26,12 @@ void remove_tree(const stdfs::path& p) {
     throw core::FilesystemError("cannot remove '" + p.string() + "': " + ec.message(),
                                 "check the ownership of the project's work dir");
   }
+}
+
+// The bytes free on the filesystem of `dir`, for a message ("1.2 GB", "unknown").
+std::string free_text(const stdfs::path& dir) {
+  auto free = fs::free_bytes(dir);
+  return free ? core::format_bytes(static_cast<long long>(*free)) : std::string("unknown");
 }
 
 // `pg_restore --list`: reads the archive's header and table of contents without restoring anything.
@@ -128,8 +136,13 @@ void dump_database(const std::string& conninfo, const stdfs::path& dir, int jobs
     // The message matches the cause: a full disk, a server that went away, rights, versions.
     auto d = diagnose_pg_tool_failure(r.err, dir.parent_path());
     if (d.no_space) {
+      // The partial dump goes at once: the full filesystem may be one production needs.
+      remove_tree(dir);
       throw core::FilesystemError("pg_dump of the production database stopped: no space left on '" +
-                                      dir.parent_path().string() + "'",
+                                      dir.parent_path().string() +
+                                      "' (the partial dump was "
+                                      "removed; " +
+                                      free_text(dir.parent_path()) + " free)",
                                   d.hint);
     }
     std::string what = d.lines.empty() ? r.last_error_line() : d.lines.front();
@@ -227,6 +240,7 @@ void drop_created_database(const std::string& admin_conninfo, const std::string&
 namespace {
 
 [[noreturn]] void throw_restore_failed(const ProcessResult& r,
+                                       const std::string& admin_conninfo,
                                        const std::string& dbname,
                                        const std::optional<stdfs::path>& output_log) {
   auto d = diagnose_pg_tool_failure(r.err, output_log ? output_log->parent_path() : stdfs::path());
@@ -242,10 +256,12 @@ namespace {
       !d.hint.empty() ? d.hint
                       : "read pg_restore's output" + where + "; a re-run starts the restore over";
   if (d.no_space) {
+    // The half-restored database goes at once: the full disk is the cluster's, production's too.
+    drop_created_database(admin_conninfo, dbname);
     throw core::FilesystemError(
         "pg_restore into '" + dbname +
-            "' stopped: no space left on the "
-            "database server or in the work dir" +
+            "' stopped: no space left on the database server's disk (the "
+            "partly restored database was dropped)" +
             where,
         "free space on the PostgreSQL server's data directory, then re-run");
   }
@@ -295,7 +311,7 @@ void restore_database(const std::string& admin_conninfo,
   auto r = run_process(argv, opts);
   log.close();
   if (!r.ok()) {
-    throw_restore_failed(r, dbname, output_log);
+    throw_restore_failed(r, admin_conninfo, dbname, output_log);
   }
 }
 

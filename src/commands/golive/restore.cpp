@@ -12,6 +12,7 @@
 #include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/commands/common.hpp>
+#include <odoo_upgrade/commands/disk_space.hpp>
 #include <odoo_upgrade/commands/hooks.hpp>
 #include <odoo_upgrade/commands/restore.hpp>
 #include <odoo_upgrade/commands/session.hpp>
@@ -26,6 +27,7 @@
 #include <odoo_upgrade/core/record.hpp>
 #include <odoo_upgrade/core/severity.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
+#include <odoo_upgrade/core/time.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <spdlog/spdlog.h>
@@ -497,8 +499,15 @@ void GoLive::restore_staging(int jobs) {
 void GoLive::copy_filestore(const stdfs::path& returned) {
   m_steps.run("filestore_copy", nullptr, [&](const json&) -> json {
     spdlog::info("merging the filestore into '{}'", m_a.fs(m_a.staging_db).string());
-    auto files = adapters::fs::merge_filestore(m_a.fs(m_a.db), returned, m_a.fs(m_a.staging_db));
-    return {{"path", m_a.fs(m_a.staging_db).string()}, {"files", files}};
+    auto merge = adapters::fs::merge_filestore(m_a.fs(m_a.db), returned, m_a.fs(m_a.staging_db));
+    spdlog::info("filestore of {} files made by {} ({} copied)",
+                 merge.files,
+                 merge.mode(),
+                 core::format_bytes(static_cast<long long>(merge.copied_bytes)));
+    return {{"path", m_a.fs(m_a.staging_db).string()},
+            {"files", merge.files},
+            {"mode", merge.mode()},
+            {"copied_bytes", merge.copied_bytes}};
   });
 }
 
@@ -686,6 +695,13 @@ int run_restore_forward(const RestoreOptions& options, Context& ctx) {
                               admin,
                               resume ? std::optional(g.old_oid) : std::nullopt);
   Attempt a = attempt_of(g, session.project());
+  // The restore into the cluster and the filestore copy must fit before production is touched.
+  if (gl::Journal(g.journal).status("filestore_copy") != StepStatus::done) {
+    require_disk_space(
+        request_disk_steps(session.project(), session.secrets(), {}, {}, {false, false, true}),
+        "restore",
+        options.skip_disk_check);
+  }
   if (ctx.options.dry_run) {
     return print_restore_plan(ctx, a, g, resume);
   }

@@ -5,6 +5,7 @@
 
 #include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/commands/common.hpp>
+#include <odoo_upgrade/commands/disk_space.hpp>
 #include <odoo_upgrade/commands/request/runner.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/preflight.hpp>
@@ -18,6 +19,8 @@
 namespace odoo_upgrade::commands::request {
 
 namespace {
+
+namespace stdfs = std::filesystem;
 
 // --abandon: the unfinished request is given up here; the service's request is left as it is.
 int abandon(const RequestKind& kind,
@@ -64,6 +67,22 @@ core::RequestRecord new_record(const RequestKind& kind,
   return rec;
 }
 
+// Every step of a request about to dump must fit on its disks (issue 11, case 4): checked before a
+// new request is recorded, and before a resumed one dumps again.
+void require_request_space(const RequestKind& kind,
+                           const RequestOptions& options,
+                           const core::Project& project,
+                           const adapters::fs::SecretStore& secrets,
+                           core::RequestRecord rec) {
+  if (kind.dump_file) {
+    rec.dump.source = "file";
+  }
+  stdfs::path dir = work_dir(project) / kind.dir_name / std::to_string(rec.number);
+  require_disk_space(request_disk_steps(project, secrets, rec, dir, {true, true, true}),
+                     kind.noun + " " + std::to_string(rec.number),
+                     options.skip_disk_check);
+}
+
 // A new request: everything it needs is checked before it is recorded. Returns std::nullopt after
 // printing the plan of a --dry-run.
 std::optional<core::RequestRecord>
@@ -77,6 +96,7 @@ start_new(const RequestKind& kind, const RequestOptions& options, RequestSession
   auto rec = new_record(kind, project, s.settings, core::iso8601_utc(ctx.clock.now()));
   kind.prepare_new(rec, s.project);
   require_contract(s.project.secrets(), options);
+  require_request_space(kind, options, project, s.project.secrets(), rec);
   std::string label = kind.noun + " " + std::to_string(rec.number);
   if (ctx.options.dry_run) {
     print_plan(ctx, label + " would:", kind.plan(rec));
@@ -100,6 +120,7 @@ start_new(const RequestKind& kind, const RequestOptions& options, RequestSession
 // The unfinished request resumes where it stopped. Returns std::nullopt after printing the plan of
 // a --dry-run.
 std::optional<core::RequestRecord> resume(const RequestKind& kind,
+                                          const RequestOptions& options,
                                           core::RequestRecord rec,
                                           const core::Project& project,
                                           const adapters::fs::SecretStore& secrets,
@@ -113,6 +134,7 @@ std::optional<core::RequestRecord> resume(const RequestKind& kind,
   // A request resumed before its dump dumps production: the same database as when it started.
   if (rec.state == core::RequestState::dumping) {
     require_recorded_production(project, secrets);
+    require_request_space(kind, options, project, secrets, rec);
   }
   if (ctx.options.dry_run) {
     print_plan(ctx, label + " would:", {"resume from state '" + state + "'"});
@@ -140,7 +162,7 @@ int run_request(const RequestKind& kind,
     return *code;
   }
   auto open = kind.open_record(project);
-  auto rec = open ? resume(kind, *open, project, s.project.secrets(), ctx)
+  auto rec = open ? resume(kind, options, *open, project, s.project.secrets(), ctx)
                   : start_new(kind, options, s, ctx);
   if (!rec) {
     return 0;

@@ -6,6 +6,7 @@
 #include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/commands/common.hpp>
+#include <odoo_upgrade/commands/disk_space.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
 
@@ -103,6 +104,11 @@ void StepRunner::download() {
   note_processing_end();
   auto start = m_run.ctx().clock.now();
   stdfs::path dest = m_run.dir() / "received";
+  require_disk_space(
+      request_disk_steps(
+          m_run.project(), m_run.session().secrets(), rec(), m_run.dir(), {false, true, true}),
+      m_run.label() + " (before the download)",
+      m_run.options().skip_disk_check);
   std::error_code ec;
   stdfs::create_directories(dest, ec);
   if (ec) {
@@ -166,16 +172,21 @@ void StepRunner::throw_no_space(ports::TransferDirection direction,
                              "contact Odoo's support; re-run once they freed space (the upload "
                              "resumes)");
   }
+  // The partial download goes at once: the full filesystem may be one production needs.
   stdfs::path dest = m_run.dir() / "received";
   std::error_code ec;
-  auto space = stdfs::space(dest, ec);
+  auto received = adapters::fs::tree_size(dest).bytes;
+  stdfs::remove_all(dest, ec);
+  auto space = stdfs::space(dest.parent_path(), ec);
   std::string free =
       ec ? std::string("unknown") : core::format_bytes(static_cast<long long>(space.available));
-  throw core::FilesystemError(m_run.label() + ": no space left on '" + dest.string() +
-                                  "' while downloading (" + free + " free)",
-                              "free space on that filesystem (or point the project's work_dir "
-                              "elsewhere), then re-run 'odoo-upgrade " +
-                                  m_run.kind().command + "': the download resumes");
+  throw core::FilesystemError(
+      m_run.label() + ": no space left on '" + dest.string() + "' while downloading (" +
+          core::format_bytes(static_cast<long long>(received)) + " received and removed again; " +
+          free + " free now)",
+      "free space on that filesystem (or point the project's work_dir elsewhere), then re-run "
+      "'odoo-upgrade " +
+          m_run.kind().command + "': the download starts over");
 }
 
 ports::TransferTarget StepRunner::target_of(const ports::TransferGrant& grant,

@@ -11,6 +11,7 @@
 #include <odoo_upgrade/adapters/pg/neutralization.hpp>
 #include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/commands/common.hpp>
+#include <odoo_upgrade/commands/disk_space.hpp>
 #include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/request/runner.hpp>
 #include <odoo_upgrade/commands/target_odoo.hpp>
@@ -20,6 +21,7 @@
 #include <odoo_upgrade/core/preflight.hpp>
 #include <odoo_upgrade/core/request_rules.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
+#include <odoo_upgrade/core/time.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <spdlog/spdlog.h>
@@ -158,6 +160,9 @@ void restore_round(RequestRun& run) {
                                   "odoo-upgrade never restores over an existing database; drop "
                                   "it or abandon this round (test-request --abandon)");
   }
+  require_disk_space(request_disk_steps(project, secrets, r, run.dir(), {false, false, true}),
+                     run.label() + " (before the restore)",
+                     run.options().skip_disk_check);
   run.set_state(RequestState::restoring);
   int jobs = run.options().jobs;
   spdlog::info(
@@ -175,8 +180,15 @@ void restore_round(RequestRun& run) {
   stdfs::path dest = filestore_path(project, test_db);
   auto returned = r.received.filestore ? r.received.filestore->path : std::nullopt;
   spdlog::info("{}: merging the filestore into '{}'", run.label(), dest.string());
-  r.filestore_files =
-      adapters::fs::merge_filestore(base_filestore(run), returned.value_or(""), dest);
+  auto merge = adapters::fs::merge_filestore(base_filestore(run), returned.value_or(""), dest);
+  spdlog::info("{}: filestore of {} files made by {} ({} copied)",
+               run.label(),
+               merge.files,
+               merge.mode(),
+               core::format_bytes(static_cast<long long>(merge.copied_bytes)));
+  r.filestore_files = merge.files;
+  r.filestore_mode = merge.mode();
+  r.filestore_copied_bytes = merge.copied_bytes;
   r.filestore_path = dest.string();
   run.note_timing(&core::Timings::restore_s, start);
   spdlog::info("{}: restore done in {}s", run.label(), *r.timings.restore_s);

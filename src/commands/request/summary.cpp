@@ -92,6 +92,11 @@ void print_tested(std::ostream& os,
   os << "             filestore " << (received.filestore ? received.filestore->files : 0)
      << " files returned, " << r.filestore_files.value_or(0) << " in "
      << r.filestore_path.value_or("") << "\n";
+  if (r.filestore_mode) {
+    os << "             made by " << *r.filestore_mode << " ("
+       << core::format_bytes(static_cast<long long>(r.filestore_copied_bytes.value_or(0)))
+       << " copied)\n";
+  }
   os << "  report     " << received.report_path.value_or("(none)") << "\n";
   print_target_odoo(os, r);
   print_timings(os, r.timings);

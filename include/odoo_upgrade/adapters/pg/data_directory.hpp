@@ -2,6 +2,7 @@
 
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 
+#include <cstdint>
 #include <string>
 
 namespace odoo_upgrade::adapters::pg {
@@ -11,5 +12,16 @@ namespace odoo_upgrade::adapters::pg {
 // or a loopback address, or no host) and the role may read the setting (superuser or
 // pg_read_all_settings). "" otherwise; never throws for a refused setting.
 std::string local_data_directory(Connection& c, const std::string& conninfo);
+
+// The sizes a round's disk estimates start from, read from `c`'s database: `database` is
+// pg_database_size (about what restoring the database adds to a cluster); `tables` the sum of
+// pg_table_size over ordinary tables and materialized views, indexes excluded (about the most a
+// compressed pg_dump writes: TOAST data is already compressed, indexes are not dumped). Bytes.
+// Throws DatabaseError.
+struct DatabaseBytes {
+  std::uint64_t database = 0;
+  std::uint64_t tables = 0;
+};
+DatabaseBytes database_bytes(Connection& c);
 
 } // namespace odoo_upgrade::adapters::pg
