@@ -358,3 +358,38 @@ TEST_CASE("uat on the real pair: translations by language, read from the jsonb c
   }
   CHECK(named == 2);
 }
+
+TEST_CASE("uat run's text output shows every blocking finding, however many warnings come first",
+          "[integration][uat]") {
+  // On the real pair, translations has more warnings than the text shows per check, found before
+  // its two blocking findings (the lost fr/de invoice subjects).
+  auto prod = test::unique_db_name("uat_text16");
+  auto tst = test::unique_db_name("uat_text17");
+  test::DatabaseGuard guard({prod, tst});
+  test::pg_create_from_fixture(prod, "cust16");
+  test::pg_create_from_fixture(tst, "cust17");
+  test::TempDir dir("uat-text");
+  std::vector<std::string> args{"uat",
+                                "run",
+                                "--prod-db",
+                                test::pg_conninfo(prod),
+                                "--test-db",
+                                test::pg_conninfo(tst),
+                                "--check",
+                                "translations"};
+  auto text = test::run_cli(args, dir.path());
+  args.insert(args.begin(), "--json");
+  auto doc = nlohmann::json::parse(test::run_cli(args, dir.path()).out);
+  INFO(text.out);
+  int blocking = 0;
+  for (const auto& check : doc["checks"]) {
+    for (const auto& f : check["findings"]) {
+      if (f["severity"] == "blocking") {
+        ++blocking;
+        CHECK(text.out.find("[" + f["id"].get<std::string>()) != std::string::npos);
+      }
+    }
+  }
+  CHECK(blocking >= 2);
+  CHECK(text.out.find("more (warnings or accepted)") != std::string::npos);
+}

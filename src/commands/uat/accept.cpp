@@ -124,7 +124,7 @@ int run_uat_accept(const UatAcceptOptions& options, Context& ctx) {
   if (options.id.empty()) {
     throw core::UsageError("which finding?", "uat accept FINDING_ID --reason TEXT --by NAME");
   }
-  if (options.reason.empty() || options.by.empty()) {
+  if (uat_state::blank(options.reason) || uat_state::blank(options.by)) {
     throw core::UsageError("an acceptance needs --reason and --by",
                            "say why the difference is accepted and who accepts it");
   }

@@ -127,7 +127,11 @@ void name_missing_records(CheckRun& run, core::uat::Finding& f) {
       first.push_back(p->name);
     }
     if (out.is_open()) {
-      out << p->name << '\n';
+      // One record a line: a name's own line breaks (order lines' descriptions) become spaces.
+      std::string line = p->name;
+      std::replace(line.begin(), line.end(), '\n', ' ');
+      std::replace(line.begin(), line.end(), '\r', ' ');
+      out << line << '\n';
     }
   });
   if (out.is_open()) {

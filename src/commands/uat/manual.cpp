@@ -277,10 +277,10 @@ int run_uat_add(const UatAddOptions& options, Context& ctx) {
 
 int run_uat_signoff(const UatSignoffOptions& options, Context& ctx) {
   // Bad input changes nothing.
-  if (options.by.empty()) {
+  if (uat_state::blank(options.by)) {
     throw core::UsageError("sign-off needs a name", "pass --by NAME");
   }
-  if (options.force && options.reason.empty()) {
+  if (options.force && uat_state::blank(options.reason)) {
     throw core::UsageError("--force needs --reason", "say why the open items are accepted");
   }
   if (!options.force && !options.reason.empty()) {

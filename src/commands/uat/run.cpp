@@ -244,7 +244,28 @@ core::uat::RunSummary round_verdict(const core::uat::UatRecord& uat,
   return core::uat::summarize(latest);
 }
 
-// Each check with its first findings above info, their ids, state and acceptance.
+// What a reader must see first: blocking findings not (or no longer) accepted, then warnings, then
+// what the customer accepted.
+int display_rank(const core::uat::Finding& f) {
+  bool accepted = f.accepted && !f.accepted->lapsed;
+  return accepted ? 2 : f.severity == Severity::blocking ? 0 : 1;
+}
+
+void print_finding(std::ostream& os, const core::uat::Finding& f) {
+  std::string since = f.since == "still" ? ", still there" : f.since.empty() ? "" : ", new";
+  os << "      " << core::to_string(f.severity) << " [" << f.id << since << "]: " << f.message
+     << "\n";
+  if (!f.reason.empty()) {
+    os << "        why: " << f.reason << "\n";
+  }
+  if (f.accepted) {
+    os << "        " << (f.accepted->lapsed ? "acceptance lapsed (changed since): " : "accepted: ")
+       << f.accepted->reason << " (" << f.accepted->by << ")\n";
+  }
+}
+
+// Each check with its findings above info, their ids, state and acceptance: every blocking
+// finding that is not accepted, then the first others.
 void print_checks(std::ostream& os, const Output& out, const Comparison& c) {
   constexpr std::size_t k_shown = 5;
   for (const auto& r : c.shown) {
@@ -259,26 +280,24 @@ void print_checks(std::ostream& os, const Output& out, const Comparison& c) {
       bool skipped = r.status == core::uat::CheckStatus::skipped;
       os << "      " << (skipped ? "skipped: " : "error: ") << r.error << "\n";
     }
-    std::size_t shown = 0;
+    std::vector<const core::uat::Finding*> listed;
     for (const auto& f : r.findings) {
-      if (f.severity == Severity::info) {
-        continue;
+      if (f.severity != Severity::info) {
+        listed.push_back(&f);
       }
-      if (shown++ == k_shown) {
-        os << "      … see the report for all findings\n";
+    }
+    std::stable_sort(listed.begin(), listed.end(), [](const auto* a, const auto* b) {
+      return display_rank(*a) < display_rank(*b);
+    });
+    std::size_t shown = 0;
+    for (const auto* f : listed) {
+      if (shown >= k_shown && display_rank(*f) > 0) {
+        os << "      … " << listed.size() - shown
+           << " more (warnings or accepted): in the report (--output FILE) and --json\n";
         break;
       }
-      std::string since = f.since == "still" ? ", still there" : f.since.empty() ? "" : ", new";
-      os << "      " << core::to_string(f.severity) << " [" << f.id << since << "]: " << f.message
-         << "\n";
-      if (!f.reason.empty()) {
-        os << "        why: " << f.reason << "\n";
-      }
-      if (f.accepted) {
-        os << "        "
-           << (f.accepted->lapsed ? "acceptance lapsed (changed since): " : "accepted: ")
-           << f.accepted->reason << " (" << f.accepted->by << ")\n";
-      }
+      print_finding(os, *f);
+      ++shown;
     }
   }
 }

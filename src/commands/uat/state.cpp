@@ -185,4 +185,8 @@ core::uat::Report build_report(const core::Project& project, const std::string& 
   return r;
 }
 
+bool blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
 } // namespace odoo_upgrade::commands::uat_state

@@ -6,6 +6,7 @@
 #include <odoo_upgrade/core/uat_report.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace odoo_upgrade::commands::uat_state {
@@ -40,5 +41,8 @@ previous_round(const core::Project& project, const core::uat::UatRecord& uat, in
 // The report of the current round: latest run (its full JSON file when readable), checklist and
 // marks, sign-off.
 core::uat::Report build_report(const core::Project& project, const std::string& now);
+
+// True when `text` has nothing but spaces: a recorded name or reason must say something.
+bool blank(std::string_view text);
 
 } // namespace odoo_upgrade::commands::uat_state
