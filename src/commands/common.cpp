@@ -54,6 +54,11 @@ stdfs::path data_dir(const core::Project& project) {
 }
 
 stdfs::path filestore_path(const core::Project& project, const std::string& dbname) {
+  // Never a path outside the filestores: "..", "a/../b" (a --test-db, an edited project file).
+  if (!core::valid_database_name(dbname)) {
+    throw core::UsageError("database name '" + dbname + "' cannot name a filestore folder",
+                           "use a name without '/', other than '.' and '..'");
+  }
   return data_dir(project) / "filestore" / dbname;
 }
 

@@ -63,7 +63,8 @@ std::string derived(std::string_view production_db, std::string_view target, std
 
 bool valid_database_name(std::string_view name) {
   return !name.empty() && name.size() <= k_max_database_name_bytes &&
-         name.find('\0') == std::string_view::npos;
+         name.find('\0') == std::string_view::npos && name.find('/') == std::string_view::npos &&
+         name != "." && name != "..";
 }
 
 std::string fit_database_name(std::string_view name) {

@@ -99,6 +99,26 @@ TEST_CASE("an archived request says so and points at --abandon", "[integration][
   CHECK(last_round(p)["state"] == "abandoned");
 }
 
+TEST_CASE("a --test-db that names a path is refused before anything happens",
+          "[integration][faults]") {
+  // ".." would make the test filestore the whole data dir, and its merge would empty it.
+  test::SandboxProcess sandbox({"--processing-delay-ms", "0"});
+  test::Production p(against(sandbox));
+  test::write_file(p.data_dir / "marker", "keep");
+  json before = p.project();
+  for (const char* name : {"..", "x/../" /* + production */}) {
+    std::string test_db = std::string(name) == ".." ? name : std::string(name) + p.db;
+    auto res = test_request(p, {"--test-db", test_db});
+    INFO("stderr: " << res.err);
+    CHECK(res.exit_code == 2);
+    CHECK(res.err.find("not a valid database name") != std::string::npos);
+  }
+  CHECK(create_calls(sandbox) == 0);
+  CHECK(p.project()["rounds"] == before["rounds"]);
+  CHECK(test::read_file(p.data_dir / "marker") == "keep");
+  CHECK(stdfs::exists(p.filestore(p.db)));
+}
+
 TEST_CASE("a garbage .dump is refused before any request exists", "[integration][faults]") {
   test::SandboxProcess sandbox({"--processing-delay-ms", "0"});
   test::Production p(against(sandbox));

@@ -29,6 +29,11 @@ std::vector<std::string> every_name(const std::string& db) {
 TEST_CASE("core::valid_database_name", "[core]") {
   CHECK(valid_database_name(std::string(63, 'a')));
   CHECK_FALSE(valid_database_name(std::string(64, 'a')));
+  // A name is also its filestore folder's: never a path out of the filestores.
+  CHECK_FALSE(valid_database_name(".."));
+  CHECK_FALSE(valid_database_name("."));
+  CHECK_FALSE(valid_database_name("x/../acme"));
+  CHECK(valid_database_name("acme.test..r1"));
   CHECK_FALSE(valid_database_name(""));
   CHECK_FALSE(valid_database_name(std::string("a\0b", 3)));
 }

@@ -22,7 +22,10 @@ namespace odoo_upgrade::core {
 // PostgreSQL's limit for a database name, in bytes.
 inline constexpr std::size_t k_max_database_name_bytes = 63;
 
-// True when `name` is a database name PostgreSQL keeps as it is: 1 to 63 bytes, no NUL.
+// True when `name` is a database name PostgreSQL keeps as it is (1 to 63 bytes, no NUL) and that
+// is also safe as the name of its filestore folder (`<data_dir>/filestore/<name>`): no '/', not
+// "." or "..". A name that fails must never reach a path: `..` would make the filestore the whole
+// data dir.
 bool valid_database_name(std::string_view name);
 
 // `name` when it is at most 63 bytes, else its first bytes (cut on a UTF-8 character boundary), "_"

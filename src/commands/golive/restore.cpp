@@ -54,7 +54,13 @@ struct Attempt {
   std::string aside_db;       // the upgraded database's name after a rollback
   std::string role;           // Odoo's role
   stdfs::path fs_root;        // <data_dir>/filestore
-  stdfs::path fs(const std::string& name) const { return fs_root / name; }
+  // A database's filestore folder; never a path outside `fs_root` (core::valid_database_name).
+  stdfs::path fs(const std::string& name) const {
+    if (!core::valid_database_name(name)) {
+      throw core::UsageError("database name '" + name + "' cannot name a filestore folder");
+    }
+    return fs_root / name;
+  }
 };
 
 Attempt attempt_of(const core::GoliveRecord& g, const core::Project& project) {

@@ -106,7 +106,8 @@ void prepare_round(RequestRecord& round, ProjectSession& session, const TestRequ
       o.test_db ? *o.test_db
                 : core::test_database_name(prod_db, project.target_version(), round.number);
   if (!core::valid_database_name(test_db)) {
-    throw core::UsageError("test database name '" + test_db + "' is empty or too long");
+    throw core::UsageError("test database name '" + test_db + "' is not a valid database name",
+                           "1 to 63 bytes, without '/', other than '.' and '..'");
   }
   if (test_db == prod_db) {
     throw core::UsageError("the test database cannot be the production database '" + prod_db + "'");
