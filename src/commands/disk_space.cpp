@@ -42,14 +42,17 @@ std::vector<core::DiskStep> request_disk_steps(const core::Project& project,
   std::uint64_t dump = earlier_dump_bytes(project);
   auto source = core::read_source(project);
   stdfs::path filestores = data_dir(project) / "filestore";
-  bool linked = adapters::fs::same_filesystem(source.filestore.path, filestores);
+  bool linked = adapters::fs::hard_links_possible(source.filestore.path, filestores);
   auto all = core::round_disk_steps(
       request_dir.string(),
       ahead.restore ? adapters::pg::local_data_directory(conn, conninfo) : std::string(),
       filestores.string(),
       dump > 0 ? dump : sizes.tables,
       sizes.database,
-      linked ? 0 : static_cast<std::uint64_t>(source.filestore.size_bytes));
+      linked ? 0
+             : adapters::fs::filestore_copy_bytes(
+                   static_cast<std::uint64_t>(source.filestore.files),
+                   static_cast<std::uint64_t>(source.filestore.size_bytes)));
   bool given = rec.dump.source.value_or("") == "file";
   std::vector<core::DiskStep> steps;
   for (auto& step : all) {

@@ -180,14 +180,17 @@ PreflightFacts gather_preflight(const InitiateOptions& o,
 std::vector<core::DiskStep>
 disk_steps(const Settings& s, const Filestore& filestore, const PreflightFacts& p) {
   // On one filesystem the test filestore is made of hard links (adapters/fs merge_filestore).
-  bool linked = adapters::fs::same_filesystem(filestore.record.path, s.data_dir);
+  bool linked = adapters::fs::hard_links_possible(filestore.record.path, s.data_dir / "filestore");
   auto steps =
       core::round_disk_steps(s.work_dir.string(),
                              p.pg_data,
                              s.data_dir.string(),
                              p.sizes.tables,
                              p.sizes.database,
-                             linked ? 0 : static_cast<std::uint64_t>(filestore.record.size_bytes));
+                             linked ? 0
+                                    : adapters::fs::filestore_copy_bytes(
+                                          static_cast<std::uint64_t>(filestore.record.files),
+                                          static_cast<std::uint64_t>(filestore.record.size_bytes)));
   fill_disk_places(steps);
   return steps;
 }

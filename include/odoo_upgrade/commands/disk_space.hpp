@@ -23,7 +23,8 @@ struct StepsAhead {
 
 // Estimates, in bytes, of the steps ahead, from production (through the project's conninfo):
 // - dump: the largest earlier pg_dump of production plus 10 %, else the size of its tables without
-//   indexes (adapters/pg database_bytes); 0 for a dump given with --dump (`rec.dump.source` "file");
+//   indexes (adapters/pg database_bytes); 0 for a dump given with --dump (`rec.dump.source`
+//   "file");
 // - download: the dump sent (its recorded size), else the dump estimate;
 // - restore: production's database size, in the cluster's data directory when it can be known
 //   from here (adapters/pg local_data_directory; else shown as unknown, not checked);

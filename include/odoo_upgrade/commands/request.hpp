@@ -1,7 +1,9 @@
 #pragma once
 
+#include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/commands/context.hpp>
 #include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/service_record.hpp>
 #include <odoo_upgrade/ports/file_transfer.hpp>
 #include <odoo_upgrade/ports/upgrade_service.hpp>
@@ -88,6 +90,16 @@ struct RequestPorts {
   std::function<std::unique_ptr<ports::FileTransfer>()> make_transfer;
   // The key pair beside the project file `project_path` (generated on first use).
   std::function<SshKey(const std::filesystem::path& project_path)> ssh_key;
+  // Before the download: what it and the restore need fits on disk (commands/disk_space.hpp:
+  // request_disk_steps + require_disk_space, which read production's sizes). Throws
+  // FilesystemError. Empty: not checked (the runner's unit tests, which have no database).
+  std::function<void(const core::Project& project,
+                     const adapters::fs::SecretStore& secrets,
+                     const core::RequestRecord& rec,
+                     const std::filesystem::path& request_dir,
+                     const std::string& label,
+                     bool skip)>
+      check_download_space;
 };
 // The libcurl service client, rsync over SSH and ssh-keygen.
 RequestPorts real_request_ports();

@@ -1,6 +1,5 @@
 #include <linux/fs.h>
 
-#include <odoo_upgrade/adapters/fs/disk.hpp>
 #include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/fs/filestore.hpp>
 #include <odoo_upgrade/core/error.hpp>
@@ -254,10 +253,34 @@ FilestoreMerge merge_filestore(const stdfs::path& production,
   return merge;
 }
 
-bool same_filesystem(const stdfs::path& a, const stdfs::path& b) {
-  auto da = disk_place(a).device;
-  auto db = disk_place(b).device;
-  return da && db && *da == *db;
+bool hard_links_possible(const stdfs::path& production, const stdfs::path& dest) {
+  std::error_code ec;
+  stdfs::path file;
+  stdfs::recursive_directory_iterator it(production, ec);
+  for (; !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code fe;
+    if (it->is_regular_file(fe)) {
+      file = it->path();
+      break;
+    }
+  }
+  stdfs::path dir = dest;
+  while (!dir.empty() && !stdfs::is_directory(dir, ec) && dir != dir.parent_path()) {
+    dir = dir.parent_path();
+  }
+  if (file.empty() || dir.empty()) {
+    return false;
+  }
+  stdfs::path probe = dir / (".odoo-upgrade-link-probe." + std::to_string(::getpid()));
+  if (::link(file.c_str(), probe.c_str()) != 0) {
+    return false;
+  }
+  ::unlink(probe.c_str());
+  return true;
+}
+
+std::uint64_t filestore_copy_bytes(std::uint64_t files, std::uint64_t bytes) {
+  return bytes + files * 4096;
 }
 
 } // namespace odoo_upgrade::adapters::fs

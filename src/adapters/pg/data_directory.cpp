@@ -1,6 +1,9 @@
 #include <odoo_upgrade/adapters/pg/data_directory.hpp>
 #include <odoo_upgrade/core/error.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 namespace odoo_upgrade::adapters::pg {
 
 namespace {
@@ -24,7 +27,17 @@ std::string local_data_directory(Connection& c, const std::string& conninfo) {
   if (allowed.value_or("f") != "t") {
     return "";
   }
-  return c.query_value("SELECT current_setting('data_directory')").value_or("");
+  std::string dir = c.query_value("SELECT current_setting('data_directory')").value_or("");
+  // The server's directory as this machine sees it: a tunnel or a container maps a port, not a
+  // disk. PG_VERSION there must hold the server's major version, else the place is unknown.
+  std::ifstream version(std::filesystem::path(dir) / "PG_VERSION");
+  std::string major;
+  int server = c.server_version();
+  std::string expected = std::to_string(server >= 100000 ? server / 10000 : server / 100);
+  if (!(version >> major) || (server >= 100000 && major != expected)) {
+    return "";
+  }
+  return dir;
 }
 
 DatabaseBytes database_bytes(Connection& c) {

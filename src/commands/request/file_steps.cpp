@@ -6,7 +6,6 @@
 #include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/commands/common.hpp>
-#include <odoo_upgrade/commands/disk_space.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
 
@@ -104,11 +103,14 @@ void StepRunner::download() {
   note_processing_end();
   auto start = m_run.ctx().clock.now();
   stdfs::path dest = m_run.dir() / "received";
-  require_disk_space(
-      request_disk_steps(
-          m_run.project(), m_run.session().secrets(), rec(), m_run.dir(), {false, true, true}),
-      m_run.label() + " (before the download)",
-      m_run.options().skip_disk_check);
+  if (m_ports.check_download_space) {
+    m_ports.check_download_space(m_run.project(),
+                                 m_run.session().secrets(),
+                                 rec(),
+                                 m_run.dir(),
+                                 m_run.label(),
+                                 m_run.options().skip_disk_check);
+  }
   std::error_code ec;
   stdfs::create_directories(dest, ec);
   if (ec) {

@@ -7,6 +7,7 @@
 #include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/adapters/transfer/rsync_transfer.hpp>
+#include <odoo_upgrade/commands/disk_space.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/preflight.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
@@ -62,6 +63,16 @@ ServiceSettings resolve_service_settings(const core::Project& project,
 
 RequestPorts real_request_ports() {
   RequestPorts p;
+  p.check_download_space = [](const core::Project& project,
+                              const adapters::fs::SecretStore& secrets,
+                              const core::RequestRecord& rec,
+                              const std::filesystem::path& dir,
+                              const std::string& label,
+                              bool skip) {
+    require_disk_space(request_disk_steps(project, secrets, rec, dir, {false, true, true}),
+                       label + " (before the download)",
+                       skip);
+  };
   p.make_service = [](const ServiceSettings& s, core::Clock& clock) {
     adapters::http::ServiceClientConfig config;
     config.base_url = s.url;

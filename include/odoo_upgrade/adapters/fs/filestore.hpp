@@ -10,7 +10,8 @@
 // 16.0 and 17.0, odoo/addons/base/models/ir_attachment.py: `<sha1[:2]>/<sha1>`), writes a file only
 // when no file of that name exists, and never writes into an existing file; the garbage collector
 // only unlinks. Two databases' filestores may therefore share files by hard link or reflink: what
-// one database does never changes the other's files (issue 15).
+// one database does never changes the other's files (issue 15). Checked in 16.0 and 17.0 only (the
+// test database runs the target series: a target that changed this would need checking again).
 namespace odoo_upgrade::adapters::fs {
 
 // How the files got into a merged filestore. `linked` files share their inode with the source
@@ -38,8 +39,16 @@ FilestoreMerge merge_filestore(const std::filesystem::path& production,
                                const std::filesystem::path& received,
                                const std::filesystem::path& dest);
 
-// True when `a` and `b` (or their nearest existing parents) are on one filesystem, so files can be
-// hard-linked between them and a merge adds next to nothing to the disk. False when unknown.
-bool same_filesystem(const std::filesystem::path& a, const std::filesystem::path& b);
+// True when this process can hard-link a file of `production` into `dest` (or its nearest existing
+// parent), so that a merge adds next to nothing to the disk: the same filesystem, and a link the
+// kernel allows (with fs.protected_hardlinks = 1, Debian's default, only to a file the user owns
+// or may write). Probed with one file and a temporary link, removed at once; false when
+// `production` has no file or the probe fails.
+bool hard_links_possible(const std::filesystem::path& production,
+                         const std::filesystem::path& dest);
+
+// What copying a filestore of `files` files and `bytes` bytes may take on disk: every file's last
+// block rounded up to 4 KiB (allocated space, not the apparent size).
+std::uint64_t filestore_copy_bytes(std::uint64_t files, std::uint64_t bytes);
 
 } // namespace odoo_upgrade::adapters::fs

@@ -9,8 +9,10 @@ namespace odoo_upgrade::adapters::pg {
 
 // The cluster's data directory (where a new database's files go without a TABLESPACE) when it can
 // be known from this machine: the server is local (`conninfo` names a socket directory, localhost
-// or a loopback address, or no host) and the role may read the setting (superuser or
-// pg_read_all_settings). "" otherwise; never throws for a refused setting.
+// or a loopback address, or no host), the role may read the setting (superuser or
+// pg_read_all_settings), and the directory here is the server's (its PG_VERSION holds the server's
+// major version: not so through an SSH tunnel or a container's mapped port). "" otherwise; never
+// throws for a refused setting.
 std::string local_data_directory(Connection& c, const std::string& conninfo);
 
 // The sizes a round's disk estimates start from, read from `c`'s database: `database` is
