@@ -83,11 +83,9 @@ TEST_CASE("uat checks: identical databases give no blocking finding", "[integrat
 }
 
 TEST_CASE("uat checks: every check's SQL runs on 16.0 and 17.0 schemas", "[integration][uat]") {
-  auto prod = test::unique_db_name("uat_p16");
-  auto tst = test::unique_db_name("uat_t17");
-  test::DatabaseGuard guard({prod, tst});
-  test::pg_create_from_fixture(prod, "odoo16");
-  test::pg_create_from_fixture(tst, "odoo17");
+  test::FixturePair pair("uat_p16", "odoo16", "odoo17");
+  const std::string& prod = pair.prod;
+  const std::string& tst = pair.test;
   adapters::pg::Connection p16(test::pg_conninfo(prod));
   adapters::pg::Connection p17(test::pg_conninfo(tst));
   auto prof16 = adapters::pg::detect_profile(p16);
@@ -289,11 +287,9 @@ TEST_CASE("uat checks: planted differences are found and named", "[integration][
 }
 
 TEST_CASE("uat checks: record counts name the model that lost records", "[integration][uat]") {
-  auto prod = test::unique_db_name("uat_prod");
-  auto tst = test::unique_db_name("uat_test");
-  test::DatabaseGuard guard({prod, tst});
-  test::pg_create_from_fixture(prod, "odoo16");
-  test::pg_create_from_fixture(tst, "odoo16");
+  test::FixturePair pair("uat_prod", "odoo16", "odoo16");
+  const std::string& prod = pair.prod;
+  const std::string& tst = pair.test;
   exec(tst,
        {"DELETE FROM sale_order_line WHERE id = (SELECT max(id) FROM sale_order_line)",
         "UPDATE product_template SET categ_id = (SELECT max(id) FROM product_category) WHERE id = "
@@ -328,11 +324,9 @@ TEST_CASE("uat checks: record counts name the model that lost records", "[integr
 
 TEST_CASE("uat checks: losses of the customer's business configuration are named",
           "[integration][uat]") {
-  auto prod = test::unique_db_name("uat_conf17");
-  auto tst = test::unique_db_name("uat_conf17t");
-  test::DatabaseGuard guard({prod, tst});
-  test::pg_create_from_fixture(prod, "cust17");
-  test::pg_create_from_fixture(tst, "cust17");
+  test::FixturePair pair("uat_conf17", "cust17", "cust17");
+  const std::string& prod = pair.prod;
+  const std::string& tst = pair.test;
   // Production uses Stripe in test mode (a provider in use); the test copy has it disabled.
   exec(prod,
        {"UPDATE payment_provider SET state = 'test' WHERE id = (SELECT res_id FROM ir_model_data "
@@ -408,11 +402,9 @@ TEST_CASE("uat checks: losses of the customer's business configuration are named
 TEST_CASE("uat checks: the payment methods of a provider in use are compared",
           "[integration][uat]") {
   SECTION("17.0 against 17.0: a method deactivated or unlinked is blocking, only while used") {
-    auto prod = test::unique_db_name("uat_pm17");
-    auto tst = test::unique_db_name("uat_pm17t");
-    test::DatabaseGuard guard({prod, tst});
-    test::pg_create_from_fixture(prod, "cust17");
-    test::pg_create_from_fixture(tst, "cust17");
+    test::FixturePair pair("uat_pm17", "cust17", "cust17");
+    const std::string& prod = pair.prod;
+    const std::string& tst = pair.test;
     const std::string stripe = "(SELECT res_id FROM ir_model_data WHERE module = 'payment' AND "
                                "name = 'payment_provider_stripe')";
     exec(prod, {"UPDATE payment_provider SET state = 'test' WHERE id = " + stripe});
@@ -444,11 +436,9 @@ TEST_CASE("uat checks: the payment methods of a provider in use are compared",
           nullptr);
   }
   SECTION("16.0 icons against 17.0 methods: what a used provider showed and no longer offers") {
-    auto prod = test::unique_db_name("uat_pm16");
-    auto tst = test::unique_db_name("uat_pm16t");
-    test::DatabaseGuard guard({prod, tst});
-    test::pg_create_from_fixture(prod, "cust16");
-    test::pg_create_from_fixture(tst, "cust17");
+    test::FixturePair pair("uat_pm16", "cust16", "cust17");
+    const std::string& prod = pair.prod;
+    const std::string& tst = pair.test;
     auto quiet = compare(prod, tst);
     CHECK(find(quiet, "business-data", "payment_method:") == nullptr);
     // Production takes payments through Mollie in test mode.
@@ -477,11 +467,9 @@ TEST_CASE("uat checks: the payment methods of a provider in use are compared",
 
 TEST_CASE("uat checks: a record whose xml id moved to another module is the same record",
           "[integration][uat]") {
-  auto prod = test::unique_db_name("uat_mv17");
-  auto tst = test::unique_db_name("uat_mv17t");
-  test::DatabaseGuard guard({prod, tst});
-  test::pg_create_from_fixture(prod, "cust17");
-  test::pg_create_from_fixture(tst, "cust17");
+  test::FixturePair pair("uat_mv17", "cust17", "cust17");
+  const std::string& prod = pair.prod;
+  const std::string& tst = pair.test;
   // In test, the upgrade moved these records' xml ids to another module (as 17.0 moved the
   // generic chart's records from l10n_generic_coa to account); the 45 days term also changed.
   auto move = [](const std::string& model, const std::string& name) {

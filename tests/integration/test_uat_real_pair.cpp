@@ -136,11 +136,9 @@ TEST_CASE("uat on the real pair: customised and custom views", "[integration][ua
 }
 
 TEST_CASE("uat: an identical neutralized pair gives nothing above info", "[integration][uat]") {
-  auto prod = test::unique_db_name("uat_same17");
-  auto tst = test::unique_db_name("uat_same17t");
-  test::DatabaseGuard guard({prod, tst});
-  test::pg_create_from_fixture(prod, "cust17");
-  test::pg_create_from_fixture(tst, "cust17");
+  test::FixturePair pair("uat_same17", "cust17", "cust17");
+  const std::string& prod = pair.prod;
+  const std::string& tst = pair.test;
   auto results = compare(prod, tst);
   INFO(describe(results, Severity::info));
   auto s = core::uat::summarize(results);
@@ -151,11 +149,9 @@ TEST_CASE("uat: an identical neutralized pair gives nothing above info", "[integ
 
 TEST_CASE("uat: a payment provider enabled in test and a module half-way are reported",
           "[integration][uat]") {
-  auto prod = test::unique_db_name("uat_pp17");
-  auto tst = test::unique_db_name("uat_pp17t");
-  test::DatabaseGuard guard({prod, tst});
-  test::pg_create_from_fixture(prod, "cust17");
-  test::pg_create_from_fixture(tst, "cust17");
+  test::FixturePair pair("uat_pp17", "cust17", "cust17");
+  const std::string& prod = pair.prod;
+  const std::string& tst = pair.test;
   {
     adapters::pg::Connection c(test::pg_conninfo(tst));
     c.exec_no_rows("UPDATE payment_provider SET state = 'enabled' WHERE id = (SELECT res_id FROM "
@@ -335,11 +331,9 @@ TEST_CASE("uat on the real pair: translations by language, read from the jsonb c
 
   // A customer's own product name (CUST-001, written by a user) losing its French wording and its
   // German one in the test copy: both blocking, naming the product.
-  auto prod = test::unique_db_name("uat_tr16");
-  auto tst = test::unique_db_name("uat_tr17");
-  test::DatabaseGuard guard({prod, tst});
-  test::pg_create_from_fixture(prod, "cust16");
-  test::pg_create_from_fixture(tst, "cust17");
+  test::FixturePair pair("uat_tr16", "cust16", "cust17");
+  const std::string& prod = pair.prod;
+  const std::string& tst = pair.test;
   {
     adapters::pg::Connection c(test::pg_conninfo(tst));
     c.exec_no_rows("UPDATE product_template SET name = jsonb_set(name, '{fr_FR}', "
@@ -363,24 +357,26 @@ TEST_CASE("uat run's text output shows every blocking finding, however many warn
           "[integration][uat]") {
   // On the real pair, translations has more warnings than the text shows per check, found before
   // its two blocking findings (the lost fr/de invoice subjects).
-  auto prod = test::unique_db_name("uat_text16");
-  auto tst = test::unique_db_name("uat_text17");
-  test::DatabaseGuard guard({prod, tst});
-  test::pg_create_from_fixture(prod, "cust16");
-  test::pg_create_from_fixture(tst, "cust17");
+  test::FixturePair pair("uat_text16", "cust16", "cust17");
+  const std::string& prod = pair.prod;
+  const std::string& tst = pair.test;
   test::TempDir dir("uat-text");
-  std::vector<std::string> args{"uat",
-                                "run",
-                                "--prod-db",
-                                test::pg_conninfo(prod),
-                                "--test-db",
-                                test::pg_conninfo(tst),
-                                "--check",
-                                "translations"};
-  auto text = test::run_cli(args, dir.path());
-  args.insert(args.begin(), "--json");
-  auto doc = nlohmann::json::parse(test::run_cli(args, dir.path()).out);
+  auto report = dir / "report.json";
+  auto text = test::run_cli({"uat",
+                             "run",
+                             "--prod-db",
+                             test::pg_conninfo(prod),
+                             "--test-db",
+                             test::pg_conninfo(tst),
+                             "--check",
+                             "translations",
+                             "-o",
+                             report.string()},
+                            dir.path());
   INFO(text.out);
+  REQUIRE(text.exit_code == 1);
+  // Every finding is in the report file (stdout keeps only the text).
+  auto doc = nlohmann::json::parse(test::read_file(report));
   int blocking = 0;
   for (const auto& check : doc["checks"]) {
     for (const auto& f : check["findings"]) {

@@ -177,4 +177,12 @@ void write_file(const fs::path& path, const std::string& content) {
   out << content;
 }
 
+FixturePair::FixturePair(const std::string& prefix,
+                         const std::string& prod_fixture,
+                         const std::string& test_fixture)
+    : prod(unique_db_name(prefix)), test(unique_db_name(prefix + "t")), guard({prod, test}) {
+  pg_create_from_fixture(prod, prod_fixture);
+  pg_create_from_fixture(test, test_fixture);
+}
+
 } // namespace odoo_upgrade::test

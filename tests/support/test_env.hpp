@@ -55,6 +55,17 @@ private:
   std::vector<std::string> m_names;
 };
 
+// A production and a test database, fresh copies of fixtures (`prod_fixture`, `test_fixture`),
+// dropped when the scope ends.
+struct FixturePair {
+  FixturePair(const std::string& prefix,
+              const std::string& prod_fixture,
+              const std::string& test_fixture);
+  std::string prod;
+  std::string test;
+  DatabaseGuard guard;
+};
+
 std::filesystem::path binary_path(const std::string& name = "odoo-upgrade");
 
 // The target Odoo 17.0 runtime named by OU_TEST_ODOO17 (scripts/odoo-runtime.sh prepares it; the
