@@ -64,6 +64,23 @@ std::string is_std(const std::string& module_expr) {
   return "coalesce(" + module_expr + " IN (SELECT name FROM stdm), false)";
 }
 
+std::optional<ProviderTable> provider_table(const DbProfile& p) {
+  std::string table = p.has_table("payment_provider")   ? "payment_provider"
+                      : p.has_table("payment_acquirer") ? "payment_acquirer"
+                                                        : "";
+  if (table.empty() || !p.has_column(table, "state")) {
+    return std::nullopt;
+  }
+  ProviderTable t;
+  t.table = table;
+  t.model = table == "payment_provider" ? "payment.provider" : "payment.acquirer";
+  t.code = p.has_column(table, "code") ? "pp.code" : col(p, table, "pp", "provider");
+  t.name = tr(p, table, "pp", "name");
+  t.natural = "'payment_provider:' || coalesce(" + t.code +
+              ", '') || ':' || pp.company_id || ':' || " + t.name;
+  return t;
+}
+
 } // namespace uat_sql
 
 namespace {
@@ -782,20 +799,14 @@ std::optional<std::string> company_chart(const DbProfile& p) {
 // Payment providers that can take real payments (state 'enabled'): payment_provider from 16.0,
 // payment_acquirer before (its code column is `provider`).
 std::optional<std::string> enabled_payment_providers(const DbProfile& p) {
-  std::string table = p.has_table("payment_provider")   ? "payment_provider"
-                      : p.has_table("payment_acquirer") ? "payment_acquirer"
-                                                        : "";
-  if (table.empty() || !p.has_column(table, "state")) {
+  auto t = provider_table(p);
+  if (!t) {
     return std::nullopt;
   }
-  std::string model = table == "payment_provider" ? "payment.provider" : "payment.acquirer";
-  std::string code = p.has_column(table, "code") ? "pp.code" : col(p, table, "pp", "provider");
-  return "WITH " + xmlid_cte("x", model) +
-         " SELECT coalesce(x.xmlid, 'payment_provider:' || coalesce(" + code +
-         ", '') || ':' || pp.company_id || ':' || " + tr(p, table, "pp", "name") +
-         ") AS key, left(" + tr(p, table, "pp", "name") +
-         ", 120) AS name, false AS std, json_build_object('state', pp.state, 'code', " + code +
-         ", 'company', pp.company_id::text)::text AS vals FROM " + table +
+  return "WITH " + xmlid_cte("x", t->model) + " SELECT coalesce(x.xmlid, " + t->natural +
+         ") AS key, left(" + t->name +
+         ", 120) AS name, false AS std, json_build_object('state', pp.state, 'code', " + t->code +
+         ", 'company', pp.company_id::text)::text AS vals FROM " + t->table +
          " pp LEFT JOIN x ON x.res_id = pp.id WHERE pp.state = 'enabled'";
 }
 

@@ -225,27 +225,22 @@ std::optional<std::string> chatter(const DbProfile& p) {
 // Payment providers (payment.acquirer before 16.0): `used` when not disabled (enabled or in test
 // mode), which is what decides whether the customer relies on it.
 std::optional<std::string> payment_providers(const DbProfile& p) {
-  std::string table = p.has_table("payment_provider")   ? "payment_provider"
-                      : p.has_table("payment_acquirer") ? "payment_acquirer"
-                                                        : "";
-  if (table.empty() || !p.has_column(table, "state")) {
+  auto t = provider_table(p);
+  if (!t) {
     return std::nullopt;
   }
-  std::string model = table == "payment_provider" ? "payment.provider" : "payment.acquirer";
-  std::string code = p.has_column(table, "code") ? "pp.code" : col(p, table, "pp", "provider");
-  std::string name = tr(p, table, "pp", "name");
+  const std::string& table = t->table;
   std::string published = p.has_column(table, "is_published")
                               ? col(p, table, "pp", "is_published")
                               : col(p, table, "pp", "website_published");
-  std::string natural =
-      "'payment_provider:' || coalesce(" + code + ", '') || ':' || pp.company_id || ':' || " + name;
-  return "WITH " + xmlid_cte("x", model) + ", " + k_std_modules_cte + " SELECT coalesce(x.xmlid, " +
-         natural + ") AS key, left(" + name + ", 120) AS name, " + is_std("x.module") +
+  return "WITH " + xmlid_cte("x", t->model) + ", " + k_std_modules_cte +
+         " SELECT coalesce(x.xmlid, " + t->natural + ") AS key, left(" + t->name +
+         ", 120) AS name, " + is_std("x.module") +
          " AS std, json_build_object('used', (pp.state <> 'disabled')::text, 'test_mode', "
          "(pp.state = 'test')::text, 'published', " +
          published + ", 'company', pp.company_id::text, 'website', " +
-         col(p, table, "pp", "website_id") + ", '_natural', " + natural + ")::text AS vals FROM " +
-         table + " pp LEFT JOIN x ON x.res_id = pp.id";
+         col(p, table, "pp", "website_id") + ", '_natural', " + t->natural +
+         ")::text AS vals FROM " + table + " pp LEFT JOIN x ON x.res_id = pp.id";
 }
 
 // The payment methods each provider offers (issue 10: "payment providers and methods state"), one

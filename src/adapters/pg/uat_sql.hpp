@@ -38,6 +38,18 @@ extern const char* const k_std_modules_cte;
 // Whether the module named by `module_expr` is a standard one (needs k_std_modules_cte).
 std::string is_std(const std::string& module_expr);
 
+// The payment provider table of this series, aliased `pp`: payment_provider from 16.0,
+// payment_acquirer before (its code column is `provider`); std::nullopt without one or its `state`.
+// `natural` is a provider's key when it has no xml id (code, company, en_US name).
+struct ProviderTable {
+  std::string table;
+  std::string model;
+  std::string code;
+  std::string name;
+  std::string natural;
+};
+std::optional<ProviderTable> provider_table(const DbProfile& p);
+
 // The datasets of the customer's business configuration (uat_queries_business.cpp): payment
 // terms, pricelists and their rules, stock on hand, chatter, payment providers, product
 // attributes, analytic plans.
