@@ -643,6 +643,11 @@ int run_freeze_apply(const FreezeApplyOptions& options, Context& ctx) {
   if (ctx.options.dry_run) {
     return print_apply_plan(ctx, fr, db, role);
   }
+  // Production stops taking data entry: the consultant says so (or --yes).
+  require_confirmation(ctx,
+                       "freeze production database '" + db + "' (read-only for '" + role +
+                           "', every session ended, crons off)" +
+                           (resuming ? ", completing the half-applied freeze" : "") + "?");
   FreezeApply apply(ctx, session, conn, fr, db, role);
   // A half-applied freeze is completed; else a new one starts.
   if (resuming) {
