@@ -273,6 +273,10 @@ TEST_CASE("request::run_steps draws a progress bar only where the output allows 
   CHECK(b.run() == static_cast<int>(core::ExitCode::pending));
   CHECK(b.err.str().find("\rupload [###############               ]  50%") != std::string::npos);
   CHECK(b.err.str().find(" 100% ") != std::string::npos);
+  // rsync's time is the time left while it runs, the time taken on the line that ends the file.
+  CHECK(b.err.str().find("1.00MB/s eta 0:00:01") != std::string::npos);
+  CHECK(b.err.str().find("1.00MB/s elapsed 0:00:02") != std::string::npos);
+  CHECK(b.err.str().find("eta 0:00:02") == std::string::npos);
 }
 
 TEST_CASE("request::run_steps never creates twice after an ambiguous create", "[cmd]") {
