@@ -168,7 +168,7 @@ void add_global_options(CLI::App& app, GlobalFlags& flags) {
   app.add_flag(
       "--dry-run", flags.options.dry_run, "print the plan of a changing command, change nothing");
   app.add_flag("-v,--verbose", flags.verbose, "more detail on stderr (twice for trace)");
-  app.add_flag("-q,--quiet", flags.quiet, "only warnings and errors on stderr");
+  app.add_flag("-q,--quiet", flags.quiet, "no result lines; only warnings and errors on stderr");
   app.add_option("--log-file", flags.log_file, "append a detailed log to FILE")->type_name("FILE");
   app.add_flag("--no-color", flags.no_color, "no colors or progress bars");
 }

@@ -72,7 +72,9 @@ std::string global_options_text(const CLI::App& program) {
     os << "  " << names << std::string(names.size() < 28 ? 28 - names.size() : 1, ' ')
        << opt->get_description() << "\n";
   }
-  return os.str();
+  std::string text = os.str();
+  text.pop_back(); // CLI11 ends the footer's line itself
+  return text;
 }
 
 void add_footer(CLI::App& command, const std::string& text) {

@@ -339,6 +339,11 @@ TEST_CASE("run_test_request --abandon gives the round up in any phase", "[cmd]")
   b.record_round(RequestState::processing);
   commands::TestRequestOptions options;
   options.request.abandon = true;
+  // It asks first: without a terminal and without --yes, refused with nothing changed.
+  CHECK(exit_code_of([&] { commands::run_test_request(options, b.ctx, b.ports); }) ==
+        core::ExitCode::precondition);
+  CHECK(b.round().state == RequestState::processing);
+  b.ctx.options.yes = true;
   CHECK(commands::run_test_request(options, b.ctx, b.ports) == 0);
   auto r = b.round();
   CHECK(r.state == RequestState::abandoned);
