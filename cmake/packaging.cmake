@@ -39,7 +39,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${PROJECT_HOMEPAGE_URL})
 set(CPACK_DEBIAN_MAIN_PACKAGE_NAME odoo-upgrade)
-set(CPACK_DEBIAN_MAIN_PACKAGE_DEPENDS "postgresql-client, rsync, openssh-client, python3")
+set(CPACK_DEBIAN_MAIN_PACKAGE_DEPENDS "postgresql-client, rsync, openssh-client, python3, tzdata")
 set(CPACK_COMPONENT_MAIN_DESCRIPTION
     "Odoo upgrade orchestrator\n"
     "odoo-upgrade takes an Odoo customer from 'let's upgrade' to an upgraded, verified and\n"

@@ -83,7 +83,7 @@ step "odoo-upgrade freeze plan / hooks / apply (production becomes read-only, cr
 "$bin" freeze plan --at "$(date -u -d '+10 min' +%FT%TZ)" --go-live "$(date -u -d '+4 hours' +%FT%TZ)"
 "$bin" freeze hooks --add before_freeze 'echo "hook: would stop the Odoo service for $ODOO_UPGRADE_DB"'
 "$bin" freeze hooks --add after_restore 'echo "hook: would start the Odoo service on $ODOO_UPGRADE_DB"'
-"$bin" freeze apply
+"$bin" --yes freeze apply
 
 step "odoo-upgrade prod-request (the frozen database goes to the service as the production request)"
 "$bin" prod-request --contract DEMO-CONTRACT-0001

@@ -11,6 +11,8 @@ packages=(
   build-essential cmake pkg-config ccache clang-format universal-ctags
   libcurl4-openssl-dev nlohmann-json3-dev libcli11-dev libpq-dev libspdlog-dev catch2
   libcpp-httplib-dev libssl-dev
+  # calendar-checked ISO 8601 times and the IANA time zones (core/time_local.hpp)
+  libhowardhinnant-date-dev tzdata
   postgresql postgresql-contrib postgresql-client
   rsync openssh-client openssh-server openssl unzip ca-certificates python3 xz-utils file dpkg-dev
   # the tests that render the man pages and run the completion scripts

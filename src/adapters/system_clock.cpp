@@ -1,7 +1,12 @@
+#include <date/tz.h>
+
 #include <odoo_upgrade/adapters/system_clock.hpp>
 #include <odoo_upgrade/core/error.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include <cstdlib>
+#include <string_view>
 #include <thread>
 
 namespace odoo_upgrade::adapters {
@@ -35,6 +40,27 @@ std::optional<core::TimePoint> test_clock_from_env() {
                            "unset it (it is a test setting), or give e.g. 2027-11-21T16:00:00Z");
   }
   return start;
+}
+
+core::LocalZone local_zone() {
+  const char* tz = std::getenv("TZ");
+  std::string_view name = tz != nullptr ? tz : "";
+  if (name.starts_with(":")) {
+    name.remove_prefix(1);
+  }
+  if (!name.empty()) {
+    try {
+      return core::LocalZone::named(name);
+    } catch (const core::UsageError&) {
+      spdlog::debug("TZ '{}' names no zone of the time zone database; using the system's", name);
+    }
+  }
+  try {
+    return core::LocalZone::named(date::current_zone()->name());
+  } catch (const std::exception& e) {
+    spdlog::debug("no system time zone ({}); using UTC", e.what());
+    return core::LocalZone::fixed(std::chrono::minutes(0));
+  }
 }
 
 } // namespace odoo_upgrade::adapters

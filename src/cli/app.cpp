@@ -2,6 +2,7 @@
 #include <odoo_upgrade/adapters/http/global.hpp>
 #include <odoo_upgrade/adapters/system_clock.hpp>
 #include <odoo_upgrade/cli/app.hpp>
+#include <odoo_upgrade/cli/command_words.hpp>
 #include <odoo_upgrade/cli/commands.hpp>
 #include <odoo_upgrade/cli/logging.hpp>
 #include <odoo_upgrade/commands/session.hpp>
@@ -17,6 +18,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string_view>
@@ -77,6 +79,10 @@ const CommandEntry k_commands[] = {
      Lock::none,
      register_config},
     {"completion", "print the bash or zsh completion script", Lock::none, register_completion},
+    {"help",
+     "show the help of a command (odoo-upgrade help restore, help uat run)",
+     Lock::none,
+     register_help},
 };
 
 // Whether live decorations (a progress bar) may be drawn on stderr: a terminal, and neither -q,
@@ -112,11 +118,7 @@ void print_error(const std::string& message, const std::string& hint) {
 int fail(bool json, ExitCode code, const std::string& message, const std::string& hint) {
   print_error(message, hint);
   if (json) {
-    nlohmann::json doc = {{"error",
-                           {{"code", static_cast<int>(code)},
-                            {"message", core::redact(message)},
-                            {"hint", core::redact(hint)}}}};
-    std::cout << doc.dump(2) << std::endl;
+    std::cout << commands::error_document(code, message, hint).dump(2) << std::endl;
   }
   return static_cast<int>(code);
 }
@@ -159,14 +161,15 @@ void add_global_options(CLI::App& app, GlobalFlags& flags) {
     flags.options.project = env_project;
   }
   app.add_option("--project", flags.project_arg, "project file (default ./odoo-upgrade.json)")
-      ->envname("ODOO_UPGRADE_PROJECT");
+      ->envname("ODOO_UPGRADE_PROJECT")
+      ->type_name("FILE");
   app.add_flag("--json", flags.options.json, "print exactly one JSON document on stdout");
   app.add_flag("--yes,-y", flags.options.yes, "never prompt; answer yes");
   app.add_flag(
       "--dry-run", flags.options.dry_run, "print the plan of a changing command, change nothing");
   app.add_flag("-v,--verbose", flags.verbose, "more detail on stderr (twice for trace)");
-  app.add_flag("-q,--quiet", flags.quiet, "only warnings and errors on stderr");
-  app.add_option("--log-file", flags.log_file, "append a detailed log to FILE");
+  app.add_flag("-q,--quiet", flags.quiet, "no result lines; only warnings and errors on stderr");
+  app.add_option("--log-file", flags.log_file, "append a detailed log to FILE")->type_name("FILE");
   app.add_flag("--no-color", flags.no_color, "no colors or progress bars");
 }
 
@@ -201,59 +204,6 @@ std::vector<Subcommand> add_commands(CLI::App& app) {
   return subs;
 }
 
-// Edit distance between two short words (for "did you mean").
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) {
-    row[j] = j;
-  }
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// The first word of the command line that is neither a global flag nor its value: the command.
-std::optional<std::string> first_word(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string_view word = argv[i];
-    if (word == "--project" || word == "--log-file") {
-      ++i; // their value follows
-    } else if (!word.starts_with("-")) {
-      return std::string(word);
-    }
-  }
-  return std::nullopt;
-}
-
-// "unknown command 'X'" with the nearest command name, when the first word names no command.
-std::optional<std::pair<std::string, std::string>> unknown_command(int argc, char** argv) {
-  auto word = first_word(argc, argv);
-  if (!word) {
-    return std::nullopt;
-  }
-  std::string nearest;
-  std::size_t best = 3; // suggest only close names
-  for (const auto& entry : k_commands) {
-    if (entry.name == *word) {
-      return std::nullopt;
-    }
-    if (std::size_t d = edit_distance(*word, entry.name); d < best) {
-      best = d;
-      nearest = entry.name;
-    }
-  }
-  return std::pair{"unknown command '" + *word + "'",
-                   nearest.empty() ? "run 'odoo-upgrade --help' for the commands"
-                                   : "did you mean '" + nearest + "'?"};
-}
-
 // Parses the command line; a help or version request, or a usage error, gives the exit code.
 std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
   try {
@@ -265,8 +215,8 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    if (auto unknown = unknown_command(argc, argv)) {
-      return fail(json_requested(argc, argv), ExitCode::usage, unknown->first, unknown->second);
+    if (auto unknown = unknown_command_in(app, argc, argv)) {
+      return fail(json_requested(argc, argv), ExitCode::usage, unknown->what(), unknown->hint());
     }
     std::string msg = e.what();
     if (!msg.empty() && std::isupper(static_cast<unsigned char>(msg[0]))) {
@@ -309,6 +259,18 @@ std::string parsed_command(const std::vector<Subcommand>& subs) {
   return {};
 }
 
+// A directory given as the project file would be read as "not valid JSON" and get a lock file
+// inside it: it is refused before anything else (help and completion read no project).
+void refuse_directory_project(const std::string& command, const std::filesystem::path& project) {
+  std::error_code ec;
+  if (command == "help" || command == "completion" || !std::filesystem::is_directory(project, ec)) {
+    return;
+  }
+  throw core::UsageError("project file '" + project.string() + "' is a directory",
+                         "name the file in it, e.g. --project " +
+                             (project / "odoo-upgrade.json").string());
+}
+
 // Runs the parsed subcommand; a command that changes the project in every run holds its lock
 // from here to the end.
 int run_subcommand(const std::vector<Subcommand>& subs, commands::Context& ctx) {
@@ -317,6 +279,7 @@ int run_subcommand(const std::vector<Subcommand>& subs, commands::Context& ctx) 
       continue;
     }
     spdlog::debug("running '{}'", sub.app->get_name());
+    refuse_directory_project(sub.app->get_name(), ctx.options.project);
     std::optional<adapters::fs::ProjectLock> lock;
     if (sub.lock == Lock::take && !ctx.options.dry_run) {
       lock.emplace(ctx.options.project);
@@ -344,6 +307,7 @@ struct CommandLine {
     app.fallthrough();
     add_global_options(app, flags);
     subs = add_commands(app);
+    list_global_options_in_commands(app);
   }
   CommandLine(const CommandLine&) = delete;
   CommandLine& operator=(const CommandLine&) = delete;
@@ -375,7 +339,8 @@ int run(int argc, char** argv) {
                        options.json,
                        options.color,
                        isatty(STDIN_FILENO) != 0,
-                       stderr_decorations(flags.no_color, flags.quiet));
+                       stderr_decorations(flags.no_color, flags.quiet),
+                       flags.quiet);
   adapters::SystemClock clock;
   commands::Context ctx{options, out, clock};
   try {

@@ -16,8 +16,7 @@ void register_completion(CLI::App& sub, RunFn& run) {
   run = [shell, program](commands::Context& ctx) {
     CommandInfo info = describe(*program);
     std::string script = *shell == "bash" ? bash_completion(info) : zsh_completion(info);
-    ctx.out.result({{"shell", *shell}, {"script", script}},
-                   [&](std::ostream& os) { os << script; });
+    ctx.out.data({{"shell", *shell}, {"script", script}}, [&](std::ostream& os) { os << script; });
     return 0;
   };
 }

@@ -9,8 +9,10 @@ void register_freeze(CLI::App& sub, RunFn& run) {
   sub.require_subcommand(1);
   auto* p = sub.add_subcommand("plan", "record the go-live window and estimate the downtime");
   auto po = std::make_shared<commands::FreezePlanOptions>();
-  p->add_option("--at", po->at, "when data entry stops (ISO 8601, UTC without offset)")->required();
-  p->add_option("--go-live", po->go_live, "when the upgraded database must serve")->required();
+  p->add_option("--at", po->at, "when data entry stops (ISO 8601; local time without an offset)")
+      ->required();
+  p->add_option("--go-live", po->go_live, "when the upgraded database must serve (as --at)")
+      ->required();
   p->add_flag("--force", po->force, "plan without a sign-off of the latest round (needs --reason)");
   p->add_option("--reason", po->reason, "why the sign-off is not needed (recorded)");
 

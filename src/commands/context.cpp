@@ -1,5 +1,6 @@
 #include <odoo_upgrade/commands/context.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/secrets.hpp>
 
 #include <iostream>
 #include <sstream>
@@ -21,16 +22,33 @@ std::ostream& null_stream() {
 
 } // namespace
 
+nlohmann::json
+error_document(core::ExitCode code, const std::string& message, const std::string& hint) {
+  return {{"error",
+           {{"code", static_cast<int>(code)},
+            {"message", core::redact(message)},
+            {"hint", core::redact(hint)}}}};
+}
+
 Output::Output(std::ostream& out,
                std::ostream& err,
                bool json,
                bool color,
                bool stdin_tty,
-               bool stderr_decorations)
+               bool stderr_decorations,
+               bool quiet)
     : m_out(out), m_err(err), m_json(json), m_color(color && !json), m_stdin_tty(stdin_tty),
-      m_stderr_decorations(stderr_decorations) {}
+      m_stderr_decorations(stderr_decorations), m_quiet(quiet) {}
 
 void Output::result(const nlohmann::json& doc, const std::function<void(std::ostream&)>& human) {
+  if (m_quiet && !m_json) {
+    m_has_result = true;
+    return;
+  }
+  data(doc, human);
+}
+
+void Output::data(const nlohmann::json& doc, const std::function<void(std::ostream&)>& human) {
   m_has_result = true;
   if (m_json) {
     m_out << doc.dump(2) << std::endl;
@@ -41,7 +59,7 @@ void Output::result(const nlohmann::json& doc, const std::function<void(std::ost
 }
 
 std::ostream& Output::text() {
-  return m_json ? null_stream() : m_out;
+  return m_json || m_quiet ? null_stream() : m_out;
 }
 
 bool Output::confirm(const std::string& question, bool assume_yes) {

@@ -55,6 +55,13 @@ ProjectSession open_project(Context& ctx, std::string_view action, Lock lock) {
   return {std::move(held), std::move(project), std::move(secrets), ctx.project_path(), may_save};
 }
 
+void require_confirmation(Context& ctx, const std::string& question) {
+  if (!ctx.out.confirm(question, ctx.options.yes)) {
+    throw core::PreconditionError("not confirmed; nothing was changed",
+                                  "answer yes, or pass --yes");
+  }
+}
+
 int print_plan(Context& ctx, const std::string& heading, const std::vector<std::string>& steps) {
   return print_plan(ctx, heading, steps, nlohmann::json::object());
 }

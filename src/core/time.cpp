@@ -1,4 +1,5 @@
 #include <odoo_upgrade/core/time.hpp>
+#include <odoo_upgrade/core/time_local.hpp>
 
 #include <cctype>
 #include <cstdio>
@@ -20,43 +21,14 @@ std::string iso8601_utc(TimePoint t) {
 }
 
 std::optional<TimePoint> parse_iso8601(std::string_view text) {
-  std::string s(text);
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-  char sep = 0;
-  int consumed = 0;
-  int n = std::sscanf(s.c_str(), "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &consumed);
-  if (n < 6 || (sep != 'T' && sep != ' ')) {
+  // The date library's parser (core/time_local.hpp): real calendar dates only, fractions of a
+  // second and every ISO 8601 offset; a machine-written time without an offset is UTC.
+  auto written = parse_written_time(text);
+  if (!written) {
     return std::nullopt;
   }
-  std::string_view rest = text.substr(static_cast<std::size_t>(consumed));
-  if (!rest.empty() && rest[0] == ':') {
-    int used = 0;
-    if (std::sscanf(std::string(rest).c_str(), ":%2d%n", &sec, &used) != 1) {
-      return std::nullopt;
-    }
-    rest.remove_prefix(static_cast<std::size_t>(used));
-  }
-  long offset_seconds = 0;
-  if (rest == "Z" || rest.empty()) {
-    // UTC
-  } else if ((rest[0] == '+' || rest[0] == '-') && rest.size() == 6 && rest[3] == ':') {
-    int oh = std::stoi(std::string(rest.substr(1, 2)));
-    int om = std::stoi(std::string(rest.substr(4, 2)));
-    offset_seconds = (oh * 3600 + om * 60) * (rest[0] == '+' ? 1 : -1);
-  } else {
-    return std::nullopt;
-  }
-  // A real calendar date (no 30 February), in the years the clock can represent (system_clock
-  // counts nanoseconds: about 1678-2261).
-  std::chrono::year_month_day date{std::chrono::year{y},
-                                   std::chrono::month{static_cast<unsigned>(mo)},
-                                   std::chrono::day{static_cast<unsigned>(d)}};
-  if (!date.ok() || y < 1900 || y > 2200 || h > 23 || mi > 59 || sec > 60) {
-    return std::nullopt;
-  }
-  auto at = std::chrono::sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(mi) +
-            std::chrono::seconds(sec) - std::chrono::seconds(offset_seconds);
-  return std::chrono::time_point_cast<TimePoint::duration>(at);
+  auto utc = written->wall - written->offset.value_or(std::chrono::minutes(0));
+  return std::chrono::time_point_cast<TimePoint::duration>(utc);
 }
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {

@@ -56,6 +56,29 @@ void require_phase(const Project& project, std::string_view action) {
                           "next: " + next_step(project));
 }
 
+namespace {
+
+// Before the freeze is applied, the go-live window decides the step: plan it, apply the plan, or
+// finish an apply that stopped half-way. `plan_step` is the step when no plan waits to be applied.
+std::string freeze_step(const Project& project, std::string plan_step) {
+  FreezeRecord freeze = read_freeze(project);
+  if (freeze.state == FreezeState::applying) {
+    return "odoo-upgrade freeze apply (finishes the interrupted apply; or freeze lift)";
+  }
+  bool waiting_plan = freeze.plan && (freeze.state == FreezeState::none ||
+                                      freeze.state == FreezeState::not_applied);
+  if (!waiting_plan) {
+    return plan_step;
+  }
+  std::string step = "odoo-upgrade freeze apply";
+  if (freeze.plan->forced) {
+    step += " --force --reason TEXT";
+  }
+  return step + " (planned for " + freeze.plan->at + ")";
+}
+
+} // namespace
+
 std::string next_step(const Project& project) {
   switch (project.phase()) {
   case P::initiated:
@@ -63,9 +86,9 @@ std::string next_step(const Project& project) {
   case P::testing:
     return "odoo-upgrade test-request (resumes the running round)";
   case P::tested:
-    return "odoo-upgrade uat run";
+    return freeze_step(project, "odoo-upgrade uat run");
   case P::signed_off:
-    return "odoo-upgrade freeze plan --at DATETIME --go-live DATETIME";
+    return freeze_step(project, "odoo-upgrade freeze plan --at DATETIME --go-live DATETIME");
   case P::frozen:
     return "odoo-upgrade prod-request";
   case P::production_request:

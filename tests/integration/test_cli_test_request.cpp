@@ -252,15 +252,44 @@ TEST_CASE("test-request never creates twice after an ambiguous create",
   CHECK(create_calls(sandbox) == 1);
   // After the human decision, a new round creates a new request (followed until processing: the
   // rest of a round is covered by the full round).
-  auto abandon = run_cli({"test-request", "--abandon"}, r.dir.path());
+  // Abandoning asks first (issue 14): no terminal and no --yes, or "n" on one, changes nothing.
+  auto unconfirmed = run_cli({"test-request", "--abandon"}, r.dir.path());
+  CHECK(unconfirmed.exit_code == 3);
+  CHECK(unconfirmed.err.find("confirmation needed: abandon ") != std::string::npos);
+  auto declined = test::run_cli_on_tty({"test-request", "--abandon"}, r.dir.path(), "n\n");
+  CHECK(declined.exit_code == 3);
+  CHECK(declined.screen.find("stays as it is on the service)? [y/N]") != std::string::npos);
+  CHECK(r.last_round()["state"] == "creating");
+  auto abandon = test::run_cli_on_tty({"test-request", "--abandon"}, r.dir.path(), "y\n");
+  INFO(abandon.screen);
   REQUIRE(abandon.exit_code == 0);
   CHECK(r.project()["phase"] == "initiated");
-  auto res2 = r.test_request({"--no-wait"});
-  INFO("stderr: " << res2.err);
+  // On a terminal with --no-color: no progress bar redrawn in place (issue 14), no prompt.
+  auto res2 = test::run_cli_on_tty(
+      {"--no-color", "test-request", "--contract", k_contract, "--jobs", "2", "--no-wait"},
+      r.dir.path(),
+      "");
+  INFO("screen: " << res2.screen);
   CHECK(res2.exit_code == 8);
+  for (std::size_t cr = res2.screen.find('\r'); cr != std::string::npos;
+       cr = res2.screen.find('\r', cr + 1)) {
+    CHECK(res2.screen.substr(cr, 2) == "\r\n"); // the terminal's own line ends only
+  }
+  CHECK(res2.screen.find(" eta ") == std::string::npos);
   CHECK(r.project()["rounds"][0]["state"] == "abandoned");
   CHECK(r.project()["rounds"][1]["state"] == "processing");
   CHECK(create_calls(sandbox) == 2);
+  // Without --no-color the same terminal gets the bars, redrawn in place.
+  auto res3 = test::run_cli_on_tty(
+      {"test-request", "--contract", k_contract, "--jobs", "2"}, r.dir.path(), "");
+  INFO("screen: " << res3.screen);
+  CHECK(res3.exit_code == 0);
+  bool redrawn = false;
+  for (std::size_t cr = res3.screen.find('\r'); cr != std::string::npos;
+       cr = res3.screen.find('\r', cr + 1)) {
+    redrawn = redrawn || res3.screen.substr(cr, 2) != "\r\n";
+  }
+  CHECK(redrawn);
 }
 
 TEST_CASE("test-request ends a failed request with the reason and exit 4",

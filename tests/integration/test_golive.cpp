@@ -145,7 +145,7 @@ TEST_CASE("go-live: nothing runs before a tested, signed-off round", "[integrati
   CHECK(r.err.find("cannot run in phase 'tested'") != std::string::npos);
   CHECK_FALSE(c.project().contains("production"));
   // freeze without sign-off: refused unless forced, and production untouched.
-  r = c.cli({"freeze", "apply"});
+  r = c.cli({"--yes", "freeze", "apply"});
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("not signed off") != std::string::npos);
   CHECK(c.role_can_write(c.db));
@@ -210,6 +210,11 @@ TEST_CASE("go-live: sign-off, then freeze plan with a downtime estimate", "[inte
   CHECK(plan["estimate"]["missing"].empty());
   CHECK(plan["fits"] == true);
   CHECK(json::parse(r.out)["plan"]["go_live"] == plan["go_live"]);
+  // status names the next step: apply the plan, not plan again (issue 14).
+  auto st = c.cli({"--json", "status"});
+  require_ok(st);
+  CHECK(json::parse(st.out)["next"] ==
+        "odoo-upgrade freeze apply (planned for " + plan["at"].get<std::string>() + ")");
 }
 
 TEST_CASE("go-live: freeze apply is verified, lift restores writes, hooks can stop it",
@@ -220,7 +225,7 @@ TEST_CASE("go-live: freeze apply is verified, lift restores writes, hooks can st
 
   // A failing before_freeze hook stops the chain with exit 3 and nothing done.
   require_ok(c.cli({"freeze", "hooks", "--add", "before_freeze", "exit 7"}));
-  auto r = c.cli({"freeze", "apply"});
+  auto r = c.cli({"--yes", "freeze", "apply"});
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("hook before_freeze #1 ('exit 7') failed") != std::string::npos);
   CHECK(c.role_can_write(c.db));
@@ -242,8 +247,24 @@ TEST_CASE("go-live: freeze apply is verified, lift restores writes, hooks can st
   CHECK(r.out.find("default_transaction_read_only = on") != std::string::npos);
   CHECK(c.role_can_write(c.db));
 
+  // It asks first: without a terminal and without --yes it is refused; on a terminal, an answer
+  // other than yes changes nothing either (issue 14).
+  r = c.cli({"freeze", "apply"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("confirmation needed: freeze production database '" + c.db + "'") !=
+        std::string::npos);
+  CHECK(r.err.find("hint: re-run with --yes") != std::string::npos);
+  auto tty = test::run_cli_on_tty({"freeze", "apply"}, c.prod.dir.path(), "n\n");
+  CHECK(tty.exit_code == 3);
+  CHECK(tty.screen.find("every session ended, crons off)? [y/N]") != std::string::npos);
+  CHECK(tty.screen.find("not confirmed; nothing was changed") != std::string::npos);
+  CHECK(c.role_can_write(c.db));
+  CHECK(c.active_crons(c.db) == crons_before);
+  CHECK(c.phase() == "signed_off");
+  CHECK(c.hooks_log().find("before_freeze") == std::string::npos);
+
   // Apply: the Odoo role can no longer write, crons are off, a baseline is recorded.
-  require_ok(c.cli({"freeze", "apply"}));
+  require_ok(c.cli({"--yes", "freeze", "apply"}));
   CHECK(c.phase() == "frozen");
   CHECK_FALSE(c.role_can_write(c.db));
   CHECK(c.active_crons(c.db) == 0);
@@ -274,7 +295,7 @@ TEST_CASE("go-live: freeze apply is verified, lift restores writes, hooks can st
   CHECK(c.hooks_log().find("after_lift") != std::string::npos);
 
   // A crash half-way through apply: lift still undoes exactly what was done.
-  r = c.cli({"freeze", "apply"}, {{"OU_TEST_CRASH_AFTER_STEP", "freeze.crons"}});
+  r = c.cli({"--yes", "freeze", "apply"}, {{"OU_TEST_CRASH_AFTER_STEP", "freeze.crons"}});
   CHECK(r.exit_code == 137);
   CHECK_FALSE(c.role_can_write(c.db));
   CHECK(c.active_crons(c.db) == 0);
@@ -284,9 +305,10 @@ TEST_CASE("go-live: freeze apply is verified, lift restores writes, hooks can st
   CHECK(c.active_crons(c.db) == crons_before);
 
   // A crash half-way, then apply again: it completes.
-  r = c.cli({"freeze", "apply"}, {{"OU_TEST_CRASH_AFTER_STEP", "freeze.read_only:started"}});
+  r = c.cli({"--yes", "freeze", "apply"},
+            {{"OU_TEST_CRASH_AFTER_STEP", "freeze.read_only:started"}});
   CHECK(r.exit_code == 137);
-  require_ok(c.cli({"freeze", "apply"}));
+  require_ok(c.cli({"--yes", "freeze", "apply"}));
   CHECK(c.phase() == "frozen");
   CHECK_FALSE(c.role_can_write(c.db));
   CHECK(c.active_crons(c.db) == 0);
@@ -481,7 +503,7 @@ TEST_CASE("go-live: an UPDATE by another role during the freeze stops the restor
           "[integration][golive]") {
   Chain& c = chain();
   REQUIRE(c.phase() == "signed_off");
-  require_ok(c.cli({"freeze", "apply"}));
+  require_ok(c.cli({"--yes", "freeze", "apply"}));
   // Another database than the recorded one is neither unfrozen nor swapped out.
   c.refused_as_another_database({"freeze", "lift"});
   CHECK_FALSE(c.role_can_write(c.db));

@@ -241,7 +241,7 @@ TEST_CASE("odoo chain: target column, round update and open, restore's update be
                          "--reason",
                          "the rehearsal's findings are accepted"}),
                0);
-  require_code(prod.cli({"freeze", "apply"}), 0);
+  require_code(prod.cli({"--yes", "freeze", "apply"}), 0);
   require_code(prod.cli({"prod-request", "--jobs", "2"}), 0);
   auto prod_oid = oid(prod.db);
   REQUIRE(prod_oid);

@@ -93,7 +93,7 @@ TEST_CASE("an archived request says so and points at --abandon", "[integration][
   CHECK(again.exit_code == 4);
   CHECK(again.err.find("--abandon") != std::string::npos);
   CHECK(create_calls(sandbox) == 1);
-  auto abandon = p.cli({"test-request", "--abandon"});
+  auto abandon = p.cli({"--yes", "test-request", "--abandon"});
   INFO("abandon stderr: " << abandon.err);
   CHECK(abandon.exit_code == 0);
   CHECK(last_round(p)["state"] == "abandoned");
@@ -168,7 +168,7 @@ TEST_CASE("temporary project files left by a killed run are removed by the next 
   p.cli({"--dry-run", "test-request", "--abandon"});
   CHECK(stdfs::exists(stale));
   // Any run that holds the project lock does (here one that ends at once: nothing to abandon).
-  auto res = p.cli({"test-request", "--abandon"});
+  auto res = p.cli({"--yes", "test-request", "--abandon"});
   CHECK(res.exit_code == 3);
   CHECK_FALSE(stdfs::exists(stale));
   CHECK_FALSE(stdfs::exists(stale_secrets));

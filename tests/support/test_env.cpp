@@ -1,12 +1,16 @@
 #include "test_env.hpp"
 
+#include <pty.h>
+
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -163,6 +167,73 @@ adapters::ProcessResult run_cli(const std::vector<std::string>& args,
                     "ODOO_UPGRADE_CONTRACT"};
   opts.timeout = std::chrono::minutes(10);
   return adapters::run_process(argv, opts);
+}
+
+namespace {
+
+// The child side of run_cli_on_tty: the environment, the directory, then the binary.
+[[noreturn]] void exec_on_tty(const std::vector<std::string>& argv,
+                              const fs::path& cwd,
+                              const std::vector<std::pair<std::string, std::string>>& env) {
+  for (const char* name : {"NO_COLOR",
+                           "ODOO_UPGRADE_PROJECT",
+                           "ODOO_UPGRADE_SERVICE_URL",
+                           "ODOO_UPGRADE_CA_FILE",
+                           "ODOO_UPGRADE_CONTRACT"}) {
+    unsetenv(name);
+  }
+  for (const auto& [name, value] : env) {
+    setenv(name.c_str(), value.c_str(), 1);
+  }
+  if (chdir(cwd.c_str()) != 0) {
+    _exit(127);
+  }
+  std::vector<char*> args;
+  for (const auto& a : argv) {
+    args.push_back(const_cast<char*>(a.c_str()));
+  }
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  _exit(127);
+}
+
+} // namespace
+
+TtyResult run_cli_on_tty(const std::vector<std::string>& args,
+                         const fs::path& cwd,
+                         const std::string& input,
+                         const std::vector<std::pair<std::string, std::string>>& env) {
+  std::vector<std::string> argv{binary_path().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  int master = -1;
+  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid < 0) {
+    throw std::runtime_error("forkpty failed");
+  }
+  if (pid == 0) {
+    exec_on_tty(argv, cwd, env);
+  }
+  // The terminal buffers what is typed until the program reads it.
+  if (!input.empty()) {
+    [[maybe_unused]] auto n = write(master, input.data(), input.size());
+  }
+  TtyResult r;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(master, buf, sizeof buf);
+    if (n > 0) {
+      r.screen.append(buf, static_cast<std::size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      break; // EIO once the child closed the terminal
+    }
+  }
+  close(master);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
 }
 
 std::string read_file(const fs::path& path) {

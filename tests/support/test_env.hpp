@@ -88,6 +88,19 @@ adapters::ProcessResult run_cli(const std::vector<std::string>& args,
                                 const std::filesystem::path& cwd,
                                 std::vector<std::pair<std::string, std::string>> env = {});
 
+// What a run on a terminal showed: stdout and stderr together, as the terminal got them.
+struct TtyResult {
+  int exit_code = -1;
+  std::string screen;
+};
+// Runs the built `odoo-upgrade` with `args` in `cwd` on a pseudo-terminal (stdin, stdout and stderr
+// are the terminal, as for a consultant typing), typing `input` (e.g. "n\n" to answer a prompt).
+// NO_COLOR and the ODOO_UPGRADE_* settings of the developer's environment are removed.
+TtyResult run_cli_on_tty(const std::vector<std::string>& args,
+                         const std::filesystem::path& cwd,
+                         const std::string& input,
+                         const std::vector<std::pair<std::string, std::string>>& env = {});
+
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& content);
 

@@ -19,3 +19,30 @@ TEST_CASE("adapters::pg::conninfo_with", "[adapters]") {
   CHECK(!info.get("sslmode"));
   CHECK(to_conninfo(info) == "user=odoo dbname=acme host=db.example port=6432");
 }
+
+TEST_CASE("adapters::pg::tool_connection", "[adapters]") {
+  SECTION("every keyword reaches the tool; the password only its environment") {
+    auto tool = tool_connection(
+        "postgresql://odoo:s3cret@db.example:6432/acme?sslmode=verify-full&channel_binding=require"
+        "&gssencmode=disable&sslcrl=/etc/crl.pem&keepalives_idle=30&tcp_user_timeout=5000");
+    REQUIRE(tool.dbname_option.starts_with("--dbname="));
+    auto info = parse_conninfo(tool.dbname_option.substr(9));
+    CHECK(info.get("host") == "db.example");
+    CHECK(info.get("port") == "6432");
+    CHECK(info.get("dbname") == "acme");
+    CHECK(info.get("channel_binding") == "require");
+    CHECK(info.get("gssencmode") == "disable");
+    CHECK(info.get("sslcrl") == "/etc/crl.pem");
+    CHECK(info.get("keepalives_idle") == "30");
+    CHECK(info.get("tcp_user_timeout") == "5000");
+    CHECK(info.get("fallback_application_name") == "odoo-upgrade");
+    CHECK_FALSE(info.get("password"));
+    CHECK(tool.dbname_option.find("s3cret") == std::string::npos);
+    CHECK(tool.env == std::vector<std::pair<std::string, std::string>>{{"PGPASSWORD", "s3cret"}});
+  }
+  SECTION("without a password the environment is left alone; a named application stays") {
+    auto tool = tool_connection("host=/tmp dbname=acme application_name=nightly");
+    CHECK(tool.env.empty());
+    CHECK(parse_conninfo(tool.dbname_option.substr(9)).get("application_name") == "nightly");
+  }
+}

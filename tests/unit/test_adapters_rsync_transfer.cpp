@@ -13,16 +13,20 @@ TEST_CASE("adapters::transfer::parse_rsync_progress", "[adapters]") {
     CHECK(p->percent == 45);
     CHECK(p->rate == "12.34MB/s");
     CHECK(p->eta == "0:00:01");
+    // A line that ends a file says the time taken so far, not the time left.
+    CHECK(p->elapsed);
   }
   SECTION("the start line and the final line") {
     auto start = parse_rsync_progress("              0   0%    0.00kB/s    0:00:00");
     REQUIRE(start);
     CHECK(start->bytes == 0);
+    CHECK_FALSE(start->elapsed);
     auto end = parse_rsync_progress(
         "     59,568,230 100%   81.25MB/s    0:00:00 (xfr#1047, to-chk=0/1093)");
     REQUIRE(end);
     CHECK(end->bytes == 59568230);
     CHECK(end->percent == 100);
+    CHECK(end->elapsed);
   }
   SECTION("locales that group with dots") {
     auto p = parse_rsync_progress("  1.234.567  10%  1,00MB/s  0:00:10");

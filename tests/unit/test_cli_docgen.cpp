@@ -101,7 +101,8 @@ TEST_CASE("docgen: the description is the command line the binary parses") {
                           "monitor",
                           "status",
                           "config",
-                          "completion"}) {
+                          "completion",
+                          "help"}) {
     INFO(cmd);
     CHECK(find(root, std::string("odoo-upgrade ") + cmd) != nullptr);
   }

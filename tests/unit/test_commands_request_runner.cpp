@@ -273,6 +273,10 @@ TEST_CASE("request::run_steps draws a progress bar only where the output allows 
   CHECK(b.run() == static_cast<int>(core::ExitCode::pending));
   CHECK(b.err.str().find("\rupload [###############               ]  50%") != std::string::npos);
   CHECK(b.err.str().find(" 100% ") != std::string::npos);
+  // rsync's time is the time left while it runs, the time taken on the line that ends the file.
+  CHECK(b.err.str().find("1.00MB/s eta 0:00:01") != std::string::npos);
+  CHECK(b.err.str().find("1.00MB/s elapsed 0:00:02") != std::string::npos);
+  CHECK(b.err.str().find("eta 0:00:02") == std::string::npos);
 }
 
 TEST_CASE("request::run_steps never creates twice after an ambiguous create", "[cmd]") {
@@ -335,6 +339,11 @@ TEST_CASE("run_test_request --abandon gives the round up in any phase", "[cmd]")
   b.record_round(RequestState::processing);
   commands::TestRequestOptions options;
   options.request.abandon = true;
+  // It asks first: without a terminal and without --yes, refused with nothing changed.
+  CHECK(exit_code_of([&] { commands::run_test_request(options, b.ctx, b.ports); }) ==
+        core::ExitCode::precondition);
+  CHECK(b.round().state == RequestState::processing);
+  b.ctx.options.yes = true;
   CHECK(commands::run_test_request(options, b.ctx, b.ports) == 0);
   auto r = b.round();
   CHECK(r.state == RequestState::abandoned);

@@ -90,3 +90,39 @@ TEST_CASE("core::redact hides registered secrets", "[core]") {
   CHECK(secret_preview("tok_1234567890abcdef") == "tok_…");
   CHECK(secret_preview("short") == "***");
 }
+
+TEST_CASE("core::next_step follows the freeze plan", "[core]") {
+  Project p = sample();
+  p.set_phase(Phase::signed_off);
+  CHECK(next_step(p) == "odoo-upgrade freeze plan --at DATETIME --go-live DATETIME");
+  FreezeRecord freeze;
+  freeze.plan = FreezePlan{};
+  freeze.plan->at = "2027-03-01T18:00:00Z";
+  freeze.plan->go_live = "2027-03-02T06:00:00Z";
+  write_freeze(p, freeze);
+  SECTION("planned, not applied: apply the plan") {
+    CHECK(next_step(p) == "odoo-upgrade freeze apply (planned for 2027-03-01T18:00:00Z)");
+  }
+  SECTION("planned without sign-off: apply it the same way") {
+    p.set_phase(Phase::tested);
+    freeze.plan->forced = Forced{"customer away"};
+    write_freeze(p, freeze);
+    CHECK(next_step(p) ==
+          "odoo-upgrade freeze apply --force --reason TEXT (planned for 2027-03-01T18:00:00Z)");
+  }
+  SECTION("an apply that stopped half-way is finished first") {
+    freeze.state = FreezeState::applying;
+    write_freeze(p, freeze);
+    CHECK(next_step(p).starts_with("odoo-upgrade freeze apply (finishes"));
+  }
+  SECTION("a lifted freeze is planned again") {
+    freeze.state = FreezeState::lifted;
+    write_freeze(p, freeze);
+    CHECK(next_step(p) == "odoo-upgrade freeze plan --at DATETIME --go-live DATETIME");
+  }
+  SECTION("tested without a plan: UAT first") {
+    p.set_phase(Phase::tested);
+    write_freeze(p, FreezeRecord{});
+    CHECK(next_step(p) == "odoo-upgrade uat run");
+  }
+}

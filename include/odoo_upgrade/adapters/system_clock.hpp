@@ -1,6 +1,7 @@
 #pragma once
 
 #include <odoo_upgrade/core/clock.hpp>
+#include <odoo_upgrade/core/time_local.hpp>
 
 #include <optional>
 #include <string>
@@ -29,5 +30,10 @@ inline constexpr const char* k_test_now_env = "ODOO_UPGRADE_TEST_NOW";
 // The start time `k_test_now_env` names; std::nullopt when it is unset or empty. Throws UsageError
 // when it is set but not an ISO 8601 time.
 std::optional<core::TimePoint> test_clock_from_env();
+
+// The zone of this machine's wall-clock times, in which times typed without an offset are read and
+// times are shown back: the zone named by TZ when it names one of the IANA database (a leading ':'
+// ignored), else the system's (/etc/localtime, through the date library's current_zone), else UTC.
+core::LocalZone local_zone();
 
 } // namespace odoo_upgrade::adapters

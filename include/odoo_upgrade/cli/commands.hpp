@@ -23,5 +23,6 @@ void register_prod_request(CLI::App& sub, RunFn& run);
 void register_restore(CLI::App& sub, RunFn& run);
 void register_config(CLI::App& sub, RunFn& run);
 void register_completion(CLI::App& sub, RunFn& run);
+void register_help(CLI::App& sub, RunFn& run);
 
 } // namespace odoo_upgrade::cli

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <odoo_upgrade/core/clock.hpp>
+#include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/project.hpp>
 
 #include <nlohmann/json.hpp>
@@ -25,29 +26,41 @@ struct GlobalOptions {
   std::optional<std::filesystem::path> log_file;
 };
 
+// The one JSON document a run prints on stdout when it fails before printing its result
+// (docs/exit-codes.md): {"error": {"code": N, "message": "…", "hint": "…"}}, `message` and `hint`
+// redacted of registered secrets. Every --json error document of the command line is built here.
+nlohmann::json
+error_document(core::ExitCode code, const std::string& message, const std::string& hint);
+
 // Where results go. Results go to stdout (human text, or one JSON document with --json); progress
 // and logs go to stderr through spdlog.
 class Output {
 public:
   // `color`: decorations allowed on stdout. `stderr_decorations`: stderr is a terminal and neither
-  // -q, --no-color nor NO_COLOR was given (cli::run decides).
+  // -q, --no-color nor NO_COLOR was given (cli::run decides). `quiet` (-q): no human result lines
+  // on stdout (`result`'s printer and `text()` print nothing); --json documents and errors stay.
   Output(std::ostream& out,
          std::ostream& err,
          bool json,
          bool color,
          bool stdin_tty,
-         bool stderr_decorations = false);
+         bool stderr_decorations = false,
+         bool quiet = false);
 
   bool json() const { return m_json; }
   bool color() const { return m_color; }
   // True when a live progress display (a bar redrawn in place) may be drawn on stderr: stderr is
   // a terminal, no --json, no -q, no --no-color or NO_COLOR. Otherwise progress goes to the log.
   bool progress_allowed() const { return m_stderr_decorations && !m_json; }
-  // Prints the command's result: `doc` in JSON mode, else what `human` writes. Called once per run.
+  // Prints the command's result: `doc` in JSON mode, else what `human` writes (nothing with -q).
+  // Called once per run.
   void result(const nlohmann::json& doc, const std::function<void(std::ostream&)>& human);
+  // Like `result`, for a result that is the data asked for (a completion script, a help text), not
+  // a report of what was done: printed with -q too.
+  void data(const nlohmann::json& doc, const std::function<void(std::ostream&)>& human);
   // True once `result` was called (cli::run prints an error document only when it was not).
   bool has_result() const { return m_has_result; }
-  // Human-oriented text on stdout (ignored in JSON mode).
+  // Human-oriented text on stdout (ignored in JSON mode and with -q).
   std::ostream& text();
   std::ostream& err() { return m_err; }
   // Asks a yes/no question on stderr; true when `assume_yes`. Without a terminal to ask on, throws
@@ -67,6 +80,7 @@ private:
   bool m_color;
   bool m_stdin_tty;
   bool m_stderr_decorations;
+  bool m_quiet;
   bool m_has_result = false;
 };
 

@@ -68,4 +68,9 @@ int print_plan(Context& ctx,
                const std::vector<std::string>& steps,
                const nlohmann::json& facts);
 
+// Asks `question` on the terminal before a step that changes production or gives up work (restore,
+// freeze apply, --abandon); --yes answers yes. Throws PreconditionError (exit 3, "not confirmed;
+// nothing was changed") on any answer but yes, and without a terminal to ask on and no --yes.
+void require_confirmation(Context& ctx, const std::string& question);
+
 } // namespace odoo_upgrade::commands

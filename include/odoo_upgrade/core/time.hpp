@@ -13,8 +13,10 @@ using TimePoint = std::chrono::system_clock::time_point;
 std::string format_utc(TimePoint t, const char* format);
 // "2026-11-21T16:45:03Z" (UTC, second precision).
 std::string iso8601_utc(TimePoint t);
-// Parses "YYYY-MM-DDTHH:MM:SSZ", "YYYY-MM-DD HH:MM[:SS]" (taken as UTC) and with a "+HH:MM" offset;
-// std::nullopt when malformed.
+// Parses a machine-written ISO 8601 time: "YYYY-MM-DDTHH:MM[:SS[.fff]]" ('T' or a space), with an
+// offset ("Z", "+01", "+0100", "+01:00") or without (taken as UTC; a time a person typed is read by
+// core::parse_typed_time instead, as local time). std::nullopt when malformed or impossible
+// (2027-02-31), see core::parse_written_time.
 std::optional<TimePoint> parse_iso8601(std::string_view text);
 // "1h30m", "90m", "45s", "2h", "500ms", or a bare number of seconds; std::nullopt when malformed.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);

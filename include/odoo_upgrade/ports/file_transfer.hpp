@@ -26,7 +26,11 @@ struct TransferProgress {
   std::uint64_t bytes = 0; // bytes done so far
   int percent = 0;         // 0..100
   std::string rate;        // "12.34MB/s" as the tool reports it
-  std::string eta;         // "0:00:12"
+  std::string eta;         // "0:00:12": the time left, or the time taken when `elapsed`
+  // rsync's --info=progress2 prints, on the line that ends a file (the one with "(xfr#N, …)", so
+  // also the 100% line), the time elapsed since the start instead of the time left (rsync's
+  // progress.c, rprint_progress with is_last).
+  bool elapsed = false;
 };
 
 // How one attempt ended: transfers fail in expected ways (a cut connection), so failures are a

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -38,24 +39,48 @@ stdfs::path sibling_path(const stdfs::path& project_path, const std::string& suf
   return project_path.parent_path() / (project_path.stem().string() + "." + suffix);
 }
 
-ProjectLock::ProjectLock(const stdfs::path& project_path) {
-  stdfs::path lock_path = project_path;
-  lock_path += ".lock";
-  m_fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (m_fd < 0) {
+namespace {
+
+// Opens and locks `lock_path`; -1 when the file was removed (by the run that held it) between the
+// open and the lock, so the caller tries again on the new file.
+int open_locked(const stdfs::path& lock_path, const stdfs::path& project_path) {
+  int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
     throw core::FilesystemError("cannot open lock file '" + lock_path.string() +
                                 "': " + std::strerror(errno));
   }
-  if (flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int e = errno;
-    close(m_fd);
-    m_fd = -1;
+    close(fd);
     if (e == EWOULDBLOCK) {
       throw core::LockError("project '" + project_path.string() +
                                 "' is locked by another odoo-upgrade run",
                             "wait for it to finish; the lock is released when that run ends");
     }
     throw core::FilesystemError("cannot lock '" + lock_path.string() + "': " + std::strerror(e));
+  }
+  struct stat held {};
+  struct stat named {};
+  if (fstat(fd, &held) == 0 && stat(lock_path.c_str(), &named) == 0 &&
+      held.st_ino == named.st_ino && held.st_dev == named.st_dev) {
+    return fd;
+  }
+  close(fd);
+  return -1;
+}
+
+} // namespace
+
+ProjectLock::ProjectLock(const stdfs::path& project_path)
+    : m_project_path(project_path), m_lock_path(project_path) {
+  m_lock_path += ".lock";
+  for (int attempt = 0; attempt < 10 && m_fd < 0; ++attempt) {
+    m_fd = open_locked(m_lock_path, m_project_path);
+  }
+  if (m_fd < 0) {
+    throw core::LockError("project '" + project_path.string() +
+                              "' is locked by another odoo-upgrade run",
+                          "wait for it to finish; the lock is released when that run ends");
   }
   // Note who holds it, for people looking at the file.
   std::string pid = std::to_string(getpid()) + "\n";
@@ -65,10 +90,16 @@ ProjectLock::ProjectLock(const stdfs::path& project_path) {
 }
 
 ProjectLock::~ProjectLock() {
-  if (m_fd >= 0) {
-    flock(m_fd, LOCK_UN);
-    close(m_fd);
+  if (m_fd < 0) {
+    return;
   }
+  // No project (an initiate that failed): the lock file would be the only thing left.
+  std::error_code ec;
+  if (!stdfs::exists(m_project_path, ec) && !ec) {
+    stdfs::remove(m_lock_path, ec);
+  }
+  flock(m_fd, LOCK_UN);
+  close(m_fd);
 }
 
 core::Project load_project(const stdfs::path& path) {

@@ -120,8 +120,10 @@ ToolDiagnosis diagnose_pg_tool_failure(std::string_view stderr_text, const stdfs
 void dump_database(const std::string& conninfo, const stdfs::path& dir, int jobs) {
   remove_tree(dir);
   stdfs::create_directories(dir.parent_path());
+  // The whole conninfo in --dbname, the password in the environment.
+  ToolConnection connection = tool_connection(conninfo);
   ProcessOptions opts;
-  opts.env = libpq_environment(conninfo);
+  opts.env = connection.env;
   opts.keep_bytes = 64 * 1024;
   auto r = run_process({"pg_dump",
                         "--format",
@@ -130,7 +132,8 @@ void dump_database(const std::string& conninfo, const stdfs::path& dir, int jobs
                         std::to_string(jobs),
                         "--no-owner",
                         "--file",
-                        dir.string()},
+                        dir.string(),
+                        connection.dbname_option},
                        opts);
   if (!r.ok()) {
     // The message matches the cause: a full disk, a server that went away, rights, versions.
@@ -287,8 +290,10 @@ void restore_database(const std::string& admin_conninfo,
       owner = like.owner;
     }
   }
+  // The whole conninfo (for `dbname`) in --dbname, the password in the environment.
+  ToolConnection connection = tool_connection(conninfo_with_dbname(db_conninfo, dbname));
   ProcessOptions opts;
-  opts.env = libpq_environment(db_conninfo);
+  opts.env = connection.env;
   opts.keep_bytes = 64 * 1024;
   std::vector<std::string> argv{"pg_restore",
                                 "--no-owner",
@@ -296,8 +301,7 @@ void restore_database(const std::string& admin_conninfo,
                                 "d",
                                 "--jobs",
                                 std::to_string(jobs),
-                                "--dbname",
-                                dbname};
+                                connection.dbname_option};
   if (owner) {
     argv.push_back("--role=" + *owner);
   }

@@ -373,6 +373,18 @@ std::string conninfo_with_dbname(const std::string& conninfo, const std::string&
   return conninfo_with(conninfo, {{"dbname", dbname}});
 }
 
+ToolConnection tool_connection(const std::string& conninfo) {
+  ConnInfo info = parse_conninfo(conninfo);
+  ToolConnection tool;
+  if (auto password = info.get("password")) {
+    tool.env.emplace_back("PGPASSWORD", *password);
+    info.erase("password");
+  }
+  info.set("fallback_application_name", "odoo-upgrade");
+  tool.dbname_option = "--dbname=" + to_conninfo(info);
+  return tool;
+}
+
 std::vector<std::pair<std::string, std::string>> libpq_environment(const std::string& conninfo) {
   std::vector<std::pair<std::string, std::string>> env;
   for (const auto& [k, v] : parse_conninfo(conninfo).keywords) {

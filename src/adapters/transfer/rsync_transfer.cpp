@@ -130,6 +130,7 @@ std::optional<ports::TransferProgress> parse_rsync_progress(std::string_view lin
   p.percent = percent;
   p.rate = std::string(parts[2]);
   p.eta = std::string(parts[3]);
+  p.elapsed = line.find("(xfr#") != std::string_view::npos;
   return p;
 }
 

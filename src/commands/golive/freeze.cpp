@@ -6,6 +6,7 @@
 #include <odoo_upgrade/adapters/pg/golive_ops.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/adapters/pg/preflight.hpp>
+#include <odoo_upgrade/adapters/system_clock.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/freeze.hpp>
 #include <odoo_upgrade/commands/hooks.hpp>
@@ -17,6 +18,7 @@
 #include <odoo_upgrade/core/preflight.hpp>
 #include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
+#include <odoo_upgrade/core/time_local.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <spdlog/spdlog.h>
@@ -87,22 +89,12 @@ struct Window {
   core::TimePoint go_live;
 };
 
-// The time `text` of option `option`; UsageError (with `example`) when it is malformed.
-core::TimePoint
-parse_time(const std::string& option, const std::string& text, const char* example) {
-  auto t = core::parse_iso8601(text);
-  if (!t) {
-    throw core::UsageError(option + " '" + text + "' is not a date and time",
-                           std::string("use e.g. ") + example);
-  }
-  return *t;
-}
-
-// The window of `options`; UsageError when a time is malformed.
+// The window of `options`, times without an offset read as local time; UsageError when a time is
+// malformed, impossible, or skipped or repeated by a daylight-saving change.
 Window parse_window(const FreezePlanOptions& options) {
-  return {
-      parse_time("--at", options.at, "2026-12-05T18:00:00Z or '2026-12-05 18:00' (UTC)"),
-      parse_time("--go-live", options.go_live, "2026-12-06T08:00:00Z or '2026-12-06 08:00' (UTC)")};
+  core::LocalZone zone = adapters::local_zone();
+  return {core::parse_typed_time("--at", options.at, zone),
+          core::parse_typed_time("--go-live", options.go_live, zone)};
 }
 
 // UsageError listing every reason the window is not acceptable (in the past, out of order, before
@@ -135,9 +127,17 @@ core::FreezePlan make_plan(const core::Project& project,
   return plan;
 }
 
+// `iso` (a recorded UTC time) as the consultant's wall-clock time with its offset.
+std::string local_text(const std::string& iso, const core::LocalZone& zone) {
+  auto t = core::parse_iso8601(iso);
+  return t ? core::format_local(*t, zone) + " (" + iso + ")" : iso;
+}
+
 void print_window(std::ostream& os, Context& ctx, const core::FreezePlan& plan) {
-  os << (ctx.options.dry_run ? "would plan" : "planned") << " the freeze at " << plan.at
-     << ", go-live at " << plan.go_live << " (window " << duration_text(plan.window_s) << ")\n";
+  core::LocalZone zone = adapters::local_zone();
+  os << (ctx.options.dry_run ? "would plan" : "planned") << " the freeze at "
+     << local_text(plan.at, zone) << ", go-live at " << local_text(plan.go_live, zone)
+     << " (window " << duration_text(plan.window_s) << ")\n";
   if (plan.round) {
     os << "estimated downtime from round " << *plan.round << ": "
        << duration_text(plan.estimate.total_s) << "\n";
@@ -643,6 +643,11 @@ int run_freeze_apply(const FreezeApplyOptions& options, Context& ctx) {
   if (ctx.options.dry_run) {
     return print_apply_plan(ctx, fr, db, role);
   }
+  // Production stops taking data entry: the consultant says so (or --yes).
+  require_confirmation(ctx,
+                       "freeze production database '" + db + "' (read-only for '" + role +
+                           "', every session ended, crons off)" +
+                           (resuming ? ", completing the half-applied freeze" : "") + "?");
   FreezeApply apply(ctx, session, conn, fr, db, role);
   // A half-applied freeze is completed; else a new one starts.
   if (resuming) {

@@ -269,13 +269,6 @@ void print_verification(std::ostream& os, const core::GoliveVerification& v, Con
   }
 }
 
-void confirm(Context& ctx, const std::string& question) {
-  if (!ctx.out.confirm(question, ctx.options.yes)) {
-    throw core::PreconditionError("not confirmed; nothing was changed",
-                                  "answer yes, or pass --yes");
-  }
-}
-
 // --- restore -------------------------------------------------------------------------------------
 
 // The downloaded production request to put live; PreconditionError unless production is frozen
@@ -711,11 +704,11 @@ int run_restore_forward(const RestoreOptions& options, Context& ctx) {
   if (ctx.options.dry_run) {
     return print_restore_plan(ctx, a, g, resume);
   }
-  confirm(ctx,
-          "replace production database '" + a.db + "' with the upgraded database? '" + a.db +
-              "' will be kept as '" + a.pre_upgrade_db +
-              "' and the upgraded database restored as '" + a.staging_db + "' will be renamed '" +
-              a.db + "'");
+  require_confirmation(ctx,
+                       "replace production database '" + a.db + "' with the upgraded database? '" +
+                           a.db + "' will be kept as '" + a.pre_upgrade_db +
+                           "' and the upgraded database restored as '" + a.staging_db +
+                           "' will be renamed '" + a.db + "'");
   if (!resume) {
     start_attempt(ctx, session, g);
   }
@@ -937,9 +930,9 @@ int run_rollback(const RestoreOptions& options, Context& ctx) {
   if (ctx.options.dry_run) {
     return print_plan(ctx, "restore --rollback would:", rollback_plan(a, g.rollback->keep_frozen));
   }
-  confirm(ctx,
-          "put the pre-upgrade database '" + a.pre_upgrade_db + "' back as '" + a.db +
-              "'? the upgraded database will be kept as '" + a.aside_db + "'");
+  require_confirmation(ctx,
+                       "put the pre-upgrade database '" + a.pre_upgrade_db + "' back as '" + a.db +
+                           "'? the upgraded database will be kept as '" + a.aside_db + "'");
   if (!resuming) {
     g.state = GoliveState::rolling_back;
     session.edit([&](core::Project& p) {

@@ -35,6 +35,10 @@ int abandon(const RequestKind& kind,
   if (ctx.options.dry_run) {
     return print_plan(ctx, run.label() + " would:", {"be abandoned (its request stays as it is)"});
   }
+  // Giving up a round's work is the consultant's decision (or --yes).
+  require_confirmation(ctx,
+                       "abandon " + run.label() + " (its request " + request_id_text(run.record()) +
+                           " stays as it is on the service)?");
   auto& rec = run.record();
   rec.state = core::RequestState::abandoned;
   rec.reason = "abandoned by the user";

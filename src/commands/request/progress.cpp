@@ -39,7 +39,8 @@ void TransferProgressDisplay::draw_bar(const ports::TransferProgress& p) {
   err << "\r" << m_label << " [" << std::string(static_cast<std::size_t>(filled), '#')
       << std::string(static_cast<std::size_t>(k_width - filled), ' ') << "] " << std::setw(3)
       << p.percent << "% " << std::setw(10) << core::format_bytes(static_cast<long long>(p.bytes))
-      << " " << std::setw(12) << p.rate << " eta " << p.eta << "   " << std::flush;
+      << " " << std::setw(12) << p.rate << (p.elapsed ? " elapsed " : " eta ") << p.eta << "   "
+      << std::flush;
 }
 
 void TransferProgressDisplay::finish() {

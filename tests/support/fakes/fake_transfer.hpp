@@ -69,7 +69,7 @@ private:
       failures.pop_front();
       return {false, message, failure_hint};
     }
-    on_progress({1024, 100, "1.00MB/s", "0:00:00"});
+    on_progress({1024, 100, "1.00MB/s", "0:00:02", true}); // rsync: the time taken
     return {true, "", ""};
   }
 

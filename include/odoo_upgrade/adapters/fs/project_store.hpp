@@ -13,11 +13,16 @@ class ProjectLock {
 public:
   // Throws LockError (exit 7) at once when another run holds the lock.
   explicit ProjectLock(const std::filesystem::path& project_path);
+  // Releases the lock. When the project file does not exist (a failed `initiate`), the lock file
+  // is removed first, while still held: nothing is left behind. A run that opened the removed file
+  // meanwhile sees that its lock is no longer the file's and takes the new one.
   ~ProjectLock();
   ProjectLock(const ProjectLock&) = delete;
   ProjectLock& operator=(const ProjectLock&) = delete;
 
 private:
+  std::filesystem::path m_project_path;
+  std::filesystem::path m_lock_path;
   int m_fd = -1;
 };
 

@@ -114,9 +114,22 @@ std::string redact_conninfo(const std::string& conninfo);
 std::optional<std::string> conninfo_password(const std::string& conninfo);
 // The conninfo with `dbname` replaced (used to reach another database on the same server).
 std::string conninfo_with_dbname(const std::string& conninfo, const std::string& dbname);
-// Environment for PostgreSQL client tools (pg_dump, pg_restore, psql) equivalent to `conninfo`:
-// PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD, PGSSLMODE… Passwords go through the environment,
-// never the command line.
+// How a PostgreSQL client tool (pg_dump, pg_restore) connects as `conninfo` says. The tools take a
+// whole conninfo string as their --dbname (PostgreSQL documentation, pg_dump and pg_restore:
+// "dbname … can be a connection string"), so every libpq keyword reaches them (channel_binding,
+// gssencmode, sslcrl, keepalives*, tcp_user_timeout…), not a hand-picked list. The password is
+// taken out of it and given in the environment (PGPASSWORD): never in argv, where `ps` shows it.
+// fallback_application_name=odoo-upgrade is added so that a DBA sees who connects in
+// pg_stat_activity (an application_name of the conninfo still wins). Throws UsageError when
+// `conninfo` is malformed.
+struct ToolConnection {
+  std::string dbname_option;                            // "--dbname=host=… dbname=…"
+  std::vector<std::pair<std::string, std::string>> env; // PGPASSWORD when the conninfo has one
+};
+ToolConnection tool_connection(const std::string& conninfo);
+// Environment for the sandbox's PostgreSQL tools equivalent to `conninfo` (PGHOST, PGPORT, PGUSER,
+// PGDATABASE, PGPASSWORD, PGSSLMODE… for the keywords that have a variable); odoo-upgrade's own
+// tools use tool_connection, which passes every keyword.
 std::vector<std::pair<std::string, std::string>> libpq_environment(const std::string& conninfo);
 
 } // namespace odoo_upgrade::adapters::pg
