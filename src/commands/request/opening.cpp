@@ -13,6 +13,8 @@
 #include <odoo_upgrade/core/service_record.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <vector>
 
@@ -55,6 +57,31 @@ ServiceSettings resolve_service_settings(const core::ServiceRecord& recorded,
   return s;
 }
 
+void validate_env_vars(const std::vector<std::string>& entries) {
+  std::vector<std::string> seen;
+  for (const auto& entry : entries) {
+    auto eq = entry.find('=');
+    std::string name = entry.substr(0, eq);
+    bool identifier = !name.empty() && (std::isdigit(static_cast<unsigned char>(name[0])) == 0) &&
+                      std::all_of(name.begin(), name.end(), [](char c) {
+                        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+                      });
+    if (eq == std::string::npos || !identifier) {
+      // Only the part before '=' is named: what follows may be a secret.
+      throw core::UsageError("--env '" + name + (eq == std::string::npos ? "" : "=...") +
+                                 "' is not VAR=VALUE with VAR made of letters, digits and _",
+                             "e.g. --env ODOO_UPGRADE_DEBUG=1 (repeat --env for each variable)");
+    }
+    if (entry.find_first_of("\r\n", eq) != std::string::npos) {
+      throw core::UsageError("--env " + name + ": the value holds a line break");
+    }
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      throw core::UsageError("--env " + name + " is given twice");
+    }
+    seen.push_back(name);
+  }
+}
+
 ServiceSettings resolve_service_settings(const core::Project& project,
                                          const ServiceOverrides& overrides) {
   return resolve_service_settings(core::read_service(project), overrides);
@@ -90,6 +117,15 @@ void validate_options(const RequestOptions& options) {
   }
   if (options.timeout && options.timeout->count() <= 0) {
     throw core::UsageError("--timeout must be positive");
+  }
+  validate_env_vars(options.env_vars);
+  if (options.ssh_key && !options.attach_token) {
+    throw core::UsageError("--ssh-key goes with --attach",
+                           "a request this project creates uses the project's own key");
+  }
+  if (options.attach_token && (options.abandon || !options.env_vars.empty())) {
+    throw core::UsageError("--attach excludes --abandon and --env",
+                           "the attached request already exists on the service");
   }
 }
 
