@@ -1,5 +1,6 @@
 #include <odoo_upgrade/cli/request_flags.hpp>
 #include <odoo_upgrade/cli/secret_flags.hpp>
+#include <odoo_upgrade/commands/user_config.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/time.hpp>
 
@@ -56,7 +57,14 @@ std::function<void()> add_request_flags(CLI::App& sub,
                  o->service.data_server_user,
                  "SSH user of the service's data server (default: the project's, else odoo)")
       ->envname("ODOO_UPGRADE_DATA_SERVER_USER");
-  return [o, timeout, contract, attach] {
+  CLI::App* app = &sub;
+  return [o, timeout, contract, attach, app] {
+    // --jobs not given: the user's config file may set the default.
+    if (app->count("--jobs") == 0) {
+      if (auto jobs = commands::load_user_config().jobs) {
+        o->jobs = *jobs;
+      }
+    }
     if (!timeout->empty()) {
       auto d = core::parse_duration(*timeout);
       if (!d) {

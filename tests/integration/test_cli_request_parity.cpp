@@ -175,6 +175,33 @@ TEST_CASE("a lost round: --env, log, status --token, --attach --no-restore, --re
   CHECK(test::read_file(p.project_path()) == before);
   require_hidden(p, look, token);
   CHECK(p.cli({"status", "--token", "not-a-token-of-the-service"}).exit_code == 4);
+
+  // Without a project, the user's config file (XDG) names the service: the official script's
+  // `status -t TOKEN` anywhere.
+  test::TempDir elsewhere("parity-xdg");
+  stdfs::create_directories(elsewhere / "config" / "odoo-upgrade");
+  test::write_file(elsewhere / "config" / "odoo-upgrade" / "config.json",
+                   json{{"service_url", sandbox.url()},
+                        {"ca_file", sandbox.ca_file().string()},
+                        {"data_server_user", sandbox.ssh_user()},
+                        {"jobs", 2}}
+                       .dump());
+  std::vector<std::pair<std::string, std::string>> xdg{
+      {"XDG_CONFIG_HOME", (elsewhere / "config").string()}};
+  auto anywhere =
+      run_cli({"--json", "status", "--token-file", token_file.string()}, elsewhere.path(), xdg);
+  INFO("xdg stderr: " << anywhere.err);
+  CHECK(anywhere.exit_code == 0);
+  CHECK(json::parse(anywhere.out)["token_status"]["status"] == "done");
+  auto log_anywhere = run_cli({"log", "--token-file", token_file.string()}, elsewhere.path(), xdg);
+  CHECK(log_anywhere.exit_code == 0);
+  CHECK(log_anywhere.out == followed.out);
+  // Without it, the default service (upgrade.odoo.com) would be asked: not here. A broken config
+  // file is exit 6 naming it.
+  test::write_file(elsewhere / "config" / "odoo-upgrade" / "config.json", R"({"jobs": 0})");
+  auto broken = run_cli({"status", "--token-file", token_file.string()}, elsewhere.path(), xdg);
+  CHECK(broken.exit_code == 6);
+  CHECK(broken.err.find("config.json.jobs") != std::string::npos);
   CHECK(p.cli({"test-request", "--attach", "not-a-token-of-the-service"}).exit_code == 4);
   CHECK(test::read_file(p.project_path()) == before);
 

@@ -40,9 +40,12 @@ struct ServiceSettings {
 };
 
 // The service settings `recorded` (a project's section `service`, or empty before initiate) with
-// `overrides` (flags and environment) applied, defaulting to upgrade.odoo.com and the user "odoo";
+// `overrides` (flags and environment) applied, then the user's config file (commands/user_config:
+// service_url, ca_file, data_server_user) for what neither sets, defaulting to upgrade.odoo.com
+// and the user "odoo";
 // the URL without trailing '/'. Throws UsageError when the URL is not https:// (the token and the
-// contract travel in it) or the CA file is not a file.
+// contract travel in it) or the CA file is not a file; FilesystemError (6) for a broken config
+// file.
 ServiceSettings resolve_service_settings(const core::ServiceRecord& recorded,
                                          const ServiceOverrides& overrides);
 // The same from `project`'s `service` section.

@@ -7,6 +7,7 @@
 #include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/adapters/transfer/rsync_transfer.hpp>
+#include <odoo_upgrade/commands/user_config.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/preflight.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
@@ -31,7 +32,9 @@ std::string first_set(const std::optional<std::string>& given, std::string fallb
 ServiceSettings resolve_service_settings(const core::ServiceRecord& recorded,
                                          const ServiceOverrides& overrides) {
   ServiceSettings s;
-  s.url = first_set(overrides.url, recorded.url);
+  // Flags and environment, then the project, then the user's config file, then upgrade.odoo.com.
+  core::UserConfig user = load_user_config();
+  s.url = first_set(overrides.url, first_set(recorded.url, user.service_url.value_or("")));
   if (s.url.empty()) {
     s.url = std::string(adapters::http::k_default_service_url);
   }
@@ -42,7 +45,8 @@ ServiceSettings resolve_service_settings(const core::ServiceRecord& recorded,
     throw core::UsageError("service URL '" + s.url + "' must start with https://",
                            "TLS is always on; trust a private CA with --ca-file");
   }
-  std::string ca = first_set(overrides.ca_file, recorded.ca_file.value_or(""));
+  std::string ca =
+      first_set(overrides.ca_file, first_set(recorded.ca_file, user.ca_file.value_or("")));
   if (!ca.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(ca, ec)) {
@@ -50,7 +54,9 @@ ServiceSettings resolve_service_settings(const core::ServiceRecord& recorded,
     }
     s.ca_file = ca;
   }
-  s.data_server_user = first_set(overrides.data_server_user, recorded.data_server_user);
+  s.data_server_user =
+      first_set(overrides.data_server_user,
+                first_set(recorded.data_server_user, user.data_server_user.value_or("")));
   if (s.data_server_user.empty()) {
     s.data_server_user = "odoo";
   }
