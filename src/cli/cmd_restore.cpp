@@ -20,6 +20,11 @@ void register_restore(CLI::App& sub, RunFn& run) {
   sub.add_flag("--skip-disk-check",
                o->skip_disk_check,
                "restore even when the disk space the restore is estimated to need is not free");
+  // The official script's `restore -t TOKEN` means something else: say where that lives.
+  sub.footer("Here 'restore' is the go-live of the production request downloaded by prod-request. "
+             "The official upgrade script's 'restore' (download and restore the request of a "
+             "token) is 'odoo-upgrade test-request --attach TOKEN' (or prod-request --attach "
+             "TOKEN); 'status --token' and 'log --token' look at any request.");
   run = [o](commands::Context& ctx) { return commands::run_restore(*o, ctx); };
 }
 

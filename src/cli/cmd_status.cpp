@@ -1,4 +1,5 @@
 #include <odoo_upgrade/cli/commands.hpp>
+#include <odoo_upgrade/cli/secret_flags.hpp>
 #include <odoo_upgrade/commands/status.hpp>
 
 #include <cstdlib>
@@ -27,7 +28,19 @@ void register_status(CLI::App& sub, RunFn& run) {
           "N"));
   sub.add_flag("--refresh", o->refresh, "ask the upgrade service for the latest round's status");
   sub.add_flag("--show-token", o->show_token, "print the latest round's request token (a secret)");
-  run = [o](commands::Context& ctx) {
+  sub.add_option("--all",
+                 o->all,
+                 "one table of every project in DIR (its odoo-upgrade.json and its sub-folders'), "
+                 "or of the project files given (repeatable)");
+  auto token = add_secret_flag(sub,
+                               "token",
+                               "ODOO_UPGRADE_TOKEN",
+                               "look once at the request of this token, created anywhere (nothing "
+                               "is recorded; no project needed)");
+  run = [o, token](commands::Context& ctx) {
+    if (auto value = secret_value(*token, "token")) {
+      o->token = *value;
+    }
     // `--refresh` reaches the upgrade service: the environment may override the project's
     // settings (the cli layer reads it).
     o->service_url = env("ODOO_UPGRADE_SERVICE_URL");

@@ -23,6 +23,12 @@ void register_test_request(CLI::App& sub, RunFn& run) {
   sub.add_flag("--force-dump",
                o->force_dump,
                "send --dump although its series or database uuid differs from production's");
+  sub.add_flag("--no-restore",
+               o->no_restore,
+               "stop once the upgraded dump is downloaded and its checksum recorded");
+  sub.add_flag("--restore-only",
+               o->restore_only,
+               "restore the round downloaded with --no-restore (its checksum checked first)");
   run = [o, apply_request_flags](commands::Context& ctx) {
     apply_request_flags();
     return commands::run_test_request(*o, ctx);

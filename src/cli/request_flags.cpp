@@ -1,5 +1,6 @@
 #include <odoo_upgrade/cli/request_flags.hpp>
 #include <odoo_upgrade/cli/secret_flags.hpp>
+#include <odoo_upgrade/commands/user_config.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/time.hpp>
 
@@ -29,6 +30,22 @@ std::function<void()> add_request_flags(CLI::App& sub,
                                   "ODOO_UPGRADE_CONTRACT",
                                   "subscription code, when the database has none; kept in the "
                                   "secrets file");
+  auto attach =
+      add_secret_flag(sub,
+                      "attach",
+                      "ODOO_UPGRADE_ATTACH_TOKEN",
+                      "follow, download" + std::string(what == "round" ? " and restore" : "") +
+                          " the request of this token, created elsewhere (the official "
+                          "script, Odoo's support, a lost " +
+                          what + "), as a new " + what);
+  sub.add_option("--ssh-key",
+                 o->ssh_key,
+                 "with --attach: the private SSH key the request was created with (default: the "
+                 "project's)");
+  sub.add_option("--env",
+                 o->env_vars,
+                 "VAR=VALUE sent to the upgrade platform with the new request (its env_vars; "
+                 "repeatable); only the names are shown and recorded in the project");
   sub.add_option(
          "--service-url", o->service.url, "upgrade service base URL (overrides the project's)")
       ->envname("ODOO_UPGRADE_SERVICE_URL");
@@ -40,7 +57,14 @@ std::function<void()> add_request_flags(CLI::App& sub,
                  o->service.data_server_user,
                  "SSH user of the service's data server (default: the project's, else odoo)")
       ->envname("ODOO_UPGRADE_DATA_SERVER_USER");
-  return [o, timeout, contract] {
+  CLI::App* app = &sub;
+  return [o, timeout, contract, attach, app] {
+    // --jobs not given: the user's config file may set the default.
+    if (app->count("--jobs") == 0) {
+      if (auto jobs = commands::load_user_config().jobs) {
+        o->jobs = *jobs;
+      }
+    }
     if (!timeout->empty()) {
       auto d = core::parse_duration(*timeout);
       if (!d) {
@@ -51,6 +75,9 @@ std::function<void()> add_request_flags(CLI::App& sub,
     }
     if (auto value = secret_value(*contract, "contract")) {
       o->contract = *value;
+    }
+    if (auto value = secret_value(*attach, "attach")) {
+      o->attach_token = *value;
     }
   };
 }

@@ -11,6 +11,7 @@
 #include <odoo_upgrade/core/uat_record.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <iomanip>
 #include <optional>
 #include <ostream>
@@ -58,6 +59,25 @@ std::string request_id(const core::RequestRecord& r) {
   return r.request_id ? std::to_string(*r.request_id) : "-";
 }
 
+// Where a round's upgrade report and logs are once it has them (the service log of a request not
+// downloaded yet: `odoo-upgrade log`), how it was attached, what it sent.
+void print_round_files(std::ostream& os, const core::RequestRecord& r) {
+  if (r.attached_at) {
+    os << "       attached at " << *r.attached_at << " (created elsewhere)\n";
+  }
+  if (!r.env_vars.empty()) {
+    os << "       env:    " << joined(r.env_vars) << "\n";
+  }
+  if (r.received.report_path) {
+    os << "       report: " << *r.received.report_path << "\n";
+  }
+  if (r.received.log_path) {
+    os << "       log:    " << *r.received.log_path << "\n";
+  } else if (r.request_id || r.attached_at) {
+    os << "       log:    odoo-upgrade log --round " << r.number << "\n";
+  }
+}
+
 void print_rounds(std::ostream& os, const Output& out, const core::Project& project) {
   auto rounds = core::read_rounds(project);
   os << "\n" << out.bold("Test rounds") << "\n";
@@ -72,6 +92,7 @@ void print_rounds(std::ostream& os, const Output& out, const core::Project& proj
     if (r.reason) {
       os << "       reason: " << *r.reason << "\n";
     }
+    print_round_files(os, r);
   }
 }
 
@@ -193,9 +214,45 @@ void print_refreshed(std::ostream& os, const nlohmann::json& refreshed) {
      << "\n";
 }
 
+// status --token: the request of a token, asked once; nothing is recorded.
+int look_up_token(const StatusOptions& options, Context& ctx) {
+  ServiceOverrides overrides{options.service_url, options.ca_file, options.data_server_user};
+  std::error_code ec;
+  // The project's service settings when there is a project here, else upgrade.odoo.com.
+  ServiceSettings settings =
+      std::filesystem::exists(ctx.project_path(), ec)
+          ? resolve_service_settings(open_project(ctx, "", Lock::none).project(), overrides)
+          : resolve_service_settings(core::ServiceRecord{}, overrides);
+  auto s = look_up_request(*options.token, settings, ctx);
+  nlohmann::json doc = {{"token_status",
+                         {{"status", s.state_text},
+                          {"reason", s.reason},
+                          {"archived", s.archived},
+                          {"host", s.host}}}};
+  ctx.out.result(doc, [&](std::ostream& os) {
+    os << "request    " << s.state_text << (s.reason.empty() ? "" : " (" + s.reason + ")")
+       << (s.archived ? ", archived: its data is no longer available" : "") << "\n";
+    os << "host       " << (s.host.empty() ? "-" : s.host) << "\n";
+  });
+  return 0;
+}
+
 } // namespace
 
 int run_status(const StatusOptions& options, Context& ctx) {
+  if (!options.all.empty()) {
+    if (options.token || options.refresh || options.show_token) {
+      throw core::UsageError("--all excludes --token, --refresh and --show-token");
+    }
+    return run_status_all(options, ctx);
+  }
+  if (options.token) {
+    if (options.refresh || options.show_token) {
+      throw core::UsageError("--token excludes --refresh and --show-token",
+                             "--token looks at one request; the others work on the project's");
+    }
+    return look_up_token(options, ctx);
+  }
   // Reading is safe without the lock (the file is only ever replaced atomically); refreshing
   // writes the round, so it holds the lock.
   auto session = open_project(ctx, "", options.refresh ? Lock::take : Lock::none);

@@ -270,6 +270,13 @@ void put_service_fields(json& j, const RequestRecord& rec) {
   put_optional(j, "reason", rec.reason);
   put_optional(j, "pg_version_compatible", rec.pg_version_compatible);
   put_optional(j, "dump_name", rec.dump_name);
+  put_optional(j, "attached_at", rec.attached_at);
+  put_optional(j, "ssh_key", rec.ssh_key);
+  if (rec.env_vars.empty()) {
+    j.erase("env_vars");
+  } else {
+    j["env_vars"] = rec.env_vars;
+  }
 }
 
 void put_kind_fields(json& j, const RequestRecord& rec) {
@@ -341,6 +348,9 @@ RequestRecord request_from_json(const json& j, std::string_view where) {
   r.take("reason", rec.reason);
   r.take("pg_version_compatible", rec.pg_version_compatible);
   r.take("dump_name", rec.dump_name);
+  r.take("attached_at", rec.attached_at);
+  r.take("ssh_key", rec.ssh_key);
+  r.take("env_vars", rec.env_vars);
   take_nested(r, rec);
   take_kind_fields(r, rec);
   rec.extra = r.rest();

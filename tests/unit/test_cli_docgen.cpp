@@ -100,6 +100,7 @@ TEST_CASE("docgen: the description is the command line the binary parses") {
                           "restore",
                           "monitor",
                           "status",
+                          "log",
                           "config",
                           "completion",
                           "help"}) {
@@ -120,6 +121,26 @@ TEST_CASE("docgen: the description is the command line the binary parses") {
   REQUIRE(option(*status, "--history") != nullptr);
   CHECK(option(*status, "--history")->value == "N");
   CHECK(option(*status, "--refresh")->value.empty());
+  CHECK(option(*status, "--token")->env == "ODOO_UPGRADE_TOKEN");
+  // What the official script can do (issue 14): a log command, requests by token, env, download.
+  const auto* log = find(root, "odoo-upgrade log");
+  REQUIRE(log != nullptr);
+  for (const char* flag : {"--round", "--production", "--token", "--token-file", "--follow"}) {
+    INFO(flag);
+    CHECK(option(*log, flag) != nullptr);
+  }
+  for (const char* cmd : {"test-request", "prod-request"}) {
+    const auto* request = find(root, std::string("odoo-upgrade ") + cmd);
+    REQUIRE(request != nullptr);
+    for (const char* flag : {"--attach", "--attach-file", "--ssh-key", "--env"}) {
+      INFO(cmd << " " << flag);
+      CHECK(option(*request, flag) != nullptr);
+    }
+    CHECK(option(*request, "--attach")->env == "ODOO_UPGRADE_ATTACH_TOKEN");
+  }
+  const auto* test_request = find(root, "odoo-upgrade test-request");
+  CHECK(option(*test_request, "--no-restore") != nullptr);
+  CHECK(option(*test_request, "--restore-only") != nullptr);
 }
 
 TEST_CASE("docgen: bash completes commands, actions, flags and closed sets of values") {

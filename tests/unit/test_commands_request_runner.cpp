@@ -17,6 +17,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 using namespace odoo_upgrade;
@@ -79,7 +80,8 @@ struct Bench {
   }
 
   // Saves a project whose latest round is at `state` (token saved once created).
-  void record_round(RequestState state) {
+  void record_round(RequestState state,
+                    const std::function<void(core::RequestRecord&, core::Project&)>& tweak = {}) {
     core::Project p("Acme", clock.now());
     p.doc()["target_version"] = "18.0";
     p.doc()["work_dir"] = (dir / "work").string();
@@ -99,6 +101,9 @@ struct Bench {
     if (state != RequestState::dumping) {
       r.dump.path = (dir / "prod.sql").string();
       r.dump.remote_name = "origin.sql";
+    }
+    if (tweak) {
+      tweak(r, p);
     }
     core::write_round(p, r);
     adapters::fs::save_project(ctx.project_path(), p);
@@ -410,4 +415,81 @@ TEST_CASE("run_test_request --dry-run prints the plan and changes nothing", "[cm
   CHECK(b.out.str().find("round 1 would:\n  - be abandoned") == 0);
   CHECK(test::read_file(b.ctx.project_path()) == before);
   CHECK(b.service.calls.empty());
+}
+
+TEST_CASE("commands::validate_env_vars", "[cmd]") {
+  CHECK_NOTHROW(commands::validate_env_vars({"A=1", "_B2=", "UPG_X=a=b c"}));
+  for (const char* bad : {"1A=x", "A", "=x", "A-B=x", "A B=x"}) {
+    INFO(bad);
+    CHECK(exit_code_of([&] { commands::validate_env_vars({bad}); }) == core::ExitCode::usage);
+  }
+  CHECK(exit_code_of([&] {
+          commands::validate_env_vars({"A=1", "A=2"});
+        }) == core::ExitCode::usage);
+  CHECK(exit_code_of([&] { commands::validate_env_vars({"A=x\ny"}); }) == core::ExitCode::usage);
+  // The message names the variable, never its value.
+  try {
+    commands::validate_env_vars({"BAD-NAME=t0p-s3cret"});
+  } catch (const core::UsageError& e) {
+    CHECK(std::string(e.what()).find("t0p-s3cret") == std::string::npos);
+    CHECK(std::string(e.what()).find("BAD-NAME") != std::string::npos);
+  }
+}
+
+TEST_CASE("request::run_steps sends the --env values kept in the secrets file", "[cmd]") {
+  Bench b;
+  b.record_round(RequestState::dumped, [&](core::RequestRecord& r, core::Project&) {
+    r.env_vars = {"UPG_TOKEN", "UPG_DEBUG"};
+  });
+  adapters::fs::SecretStore secrets(b.ctx.project_path());
+  secrets.set("round.1.env.UPG_TOKEN", "v4lue-of-a-secret");
+  secrets.set("round.1.env.UPG_DEBUG", "1");
+  b.service.script(created, 2);
+  b.service.script(done);
+  CHECK(b.run() == 0);
+  REQUIRE(b.service.create_params.size() == 1);
+  CHECK(b.service.create_params[0].env_vars ==
+        std::vector<std::string>{"UPG_TOKEN=v4lue-of-a-secret", "UPG_DEBUG=1"});
+  CHECK(test::read_file(b.ctx.project_path()).find("v4lue-of-a-secret") == std::string::npos);
+  CHECK(b.round().env_vars == std::vector<std::string>{"UPG_TOKEN", "UPG_DEBUG"});
+
+  // A value lost from the secrets file stops the create (never sent without it).
+  Bench lost;
+  lost.record_round(RequestState::dumped,
+                    [&](core::RequestRecord& r, core::Project&) { r.env_vars = {"UPG_GONE"}; });
+  CHECK(exit_code_of([&] { lost.run(); }) == core::ExitCode::precondition);
+  CHECK(lost.service.count("create") == 0);
+}
+
+TEST_CASE("request::run_steps transfers an attached request with its own key", "[cmd]") {
+  Bench b;
+  b.record_round(RequestState::processing, [&](core::RequestRecord& r, core::Project&) {
+    r.request_id.reset();
+    r.attached_at = r.created_at;
+    r.ssh_key = "/keys/upgrade_ssh_key";
+    r.dump = core::SentDump{};
+  });
+  b.service.script(done);
+  CHECK(b.run() == 0);
+  REQUIRE(b.transfer.calls.size() == 1);
+  CHECK(b.transfer.calls[0].direction == "download");
+  CHECK(b.transfer.calls[0].target.private_key == "/keys/upgrade_ssh_key");
+  CHECK(b.round().state == RequestState::downloaded);
+}
+
+TEST_CASE("request::notify runs the request hooks; a failing one only warns", "[cmd]") {
+  Bench b;
+  b.record_round(RequestState::processing, [&](core::RequestRecord&, core::Project& p) {
+    p.doc()["hooks"] = {{"request_failed",
+                         {"printf '%s|%s|%s' \"$ODOO_UPGRADE_REQUEST\" \"$ODOO_UPGRADE_AIM\" "
+                          "\"$ODOO_UPGRADE_REASON\" > failed.txt",
+                          "exit 4"}},
+                        {"request_done", {"touch done.txt"}}};
+  });
+  b.service.statuses = {test::FakeUpgradeService::status(failed, "module 'x' has no 18.0")};
+  // The request ends as failed (exit 4), not as the hook's failure (exit 3).
+  CHECK(exit_code_of([&] { b.run(); }) == core::ExitCode::service);
+  CHECK(test::read_file(b.dir / "failed.txt") == "round 1|test|module 'x' has no 18.0");
+  CHECK_FALSE(std::filesystem::exists(b.dir / "done.txt"));
+  CHECK(b.round().state == RequestState::failed);
 }

@@ -133,6 +133,30 @@ TEST_CASE("core::to_json of a new request", "[core]") {
   CHECK(j["received"]["filestore"] == json{{"path", nullptr}, {"files", 0}});
 }
 
+TEST_CASE("core::request_from_json reads an attached round with its key and env names", "[core]") {
+  json j = json::parse(R"({
+    "number": 3, "aim": "test", "target": "18.0", "state": "processing", "request_id": null,
+    "host": "127.0.0.1:1", "service_url": "https://127.0.0.1:1",
+    "created_at": "2026-01-01T10:00:00Z", "updated_at": "2026-01-01T10:00:00Z",
+    "attached_at": "2026-01-01T10:00:00Z", "ssh_key": "/keys/upgrade_ssh_key",
+    "env_vars": ["UPG_DEBUG", "ODOO_UPG_FLAG"], "dump": {}, "received": {}, "timings": {}
+  })");
+  RequestRecord r = request_from_json(j, "rounds[2]");
+  CHECK(r.attached_at == "2026-01-01T10:00:00Z");
+  CHECK(r.ssh_key == "/keys/upgrade_ssh_key");
+  CHECK(r.env_vars == std::vector<std::string>{"UPG_DEBUG", "ODOO_UPG_FLAG"});
+  CHECK(to_json(r) == j);
+  // A request without them writes none of the keys.
+  RequestRecord plain;
+  json k = to_json(plain);
+  CHECK_FALSE(k.contains("attached_at"));
+  CHECK_FALSE(k.contains("ssh_key"));
+  CHECK_FALSE(k.contains("env_vars"));
+  j["env_vars"] = "UPG_DEBUG";
+  CHECK(field_error([&] { request_from_json(j, "rounds[2]"); }).find("rounds[2].env_vars") !=
+        std::string::npos);
+}
+
 TEST_CASE("core::request_from_json refuses a field of the wrong type (exit 6)", "[core]") {
   json j = tested_round();
   j["target_odoo"]["state"] = "exploded";

@@ -15,6 +15,7 @@ using RunFn = std::function<int(commands::Context&)>;
 // in the command table in src/cli/app.cpp.
 void register_initiate(CLI::App& sub, RunFn& run);
 void register_status(CLI::App& sub, RunFn& run);
+void register_log(CLI::App& sub, RunFn& run);
 void register_test_request(CLI::App& sub, RunFn& run);
 void register_uat(CLI::App& sub, RunFn& run);
 void register_monitor(CLI::App& sub, RunFn& run);

@@ -12,10 +12,13 @@
 #include <vector>
 
 // The project's hook commands (project `hooks`): shell commands run at the events of the go-live
-// chain, e.g. stop the Odoo service before the freeze, start it after the restore. See
-// docs/hooks.md. Stored as core::HookConfig (core/hooks_record.hpp):
+// chain, e.g. stop the Odoo service before the freeze, start it after the restore, and at the
+// events of an upgrade request, to notify someone. See docs/hooks.md. Stored as core::HookConfig
+// (core/hooks_record.hpp):
 //   hooks = {"before_freeze": ["cmd", …], "after_freeze": […], "after_lift": […],
-//            "before_restore": […], "after_restore": […], "on_rollback": […]}
+//            "before_restore": […], "after_restore": […], "on_rollback": […],
+//            "request_started": […], "request_done": […], "request_failed": […],
+//            "round_tested": […]}
 //   hooks_timeout = "5m" (per command; default 5m)
 namespace odoo_upgrade::commands::hooks {
 

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 // The upgrade request commands: `test-request` (a test round: dump production, create a request
 // with aim "test", upload, process, wait, download, then restore into a new test database, merge
@@ -41,9 +42,12 @@ struct ServiceSettings {
 };
 
 // The service settings `recorded` (a project's section `service`, or empty before initiate) with
-// `overrides` (flags and environment) applied, defaulting to upgrade.odoo.com and the user "odoo";
+// `overrides` (flags and environment) applied, then the user's config file (commands/user_config:
+// service_url, ca_file, data_server_user) for what neither sets, defaulting to upgrade.odoo.com
+// and the user "odoo";
 // the URL without trailing '/'. Throws UsageError when the URL is not https:// (the token and the
-// contract travel in it) or the CA file is not a file.
+// contract travel in it) or the CA file is not a file; FilesystemError (6) for a broken config
+// file.
 ServiceSettings resolve_service_settings(const core::ServiceRecord& recorded,
                                          const ServiceOverrides& overrides);
 // The same from `project`'s `service` section.
@@ -64,6 +68,16 @@ struct RequestOptions {
   std::chrono::milliseconds poll_max{30000};
   int transfer_attempts = 5;    // rsync attempts per transfer (each resumes the previous one)
   bool skip_disk_check = false; // start a step although its disk space estimate does not fit
+  // --attach: the token of a request created elsewhere (the official script, Odoo's support, a
+  // lost round), followed, fetched (and for a test round restored) as a new record. A secret: the
+  // cli reads it from the flag, its -file companion or the environment.
+  std::optional<std::string> attach_token;
+  // --ssh-key: the private key whose public half the attached request was created with (its
+  // transfers need it); default the project's own key.
+  std::optional<std::string> ssh_key;
+  // --env VAR=VALUE (repeatable): sent as the new request's `env_vars` on create. VAR is a
+  // C identifier; the names are recorded in the record, the values only in the secrets file.
+  std::vector<std::string> env_vars;
 };
 
 struct TestRequestOptions {
@@ -71,6 +85,11 @@ struct TestRequestOptions {
   std::optional<std::string> test_db; // name of the restored test database (new rounds)
   std::optional<std::string> dump;    // send this dump instead of dumping production (new rounds)
   bool force_dump = false; // send --dump although its series or database uuid is not production's
+  // Stop once the upgraded dump is downloaded and its checksum recorded (state `downloaded`).
+  bool no_restore = false;
+  // Only restore (and verify) the downloaded round, after checking its dump against the recorded
+  // checksum; never start or follow a request.
+  bool restore_only = false;
 };
 
 struct ProdRequestOptions {
@@ -128,6 +147,16 @@ nlohmann::json refresh_latest_round(core::Project& project,
                                     const std::filesystem::path& project_path,
                                     const ServiceSettings& settings,
                                     Context& ctx);
+
+// A one-off look at the request of `token` (status --token): its status as the service reports it.
+// Nothing is recorded. Throws ServiceError (4).
+ports::RequestStatus
+look_up_request(const std::string& token, const ServiceSettings& settings, Context& ctx);
+
+// Checks the --env entries "VAR=VALUE": VAR a C identifier (letters, digits, '_', not starting
+// with a digit), given once, VALUE without a line break. Throws UsageError (2) naming the entry by
+// its name only (the value may be a secret).
+void validate_env_vars(const std::vector<std::string>& entries);
 
 // The request token of round `round` (for `status --show-token`), or std::nullopt.
 std::optional<std::string> round_token(const std::filesystem::path& project_path, int round);

@@ -133,6 +133,16 @@ struct RequestRecord {
   std::optional<std::string> reason;         // why it ended (failed, cancelled, abandoned)
   std::optional<bool> pg_version_compatible; // from `process`
   std::optional<std::string> dump_name;      // the upgraded dump's name on the data server
+  // A request created elsewhere (the official script, Odoo's support, a lost round) and attached
+  // with --attach: when it was attached. Such a record has no `dump` and no `request_id` (the
+  // service's status does not say it).
+  std::optional<std::string> attached_at;
+  // The private SSH key that authorises the transfers when it is not the project's own (an
+  // attached request: the key whose public half was sent with its `create`).
+  std::optional<std::string> ssh_key;
+  // Names of the environment variables sent with `create` (`env_vars`, --env); their values are
+  // kept in the secrets file only.
+  std::vector<std::string> env_vars;
   SentDump dump;
   Received received;
   Timings timings;

@@ -31,7 +31,11 @@ const std::vector<std::string>& events() {
                                                     "after_lift",
                                                     "before_restore",
                                                     "after_restore",
-                                                    "on_rollback"};
+                                                    "on_rollback",
+                                                    "request_started",
+                                                    "request_done",
+                                                    "request_failed",
+                                                    "round_tested"};
   return k_events;
 }
 

@@ -1,5 +1,6 @@
 // The one entry of test-request and prod-request: abandon, resume, or record a new request, then
 // run its steps. What differs between the two is what their RequestKind supplies.
+#include "attach.hpp"
 #include "opening.hpp"
 #include "summary.hpp"
 
@@ -9,6 +10,7 @@
 #include <odoo_upgrade/commands/request/runner.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/preflight.hpp>
+#include <odoo_upgrade/core/secrets.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
@@ -55,20 +57,33 @@ int abandon(const RequestKind& kind,
   return 0;
 }
 
-// The fields every new request starts with.
-core::RequestRecord new_record(const RequestKind& kind,
-                               const core::Project& project,
-                               const ServiceSettings& settings,
-                               const std::string& now) {
-  core::RequestRecord rec;
-  rec.number = kind.next_number(project);
-  rec.aim = kind.aim;
-  rec.target = project.target_version();
-  rec.state = core::RequestState::dumping;
-  rec.service_url = settings.url;
-  rec.created_at = now;
-  rec.updated_at = now;
-  return rec;
+// The names of --env entries "VAR=VALUE" (validated by open_request_session).
+std::vector<std::string> env_names(const std::vector<std::string>& entries) {
+  std::vector<std::string> names;
+  for (const auto& e : entries) {
+    names.push_back(e.substr(0, e.find('=')));
+  }
+  return names;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) {
+    s += (s.empty() ? "" : ", ") + n;
+  }
+  return s;
+}
+
+void keep_env_values(adapters::fs::SecretStore& secrets,
+                     const RequestKind& kind,
+                     int number,
+                     const std::vector<std::string>& entries) {
+  for (const auto& e : entries) {
+    auto eq = e.find('=');
+    std::string value = e.substr(eq + 1);
+    core::register_secret(value);
+    secrets.set(env_key(kind.token_prefix, number, e.substr(0, eq)), value);
+  }
 }
 
 // Every step of a request about to dump must fit on its disks (issue 11, case 4): checked before a
@@ -102,10 +117,17 @@ start_new(const RequestKind& kind, const RequestOptions& options, RequestSession
   require_contract(s.project.secrets(), options);
   require_request_space(kind, options, project, s.project.secrets(), rec);
   std::string label = kind.noun + " " + std::to_string(rec.number);
+  rec.env_vars = env_names(options.env_vars);
   if (ctx.options.dry_run) {
-    print_plan(ctx, label + " would:", kind.plan(rec));
+    auto plan = kind.plan(rec);
+    if (!rec.env_vars.empty()) {
+      plan.push_back("send the environment variables " + joined(rec.env_vars) + " with create");
+    }
+    print_plan(ctx, label + " would:", plan);
     return std::nullopt;
   }
+  // The values may be secrets: the secrets file keeps them for the create (maybe a later run).
+  keep_env_values(s.project.secrets(), kind, rec.number, options.env_vars);
   // Recorded (and the phase moved) before anything runs, so that a crash resumes it.
   kind.add(project, rec);
   kind.on_running(project);
@@ -149,6 +171,21 @@ std::optional<core::RequestRecord> resume(const RequestKind& kind,
 
 } // namespace
 
+core::RequestRecord new_record(const RequestKind& kind,
+                               const core::Project& project,
+                               const ServiceSettings& settings,
+                               const std::string& now) {
+  core::RequestRecord rec;
+  rec.number = kind.next_number(project);
+  rec.aim = kind.aim;
+  rec.target = project.target_version();
+  rec.state = core::RequestState::dumping;
+  rec.service_url = settings.url;
+  rec.created_at = now;
+  rec.updated_at = now;
+  return rec;
+}
+
 int run_request(const RequestKind& kind,
                 const RequestOptions& options,
                 Context& ctx,
@@ -166,14 +203,27 @@ int run_request(const RequestKind& kind,
     return *code;
   }
   auto open = kind.open_record(project);
-  auto rec = open ? resume(kind, options, *open, project, s.project.secrets(), ctx)
-                  : start_new(kind, options, s, ctx);
+  std::optional<core::RequestRecord> rec;
+  if (options.attach_token) {
+    rec = attach_request(kind, options, s, ports, ctx);
+  } else if (open) {
+    if (!options.env_vars.empty()) {
+      spdlog::warn(
+          "--env applies to new requests only: {} {} keeps its own", kind.noun, open->number);
+    }
+    rec = resume(kind, options, *open, project, s.project.secrets(), ctx);
+  } else {
+    rec = start_new(kind, options, s, ctx);
+  }
   if (!rec) {
     return 0;
   }
   // A running request holds its phase (saved with the next step).
   kind.on_running(project);
   RequestRun run(kind, std::move(*rec), s.project, ctx, options);
+  if (options.attach_token) {
+    notify(run, "request_started");
+  }
   return run_steps(run, ports, s.settings);
 }
 

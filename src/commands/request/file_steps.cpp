@@ -101,6 +101,8 @@ void StepRunner::upload() {
 
 void StepRunner::download() {
   note_processing_end();
+  // Processing is over: whoever waits for it hears now (again after a failed download).
+  notify(m_run, "request_done");
   auto start = m_run.ctx().clock.now();
   stdfs::path dest = m_run.dir() / "received";
   if (m_ports.check_download_space) {
@@ -208,7 +210,9 @@ ports::TransferGrant StepRunner::transfer(ports::TransferDirection direction,
                                           const Attempt& attempt) {
   auto& ctx = m_run.ctx();
   std::string what = direction_name(direction);
-  auto key = m_ports.ssh_key(ctx.project_path()).private_key;
+  // An attached request's transfers need the key it was created with.
+  auto key =
+      rec().ssh_key ? stdfs::path(*rec().ssh_key) : m_ports.ssh_key(ctx.project_path()).private_key;
   auto transfer = m_ports.make_transfer();
   bool upload = direction == ports::TransferDirection::upload;
   auto& errors = upload ? rec().transfers.upload_errors : rec().transfers.download_errors;

@@ -8,12 +8,15 @@
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/adapters/transfer/rsync_transfer.hpp>
 #include <odoo_upgrade/commands/disk_space.hpp>
+#include <odoo_upgrade/commands/user_config.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/preflight.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
 #include <odoo_upgrade/core/service_record.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <vector>
 
@@ -30,7 +33,9 @@ std::string first_set(const std::optional<std::string>& given, std::string fallb
 ServiceSettings resolve_service_settings(const core::ServiceRecord& recorded,
                                          const ServiceOverrides& overrides) {
   ServiceSettings s;
-  s.url = first_set(overrides.url, recorded.url);
+  // Flags and environment, then the project, then the user's config file, then upgrade.odoo.com.
+  core::UserConfig user = load_user_config();
+  s.url = first_set(overrides.url, first_set(recorded.url, user.service_url.value_or("")));
   if (s.url.empty()) {
     s.url = std::string(adapters::http::k_default_service_url);
   }
@@ -41,7 +46,8 @@ ServiceSettings resolve_service_settings(const core::ServiceRecord& recorded,
     throw core::UsageError("service URL '" + s.url + "' must start with https://",
                            "TLS is always on; trust a private CA with --ca-file");
   }
-  std::string ca = first_set(overrides.ca_file, recorded.ca_file.value_or(""));
+  std::string ca =
+      first_set(overrides.ca_file, first_set(recorded.ca_file, user.ca_file.value_or("")));
   if (!ca.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(ca, ec)) {
@@ -49,11 +55,38 @@ ServiceSettings resolve_service_settings(const core::ServiceRecord& recorded,
     }
     s.ca_file = ca;
   }
-  s.data_server_user = first_set(overrides.data_server_user, recorded.data_server_user);
+  s.data_server_user =
+      first_set(overrides.data_server_user,
+                first_set(recorded.data_server_user, user.data_server_user.value_or("")));
   if (s.data_server_user.empty()) {
     s.data_server_user = "odoo";
   }
   return s;
+}
+
+void validate_env_vars(const std::vector<std::string>& entries) {
+  std::vector<std::string> seen;
+  for (const auto& entry : entries) {
+    auto eq = entry.find('=');
+    std::string name = entry.substr(0, eq);
+    bool identifier = !name.empty() && (std::isdigit(static_cast<unsigned char>(name[0])) == 0) &&
+                      std::all_of(name.begin(), name.end(), [](char c) {
+                        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+                      });
+    if (eq == std::string::npos || !identifier) {
+      // Only the part before '=' is named: what follows may be a secret.
+      throw core::UsageError("--env '" + name + (eq == std::string::npos ? "" : "=...") +
+                                 "' is not VAR=VALUE with VAR made of letters, digits and _",
+                             "e.g. --env ODOO_UPGRADE_DEBUG=1 (repeat --env for each variable)");
+    }
+    if (entry.find_first_of("\r\n", eq) != std::string::npos) {
+      throw core::UsageError("--env " + name + ": the value holds a line break");
+    }
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      throw core::UsageError("--env " + name + " is given twice");
+    }
+    seen.push_back(name);
+  }
 }
 
 ServiceSettings resolve_service_settings(const core::Project& project,
@@ -101,6 +134,15 @@ void validate_options(const RequestOptions& options) {
   }
   if (options.timeout && options.timeout->count() <= 0) {
     throw core::UsageError("--timeout must be positive");
+  }
+  validate_env_vars(options.env_vars);
+  if (options.ssh_key && !options.attach_token) {
+    throw core::UsageError("--ssh-key goes with --attach",
+                           "a request this project creates uses the project's own key");
+  }
+  if (options.attach_token && (options.abandon || !options.env_vars.empty())) {
+    throw core::UsageError("--attach excludes --abandon and --env",
+                           "the attached request already exists on the service");
   }
 }
 

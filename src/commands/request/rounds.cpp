@@ -3,6 +3,7 @@
 #include "opening.hpp"
 #include "summary.hpp"
 
+#include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/fs/filestore.hpp>
 #include <odoo_upgrade/adapters/pg/database_shape.hpp>
 #include <odoo_upgrade/adapters/pg/dump_identity.hpp>
@@ -348,10 +349,71 @@ int restore_and_verify(RequestRun& run) {
                     {"test_db", r.test_db.value_or("")},
                     {"timings", core::to_json(r).at("timings")}});
   run.save();
+  request::notify(run, "round_tested", {{"ODOO_UPGRADE_TEST_DB", r.test_db.value_or("")}});
   run.ctx().out.result(run.summary(), [&](std::ostream& os) {
     request::print_tested(os, run.ctx().out, r, run.project());
   });
   return 0;
+}
+
+// The downloaded dump is still the one received: present, complete and with the sha256 recorded
+// at the download (it may have waited, or been copied, since --no-restore).
+void verify_received_dump(RequestRun& run) {
+  const auto& d = run.record().received.dump;
+  std::string hint = "re-run 'odoo-upgrade test-request --abandon', then attach the same request "
+                     "again (test-request --attach) to download it anew";
+  if (!d) {
+    throw core::FilesystemError(run.label() + ": no downloaded dump is recorded", hint);
+  }
+  stdfs::path path = d->path;
+  std::error_code ec;
+  bool directory = stdfs::is_directory(path, ec);
+  if (!stdfs::exists(path, ec) || (directory && !stdfs::exists(path / "toc.dat", ec))) {
+    throw core::FilesystemError(run.label() + ": the downloaded dump '" + path.string() +
+                                    "' is missing or incomplete",
+                                "put it back where it was downloaded; else " + hint);
+  }
+  std::string sum = directory ? adapters::fs::sha256_tree(path) : adapters::fs::sha256_file(path);
+  if (sum != d->sha256) {
+    throw core::FilesystemError(run.label() + ": the downloaded dump '" + path.string() +
+                                    "' changed since its download (sha256 " + sum + ", recorded " +
+                                    d->sha256 + ")",
+                                hint);
+  }
+  spdlog::info("{}: downloaded dump verified (sha256 {})", run.label(), sum);
+}
+
+// --no-restore: the round stops once its result is downloaded and checked; --restore-only (or a
+// plain re-run) restores it later.
+int stop_downloaded(RequestRun& run) {
+  verify_received_dump(run);
+  auto& r = run.record();
+  run.ctx().record(run.project(),
+                   k_command,
+                   "downloaded",
+                   {{"round", r.number}, {"dump_sha256", r.received.dump->sha256}});
+  run.save();
+  run.ctx().out.result(run.summary(), [&](std::ostream& os) {
+    request::print_round_downloaded(os, run.ctx().out, r);
+  });
+  return 0;
+}
+
+// --restore-only: only a round whose result is downloaded (and not tested yet) is restored.
+void require_downloaded_round(const core::Project& project) {
+  auto open = open_round(project);
+  bool downloaded =
+      open && (open->state == RequestState::downloaded || open->state == RequestState::restoring ||
+               open->state == RequestState::restored);
+  if (!downloaded) {
+    throw core::PreconditionError(
+        open ? "round " + std::to_string(open->number) + " is not downloaded yet (state '" +
+                   std::string(core::to_string(open->state)) + "')"
+             : std::string("there is no downloaded round to restore"),
+        open ? "run 'odoo-upgrade test-request --no-restore' to follow and download it first"
+             : "run 'odoo-upgrade test-request --no-restore' (or --attach TOKEN --no-restore) "
+               "first");
+  }
 }
 
 request::RequestKind round_kind(const TestRequestOptions& options) {
@@ -369,10 +431,13 @@ request::RequestKind round_kind(const TestRequestOptions& options) {
   };
   k.add = core::write_round;
   k.store = core::write_round;
-  k.check = [](core::Project& p, Context&) -> std::optional<int> {
+  k.check = [&options](core::Project& p, Context&) -> std::optional<int> {
     if (p.target_version().empty() || !core::find_source(p)) {
       throw core::PreconditionError("project has no target version or production database",
                                     "run 'odoo-upgrade initiate' first");
+    }
+    if (options.restore_only) {
+      require_downloaded_round(p);
     }
     return std::nullopt;
   };
@@ -400,7 +465,15 @@ request::RequestKind round_kind(const TestRequestOptions& options) {
     k.dump_file = *options.dump;
   }
   k.restores = true;
-  k.after_download = restore_and_verify;
+  k.after_download = [&options](RequestRun& run) {
+    if (options.restore_only && run.record().state == RequestState::downloaded) {
+      verify_received_dump(run);
+    }
+    if (options.no_restore && run.record().state == RequestState::downloaded) {
+      return stop_downloaded(run);
+    }
+    return restore_and_verify(run);
+  };
   return k;
 }
 
@@ -410,7 +483,27 @@ int run_test_request(const TestRequestOptions& options, Context& ctx) {
   return run_test_request(options, ctx, real_request_ports());
 }
 
+namespace {
+
+// The test-request options that exclude each other; the shared ones are checked by the request
+// room.
+void validate_round_options(const TestRequestOptions& o) {
+  const auto& r = o.request;
+  if (r.attach_token && (o.dump || o.force_dump)) {
+    throw core::UsageError("--attach excludes --dump",
+                           "the attached request holds the dump it was created with");
+  }
+  if (o.restore_only && (o.no_restore || r.attach_token || o.dump || o.test_db || r.abandon ||
+                         r.no_wait || !r.env_vars.empty())) {
+    throw core::UsageError("--restore-only takes no request options",
+                           "it restores the round already downloaded (--jobs applies)");
+  }
+}
+
+} // namespace
+
 int run_test_request(const TestRequestOptions& options, Context& ctx, const RequestPorts& ports) {
+  validate_round_options(options);
   return request::run_request(round_kind(options), options.request, ctx, ports);
 }
 

@@ -47,6 +47,10 @@ std::string token_key(const std::string& prefix, int number) {
   return prefix + "." + std::to_string(number) + ".token";
 }
 
+std::string env_key(const std::string& prefix, int number, const std::string& name) {
+  return prefix + "." + std::to_string(number) + ".env." + name;
+}
+
 // --- RequestRun -------------------------------------------------------------------------------
 
 RequestRun::RequestRun(const RequestKind& kind,
@@ -253,6 +257,7 @@ void StepRunner::end_failed(const ports::RequestStatus& status) {
                      cancelled ? "cancelled" : "failed",
                      {{"request", m_run.label()}, {"reason", reason}});
   m_run.save();
+  notify(m_run, "request_failed", {{"ODOO_UPGRADE_REASON", reason}});
   // The local dump is no longer needed (a dump given with --dump is the user's: kept).
   if (rec().dump.source == "pg_dump" && rec().dump.path) {
     std::error_code ec;

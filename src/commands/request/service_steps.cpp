@@ -23,6 +23,18 @@ void StepRunner::create() {
   params.target = m_run.project().target_version();
   params.aim = m_run.kind().aim;
   params.ssh_public_key = m_ports.ssh_key(ctx.project_path()).public_key;
+  // --env values wait in the secrets file (a create may run in a later run than the one given it).
+  for (const auto& name : rec().env_vars) {
+    auto value = secrets.get(env_key(m_run.kind().token_prefix, rec().number, name));
+    if (!value) {
+      throw core::PreconditionError(m_run.label() + ": the value of --env " + name +
+                                        " is missing from '" + secrets.path().string() + "'",
+                                    "restore the secrets file, or run 'odoo-upgrade " +
+                                        m_run.kind().command + " --abandon' and start again");
+    }
+    core::register_secret(*value);
+    params.env_vars.push_back(name + "=" + *value);
+  }
 
   // Intent first: a crash or an ambiguous failure from here on must never lead to a second
   // request being created automatically.
@@ -61,6 +73,7 @@ void StepRunner::create() {
   spdlog::info(
       "{}: request {} created on host '{}'", m_run.label(), created.request_id, created.host);
   m_run.set_state(RequestState::created);
+  notify(m_run, "request_started");
 }
 
 void StepRunner::process() {

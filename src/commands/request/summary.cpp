@@ -52,6 +52,10 @@ void print_timings(std::ostream& os, const core::Timings& t) {
 }
 
 void print_sent(std::ostream& os, const core::RequestRecord& r) {
+  if (r.attached_at && !r.dump.sha256) {
+    os << "  sent       elsewhere (attached at " << *r.attached_at << ")\n";
+    return;
+  }
   os << "  sent       " << core::format_bytes(bytes_of(r.dump.bytes)) << " sha256 "
      << r.dump.sha256.value_or("") << "\n";
 }
@@ -66,6 +70,9 @@ nlohmann::json summary_of(const core::RequestRecord& request, const core::Projec
 }
 
 std::string request_id_text(const core::RequestRecord& r) {
+  if (!r.request_id && r.attached_at) {
+    return "attached";
+  }
   return r.request_id ? std::to_string(*r.request_id) : std::string("null");
 }
 
@@ -115,6 +122,21 @@ void print_blocked(std::ostream& os, const Output& out, const core::RequestRecor
   os << "next: fix the modules or the settings (odoo-upgrade config), then re-run "
         "'odoo-upgrade test-request' (it retries the target Odoo only); or give the round up "
         "with 'odoo-upgrade test-request --abandon'\n";
+}
+
+void print_round_downloaded(std::ostream& os, const Output& out, const core::RequestRecord& r) {
+  const auto& received = r.received;
+  os << out.green("round " + std::to_string(r.number) + " downloaded")
+     << " (not restored): request " << request_id_text(r) << " on " << r.host << "\n";
+  print_sent(os, r);
+  os << "  received   " << (received.dump ? received.dump->path : "") << "\n"
+     << "             sha256 " << (received.dump ? received.dump->sha256 : "") << " (verified)\n";
+  os << "             filestore " << (received.filestore ? received.filestore->files : 0)
+     << " files returned\n";
+  os << "  report     " << received.report_path.value_or("(none)") << "\n";
+  os << "  log        " << received.log_path.value_or("(none)") << "\n";
+  os << "next: odoo-upgrade test-request --restore-only (restores into '" << r.test_db.value_or("")
+     << "')\n";
 }
 
 void print_downloaded(std::ostream& os,

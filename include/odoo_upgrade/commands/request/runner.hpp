@@ -9,6 +9,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 // The room of the upgrade request (src/commands/request/): what a kind of request supplies, the
@@ -117,7 +119,20 @@ int run_request(const RequestKind& kind,
                 Context& ctx,
                 const RequestPorts& ports);
 
+// Runs the project's hooks of the request event `event` ("request_started" once the request
+// exists or is attached, "request_done" when the service finished processing, "request_failed"
+// when it failed or was cancelled, "round_tested" once a round is tested), with the go-live hooks'
+// environment (commands/hooks.hpp) plus ODOO_UPGRADE_REQUEST ("round 2"), ODOO_UPGRADE_AIM,
+// ODOO_UPGRADE_REQUEST_ID, ODOO_UPGRADE_REQUEST_STATUS and `extra`. A hook that fails or times
+// out is logged as a warning: the request goes on. Never passes the token or the contract.
+void notify(RequestRun& run,
+            std::string_view event,
+            std::vector<std::pair<std::string, std::string>> extra = {});
+
 // Key of a request token in the secrets file: "<prefix>.<number>.token".
 std::string token_key(const std::string& prefix, int number);
+// Key of the value of the environment variable `name` sent with the request's create:
+// "<prefix>.<number>.env.<name>".
+std::string env_key(const std::string& prefix, int number, const std::string& name);
 
 } // namespace odoo_upgrade::commands::request

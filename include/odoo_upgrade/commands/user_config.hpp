@@ -1,0 +1,20 @@
+#pragma once
+
+#include <odoo_upgrade/core/user_config.hpp>
+
+#include <filesystem>
+#include <optional>
+
+// Where the user's config file is and what it holds (core/user_config.hpp).
+namespace odoo_upgrade::commands {
+
+// The config file: $ODOO_UPGRADE_CONFIG when set, else $XDG_CONFIG_HOME/odoo-upgrade/config.json,
+// else ~/.config/odoo-upgrade/config.json (XDG Base Directory Specification); std::nullopt when
+// neither XDG_CONFIG_HOME nor HOME is set.
+std::optional<std::filesystem::path> user_config_path();
+
+// The config file's content; an empty config when there is no file. Throws FilesystemError
+// (exit 6) naming the file when it cannot be read or is not a valid config (JSON with its line).
+core::UserConfig load_user_config();
+
+} // namespace odoo_upgrade::commands

@@ -1,0 +1,44 @@
+#include <odoo_upgrade/cli/commands.hpp>
+#include <odoo_upgrade/cli/secret_flags.hpp>
+#include <odoo_upgrade/commands/log.hpp>
+
+#include <cstdlib>
+#include <memory>
+
+namespace odoo_upgrade::cli {
+
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::optional<std::string>(v) : std::nullopt;
+}
+
+} // namespace
+
+void register_log(CLI::App& sub, RunFn& run) {
+  auto o = std::make_shared<commands::LogOptions>();
+  sub.add_option("--round", o->round, "the log of round N (default: the latest with a request)")
+      ->check(CLI::PositiveNumber);
+  sub.add_flag("--production", o->production, "the log of the production request");
+  auto token = add_secret_flag(sub,
+                               "token",
+                               "ODOO_UPGRADE_TOKEN",
+                               "the log of the request of this token, created anywhere (no "
+                               "project needed)");
+  sub.add_flag("--follow,-f",
+               o->follow,
+               "print the log as it grows until the request is done, failed or cancelled");
+  run = [o, token](commands::Context& ctx) {
+    if (auto value = secret_value(*token, "token")) {
+      o->token = *value;
+    }
+    // The service may be overridden as for the request commands (the cli layer reads them).
+    o->service_url = env("ODOO_UPGRADE_SERVICE_URL");
+    o->ca_file = env("ODOO_UPGRADE_CA_FILE");
+    o->data_server_user = env("ODOO_UPGRADE_DATA_SERVER_USER");
+    return commands::run_log(*o, ctx);
+  };
+}
+
+} // namespace odoo_upgrade::cli

@@ -1,0 +1,31 @@
+// Unit tests of the user's config file record (core/user_config): its keys, unknown keys kept,
+// wrong types and a bad jobs count refused with exit 6.
+#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/user_config.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace odoo_upgrade::core;
+using nlohmann::json;
+
+TEST_CASE("core::user_config_from_json", "[core]") {
+  auto c = user_config_from_json(json::parse(R"({"service_url": "https://u.example",
+      "ca_file": "/ca.pem", "data_server_user": "upg", "jobs": 8, "report_language": "fr"})"),
+                                 "/home/c/.config/odoo-upgrade/config.json");
+  CHECK(c.service_url == "https://u.example");
+  CHECK(c.ca_file == "/ca.pem");
+  CHECK(c.data_server_user == "upg");
+  CHECK(c.jobs == 8);
+  CHECK(c.extra == json{{"report_language", "fr"}});
+  CHECK_FALSE(user_config_from_json(json::object(), "c").service_url);
+  for (const char* bad : {R"({"jobs": 0})", R"({"jobs": "8"})", R"({"service_url": 3})", "[]"}) {
+    INFO(bad);
+    try {
+      user_config_from_json(json::parse(bad), "c.json");
+      FAIL("accepted");
+    } catch (const FilesystemError& e) {
+      CHECK(e.code() == ExitCode::filesystem);
+      CHECK(std::string(e.what()).find("c.json") != std::string::npos);
+    }
+  }
+}
