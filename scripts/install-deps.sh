@@ -15,8 +15,21 @@ packages=(
   rsync openssh-client openssh-server openssl unzip ca-certificates python3 xz-utils file dpkg-dev
   # the tests that render the man pages and run the completion scripts
   groff-base man-db zsh
+  # the tests that check every --json document against docs/schemas/ (valijson: a JSON Schema
+  # validator for nlohmann::json, header only) and run the CI recipes of docs/ci/ (their YAML)
+  libvalijson-dev python3-yaml
 )
-if [ "${1:-}" = "--odoo" ]; then
+want_odoo=no
+for arg in "$@"; do
+  case "$arg" in
+  --odoo) want_odoo=yes ;;
+  *)
+    echo "install-deps: unknown option '$arg' (--odoo)" >&2
+    exit 2
+    ;;
+  esac
+done
+if [ "$want_odoo" = yes ]; then
   # Odoo 17.0's Python dependencies as Debian ships them (the runtime's README), plus
   # python3-renderpm and the URW Type 1 fonts for barcodes in reports, and wkhtmltopdf (Debian's
   # 0.12.6, about 16 MB with its Qt libraries) so that the reports-render live check also renders

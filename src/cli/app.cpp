@@ -115,7 +115,8 @@ int fail(bool json, ExitCode code, const std::string& message, const std::string
     nlohmann::json doc = {{"error",
                            {{"code", static_cast<int>(code)},
                             {"message", core::redact(message)},
-                            {"hint", core::redact(hint)}}}};
+                            {"hint", core::redact(hint)}}},
+                          {"schema", commands::schema_id("error")}};
     std::cout << doc.dump(2) << std::endl;
   }
   return static_cast<int>(code);
@@ -309,6 +310,24 @@ std::string parsed_command(const std::vector<Subcommand>& subs) {
   return {};
 }
 
+// The name of the document a --json run of the parsed command prints
+// (docs/schemas/<name>.schema.json): the command, and its subcommand when it has one ("uat-run",
+// "freeze-plan", "status").
+std::string document_name(const std::vector<Subcommand>& subs) {
+  for (const auto& sub : subs) {
+    if (!sub.app->parsed()) {
+      continue;
+    }
+    for (const CLI::App* child : sub.app->get_subcommands()) {
+      if (child->parsed()) {
+        return sub.app->get_name() + "-" + child->get_name();
+      }
+    }
+    return sub.app->get_name();
+  }
+  return {};
+}
+
 // Runs the parsed subcommand; a command that changes the project in every run holds its lock
 // from here to the end.
 int run_subcommand(const std::vector<Subcommand>& subs, commands::Context& ctx) {
@@ -377,6 +396,7 @@ int run(int argc, char** argv) {
                        isatty(STDIN_FILENO) != 0,
                        stderr_decorations(flags.no_color, flags.quiet));
   adapters::SystemClock clock;
+  out.set_document(document_name(subs));
   commands::Context ctx{options, out, clock};
   try {
     setup_logging(options.verbosity,

@@ -77,6 +77,11 @@ adapters::ProcessResult run_cli(const std::vector<std::string>& args,
                                 const std::filesystem::path& cwd,
                                 std::vector<std::pair<std::string, std::string>> env = {});
 
+// With OU_TEST_KEEP_JSON=<folder>, keeps the --json document `text` there as
+// "odoo-upgrade_<name>_<version>.<pid>.<n>.json", for whoever updates a schema of docs/schemas/
+// (every --json run of run_cli is kept this way); else does nothing.
+void keep_json_document(const std::string& text);
+
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& content);
 
