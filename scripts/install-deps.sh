@@ -5,6 +5,9 @@
 #   scripts/install-deps.sh          build, test and run odoo-upgrade
 #   scripts/install-deps.sh --odoo   also what a target Odoo 17.0 needs to run (the tests that drive
 #                                    the Odoo runtime of ../shared/fixtures/odoo17-runtime)
+#   scripts/install-deps.sh --browser  also Debian's Chromium and poppler-utils: the test that renders
+#                                    the HTML UAT report headless to PNG and PDF (tests/browser/;
+#                                    skipped without them). Options combine.
 set -euo pipefail
 
 packages=(
@@ -20,15 +23,21 @@ packages=(
   libvalijson-dev python3-yaml
 )
 want_odoo=no
+want_browser=no
 for arg in "$@"; do
   case "$arg" in
   --odoo) want_odoo=yes ;;
+  --browser) want_browser=yes ;;
   *)
-    echo "install-deps: unknown option '$arg' (--odoo)" >&2
+    echo "install-deps: unknown option '$arg' (--odoo, --browser)" >&2
     exit 2
     ;;
   esac
 done
+if [ "$want_browser" = yes ]; then
+  # Headless Chromium renders the HTML report; pdftoppm rasterises its PDF for the checks.
+  packages+=(chromium poppler-utils)
+fi
 if [ "$want_odoo" = yes ]; then
   # Odoo 17.0's Python dependencies as Debian ships them (the runtime's README), plus
   # python3-renderpm and the URW Type 1 fonts for barcodes in reports, and wkhtmltopdf (Debian's
