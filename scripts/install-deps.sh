@@ -5,6 +5,9 @@
 #   scripts/install-deps.sh          build, test and run odoo-upgrade
 #   scripts/install-deps.sh --odoo   also what a target Odoo 17.0 needs to run (the tests that drive
 #                                    the Odoo runtime of ../shared/fixtures/odoo17-runtime)
+#   scripts/install-deps.sh --browser  also Debian's Chromium and poppler-utils: the test that renders
+#                                    the HTML UAT report headless to PNG and PDF (tests/browser/;
+#                                    skipped without them). Options combine.
 set -euo pipefail
 
 packages=(
@@ -17,8 +20,27 @@ packages=(
   rsync openssh-client openssh-server openssl unzip ca-certificates python3 xz-utils file dpkg-dev
   # the tests that render the man pages and run the completion scripts
   groff-base man-db zsh
+  # the tests that check every --json document against docs/schemas/ (valijson: a JSON Schema
+  # validator for nlohmann::json, header only) and run the CI recipes of docs/ci/ (their YAML)
+  libvalijson-dev python3-yaml
 )
-if [ "${1:-}" = "--odoo" ]; then
+want_odoo=no
+want_browser=no
+for arg in "$@"; do
+  case "$arg" in
+  --odoo) want_odoo=yes ;;
+  --browser) want_browser=yes ;;
+  *)
+    echo "install-deps: unknown option '$arg' (--odoo, --browser)" >&2
+    exit 2
+    ;;
+  esac
+done
+if [ "$want_browser" = yes ]; then
+  # Headless Chromium renders the HTML report; pdftoppm rasterises its PDF for the checks.
+  packages+=(chromium poppler-utils)
+fi
+if [ "$want_odoo" = yes ]; then
   # Odoo 17.0's Python dependencies as Debian ships them (the runtime's README), plus
   # python3-renderpm and the URW Type 1 fonts for barcodes in reports, and wkhtmltopdf (Debian's
   # 0.12.6, about 16 MB with its Qt libraries) so that the reports-render live check also renders

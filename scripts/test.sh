@@ -11,11 +11,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # folder OU_TEST_ODOO17 already names (see scripts/odoo-runtime.sh); without either those tests
 # report themselves skipped.
 odoo_source=$root/../shared/fixtures/odoo17-runtime
+# Chromium too: the browser test renders the HTML UAT report (OU_NO_BROWSER=1 leaves it out, and
+# that test reports itself skipped).
+deps=()
+[ "${OU_NO_BROWSER:-}" = 1 ] || deps+=(--browser)
 if [ -n "${OU_TEST_ODOO17:-}" ] || [ -f "$odoo_source/odoo17-runtime.tar.xz" ]; then
-  "$root/scripts/install-deps.sh" --odoo
-else
-  "$root/scripts/install-deps.sh"
+  deps+=(--odoo)
 fi
+"$root/scripts/install-deps.sh" "${deps[@]}"
 
 sanitize=${OU_SANITIZE:-}
 build=${OU_BUILD_DIR:-$root/build-test${sanitize:+-asan}}

@@ -272,6 +272,24 @@ void refuse_directory_project(const std::string& command, const std::filesystem:
                              (project / "odoo-upgrade.json").string());
 }
 
+// The name of the document a --json run of the parsed command prints
+// (docs/schemas/<name>.schema.json): the command, and its subcommand when it has one ("uat-run",
+// "freeze-plan", "status").
+std::string document_name(const std::vector<Subcommand>& subs) {
+  for (const auto& sub : subs) {
+    if (!sub.app->parsed()) {
+      continue;
+    }
+    for (const CLI::App* child : sub.app->get_subcommands()) {
+      if (child->parsed()) {
+        return sub.app->get_name() + "-" + child->get_name();
+      }
+    }
+    return sub.app->get_name();
+  }
+  return {};
+}
+
 // Runs the parsed subcommand; a command that changes the project in every run holds its lock
 // from here to the end.
 int run_subcommand(const std::vector<Subcommand>& subs, commands::Context& ctx) {
@@ -343,6 +361,7 @@ int run(int argc, char** argv) {
                        stderr_decorations(flags.no_color, flags.quiet),
                        flags.quiet);
   adapters::SystemClock clock;
+  out.set_document(document_name(subs));
   commands::Context ctx{options, out, clock};
   try {
     setup_logging(options.verbosity,

@@ -2,12 +2,22 @@
 #include <odoo_upgrade/cli/secret_flags.hpp>
 #include <odoo_upgrade/commands/uat.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/uat.hpp>
 
 #include <memory>
 
 namespace odoo_upgrade::cli {
 
 namespace {
+
+// "views,reports,..." : every check id of the catalogue, in report order.
+std::string check_id_list() {
+  std::string ids;
+  for (const auto& id : core::uat::check_ids()) {
+    ids += (ids.empty() ? "" : ",") + id;
+  }
+  return ids;
+}
 
 // `uat accept FINDING_ID --reason TEXT --by NAME`, `--list`, `--revoke ID`.
 CLI::App* register_accept(CLI::App& sub, const std::shared_ptr<commands::UatAcceptOptions>& co) {
@@ -27,7 +37,10 @@ void register_uat(CLI::App& sub, RunFn& run) {
   sub.require_subcommand(1);
   auto* r = sub.add_subcommand("run", "compare production with the test database of the round");
   auto ro = std::make_shared<commands::UatRunOptions>();
-  r->add_option("--check", ro->checks, "run only this check (repeatable), e.g. views");
+  // The catalogue's ids as the option's closed set, for the man page and completion (docgen); the
+  // command checks them itself, so that an unknown id gets its one-line error and hint.
+  r->add_option("--check", ro->checks, "run only this check (repeatable), e.g. views")
+      ->type_name("ID:{" + check_id_list() + "}");
   // Two databases of the user's choice, without a project round; conninfos may carry a password,
   // so they also come from a file or the environment.
   auto prod_db = add_secret_flag(*r,

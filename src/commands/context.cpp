@@ -27,7 +27,8 @@ error_document(core::ExitCode code, const std::string& message, const std::strin
   return {{"error",
            {{"code", static_cast<int>(code)},
             {"message", core::redact(message)},
-            {"hint", core::redact(hint)}}}};
+            {"hint", core::redact(hint)}}},
+          {"schema", schema_id("error")}};
 }
 
 Output::Output(std::ostream& out,
@@ -50,7 +51,11 @@ void Output::result(const nlohmann::json& doc, const std::function<void(std::ost
 
 void Output::data(const nlohmann::json& doc, const std::function<void(std::ostream&)>& human) {
   m_has_result = true;
-  if (m_json) {
+  if (m_json && !m_document.empty() && doc.is_object()) {
+    nlohmann::json with_schema = doc;
+    with_schema["schema"] = schema_id(m_document);
+    m_out << with_schema.dump(2) << std::endl;
+  } else if (m_json) {
     m_out << doc.dump(2) << std::endl;
   } else if (human) {
     human(m_out);
@@ -89,6 +94,10 @@ std::string Output::green(const std::string& s) const {
 }
 std::string Output::yellow(const std::string& s) const {
   return m_color ? "\033[33m" + s + "\033[0m" : s;
+}
+
+std::string schema_id(const std::string& name) {
+  return "odoo-upgrade/" + name + "/" + std::to_string(k_output_schema_version);
 }
 
 void Context::record(core::Project& project,

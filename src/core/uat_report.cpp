@@ -1,5 +1,6 @@
 #include <odoo_upgrade/core/uat_report.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -362,9 +363,12 @@ th{background:#f3f3f3}td.n{text-align:right}
 .s-passed,.s-pass{color:#2e7d32;font-weight:bold}.s-failed,.s-fail,.s-error,.s-blocking{color:#c62828;font-weight:bold}
 .s-warning{color:#b26a00;font-weight:bold}.s-info,.s-skip,.s-unmarked{color:#555}
 code{font-family:Menlo,Consolas,monospace;font-size:.95em;word-break:break-all}
+pre{white-space:pre-wrap;overflow-wrap:anywhere}
+table.expected{color:#555}table.expected td:first-child{width:45%}
 .meta td:first-child{width:12em;font-weight:bold}
 .small{color:#666;font-size:.85em}.accepted{color:#1565c0}.lapsed{color:#b26a00}
 .tag{font-size:.8em;border:1px solid #999;border-radius:3px;padding:0 .3em;margin-left:.3em}
+@page{size:A4;margin:15mm}
 @media print{body{margin:0;max-width:none}.banner{-webkit-print-color-adjust:exact;print-color-adjust:exact}h2{page-break-after:avoid}tr{page-break-inside:avoid}}
 )";
 
@@ -379,6 +383,10 @@ void html_summary(std::ostringstream& o, const Report& r) {
     << e(r.production_version) << ")</td></tr>\n";
   o << "<tr><td>Test database</td><td><code>" << e(r.test_db) << "</code> (Odoo "
     << e(r.test_version) << ")</td></tr>\n";
+  if (!r.upgrade_report.empty()) {
+    o << "<tr><td>Odoo's upgrade report</td><td><a href=\"file://" << e(r.upgrade_report) << "\">"
+      << e(r.upgrade_report) << "</a></td></tr>\n";
+  }
   if (r.has_run) {
     o << "<tr><td>Automated checks</td><td>" << e(r.run_at) << ": " << s.blocking << " blocking, "
       << s.warning << " warnings, " << s.info << " informational"
@@ -416,18 +424,58 @@ void html_check_table(std::ostringstream& o, const Report& r) {
   o << "</table>\n";
 }
 
-void html_findings(std::ostringstream& o, const CheckResult& c) {
-  o << "<h3>" << e(c.title) << "</h3>\n";
-  if (!c.error.empty()) {
-    o << (c.status == CheckStatus::skipped ? "<p>Skipped: "
-                                           : "<p class=\"s-error\">The check could not run: ")
-      << e(c.error) << "</p>\n";
+// An expected difference: informational only (the new version's own change, often explained by
+// the expected-changes file). The report groups them so that the eye lands on the rest.
+bool is_expected(const Finding& f) {
+  return f.severity == Severity::info;
+}
+
+// The expected differences of one check, one row per reason: how many, and the first records.
+void html_expected(std::ostringstream& o, const CheckResult& c) {
+  std::vector<std::pair<std::string, std::vector<const Finding*>>> groups;
+  for (const auto& f : c.findings) {
+    if (!is_expected(f)) {
+      continue;
+    }
+    std::string why = f.reason.empty() ? "informational: " + f.kind : f.reason;
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == why; });
+    (it == groups.end() ? groups.emplace_back(why, std::vector<const Finding*>{}) : *it)
+        .second.push_back(&f);
   }
-  if (c.findings.empty()) {
+  if (groups.empty()) {
     return;
   }
-  o << "<table>\n<tr><th>Severity</th><th>Record</th><th>Difference</th></tr>\n";
+  constexpr std::size_t k_named = 8;
+  o << "<table class=\"expected\">\n<tr><th>Expected difference</th><th>Records</th></tr>\n";
+  for (const auto& [why, findings] : groups) {
+    o << "<tr><td>" << e(why) << "</td><td><b>" << findings.size() << "</b>: ";
+    for (std::size_t i = 0; i < findings.size() && i < k_named; ++i) {
+      const Finding& f = *findings[i];
+      o << (i == 0 ? "" : ", ") << e(f.name.empty() ? f.key : f.name);
+    }
+    if (findings.size() > k_named) {
+      o << " and " << findings.size() - k_named << " more";
+    }
+    o << "</td></tr>\n";
+  }
+  o << "</table>\n";
+}
+
+// The findings that need a look (everything but the expected differences), blocking first.
+void html_attention(std::ostringstream& o, const CheckResult& c) {
+  std::vector<const Finding*> rows;
   for (const auto& f : c.findings) {
+    if (!is_expected(f)) {
+      rows.push_back(&f);
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Finding* a, const Finding* b) {
+    return static_cast<int>(a->severity) > static_cast<int>(b->severity);
+  });
+  o << "<table>\n<tr><th>Severity</th><th>Record</th><th>Difference</th></tr>\n";
+  for (const Finding* row : rows) {
+    const Finding& f = *row;
     o << "<tr><td class=\"s-" << to_string(f.severity) << "\">" << to_string(f.severity)
       << "</td><td>" << e(f.name) << "<br><code>" << e(f.key) << "</code> <span class=\"small\">"
       << e(f.model) << "</span><br><code class=\"small\">" << e(f.id) << "</code>"
@@ -453,6 +501,21 @@ void html_findings(std::ostringstream& o, const CheckResult& c) {
     o << "</td></tr>\n";
   }
   o << "</table>\n";
+}
+
+void html_findings(std::ostringstream& o, const CheckResult& c) {
+  o << "<h3>" << e(c.title) << "</h3>\n";
+  if (!c.error.empty()) {
+    o << (c.status == CheckStatus::skipped ? "<p>Skipped: "
+                                           : "<p class=\"s-error\">The check could not run: ")
+      << e(c.error) << "</p>\n";
+  }
+  bool attention = std::any_of(
+      c.findings.begin(), c.findings.end(), [](const Finding& f) { return !is_expected(f); });
+  if (attention) {
+    html_attention(o, c);
+  }
+  html_expected(o, c);
   if (c.truncated) {
     o << "<p class=\"small\">More findings are listed in the JSON report.</p>\n";
   }
@@ -522,9 +585,11 @@ std::string render_html(const Report& r) {
   std::ostringstream o;
   bool go = report_go(r);
   o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  o << "<title>UAT report: " << e(r.customer) << ", round " << r.round << "</title>\n";
+  std::string versions = "Odoo " + e(r.production_version) + " &rarr; " + e(r.test_version);
+  o << "<title>UAT report: " << e(r.customer) << ", " << versions << ", round " << r.round
+    << "</title>\n";
   o << "<style>" << k_css << "</style>\n</head>\n<body>\n";
-  o << "<h1>Upgrade acceptance test: " << e(r.customer) << "</h1>\n";
+  o << "<h1>Upgrade acceptance test: " << e(r.customer) << ", " << versions << "</h1>\n";
   o << "<p class=\"small\">Test round " << r.round << ", generated " << e(r.generated_at)
     << "</p>\n";
   o << "<div class=\"banner " << (go ? "go" : "nogo") << "\">" << (go ? "GO" : "NO-GO")

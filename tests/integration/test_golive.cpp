@@ -231,7 +231,7 @@ TEST_CASE("go-live: freeze apply is verified, lift restores writes, hooks can st
   CHECK(c.role_can_write(c.db));
   CHECK(c.active_crons(c.db) == crons_before);
   CHECK(c.phase() == "signed_off");
-  require_ok(c.cli({"freeze", "hooks", "--clear", "before_freeze"}));
+  require_ok(c.cli({"--json", "freeze", "hooks", "--clear", "before_freeze"}));
   for (const char* e : {"before_freeze",
                         "after_freeze",
                         "after_lift",
@@ -288,7 +288,7 @@ TEST_CASE("go-live: freeze apply is verified, lift restores writes, hooks can st
   CHECK(c.hooks_log().find("after_freeze") != std::string::npos);
 
   // Lift: writes and crons are back, exactly as before.
-  require_ok(c.cli({"freeze", "lift"}));
+  require_ok(c.cli({"--json", "freeze", "lift"}));
   CHECK(c.phase() == "signed_off");
   CHECK(c.role_can_write(c.db));
   CHECK(c.active_crons(c.db) == crons_before);
@@ -454,7 +454,7 @@ TEST_CASE("go-live: rollback brings the old production back, also from a half-do
     REQUIRE(r.exit_code == 137);
     CHECK(((c.oid(c.db) && *c.oid(c.db) == old_oid) || (c.oid(pre) && *c.oid(pre) == old_oid)));
   }
-  require_ok(c.cli({"--yes", "restore", "--rollback", "--keep-frozen"}));
+  require_ok(c.cli({"--json", "--yes", "restore", "--rollback", "--keep-frozen"}));
   CHECK(c.phase() == "production_request");
   g = c.project()["golive"];
   std::string aside = g["rollback"]["aside_db"];
@@ -483,7 +483,7 @@ TEST_CASE("go-live: rollback brings the old production back, also from a half-do
   CHECK_FALSE(c.oid(c.db));
   CHECK(*c.oid(pre2) == old_oid);
   // ...and is rolled back instead of completed: production is back and open for writes.
-  require_ok(c.cli({"--yes", "restore", "--rollback"}));
+  require_ok(c.cli({"--json", "--yes", "restore", "--rollback"}));
   CHECK(c.phase() == "signed_off");
   CHECK(*c.oid(c.db) == old_oid);
   CHECK(c.role_can_write(c.db));

@@ -1,5 +1,7 @@
 #include "test_env.hpp"
 
+#include "json_schema.hpp"
+
 #include <pty.h>
 
 #include <odoo_upgrade/adapters/pg/pq.hpp>
@@ -9,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -152,6 +155,44 @@ fs::path binary_path(const std::string& name) {
   return fs::path(OU_BINARY_DIR) / name;
 }
 
+namespace {
+
+// Every --json run of the binary in any test is checked against docs/schemas/: one document, valid
+// against the schema its "schema" field names; each is kept (keep_json_document).
+void check_json_output(const std::vector<std::string>& args, const std::string& out) {
+  auto problems = json_output_errors(out);
+  std::string joined;
+  for (const auto& p : problems) {
+    joined += "\n  " + p;
+  }
+  if (!problems.empty()) {
+    std::string line;
+    for (const auto& a : args) {
+      line += " " + a;
+    }
+    FAIL_CHECK("the --json output of 'odoo-upgrade"
+               << line << "' does not match docs/schemas/:" << joined << "\n"
+               << out);
+  }
+  keep_json_document(out);
+}
+
+} // namespace
+
+void keep_json_document(const std::string& out) {
+  const char* keep = std::getenv("OU_TEST_KEEP_JSON");
+  if (keep != nullptr && *keep != '\0') {
+    static std::atomic<int> counter{0};
+    auto doc = nlohmann::json::parse(out, nullptr, false);
+    std::string name = doc.is_object() && doc.contains("schema") ? doc["schema"].dump() : "unnamed";
+    std::erase(name, '"');
+    std::replace(name.begin(), name.end(), '/', '_');
+    write_file(fs::path(keep) / (name + "." + std::to_string(getpid()) + "." +
+                                 std::to_string(counter++) + ".json"),
+               out);
+  }
+}
+
 adapters::ProcessResult run_cli(const std::vector<std::string>& args,
                                 const fs::path& cwd,
                                 std::vector<std::pair<std::string, std::string>> env) {
@@ -166,7 +207,11 @@ adapters::ProcessResult run_cli(const std::vector<std::string>& args,
                     "ODOO_UPGRADE_CA_FILE",
                     "ODOO_UPGRADE_CONTRACT"};
   opts.timeout = std::chrono::minutes(10);
-  return adapters::run_process(argv, opts);
+  auto result = adapters::run_process(argv, opts);
+  if (std::find(args.begin(), args.end(), "--json") != args.end()) {
+    check_json_output(args, result.out);
+  }
+  return result;
 }
 
 namespace {

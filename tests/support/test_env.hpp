@@ -100,6 +100,10 @@ TtyResult run_cli_on_tty(const std::vector<std::string>& args,
                          const std::filesystem::path& cwd,
                          const std::string& input,
                          const std::vector<std::pair<std::string, std::string>>& env = {});
+// With OU_TEST_KEEP_JSON=<folder>, keeps the --json document `text` there as
+// "odoo-upgrade_<name>_<version>.<pid>.<n>.json", for whoever updates a schema of docs/schemas/
+// (every --json run of run_cli is kept this way); else does nothing.
+void keep_json_document(const std::string& text);
 
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& content);

@@ -153,6 +153,10 @@ TEST_CASE("docgen: bash completes commands, actions, flags and closed sets of va
   // The program's own options complete after a command too (CLI11 falls through to them).
   CHECK(bash_offers("odoo-upgrade status --js") == "--json ");
   CHECK(bash_offers("odoo-upgrade uat mark item-1 ") == "fail pass skip ");
+  // Every check id of the catalogue (core::uat::check_ids), the live checks among them.
+  CHECK(bash_offers("odoo-upgrade uat run --check vi") == "views views-render ");
+  CHECK(bash_offers("odoo-upgrade uat run --check record") == "record-counts records ");
+  CHECK(bash_offers("odoo-upgrade uat run --check modules") == "modules modules-transient ");
 }
 
 TEST_CASE("docgen: zsh completes like bash") {
@@ -161,6 +165,7 @@ TEST_CASE("docgen: zsh completes like bash") {
   CHECK(zsh_offers("odoo-upgrade --project p.json st") == "status ");
   CHECK(zsh_offers("odoo-upgrade status --js") == "--json ");
   CHECK(zsh_offers("odoo-upgrade --log-file ") == "FILES ");
+  CHECK(zsh_offers("odoo-upgrade uat run --check vi") == "views views-render ");
 }
 
 TEST_CASE("docgen: every man page renders without a groff warning and lists every option") {

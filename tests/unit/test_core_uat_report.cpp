@@ -75,6 +75,55 @@ TEST_CASE("core::uat::render_report html", "[core]") {
   CHECK(go.find("banner go") != std::string::npos);
 }
 
+TEST_CASE("core::uat::render_report html: versions in the title, expected differences grouped",
+          "[core]") {
+  auto r = sample(true);
+  CheckResult modules;
+  modules.id = "modules";
+  modules.title = "Modules";
+  for (const char* name : {"web_kanban_gauge", "account_edi_facturx", "note"}) {
+    Finding f;
+    f.severity = Severity::info;
+    f.kind = "missing";
+    f.model = "ir.module.module";
+    f.key = name;
+    f.name = name;
+    f.message = std::string("module '") + name + "' installed in production, not in test";
+    f.reason = "merged into another module by 17.0";
+    modules.add(f);
+  }
+  Finding third_party;
+  third_party.severity = Severity::blocking;
+  third_party.kind = "missing";
+  third_party.model = "ir.module.module";
+  third_party.key = "acme_delivery";
+  third_party.name = "acme_delivery";
+  third_party.message = "third-party module 'acme_delivery' is not installed in test";
+  modules.add(third_party);
+  modules.finish();
+  r.checks.push_back(modules);
+  r.upgrade_report = "/srv/acme/work/rounds/3/upgrade-report.html";
+  auto html = render_report(r, ReportFormat::html);
+  CHECK(html.find("<a href=\"file:///srv/acme/work/rounds/3/upgrade-report.html\">") !=
+        std::string::npos);
+  CHECK(render_report(sample(true), ReportFormat::html).find("upgrade report") ==
+        std::string::npos);
+  CHECK(html.find("<title>UAT report: Acme &lt;&amp;&gt; &quot;Co&quot;, Odoo 16.0 &rarr; 17.0, "
+                  "round 3</title>") != std::string::npos);
+  CHECK(html.find("<h1>Upgrade acceptance test: Acme &lt;&amp;&gt; &quot;Co&quot;, Odoo 16.0 "
+                  "&rarr; 17.0</h1>") != std::string::npos);
+  // One row for the three explained modules, after the blocking one's own row.
+  CHECK(html.find("<tr><td>merged into another module by 17.0</td><td><b>3</b>: "
+                  "web_kanban_gauge, account_edi_facturx, note</td></tr>") != std::string::npos);
+  auto blocking_row = html.find("third-party module &#39;acme_delivery&#39;");
+  if (blocking_row == std::string::npos) {
+    blocking_row = html.find("acme_delivery");
+  }
+  CHECK(blocking_row < html.find("class=\"expected\""));
+  CHECK(html.find("module &#39;note&#39; installed in production") == std::string::npos);
+  CHECK(html.find("module 'note' installed in production") == std::string::npos);
+}
+
 TEST_CASE("core::uat::render_report junit", "[core]") {
   auto xml = render_report(sample(true), ReportFormat::junit);
   CHECK(xml.rfind("<?xml", 0) == 0);

@@ -52,8 +52,12 @@ public:
   // True when a live progress display (a bar redrawn in place) may be drawn on stderr: stderr is
   // a terminal, no --json, no -q, no --no-color or NO_COLOR. Otherwise progress goes to the log.
   bool progress_allowed() const { return m_stderr_decorations && !m_json; }
-  // Prints the command's result: `doc` in JSON mode, else what `human` writes (nothing with -q).
-  // Called once per run.
+  // Names the kind of document `result` prints, e.g. "uat-run" (cli::run sets it from the command
+  // line): `result` adds `"schema": schema_id(name)` to every JSON object it prints, and
+  // docs/schemas/<name>.schema.json describes it.
+  // Prints the command's result: `doc` in JSON mode (with its "schema" field when a document name
+  // was set and `doc` is an object), else what `human` writes (nothing with -q). Called once per
+  // run.
   void result(const nlohmann::json& doc, const std::function<void(std::ostream&)>& human);
   // Like `result`, for a result that is the data asked for (a completion script, a help text), not
   // a report of what was done: printed with -q too.
@@ -82,7 +86,16 @@ private:
   bool m_stderr_decorations;
   bool m_quiet;
   bool m_has_result = false;
+  std::string m_document;
 };
+
+// The version of the --json documents' shapes: bumped when a field changes meaning or is removed
+// (adding an optional field keeps it). docs/schemas/README.md says the rules.
+inline constexpr int k_output_schema_version = 1;
+
+// The value of the "schema" field of the JSON document named `name`:
+// "odoo-upgrade/<name>/<k_output_schema_version>", e.g. "odoo-upgrade/uat-run/1".
+std::string schema_id(const std::string& name);
 
 // Everything a command needs from the outside world. Built once by cli::run; tests build their own.
 struct Context {

@@ -33,6 +33,9 @@ struct Report {
   RoundChanges changes; // against the previous round, with the findings fixed since
   std::vector<std::pair<ChecklistItem, Mark>> items;
   std::optional<Signoff> signoff; // only when it belongs to `round`
+  // Odoo's own upgrade report of the round: the absolute path of the file the upgrade service sent
+  // with the upgraded database (`received.report_path` of the round), "" when it sent none.
+  std::string upgrade_report;
 };
 
 // GO when the automated run exists with no blocking finding (accepted ones do not count) and no

@@ -164,6 +164,11 @@ core::uat::Report build_report(const core::Project& project, const std::string& 
   r.generated_at = now;
   r.items = uat.marked_items(round.number);
   r.signoff = uat.signoff_of(round.number);
+  for (const auto& record : core::read_rounds(project)) {
+    if (record.number == round.number && record.received.report_path) {
+      r.upgrade_report = *record.received.report_path;
+    }
+  }
   // The verdict rule: the latest result of every check on this round's test database.
   ReportFiles files;
   for (const auto& latest : raw_latest(uat, round.number, round.test_db, round.verified_at)) {
