@@ -55,6 +55,7 @@ public:
   // Names the kind of document `result` prints, e.g. "uat-run" (cli::run sets it from the command
   // line): `result` adds `"schema": schema_id(name)` to every JSON object it prints, and
   // docs/schemas/<name>.schema.json describes it.
+  void set_document(std::string name) { m_document = std::move(name); }
   // Prints the command's result: `doc` in JSON mode (with its "schema" field when a document name
   // was set and `doc` is an object), else what `human` writes (nothing with -q). Called once per
   // run.
