@@ -224,6 +224,7 @@ int look_up_token(const StatusOptions& options, Context& ctx) {
           ? resolve_service_settings(open_project(ctx, "", Lock::none).project(), overrides)
           : resolve_service_settings(core::ServiceRecord{}, overrides);
   auto s = look_up_request(*options.token, settings, ctx);
+  ctx.out.set_document("status-token");
   nlohmann::json doc = {{"token_status",
                          {{"status", s.state_text},
                           {"reason", s.reason},

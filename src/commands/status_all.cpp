@@ -118,6 +118,7 @@ int run_status_all(const StatusOptions& options, Context& ctx) {
     rows.push_back(row_of(file));
     broken = broken || rows.back().contains("error");
   }
+  ctx.out.set_document("status-all");
   ctx.out.result({{"projects", rows}}, [&](std::ostream& os) {
     if (rows.empty()) {
       os << "no project found\n";

@@ -45,6 +45,10 @@ TEST_CASE("help COMMAND is COMMAND --help, and names a wrong command", "[cli]") 
     auto nested = test::run_cli({"help", "uat", "run"}, dir.path());
     CHECK(nested.exit_code == 0);
     CHECK(nested.out == test::run_cli({"uat", "run", "--help"}, dir.path()).out);
+    // With --json: one document (checked against docs/schemas/help.schema.json by run_cli).
+    auto json = test::run_cli({"--json", "help", "uat", "run"}, dir.path());
+    CHECK(json.exit_code == 0);
+    CHECK(nlohmann::json::parse(json.out).at("help") == nested.out);
   }
   SECTION("a wrong word: exit 2 with the nearest command, as the command line itself says") {
     auto r = test::run_cli({"help", "restor"}, dir.path());

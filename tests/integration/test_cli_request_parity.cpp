@@ -162,7 +162,7 @@ TEST_CASE("a lost round: --env, log, status --token, --attach --no-restore, --re
   // The round is lost (given up here); its request lives on at the service.
   std::string token = secret(p, "round.1.token");
   REQUIRE(token.size() >= 8);
-  REQUIRE(p.cli({"test-request", "--abandon"}).exit_code == 0);
+  REQUIRE(p.cli({"test-request", "--abandon", "--yes"}).exit_code == 0);
   stdfs::path token_file = p.dir / "token.txt";
   test::write_file(token_file, token + "\n");
 

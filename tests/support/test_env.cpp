@@ -1,7 +1,6 @@
 #include "test_env.hpp"
 
 #include "json_schema.hpp"
-
 #include <pty.h>
 
 #include <odoo_upgrade/adapters/pg/pq.hpp>
