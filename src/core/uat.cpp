@@ -712,6 +712,42 @@ void name_missing_records(Finding& f,
   f.changes.push_back({"missing records", names + more, ""});
 }
 
+std::optional<std::string> chatter_lost(const KeyedRow* production, const KeyedRow* test) {
+  if (production == nullptr) {
+    return std::nullopt;
+  }
+  std::string detail;
+  for (const auto& [field, value] : production->values) {
+    long long before = count_value(production, field);
+    long long after = count_value(test, field);
+    if (after < before) {
+      detail += (detail.empty() ? "" : ", ") + count_detail(field, before, after);
+    }
+  }
+  return detail.empty() ? std::nullopt : std::optional<std::string>(detail);
+}
+
+void name_chatter_losses(Finding& f,
+                         const std::vector<std::string>& first,
+                         long long total,
+                         const std::string& list_file) {
+  if (total == 0) {
+    f.message += "; no single record lost chatter (records were deleted or merged)";
+    return;
+  }
+  std::string names;
+  for (const auto& n : first) {
+    names += (names.empty() ? "" : "; ") + n;
+  }
+  std::string more =
+      static_cast<long long>(first.size()) < total
+          ? " (the first " + std::to_string(first.size()) + " of " + std::to_string(total) + ")"
+          : "";
+  f.message +=
+      "; lost on: " + names + more + (list_file.empty() ? "" : "; full list: " + list_file);
+  f.changes.push_back({"records that lost chatter", names + more, ""});
+}
+
 RunSummary summarize(const std::vector<CheckResult>& results) {
   RunSummary s;
   for (const auto& r : results) {

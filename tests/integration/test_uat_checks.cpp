@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <sstream>
 
 using namespace odoo_upgrade;
 using core::Severity;
@@ -331,6 +332,15 @@ TEST_CASE("uat checks: losses of the customer's business configuration are named
   exec(prod,
        {"UPDATE payment_provider SET state = 'test' WHERE id = (SELECT res_id FROM ir_model_data "
         "WHERE module = 'payment' AND name = 'payment_provider_stripe')"});
+  // The contacts whose messages the test copy loses below, as the finding must name them.
+  const std::string chatter_lost_on = test::pg_query_value(
+      tst,
+      "SELECT string_agg(p.name || ' (id ' || p.id || '): messages ' || n.before || ' → ' || "
+      "n.before - n.lost, '|' ORDER BY p.id) FROM (SELECT m.res_id, count(*) FILTER (WHERE m.id "
+      "IN (SELECT id FROM mail_message WHERE model = 'res.partner' AND res_id IS NOT NULL ORDER BY "
+      "id LIMIT 2)) AS lost, count(*) AS before FROM mail_message m WHERE m.model = 'res.partner' "
+      "GROUP BY 1) n JOIN res_partner p ON p.id = n.res_id WHERE n.lost > 0");
+  REQUIRE(!chatter_lost_on.empty());
   exec(tst,
        {// the customer's own payment term now falls due 15 days later
         "UPDATE account_payment_term_line SET nb_days = 45 WHERE payment_id = (SELECT id FROM "
@@ -377,6 +387,15 @@ TEST_CASE("uat checks: losses of the customer's business configuration are named
   REQUIRE(chatter != nullptr);
   CHECK(chatter->severity == Severity::blocking);
   CHECK(chatter->changes.at(0).field == "messages");
+  // The records that lost their messages are named, each with its own counts.
+  REQUIRE(chatter->changes.size() == 2);
+  CHECK(chatter->changes.at(1).field == "records that lost chatter");
+  std::stringstream expected(chatter_lost_on);
+  for (std::string record; std::getline(expected, record, '|');) {
+    INFO(record);
+    CHECK(chatter->changes.at(1).before.find(record) != std::string::npos);
+    CHECK(chatter->message.find(record) != std::string::npos);
+  }
 
   const auto* stripe = find(results, "business-data", "payment.payment_provider_stripe");
   REQUIRE(stripe != nullptr);

@@ -463,6 +463,37 @@ TEST_CASE("core::uat::name_missing_records", "[core]") {
   CHECK(replaced.changes.empty());
 }
 
+TEST_CASE("core::uat::chatter_lost and name_chatter_losses", "[core]") {
+  KeyedRow before;
+  before.key = "000000000010";
+  before.values = {{"messages", "5"}, {"activities", "1"}, {"followers", "3"}};
+  KeyedRow after = before;
+  CHECK_FALSE(chatter_lost(&before, &after));
+  after.values["messages"] = "2";
+  after.values["followers"] = "4"; // more followers is no loss
+  CHECK(chatter_lost(&before, &after) == "messages 5 → 2 (-3)");
+  // Every count of a record without chatter in test fell to 0.
+  CHECK(chatter_lost(&before, nullptr) ==
+        "activities 1 → 0 (-1), followers 3 → 0 (-3), messages 5 → 0 (-5)");
+  // A record with chatter only in test lost nothing.
+  CHECK_FALSE(chatter_lost(nullptr, &after));
+
+  Finding f;
+  f.message = "Contact (chatter:res.partner): messages 64 → 61 (-3)";
+  name_chatter_losses(f, {"Deco Addict (id 10): messages 5 → 2 (-3)"}, 1, "/w/uat-chatter-x.txt");
+  CHECK(f.message == "Contact (chatter:res.partner): messages 64 → 61 (-3); lost on: Deco Addict "
+                     "(id 10): messages 5 → 2 (-3); full list: /w/uat-chatter-x.txt");
+  REQUIRE(f.changes.size() == 1);
+  CHECK(f.changes[0].field == "records that lost chatter");
+  Finding many;
+  name_chatter_losses(many, std::vector<std::string>(k_named_missing, "x"), 40, "");
+  CHECK(many.message.find("(the first 20 of 40)") != std::string::npos);
+  Finding none;
+  name_chatter_losses(none, {}, 0, "");
+  CHECK(none.message.find("no single record lost chatter") != std::string::npos);
+  CHECK(none.changes.empty());
+}
+
 TEST_CASE("core::uat::text_to_diff", "[core]") {
   Finding body;
   body.kind = "changed";

@@ -223,6 +223,19 @@ void name_missing_records(Finding& f,
                           long long total,
                           const std::string& list_file);
 
+// The chatter a record lost: "messages 5 → 2 (-3), followers 3 → 1 (-2)" for the counts of
+// `production` that are higher than in `test` (rows of adapters::pg::chatter_records_sql; a record
+// without chatter in test counts 0); std::nullopt when none fell.
+std::optional<std::string> chatter_lost(const KeyedRow* production, const KeyedRow* test);
+// Names the records behind a chatter finding of a model whose counts fell: `first` (at most
+// k_named_missing entries "name: messages 5 → 2 (-3)", in id order) of `total` records that lost
+// chatter, and `list_file` ("" when none was written). Appended to the message, and kept as the
+// change "records that lost chatter".
+void name_chatter_losses(Finding& f,
+                         const std::vector<std::string>& first,
+                         long long total,
+                         const std::string& list_file);
+
 // One dataset an automated check compares (a keyed dataset of adapters/pg/uat_queries.hpp) and how
 // its differences are classified: by `rules`, or by classify_count when `counts`.
 struct DatasetCheck {

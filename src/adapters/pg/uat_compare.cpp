@@ -161,6 +161,20 @@ void merge_counted_records(UatSide& production,
   core::uat::merge_keyed(row_source(streams.production), row_source(streams.test), on_pair);
 }
 
+void merge_chatter_records(UatSide& production,
+                           UatSide& test,
+                           const std::string& model,
+                           const PairFn& on_pair) {
+  StreamPair streams;
+  if (auto sql = chatter_records_sql(model, production.profile)) {
+    streams.production.emplace(production.conn, ordered_rows_sql(*sql));
+  }
+  if (auto sql = chatter_records_sql(model, test.profile)) {
+    streams.test.emplace(test.conn, ordered_rows_sql(*sql));
+  }
+  core::uat::merge_keyed(row_source(streams.production), row_source(streams.test), on_pair);
+}
+
 std::optional<KeyedRow>
 dataset_row(UatSide& side, const std::string& dataset, const std::string& key) {
   auto sql = keyed_dataset_sql(dataset, side.profile);

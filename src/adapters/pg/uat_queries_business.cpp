@@ -6,6 +6,10 @@
 // by a database id alone).
 #include "uat_sql.hpp"
 
+#include <odoo_upgrade/adapters/pg/pq.hpp>
+
+#include <algorithm>
+
 namespace odoo_upgrade::adapters::pg::uat_sql {
 
 namespace {
@@ -222,6 +226,24 @@ std::optional<std::string> chatter(const DbProfile& p) {
          parts + ") c WHERE c.m IS NOT NULL GROUP BY c.m";
 }
 
+// The chatter of one model's records (chatter_records_sql): the same three counts as `chatter`,
+// per record.
+std::string chatter_counts(const DbProfile& p, const std::string& model) {
+  std::string parts = "SELECT res_id AS id, count(*) AS msg, 0 AS act, 0 AS fol FROM mail_message "
+                      "WHERE model = " +
+                      lit(model) + " AND coalesce(res_id, 0) <> 0 GROUP BY 1";
+  if (p.has_table("mail_activity")) {
+    parts += " UNION ALL SELECT res_id, 0, count(*), 0 FROM mail_activity WHERE res_model = " +
+             lit(model) + " GROUP BY 1";
+  }
+  if (p.has_table("mail_followers")) {
+    parts += " UNION ALL SELECT res_id, 0, 0, count(*) FROM mail_followers WHERE res_model = " +
+             lit(model) + " GROUP BY 1";
+  }
+  return "SELECT c.id, sum(c.msg) AS msg, sum(c.act) AS act, sum(c.fol) AS fol FROM (" + parts +
+         ") c GROUP BY 1";
+}
+
 // Payment providers (payment.acquirer before 16.0): `used` when not disabled (enabled or in test
 // mode), which is what decides whether the customer relies on it.
 std::optional<std::string> payment_providers(const DbProfile& p) {
@@ -372,3 +394,32 @@ const std::vector<std::pair<std::string, Builder>>& business_builders() {
 }
 
 } // namespace odoo_upgrade::adapters::pg::uat_sql
+
+namespace odoo_upgrade::adapters::pg {
+
+std::optional<std::string> chatter_records_sql(const std::string& model, const DbProfile& profile) {
+  using namespace uat_sql;
+  if (!profile.has_table("mail_message")) {
+    return std::nullopt;
+  }
+  std::string table = model;
+  std::replace(table.begin(), table.end(), '.', '_');
+  std::string label = "NULL::text";
+  std::string join;
+  if (profile.has_table(table)) {
+    join = " LEFT JOIN " + quote_identifier(table) + " r ON r.id = c.id";
+    label = profile.has_column(table, "name")           ? tr(profile, table, "r", "name")
+            : profile.has_column(table, "display_name") ? "r.display_name"
+                                                        : label;
+  }
+  return "WITH " + xmlid_cte("x", model) + ", c AS (" + chatter_counts(profile, model) +
+         ") SELECT lpad(c.id::text, 12, '0') AS key, left(coalesce(x.xmlid || ' ', '') || "
+         "coalesce(" +
+         label +
+         ", '') || ' (id ' || c.id || ')', 200) AS name, false AS std, json_build_object("
+         "'messages', c.msg::text, 'activities', c.act::text, 'followers', c.fol::text)::text AS "
+         "vals FROM c" +
+         join + " LEFT JOIN x ON x.res_id = c.id";
+}
+
+} // namespace odoo_upgrade::adapters::pg

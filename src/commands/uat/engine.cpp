@@ -103,45 +103,81 @@ void check_translations(CheckRun& run) {
       });
 }
 
-// A model with fewer records in test: its records missing by id are streamed from both databases;
-// the first ones are named in the finding, every one goes to <lists_dir>/uat-missing-<model>.txt
-// (written under a temporary name, then renamed, so a list is always whole).
-void name_missing_records(CheckRun& run, core::uat::Finding& f) {
-  stdfs::path file;
-  std::ofstream out;
-  if (!run.lists_dir.empty()) {
-    std::string model = f.key;
-    std::replace(model.begin(), model.end(), '/', '-');
-    file = run.lists_dir / ("uat-missing-" + model + ".txt");
-    stdfs::create_directories(run.lists_dir);
-    out.open(file.string() + ".tmp", std::ios::trunc);
-  }
-  std::vector<std::string> first;
-  long long total = 0;
-  pg::merge_counted_records(run.prod, run.test, f.key, [&](const KeyedRow* p, const KeyedRow* t) {
-    if (p == nullptr || t != nullptr) {
+// The records a finding names: the first k_named_missing kept for the finding, every one written
+// to <lists_dir>/<prefix><key>.txt, one a line (under a temporary name, then renamed, so a list is
+// always whole).
+class NamedList {
+public:
+  NamedList(const stdfs::path& lists_dir, const std::string& prefix, std::string key) {
+    if (lists_dir.empty()) {
       return;
     }
-    ++total;
-    if (first.size() < core::uat::k_named_missing) {
-      first.push_back(p->name);
+    std::replace(key.begin(), key.end(), '/', '-');
+    m_file = lists_dir / (prefix + key + ".txt");
+    stdfs::create_directories(lists_dir);
+    m_out.open(m_file.string() + ".tmp", std::ios::trunc);
+  }
+
+  void add(std::string line) {
+    ++m_total;
+    if (m_first.size() < core::uat::k_named_missing) {
+      m_first.push_back(line);
     }
-    if (out.is_open()) {
-      // One record a line: a name's own line breaks (order lines' descriptions) become spaces.
-      std::string line = p->name;
+    if (m_out.is_open()) {
+      // A name's own line breaks (order lines' descriptions) become spaces.
       std::replace(line.begin(), line.end(), '\n', ' ');
       std::replace(line.begin(), line.end(), '\r', ' ');
-      out << line << '\n';
+      m_out << line << '\n';
+    }
+  }
+
+  // Closes the list file; its path ("" when none was written).
+  std::string finish() {
+    if (!m_out.is_open()) {
+      return "";
+    }
+    m_out.close();
+    if (!m_out) {
+      throw core::FilesystemError("cannot write " + m_file.string(), "check the work directory");
+    }
+    stdfs::rename(m_file.string() + ".tmp", m_file);
+    return m_file.string();
+  }
+
+  const std::vector<std::string>& first() const { return m_first; }
+  long long total() const { return m_total; }
+
+private:
+  stdfs::path m_file;
+  std::ofstream m_out;
+  std::vector<std::string> m_first;
+  long long m_total = 0;
+};
+
+// A model with fewer records in test: its records missing by id are streamed from both databases
+// and named (uat-missing-<model>.txt).
+void name_missing_records(CheckRun& run, core::uat::Finding& f) {
+  NamedList list(run.lists_dir, "uat-missing-", f.key);
+  pg::merge_counted_records(run.prod, run.test, f.key, [&](const KeyedRow* p, const KeyedRow* t) {
+    if (p != nullptr && t == nullptr) {
+      list.add(p->name);
     }
   });
-  if (out.is_open()) {
-    out.close();
-    if (!out) {
-      throw core::FilesystemError("cannot write " + file.string(), "check the work directory");
+  std::string file = list.finish();
+  core::uat::name_missing_records(f, list.first(), list.total(), file);
+}
+
+// A model whose chatter fell in test: its records' chatter is streamed from both databases and
+// every record that lost some is named with what it lost (uat-chatter-<model>.txt).
+void name_chatter_losses(CheckRun& run, core::uat::Finding& f) {
+  NamedList list(run.lists_dir, "uat-chatter-", f.model);
+  pg::merge_chatter_records(run.prod, run.test, f.model, [&](const KeyedRow* p, const KeyedRow* t) {
+    if (auto lost = core::uat::chatter_lost(p, t)) {
+      list.add(p->name + ": " + *lost);
     }
-    stdfs::rename(file.string() + ".tmp", file);
-  }
-  core::uat::name_missing_records(f, first, total, file.empty() ? "" : file.string());
+  });
+  std::string file = list.finish();
+  core::uat::name_chatter_losses(f, list.first(), list.total(), file);
 }
 
 // A changed text (mail template body, reset view) gets a short diff from production to test.
@@ -222,8 +258,8 @@ void run_keyed_check(CheckRun& run) {
           }
           // An expected change of the series step gets its reason (and, if harmless, info).
           core::uat::explain(*f, d.dataset, run.expected);
-          if ((d.dataset == "record_counts" && f->severity == core::Severity::blocking &&
-               p != nullptr && t != nullptr) ||
+          bool fell = f->severity == core::Severity::blocking && p != nullptr && t != nullptr;
+          if ((fell && (d.dataset == "record_counts" || d.dataset == "chatter")) ||
               core::uat::text_to_diff(*f, d.dataset)) {
             pending.push_back(std::move(*f));
           } else {
@@ -234,6 +270,8 @@ void run_keyed_check(CheckRun& run) {
     for (auto& f : pending) {
       if (d.dataset == "record_counts") {
         name_missing_records(run, f);
+      } else if (d.dataset == "chatter") {
+        name_chatter_losses(run, f);
       } else {
         add_text_diff(run, f, d.dataset);
       }

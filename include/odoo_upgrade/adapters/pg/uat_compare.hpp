@@ -48,6 +48,13 @@ void merge_counted_records(UatSide& production,
                            const std::string& count_key,
                            const PairFn& on_pair);
 
+// Merge-joins the records of `model` that have chatter (chatter_records_sql) of both databases by
+// id, streamed in id order; `on_pair` sees every id with chatter on either side.
+void merge_chatter_records(UatSide& production,
+                           UatSide& test,
+                           const std::string& model,
+                           const PairFn& on_pair);
+
 // The row of `dataset` with key `key` in one database; std::nullopt when there is none.
 std::optional<core::uat::KeyedRow>
 dataset_row(UatSide& side, const std::string& dataset, const std::string& key);

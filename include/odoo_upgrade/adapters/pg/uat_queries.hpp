@@ -61,6 +61,13 @@ std::optional<std::string> keyed_dataset_sql(std::string_view name, const DbProf
 std::optional<std::string> counted_records_sql(std::string_view count_key,
                                                const DbProfile& profile);
 
+// The records of `model` with chatter (dataset "chatter": messages on the record, activities,
+// followers), one row each: key the zero-padded id (the upgrade keeps ids), name "xml id display
+// name (id N)" (the display name from the model's table when it is `model` with dots as
+// underscores, Odoo's default table name), vals {"messages", "activities", "followers"} as text,
+// unordered. std::nullopt when this database has no mail_message table.
+std::optional<std::string> chatter_records_sql(const std::string& model, const DbProfile& profile);
+
 // Per-bucket digests of a dataset: rows (bucket int, n bigint, digest text) ordered by bucket,
 // where bucket = hash of the key modulo $1. Equal digests mean equal rows with overwhelming
 // probability, so only the buckets that differ need to be read row by row.
