@@ -2,19 +2,9 @@
 #include <odoo_upgrade/cli/secret_flags.hpp>
 #include <odoo_upgrade/commands/status.hpp>
 
-#include <cstdlib>
 #include <memory>
 
 namespace odoo_upgrade::cli {
-
-namespace {
-
-std::optional<std::string> env(const char* name) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? std::optional<std::string>(v) : std::nullopt;
-}
-
-} // namespace
 
 void register_status(CLI::App& sub, RunFn& run) {
   auto o = std::make_shared<commands::StatusOptions>();
@@ -43,9 +33,9 @@ void register_status(CLI::App& sub, RunFn& run) {
     }
     // `--refresh` reaches the upgrade service: the environment may override the project's
     // settings (the cli layer reads it).
-    o->service_url = env("ODOO_UPGRADE_SERVICE_URL");
-    o->ca_file = env("ODOO_UPGRADE_CA_FILE");
-    o->data_server_user = env("ODOO_UPGRADE_DATA_SERVER_USER");
+    o->service_url = env_value("ODOO_UPGRADE_SERVICE_URL");
+    o->ca_file = env_value("ODOO_UPGRADE_CA_FILE");
+    o->data_server_user = env_value("ODOO_UPGRADE_DATA_SERVER_USER");
     return commands::run_status(*o, ctx);
   };
 }

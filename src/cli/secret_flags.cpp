@@ -1,6 +1,7 @@
 #include <odoo_upgrade/cli/secret_flags.hpp>
 #include <odoo_upgrade/core/error.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -47,6 +48,11 @@ std::optional<std::string> secret_value(const SecretFlag& flag, const std::strin
     throw core::UsageError("--" + name + "-file '" + flag.file + "' is empty");
   }
   return value;
+}
+
+std::optional<std::string> env_value(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::optional<std::string>(v) : std::nullopt;
 }
 
 } // namespace odoo_upgrade::cli

@@ -691,6 +691,32 @@ std::optional<std::pair<std::string, std::string>> text_to_diff(const Finding& f
   return std::nullopt;
 }
 
+namespace {
+
+// Appends the records a finding names: `first` joined by `separator` (how many of `total` when
+// not all), after `label` in the message and as the change `field`, and the list file.
+void append_named(Finding& f,
+                  const std::vector<std::string>& first,
+                  long long total,
+                  const std::string& list_file,
+                  const char* separator,
+                  const std::string& label,
+                  const std::string& field) {
+  std::string names;
+  for (const auto& n : first) {
+    names += (names.empty() ? "" : separator) + n;
+  }
+  std::string more =
+      static_cast<long long>(first.size()) < total
+          ? " (the first " + std::to_string(first.size()) + " of " + std::to_string(total) + ")"
+          : "";
+  f.message +=
+      "; " + label + ": " + names + more + (list_file.empty() ? "" : "; full list: " + list_file);
+  f.changes.push_back({field, names + more, ""});
+}
+
+} // namespace
+
 void name_missing_records(Finding& f,
                           const std::vector<std::string>& first,
                           long long total,
@@ -699,17 +725,7 @@ void name_missing_records(Finding& f,
     f.message += "; no production record is missing by id (records were replaced or merged)";
     return;
   }
-  std::string names;
-  for (const auto& n : first) {
-    names += (names.empty() ? "" : ", ") + n;
-  }
-  std::string more =
-      static_cast<long long>(first.size()) < total
-          ? " (the first " + std::to_string(first.size()) + " of " + std::to_string(total) + ")"
-          : "";
-  f.message +=
-      "; missing in test: " + names + more + (list_file.empty() ? "" : "; full list: " + list_file);
-  f.changes.push_back({"missing records", names + more, ""});
+  append_named(f, first, total, list_file, ", ", "missing in test", "missing records");
 }
 
 std::optional<std::string> chatter_lost(const KeyedRow* production, const KeyedRow* test) {
@@ -735,17 +751,7 @@ void name_chatter_losses(Finding& f,
     f.message += "; no single record lost chatter (records were deleted or merged)";
     return;
   }
-  std::string names;
-  for (const auto& n : first) {
-    names += (names.empty() ? "" : "; ") + n;
-  }
-  std::string more =
-      static_cast<long long>(first.size()) < total
-          ? " (the first " + std::to_string(first.size()) + " of " + std::to_string(total) + ")"
-          : "";
-  f.message +=
-      "; lost on: " + names + more + (list_file.empty() ? "" : "; full list: " + list_file);
-  f.changes.push_back({"records that lost chatter", names + more, ""});
+  append_named(f, first, total, list_file, "; ", "lost on", "records that lost chatter");
 }
 
 RunSummary summarize(const std::vector<CheckResult>& results) {

@@ -28,4 +28,7 @@ std::shared_ptr<SecretFlag> add_secret_flag(CLI::App& sub,
 // Throws UsageError (exit 2) when both are given, or when the file cannot be read or is empty.
 std::optional<std::string> secret_value(const SecretFlag& flag, const std::string& name);
 
+// The value of the environment variable `name`; std::nullopt when it is unset or empty.
+std::optional<std::string> env_value(const char* name);
+
 } // namespace odoo_upgrade::cli

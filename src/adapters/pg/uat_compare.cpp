@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <utility>
@@ -147,32 +148,45 @@ void merge_dataset(UatSide& production,
   core::uat::merge_keyed(row_source(streams.production), row_source(streams.test), on_pair);
 }
 
+namespace {
+
+// Merge-joins the rows `sql_of` gives for each database (std::nullopt: none), in key order.
+void merge_rows(UatSide& production,
+                UatSide& test,
+                const std::function<std::optional<std::string>(const DbProfile&)>& sql_of,
+                const PairFn& on_pair) {
+  StreamPair streams;
+  if (auto sql = sql_of(production.profile)) {
+    streams.production.emplace(production.conn, ordered_rows_sql(*sql));
+  }
+  if (auto sql = sql_of(test.profile)) {
+    streams.test.emplace(test.conn, ordered_rows_sql(*sql));
+  }
+  core::uat::merge_keyed(row_source(streams.production), row_source(streams.test), on_pair);
+}
+
+} // namespace
+
 void merge_counted_records(UatSide& production,
                            UatSide& test,
                            const std::string& count_key,
                            const PairFn& on_pair) {
-  StreamPair streams;
-  if (auto sql = counted_records_sql(count_key, production.profile)) {
-    streams.production.emplace(production.conn, ordered_rows_sql(*sql));
-  }
-  if (auto sql = counted_records_sql(count_key, test.profile)) {
-    streams.test.emplace(test.conn, ordered_rows_sql(*sql));
-  }
-  core::uat::merge_keyed(row_source(streams.production), row_source(streams.test), on_pair);
+  merge_rows(
+      production,
+      test,
+      [&](const DbProfile& profile) { return counted_records_sql(count_key, profile); },
+      on_pair);
 }
 
 void merge_chatter_records(UatSide& production,
                            UatSide& test,
                            const std::string& model,
                            const PairFn& on_pair) {
-  StreamPair streams;
-  if (auto sql = chatter_records_sql(model, production.profile)) {
-    streams.production.emplace(production.conn, ordered_rows_sql(*sql));
-  }
-  if (auto sql = chatter_records_sql(model, test.profile)) {
-    streams.test.emplace(test.conn, ordered_rows_sql(*sql));
-  }
-  core::uat::merge_keyed(row_source(streams.production), row_source(streams.test), on_pair);
+  merge_rows(
+      production,
+      test,
+      [&](const DbProfile& profile) { return chatter_records_sql(model, profile); },
+      on_pair);
 }
 
 std::optional<KeyedRow>
