@@ -3,6 +3,39 @@
 
 namespace odoo_upgrade::core {
 
+namespace {
+
+bool one_line(const std::string& text) {
+  return text.find_first_of("\r\n") == std::string::npos;
+}
+
+// `"consultant": "Name"` or `{"name": "Name", "contact": "…"}`.
+std::optional<Consultant> take_consultant(FieldReader& r) {
+  nlohmann::json j;
+  r.take_json("consultant", j);
+  if (j.is_null()) {
+    return std::nullopt;
+  }
+  Consultant c;
+  std::string where = r.path("consultant");
+  if (j.is_string()) {
+    c.name = j.get<std::string>();
+  } else {
+    FieldReader fields(j, where);
+    fields.take("name", c.name);
+    fields.take("contact", c.contact);
+  }
+  if (c.name.find_first_not_of(" \t") == std::string::npos || !one_line(c.name)) {
+    invalid_field(j.is_string() ? where : where + ".name", "must be a non-empty single line");
+  }
+  if (!one_line(c.contact)) {
+    invalid_field(where + ".contact", "must be a single line");
+  }
+  return c;
+}
+
+} // namespace
+
 UserConfig user_config_from_json(const nlohmann::json& j, std::string_view where) {
   FieldReader r(j, where);
   UserConfig c;
@@ -10,8 +43,13 @@ UserConfig user_config_from_json(const nlohmann::json& j, std::string_view where
   r.take("ca_file", c.ca_file);
   r.take("data_server_user", c.data_server_user);
   r.take("jobs", c.jobs);
+  c.consultant = take_consultant(r);
+  r.take("logo", c.logo);
   if (c.jobs && (*c.jobs < 1 || *c.jobs > 64)) {
     invalid_field(r.path("jobs"), "must be between 1 and 64");
+  }
+  if (c.logo && (c.logo->empty() || !one_line(*c.logo))) {
+    invalid_field(r.path("logo"), "must be a file path");
   }
   c.extra = r.rest();
   return c;

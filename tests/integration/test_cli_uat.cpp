@@ -56,7 +56,10 @@ struct Project {
 
   Project() { test::pg_create_from_fixture(tst, "odoo17"); }
   stdfs::path file() const { return production.project_path(); }
-  adapters::ProcessResult cli(std::vector<std::string> args) const { return production.cli(args); }
+  adapters::ProcessResult cli(std::vector<std::string> args,
+                              std::vector<std::pair<std::string, std::string>> env = {}) const {
+    return production.cli(args, std::move(env));
+  }
   json doc() const { return production.project(); }
   // What test-request records once the test database is restored.
   // `verified_at`: when the test database was restored and verified (finished_at).
@@ -277,4 +280,63 @@ TEST_CASE("uat: run, report, checklist and sign-off end to end", "[integration][
   r = p.cli({"uat", "signoff", "--by", "Jane Customer"});
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("no automated run for round 2") != std::string::npos);
+}
+
+TEST_CASE("uat report: the consultant's name and logo from the user's config file (issues 14, 16)",
+          "[integration][uat][cli]") {
+  Project p;
+  p.add_round(1, p.tst);
+  auto config_dir = p.dir / "config";
+  stdfs::create_directories(config_dir);
+  auto config = config_dir / "config.json";
+  std::vector<std::pair<std::string, std::string>> env{{"ODOO_UPGRADE_CONFIG", config.string()}};
+  // The logo's type comes from its content: an SVG named .png is embedded as SVG. A relative path
+  // is read from the config file's folder.
+  std::string svg = R"(<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="120" )"
+                    R"(height="40"><rect width="120" height="40" fill="#714b67"/></svg>)";
+  test::write_file(config_dir / "logo.png", svg);
+  test::write_file(
+      config,
+      json{{"consultant", {{"name", "Partners & Co"}, {"contact", "jane@partners.example"}}},
+           {"logo", "logo.png"}}
+          .dump());
+  auto html = p.dir / "uat.html";
+  auto r = p.cli({"uat", "report", "--format", "html", "--output", html.string()}, env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto page = test::read_file(html);
+  CHECK(page.find("<b>Partners &amp; Co</b>") != std::string::npos);
+  CHECK(page.find("jane@partners.example") != std::string::npos);
+  // Self-contained: the logo is in the file, not a link to it.
+  CHECK(page.find("<img src=\"data:image/svg+xml;base64,") != std::string::npos);
+  CHECK(page.find("logo.png") == std::string::npos);
+  auto md = p.dir / "uat.md";
+  REQUIRE(
+      p.cli({"uat", "report", "--format", "markdown", "--output", md.string()}, env).exit_code ==
+      0);
+  CHECK(test::read_file(md).find("Prepared by **Partners & Co**") != std::string::npos);
+  auto js = p.dir / "uat.json";
+  REQUIRE(p.cli({"uat", "report", "--format", "json", "--output", js.string()}, env).exit_code ==
+          0);
+  CHECK(json::parse(test::read_file(js))["consultant"]["name"] == "Partners & Co");
+
+  // A bad logo stops the report with exit 6 naming the config file's key and the image; nothing
+  // is written.
+  auto refused = [&](const std::string& logo, const std::string& why) {
+    test::write_file(config, json{{"consultant", "Partners & Co"}, {"logo", logo}}.dump());
+    auto out = p.dir / "refused.html";
+    auto bad = p.cli({"uat", "report", "--format", "html", "--output", out.string()}, env);
+    INFO(logo << ": " << bad.err);
+    CHECK(bad.exit_code == 6);
+    CHECK(bad.err.find("config file field '" + config.string() + ".logo'") != std::string::npos);
+    CHECK(bad.err.find(why) != std::string::npos);
+    CHECK_FALSE(stdfs::exists(out));
+  };
+  refused((config_dir / "missing.svg").string(), "missing.svg' does not exist");
+  test::write_file(config_dir / "logo.svg", "not an image, whatever its name says");
+  refused("logo.svg", "is not a PNG, JPEG or SVG image");
+  test::write_file(config_dir / "big.png",
+                   std::string("\x89PNG\r\n\x1A\n", 8) + std::string(1024 * 1024, 'x'));
+  refused("big.png", "at most 1 MiB");
+  refused(config_dir.string(), "is not a file");
 }

@@ -165,3 +165,39 @@ TEST_CASE("core::uat::parse_report_format", "[core]") {
   CHECK(parse_report_format("md") == ReportFormat::markdown);
   CHECK_FALSE(parse_report_format("pdf"));
 }
+
+TEST_CASE("core::uat::render_report: the consultant's name, contact and logo", "[core]") {
+  auto r = sample(false);
+  // Without a consultant no format names one.
+  CHECK(render_report(r, ReportFormat::html).find("class=\"consultant\"") == std::string::npos);
+  CHECK_FALSE(report_to_json(r).contains("consultant"));
+  CHECK(render_report(r, ReportFormat::markdown).find("Prepared by") == std::string::npos);
+  r.consultant = {
+      "Odoo <Partners> & Co", "jane@partners.example", "data:image/png;base64,iVBORw=="};
+  auto html = render_report(r, ReportFormat::html);
+  CHECK(html.find("<img src=\"data:image/png;base64,iVBORw==\" alt=\"Odoo &lt;Partners&gt; &amp; "
+                  "Co logo\">") != std::string::npos);
+  CHECK(html.find("<b>Odoo &lt;Partners&gt; &amp; Co</b>") != std::string::npos);
+  CHECK(html.find("jane@partners.example") != std::string::npos);
+  // The header comes before the title.
+  CHECK(html.find("class=\"consultant\"") < html.find("<h1>"));
+  CHECK(render_report(r, ReportFormat::text)
+            .find("prepared by: Odoo <Partners> & Co (jane@partners.example)\n") !=
+        std::string::npos);
+  CHECK(render_report(r, ReportFormat::markdown)
+            .find("Prepared by **Odoo &lt;Partners&gt; & Co** · jane@partners.example") !=
+        std::string::npos);
+  CHECK(render_report(r, ReportFormat::junit)
+            .find("<property name=\"consultant\" value=\"Odoo &lt;Partners&gt; &amp; Co "
+                  "(jane@partners.example)\"/>") != std::string::npos);
+  auto doc = report_to_json(r);
+  CHECK(doc["consultant"] ==
+        nlohmann::json{{"name", "Odoo <Partners> & Co"}, {"contact", "jane@partners.example"}});
+  // A logo alone: the image, no name.
+  r.consultant = {"", "", "data:image/svg+xml;base64,PHN2Zz4="};
+  html = render_report(r, ReportFormat::html);
+  CHECK(html.find("<img src=\"data:image/svg+xml;base64,PHN2Zz4=\" alt=\"logo\">") !=
+        std::string::npos);
+  CHECK(html.find("Prepared by") == std::string::npos);
+  CHECK_FALSE(report_to_json(r).contains("consultant"));
+}

@@ -29,3 +29,36 @@ TEST_CASE("core::user_config_from_json", "[core]") {
     }
   }
 }
+
+TEST_CASE("core::user_config_from_json: the consultant and the logo", "[core]") {
+  auto c = user_config_from_json(json::parse(R"({"consultant": {"name": "Partners SA",
+      "contact": "jane@partners.example"}, "logo": "logo.png"})"),
+                                 "c.json");
+  REQUIRE(c.consultant);
+  CHECK(c.consultant->name == "Partners SA");
+  CHECK(c.consultant->contact == "jane@partners.example");
+  CHECK(c.logo == "logo.png");
+  // The name alone.
+  c = user_config_from_json(json::parse(R"({"consultant": "Partners SA"})"), "c.json");
+  REQUIRE(c.consultant);
+  CHECK(c.consultant->name == "Partners SA");
+  CHECK(c.consultant->contact.empty());
+  CHECK_FALSE(user_config_from_json(json::object(), "c").consultant);
+  for (auto [bad, field] : std::vector<std::pair<const char*, const char*>>{
+           {R"({"consultant": 3})", "c.json.consultant"},
+           {R"({"consultant": ""})", "c.json.consultant"},
+           {R"({"consultant": {"contact": "x"}})", "c.json.consultant.name"},
+           {R"({"consultant": {"name": "A\nB"}})", "c.json.consultant.name"},
+           {R"({"consultant": {"name": "A", "contact": 1}})", "c.json.consultant.contact"},
+           {R"({"logo": ""})", "c.json.logo"},
+           {R"({"logo": ["a.png"]})", "c.json.logo"}}) {
+    INFO(bad);
+    try {
+      user_config_from_json(json::parse(bad), "c.json");
+      FAIL("accepted");
+    } catch (const FilesystemError& e) {
+      CHECK(e.code() == ExitCode::filesystem);
+      CHECK(std::string(e.what()).find("'" + std::string(field) + "'") != std::string::npos);
+    }
+  }
+}

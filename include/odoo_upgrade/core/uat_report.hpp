@@ -15,6 +15,15 @@
 // CI (JSON, JUnit XML). Pure rendering: the command gathers the facts.
 namespace odoo_upgrade::core::uat {
 
+// The consultancy that prepares the report (the user's config file, docs/user-config.md): its
+// name and contact line in every format's header, its logo in the HTML one. Empty strings: none.
+struct ReportConsultant {
+  std::string name;
+  std::string contact;
+  std::string logo_uri; // the logo as a data: URI (core/embedded_image.hpp), "" without one
+  bool empty() const { return name.empty() && contact.empty() && logo_uri.empty(); }
+};
+
 // Everything a report shows.
 struct Report {
   std::string customer;
@@ -36,6 +45,7 @@ struct Report {
   // Odoo's own upgrade report of the round: the absolute path of the file the upgrade service sent
   // with the upgraded database (`received.report_path` of the round), "" when it sent none.
   std::string upgrade_report;
+  ReportConsultant consultant;
 };
 
 // GO when the automated run exists with no blocking finding (accepted ones do not count) and no
@@ -51,7 +61,9 @@ std::optional<ReportFormat> parse_report_format(std::string_view text);
 // JSON is the document of `report_to_json`; JUnit maps each check and each
 // manual item to a testcase (blocking findings and failed items are failures, checks that could
 // not run are errors, unmarked/skipped items are skipped); HTML is self-contained (inline CSS, no
-// scripts, no network), printable, and escapes every value.
+// scripts, no network), printable, and escapes every value. The consultant (when named) heads the
+// text, Markdown and HTML reports ("Prepared by …"; the HTML with the logo), is a JUnit property
+// and the JSON's `consultant` object ({name, contact}; absent when none is named).
 std::string render_report(const Report& report, ReportFormat format);
 nlohmann::json report_to_json(const Report& report);
 

@@ -4,6 +4,7 @@
 #include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/commands/uat.hpp>
+#include <odoo_upgrade/commands/user_config.hpp>
 #include <odoo_upgrade/core/error.hpp>
 
 #include <ostream>
@@ -16,9 +17,13 @@ int run_uat_report(const UatReportOptions& options, Context& ctx) {
     throw core::UsageError("unknown report format '" + options.format + "'",
                            "use one of: text, json, junit, markdown, html");
   }
+  // The consultant's name and logo from the user's config file: a bad logo stops here, before
+  // anything is written.
+  auto consultant = load_report_consultant();
   // Read-only: no lock, the project file is only read.
   auto session = open_project(ctx, "", Lock::none);
   auto report = uat_state::build_report(session.project(), core::iso8601_utc(ctx.clock.now()));
+  report.consultant = std::move(consultant);
   std::string content = core::uat::render_report(report, *format);
   std::string verdict = core::uat::report_go(report) ? "go" : "no-go";
   // A file for people or CI, or the report itself on stdout.
