@@ -1,5 +1,6 @@
 #include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/commands/user_config.hpp>
+#include <odoo_upgrade/core/checklist_template.hpp>
 #include <odoo_upgrade/core/embedded_image.hpp>
 #include <odoo_upgrade/core/error.hpp>
 
@@ -132,6 +133,19 @@ core::uat::ReportConsultant load_report_consultant() {
     // load_user_config found the file, so its path is known.
     out.logo_uri = logo_data_uri(*user_config_path(), *config.logo);
   }
+  return out;
+}
+
+std::optional<ChecklistTemplate> load_checklist_template() {
+  core::UserConfig config = load_user_config();
+  if (!config.checklist_template) {
+    return std::nullopt;
+  }
+  auto where = *user_config_path();
+  ChecklistTemplate out;
+  out.file = named_file(where, "checklist_template", *config.checklist_template);
+  out.items = core::uat::checklist_template_from_text(
+      read_named(where, "checklist_template", out.file), out.file.string());
   return out;
 }
 

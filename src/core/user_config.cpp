@@ -45,11 +45,15 @@ UserConfig user_config_from_json(const nlohmann::json& j, std::string_view where
   r.take("jobs", c.jobs);
   c.consultant = take_consultant(r);
   r.take("logo", c.logo);
+  r.take("checklist_template", c.checklist_template);
   if (c.jobs && (*c.jobs < 1 || *c.jobs > 64)) {
     invalid_field(r.path("jobs"), "must be between 1 and 64");
   }
-  if (c.logo && (c.logo->empty() || !one_line(*c.logo))) {
-    invalid_field(r.path("logo"), "must be a file path");
+  for (auto [key, path] :
+       {std::pair{"logo", &c.logo}, {"checklist_template", &c.checklist_template}}) {
+    if (*path && ((*path)->empty() || !one_line(**path))) {
+      invalid_field(r.path(key), "must be a file path");
+    }
   }
   c.extra = r.rest();
   return c;

@@ -340,3 +340,58 @@ TEST_CASE("uat report: the consultant's name and logo from the user's config fil
   refused("big.png", "at most 1 MiB");
   refused(config_dir.string(), "is not a file");
 }
+
+TEST_CASE("initiate adds the consultant's checklist template once (issue 14)",
+          "[integration][uat][cli]") {
+  Project p; // initiated without a config file: the default checklist
+  CHECK_FALSE(p.doc().contains("uat"));
+  auto config = p.dir / "config.json";
+  auto tmpl = p.dir / "scenarios.txt";
+  std::vector<std::pair<std::string, std::string>> env{{"ODOO_UPGRADE_CONFIG", config.string()}};
+  test::write_file(config, json{{"checklist_template", "scenarios.txt"}}.dump());
+  // One new scenario, one the default checklist already has (same title).
+  test::write_file(tmpl,
+                   "# Partners SA: every customer\nPrint the customs declaration\n"
+                   "Invoice the sale and register the payment\n");
+  auto initiate = p.production.initiate_args();
+  initiate.push_back("--force");
+  auto initiated = [&](const std::string& what) {
+    auto r = p.cli(initiate, env);
+    INFO(what << ": " << r.err);
+    CHECK((r.exit_code == 0 || r.exit_code == 1));
+    return r;
+  };
+  auto r = initiated("with the template");
+  CHECK(r.out.find("UAT checklist: 1 item(s) added from the template '" + tmpl.string() + "'") !=
+        std::string::npos);
+  auto checklist = p.doc()["uat"]["checklist"];
+  REQUIRE(checklist.size() == 18);
+  CHECK(checklist[17]["id"] == "print-the-customs-declaration");
+  CHECK(checklist[17]["category"] == "custom");
+
+  // The project's own item, then a re-run: kept, and the template adds nothing twice.
+  p.add_round(1, p.tst);
+  REQUIRE(p.cli({"uat", "add", "--title", "Check the Intrastat report"}).exit_code == 0);
+  CHECK(p.doc()["uat"]["checklist"].size() == 19);
+  CHECK(p.cli({"uat", "list"}).out.find("print-the-customs-declaration") != std::string::npos);
+  initiated("a re-run");
+  checklist = p.doc()["uat"]["checklist"];
+  REQUIRE(checklist.size() == 19);
+  CHECK(checklist[17]["id"] == "print-the-customs-declaration");
+  CHECK(checklist[18]["title"] == "Check the Intrastat report");
+
+  // A bad template or a template that is not there: exit 6 naming it, the project unchanged.
+  auto before = test::read_file(p.file());
+  auto json_tmpl = p.dir / "scenarios.json";
+  test::write_file(config, json{{"checklist_template", json_tmpl.string()}}.dump());
+  r = p.cli(initiate, env);
+  CHECK(r.exit_code == 6);
+  CHECK(r.err.find("config file field '" + config.string() + ".checklist_template': '" +
+                   json_tmpl.string() + "' does not exist") != std::string::npos);
+  test::write_file(json_tmpl, R"([{"title": "Run the payroll", "id": "Payroll!"}])");
+  r = p.cli(initiate, env);
+  CHECK(r.exit_code == 6);
+  CHECK(r.err.find("checklist template '" + json_tmpl.string() + "' item 1: invalid id") !=
+        std::string::npos);
+  CHECK(test::read_file(p.file()) == before);
+}

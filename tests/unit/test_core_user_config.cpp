@@ -62,3 +62,12 @@ TEST_CASE("core::user_config_from_json: the consultant and the logo", "[core]") 
     }
   }
 }
+
+TEST_CASE("core::user_config_from_json: the checklist template", "[core]") {
+  CHECK(user_config_from_json(json::parse(R"({"checklist_template": "uat.txt"})"), "c.json")
+            .checklist_template == "uat.txt");
+  for (const char* bad : {R"({"checklist_template": ""})", R"({"checklist_template": 1})"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(user_config_from_json(json::parse(bad), "c.json"), FilesystemError);
+  }
+}

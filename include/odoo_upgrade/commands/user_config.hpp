@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 // Where the user's config file is and what it holds (core/user_config.hpp).
 namespace odoo_upgrade::commands {
@@ -24,5 +25,16 @@ core::UserConfig load_user_config();
 // and FilesystemError (exit 6) naming the config file's `logo` and the image file when it cannot
 // be read, is larger than 1 MiB, or is not a PNG, JPEG or SVG image by its content.
 core::uat::ReportConsultant load_report_consultant();
+
+// The consultant's checklist template named by the config file's `checklist_template`, read
+// (core/checklist_template.hpp; a relative path is taken from the config file's folder).
+struct ChecklistTemplate {
+  std::filesystem::path file;
+  std::vector<core::uat::ChecklistItem> items;
+};
+// std::nullopt without a config file or that key. Throws like load_user_config, and
+// FilesystemError (exit 6) naming the config file's `checklist_template` and the template when it
+// cannot be read, or naming the template and the item when it is not a valid template.
+std::optional<ChecklistTemplate> load_checklist_template();
 
 } // namespace odoo_upgrade::commands

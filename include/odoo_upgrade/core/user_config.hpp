@@ -27,12 +27,16 @@ struct UserConfig {
   // The consultant's logo for the HTML UAT report: a PNG, JPEG or SVG file (absolute, or relative
   // to the config file's folder), read by commands::load_report_consultant.
   std::optional<std::string> logo;
+  // The consultant's checklist template (core/checklist_template.hpp), added by `initiate` to each
+  // new project's UAT checklist: a file path, absolute or relative to the config file's folder.
+  std::optional<std::string> checklist_template;
   nlohmann::json extra = nlohmann::json::object();
 };
 
 // Reads the config object; `where` names the file in errors. Throws FilesystemError (exit 6)
 // naming `<where>.<field>` for a field of the wrong type, `jobs` outside 1..64, a consultant
-// without a name or a name, contact or logo that is not one non-empty line.
+// without a name or a name, contact, logo or checklist_template that is not one non-empty
+// line.
 UserConfig user_config_from_json(const nlohmann::json& j, std::string_view where);
 
 } // namespace odoo_upgrade::core
