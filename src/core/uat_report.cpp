@@ -102,6 +102,9 @@ std::string render_text(const Report& r) {
   o << "production: " << r.production_db << " (" << r.production_version << ")  test: " << r.test_db
     << " (" << r.test_version << ")\n";
   o << "verdict: " << verdict(r) << "\n\n";
+  if (!r.language_warning.empty()) {
+    o << "warning: " << r.language_warning << "\n\n";
+  }
   if (!r.has_run) {
     o << "automated checks: not run yet\n";
   } else {
@@ -178,6 +181,9 @@ void markdown_summary(std::ostringstream& o, const Report& r) {
       << (r.consultant.contact.empty() ? "" : " · " + md_cell(r.consultant.contact)) << "\n\n";
   }
   o << "**Verdict: " << verdict(r) << "**\n\n";
+  if (!r.language_warning.empty()) {
+    o << "> Warning: " << md_cell(r.language_warning) << "\n\n";
+  }
   o << "| | |\n|---|---|\n";
   o << "| Production | `" << md_cell(r.production_db) << "` (" << md_cell(r.production_version)
     << ") |\n";
@@ -623,7 +629,8 @@ void html_consultant(std::ostringstream& o, const ReportConsultant& c) {
 std::string render_html(const Report& r) {
   std::ostringstream o;
   bool go = report_go(r);
-  o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  o << "<!DOCTYPE html>\n<html lang=\"" << e(html_lang(r.language))
+    << "\">\n<head>\n<meta charset=\"utf-8\">\n";
   std::string versions = "Odoo " + e(r.production_version) + " &rarr; " + e(r.test_version);
   o << "<title>UAT report: " << e(r.customer) << ", " << versions << ", round " << r.round
     << "</title>\n";
@@ -634,6 +641,9 @@ std::string render_html(const Report& r) {
     << "</p>\n";
   o << "<div class=\"banner " << (go ? "go" : "nogo") << "\">" << (go ? "GO" : "NO-GO")
     << "</div>\n";
+  if (!r.language_warning.empty()) {
+    o << "<p class=\"s-warning\">" << e(r.language_warning) << "</p>\n";
+  }
   html_summary(o, r);
   html_checks(o, r);
   html_manual(o, r);
@@ -727,7 +737,66 @@ nlohmann::json report_to_json(const Report& r) {
   if (!r.consultant.name.empty()) {
     doc["consultant"] = {{"name", r.consultant.name}, {"contact", r.consultant.contact}};
   }
+  if (r.language != "en_US") {
+    doc["language"] = r.language;
+  }
+  if (!r.language_warning.empty()) {
+    doc["language_warning"] = r.language_warning;
+  }
   return doc;
+}
+
+namespace {
+
+// A key that is an xml id: "module.name", no spaces nor the ':' of composed keys.
+bool is_xml_id(const std::string& key) {
+  auto dot = key.find('.');
+  return dot != std::string::npos && dot > 0 && dot + 1 < key.size() &&
+         key.find_first_of(" :/") == std::string::npos;
+}
+
+// Every finding of `r` (a Report or a const one), the fixed ones too.
+template <typename R, typename Fn>
+void for_each_finding(R& r, Fn fn) {
+  for (auto& c : r.checks) {
+    for (auto& f : c.findings) {
+      fn(f);
+    }
+  }
+  for (auto& fixed : r.changes.fixed_findings) {
+    fn(fixed.second);
+  }
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> named_records(const Report& report) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for_each_finding(report, [&](const Finding& f) {
+    std::pair<std::string, std::string> record{f.model, f.key};
+    if (!f.model.empty() && is_xml_id(f.key) &&
+        std::find(out.begin(), out.end(), record) == out.end()) {
+      out.push_back(std::move(record));
+    }
+  });
+  return out;
+}
+
+void apply_name_translations(Report& report, const std::vector<NameTranslation>& names) {
+  for_each_finding(report, [&](Finding& f) {
+    for (const auto& n : names) {
+      if (n.model == f.model && n.key == f.key && n.en_us == f.name && !n.translated.empty()) {
+        f.name = n.translated;
+        return;
+      }
+    }
+  });
+}
+
+std::string html_lang(std::string_view odoo_code) {
+  std::string tag(odoo_code.substr(0, odoo_code.find('@')));
+  std::replace(tag.begin(), tag.end(), '_', '-');
+  return tag.empty() ? "en" : tag;
 }
 
 std::string render_report(const Report& report, ReportFormat format) {

@@ -34,6 +34,41 @@ std::optional<Consultant> take_consultant(FieldReader& r) {
   return c;
 }
 
+// An Odoo language code (res_lang.code): 2-3 lower-case letters, optionally `_` and 2-4 letters
+// or digits (fr_FR, es_419), optionally `@` and a lower-case script (sr@latin).
+bool language_code(const std::string& code) {
+  auto lower = [](char ch) { return ch >= 'a' && ch <= 'z'; };
+  auto alnum = [&](char ch) {
+    return lower(ch) || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+  };
+  std::size_t i = 0;
+  while (i < code.size() && lower(code[i])) {
+    ++i;
+  }
+  if (i < 2 || i > 3) {
+    return false;
+  }
+  if (i < code.size() && code[i] == '_') {
+    std::size_t start = ++i;
+    while (i < code.size() && alnum(code[i])) {
+      ++i;
+    }
+    if (i - start < 2 || i - start > 4) {
+      return false;
+    }
+  }
+  if (i < code.size() && code[i] == '@') {
+    std::size_t start = ++i;
+    while (i < code.size() && lower(code[i])) {
+      ++i;
+    }
+    if (i == start) {
+      return false;
+    }
+  }
+  return i == code.size();
+}
+
 } // namespace
 
 UserConfig user_config_from_json(const nlohmann::json& j, std::string_view where) {
@@ -46,6 +81,11 @@ UserConfig user_config_from_json(const nlohmann::json& j, std::string_view where
   c.consultant = take_consultant(r);
   r.take("logo", c.logo);
   r.take("checklist_template", c.checklist_template);
+  r.take("report_language", c.report_language);
+  if (c.report_language && !language_code(*c.report_language)) {
+    invalid_field(r.path("report_language"),
+                  "is not an Odoo language code ('" + *c.report_language + "'; e.g. fr_FR)");
+  }
   if (c.jobs && (*c.jobs < 1 || *c.jobs > 64)) {
     invalid_field(r.path("jobs"), "must be between 1 and 64");
   }

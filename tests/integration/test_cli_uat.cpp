@@ -6,6 +6,7 @@
 
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/core/odoo_model.hpp>
 #include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
@@ -46,6 +47,24 @@ test::ProductionOptions uat_options() {
   return o;
 }
 
+// What test-request records once the test database is restored (`verified_at`: when the test
+// database was restored and verified, finished_at).
+void record_round(const stdfs::path& file,
+                  int number,
+                  const std::string& test_db,
+                  std::optional<std::string> verified_at = std::nullopt) {
+  auto project = adapters::fs::load_project(file);
+  core::RequestRecord round;
+  round.number = number;
+  round.aim = "test";
+  round.state = core::RequestState::restored;
+  round.test_db = test_db;
+  round.finished_at = verified_at;
+  core::write_round(project, round);
+  core::phase_after_round_tested(project);
+  adapters::fs::save_project(file, project);
+}
+
 struct Project {
   // Production initiated from a copy of the Odoo 17 fixture; the test database is a second copy
   // (dropped with the production: same prefix).
@@ -66,16 +85,7 @@ struct Project {
   void add_round(int number,
                  const std::string& test_db,
                  std::optional<std::string> verified_at = std::nullopt) const {
-    auto project = adapters::fs::load_project(file());
-    core::RequestRecord round;
-    round.number = number;
-    round.aim = "test";
-    round.state = core::RequestState::restored;
-    round.test_db = test_db;
-    round.finished_at = verified_at;
-    core::write_round(project, round);
-    core::phase_after_round_tested(project);
-    adapters::fs::save_project(file(), project);
+    record_round(file(), number, test_db, std::move(verified_at));
   }
 };
 
@@ -394,4 +404,86 @@ TEST_CASE("initiate adds the consultant's checklist template once (issue 14)",
   CHECK(r.err.find("checklist template '" + json_tmpl.string() + "' item 1: invalid id") !=
         std::string::npos);
   CHECK(test::read_file(p.file()) == before);
+}
+
+TEST_CASE("uat report: record names in the consultant's report language (issue 14)",
+          "[integration][uat][cli]") {
+  // The real pair: a 16.0 production and its real 17.0 upgrade, French and German active in both.
+  test::ProductionOptions o;
+  o.prefix = "uatlang";
+  o.fixture = "cust16";
+  o.target = "17.0";
+  o.with_filestore = false;
+  test::Production prod(o);
+  std::string tst = prod.db + "_test";
+  test::pg_create_from_fixture(tst, "cust17");
+  record_round(prod.project_path(), 1, tst);
+  auto run = prod.cli({"uat", "run"});
+  INFO(run.err);
+  REQUIRE((run.exit_code == 0 || run.exit_code == 1));
+  auto config = prod.dir / "config.json";
+  std::vector<std::pair<std::string, std::string>> env{{"ODOO_UPGRADE_CONFIG", config.string()}};
+  auto report = [&](const std::string& language, const std::string& format) {
+    test::write_file(config, json{{"report_language", language}}.dump());
+    auto out = prod.dir / ("uat-" + language + "." + format);
+    auto r = prod.cli({"uat", "report", "--format", format, "--output", out.string()}, env);
+    INFO(language << ": " << r.err);
+    REQUIRE(r.exit_code == 0);
+    return test::read_file(out);
+  };
+  auto english = json::parse(report("en_US", "json"));
+  auto french = json::parse(report("fr_FR", "json"));
+  CHECK_FALSE(english.contains("language"));
+  CHECK(french["language"] == "fr_FR");
+  CHECK_FALSE(french.contains("language_warning"));
+  // Every name that changed is the record's French name in the test database, read here
+  // independently; keys and ids stay.
+  adapters::pg::Connection test_db(test::pg_conninfo(tst));
+  int translated = 0;
+  const auto& en_checks = english["automated"]["checks"];
+  const auto& fr_checks = french["automated"]["checks"];
+  REQUIRE(en_checks.size() == fr_checks.size());
+  for (std::size_t c = 0; c < en_checks.size(); ++c) {
+    REQUIRE(en_checks[c]["findings"].size() == fr_checks[c]["findings"].size());
+    for (std::size_t i = 0; i < en_checks[c]["findings"].size(); ++i) {
+      const auto& en = en_checks[c]["findings"][i];
+      const auto& fr = fr_checks[c]["findings"][i];
+      CHECK(en["id"] == fr["id"]);
+      CHECK(en["key"] == fr["key"]);
+      if (en["name"] == fr["name"]) {
+        continue;
+      }
+      ++translated;
+      std::string key = en["key"];
+      auto table = core::odoo_table(en["model"].get<std::string>());
+      REQUIRE(table);
+      auto expected = test_db.query_value(
+          "SELECT t.name->>'fr_FR' FROM ir_model_data d JOIN " +
+              adapters::pg::quote_identifier(*table) +
+              " t ON t.id = d.res_id WHERE d.model = $1 AND d.module || '.' || d.name = $2",
+          {en["model"].get<std::string>(), key});
+      CHECK(fr["name"] == expected.value_or("?"));
+    }
+  }
+  CHECK(translated > 0);
+  auto html = report("fr_FR", "html");
+  CHECK(html.find("<html lang=\"fr-FR\">") != std::string::npos);
+  CHECK(html.find("<h2>Summary</h2>") != std::string::npos); // fixed headings stay English
+
+  // A language the test database does not have active: en_US names and a warning, not an error.
+  auto spanish = json::parse(report("es_ES", "json"));
+  CHECK_FALSE(spanish.contains("language"));
+  CHECK(spanish["language_warning"] ==
+        "record names are shown in en_US: the language 'es_ES' is not active in the test "
+        "database '" +
+            tst + "'");
+  CHECK(spanish["automated"]["checks"] == english["automated"]["checks"]);
+  html = report("es_ES", "html");
+  CHECK(html.find("<html lang=\"en-US\">") != std::string::npos);
+  CHECK(html.find("is not active in the test database") != std::string::npos);
+  // A code that is not a language code is a bad config file: exit 6 naming the key.
+  test::write_file(config, json{{"report_language", "French"}}.dump());
+  auto bad = prod.cli({"uat", "report", "--format", "html"}, env);
+  CHECK(bad.exit_code == 6);
+  CHECK(bad.err.find(config.string() + ".report_language") != std::string::npos);
 }

@@ -10,13 +10,13 @@ using nlohmann::json;
 
 TEST_CASE("core::user_config_from_json", "[core]") {
   auto c = user_config_from_json(json::parse(R"({"service_url": "https://u.example",
-      "ca_file": "/ca.pem", "data_server_user": "upg", "jobs": 8, "report_language": "fr"})"),
+      "ca_file": "/ca.pem", "data_server_user": "upg", "jobs": 8, "future_key": "kept"})"),
                                  "/home/c/.config/odoo-upgrade/config.json");
   CHECK(c.service_url == "https://u.example");
   CHECK(c.ca_file == "/ca.pem");
   CHECK(c.data_server_user == "upg");
   CHECK(c.jobs == 8);
-  CHECK(c.extra == json{{"report_language", "fr"}});
+  CHECK(c.extra == json{{"future_key", "kept"}});
   CHECK_FALSE(user_config_from_json(json::object(), "c").service_url);
   for (const char* bad : {R"({"jobs": 0})", R"({"jobs": "8"})", R"({"service_url": 3})", "[]"}) {
     INFO(bad);
@@ -69,5 +69,21 @@ TEST_CASE("core::user_config_from_json: the checklist template", "[core]") {
   for (const char* bad : {R"({"checklist_template": ""})", R"({"checklist_template": 1})"}) {
     INFO(bad);
     CHECK_THROWS_AS(user_config_from_json(json::parse(bad), "c.json"), FilesystemError);
+  }
+}
+
+TEST_CASE("core::user_config_from_json: the report language", "[core]") {
+  for (const char* code : {"fr_FR", "de_DE", "es_419", "sr@latin", "fil_PH", "en_US", "fr"}) {
+    INFO(code);
+    CHECK(user_config_from_json(json{{"report_language", code}}, "c.json").report_language == code);
+  }
+  for (const char* bad : {"French", "fr-FR", "f", "fr_", "fr_FRANCE", "sr@", "fr_FR ", ""}) {
+    INFO(bad);
+    try {
+      user_config_from_json(json{{"report_language", bad}}, "c.json");
+      FAIL("accepted");
+    } catch (const FilesystemError& e) {
+      CHECK(std::string(e.what()).find("'c.json.report_language'") != std::string::npos);
+    }
   }
 }

@@ -46,7 +46,31 @@ struct Report {
   // with the upgraded database (`received.report_path` of the round), "" when it sent none.
   std::string upgrade_report;
   ReportConsultant consultant;
+  // The language of the record names (Odoo's code, e.g. "fr_FR"; the user's config file's
+  // `report_language`), and why it is not the configured one ("" when it is, or none is set).
+  std::string language = "en_US";
+  std::string language_warning;
 };
+
+// One record's name in the report language (adapters/pg/report_names.hpp): `model` and `key` (its
+// xml id) name the record, `en_us` is its en_US name, `translated` its name in the language (the
+// en_US one when it has none).
+struct NameTranslation {
+  std::string model;
+  std::string key;
+  std::string en_us;
+  std::string translated;
+};
+// The records of `report`'s findings (and of the findings fixed since the previous round) that may
+// have a translatable name: {model, key} of each finding keyed by an xml id ("module.name"),
+// without repeats.
+std::vector<std::pair<std::string, std::string>> named_records(const Report& report);
+// Shows `report`'s record names in the report language: a finding about a record of `names` whose
+// name is that record's en_US name gets the translated one. Composed names ("partner → tag") and
+// keys, ids and digests are unchanged: only what people read.
+void apply_name_translations(Report& report, const std::vector<NameTranslation>& names);
+// The BCP 47 tag of an Odoo language code for HTML's `lang`: "fr_FR" → "fr-FR", "sr@latin" → "sr".
+std::string html_lang(std::string_view odoo_code);
 
 // GO when the automated run exists with no blocking finding (accepted ones do not count) and no
 // error, and every manual item passed or was skipped.
@@ -63,7 +87,9 @@ std::optional<ReportFormat> parse_report_format(std::string_view text);
 // not run are errors, unmarked/skipped items are skipped); HTML is self-contained (inline CSS, no
 // scripts, no network), printable, and escapes every value. The consultant (when named) heads the
 // text, Markdown and HTML reports ("Prepared by …"; the HTML with the logo), is a JUnit property
-// and the JSON's `consultant` object ({name, contact}; absent when none is named).
+// and the JSON's `consultant` object ({name, contact}; absent when none is named). The HTML's
+// `<html lang>` is `language` (html_lang); `language_warning` is shown in every format (JSON:
+// `language_warning`, and `language` when it is not en_US). Fixed headings stay English.
 std::string render_report(const Report& report, ReportFormat format);
 nlohmann::json report_to_json(const Report& report);
 

@@ -30,13 +30,16 @@ struct UserConfig {
   // The consultant's checklist template (core/checklist_template.hpp), added by `initiate` to each
   // new project's UAT checklist: a file path, absolute or relative to the config file's folder.
   std::optional<std::string> checklist_template;
+  // The language of the record names in the UAT reports: an Odoo language code ("fr_FR",
+  // "es_419", "sr@latin"); en_US when absent.
+  std::optional<std::string> report_language;
   nlohmann::json extra = nlohmann::json::object();
 };
 
 // Reads the config object; `where` names the file in errors. Throws FilesystemError (exit 6)
 // naming `<where>.<field>` for a field of the wrong type, `jobs` outside 1..64, a consultant
 // without a name or a name, contact, logo or checklist_template that is not one non-empty
-// line.
+// line, or a report_language that is not a language code.
 UserConfig user_config_from_json(const nlohmann::json& j, std::string_view where);
 
 } // namespace odoo_upgrade::core
