@@ -15,6 +15,8 @@
 #include <odoo_upgrade/commands/initiate.hpp>
 #include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/target_odoo.hpp>
+#include <odoo_upgrade/commands/user_config.hpp>
+#include <odoo_upgrade/core/checklist_template.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/inspection.hpp>
 #include <odoo_upgrade/core/naming.hpp>
@@ -26,6 +28,7 @@
 #include <odoo_upgrade/core/service_record.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
+#include <odoo_upgrade/core/uat_record.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -48,6 +51,8 @@ struct Settings {
   stdfs::path work_dir;
   core::ServiceRecord service;
   std::optional<OdooChange> odoo; // the --odoo-* flags, validated
+  // The consultant's checklist template (the user's config file), read and checked.
+  std::optional<ChecklistTemplate> checklist_template;
 };
 
 // The service settings as every later command resolves them (https only, the CA a file), the CA
@@ -87,6 +92,7 @@ Settings validate_options(const InitiateOptions& o, const Context& ctx) {
     // The target Odoo's settings are checked (odoo-bin run once) before anything is touched.
     s.odoo = apply_odoo_flags(core::OdooSettings{}, o.odoo, o.target);
   }
+  s.checklist_template = load_checklist_template();
   if (!stdfs::is_directory(s.project_path.parent_path())) {
     throw core::FilesystemError("directory '" + s.project_path.parent_path().string() +
                                 "' of the project file does not exist");
@@ -107,6 +113,39 @@ lock_new_project(const Settings& s, bool force, const Context& ctx) {
                                   "(the old file is kept as a backup)");
   }
   return lock;
+}
+
+// The UAT checklist of the project that --force replaces, so that a re-run keeps the project's own
+// items; std::nullopt when there is none (or the old file cannot be read: it is kept as a backup).
+std::optional<std::vector<core::uat::ChecklistItem>> replaced_checklist(const Settings& s) {
+  if (!stdfs::exists(s.project_path)) {
+    return std::nullopt;
+  }
+  try {
+    auto uat = core::uat::find_uat(adapters::fs::load_project(s.project_path));
+    return uat ? uat->checklist : std::nullopt;
+  } catch (const core::Error& e) {
+    spdlog::warn("the UAT checklist of the replaced project is not kept: {}", e.what());
+    return std::nullopt;
+  }
+}
+
+// The new project's UAT checklist: the replaced project's (else the default one) with the items
+// of the consultant's template it does not hold yet. Returns how many items the template added.
+std::size_t write_checklist(core::Project& project,
+                            const Settings& s,
+                            std::optional<std::vector<core::uat::ChecklistItem>> kept) {
+  if (!kept && !s.checklist_template) {
+    return 0; // the default checklist applies, as before any template
+  }
+  auto base = kept ? std::move(*kept) : core::uat::default_checklist();
+  std::size_t before = base.size();
+  core::uat::UatRecord uat;
+  uat.checklist = s.checklist_template
+                      ? core::uat::with_template(std::move(base), s.checklist_template->items)
+                      : std::move(base);
+  core::uat::write_uat(project, uat);
+  return uat.checklist->size() - before;
 }
 
 core::DatabaseFacts inspect_production(const InitiateOptions& o) {
@@ -420,6 +459,13 @@ void print_report(std::ostream& os, const Output& out, const core::Project& proj
   os << "\nnext: " << core::next_step(project) << "\n";
 }
 
+void print_checklist_note(std::ostream& os, const Settings& s, std::size_t added) {
+  if (s.checklist_template) {
+    os << "UAT checklist: " << added << " item(s) added from the template '"
+       << s.checklist_template->file.string() << "'\n";
+  }
+}
+
 // Keeps a replaced project file (never lose one), stores the secrets, creates the work dir and
 // writes the project, in that order: the project file appears last.
 void write_project(const core::Project& project,
@@ -477,19 +523,24 @@ int run_initiate(const InitiateOptions& o, Context& ctx) {
   // The target Odoo's addons paths are read (never run on a database): the migration's work list.
   auto targets = check_targets(o, s, source);
   core::Project project = build_project(o, s, source, names, checks, targets, ctx);
+  // The consultant's own UAT scenarios, once per project: a re-run keeps the project's items.
+  std::size_t added = write_checklist(project, s, replaced_checklist(s));
   int code = core::any_blocking(checks) ? static_cast<int>(core::ExitCode::blocking_findings) : 0;
   // A dry run shows the inspection and what would be written, and writes nothing.
   if (ctx.options.dry_run) {
     ctx.out.result(result_doc(project, s, ctx), [&](std::ostream& os) {
       os << "dry run: would write project file '" << s.project_path.string() << "'\n\n";
       print_report(os, ctx.out, project);
+      print_checklist_note(os, s, added);
     });
     return code;
   }
   // Write the secrets, the work dir and the project file, then show the inspection.
   write_project(project, s, o, facts, ctx);
-  ctx.out.result(result_doc(project, s, ctx),
-                 [&](std::ostream& os) { print_report(os, ctx.out, project); });
+  ctx.out.result(result_doc(project, s, ctx), [&](std::ostream& os) {
+    print_report(os, ctx.out, project);
+    print_checklist_note(os, s, added);
+  });
   return code;
 }
 

@@ -80,6 +80,14 @@ std::string md_cell(std::string_view text) {
   return out;
 }
 
+// "Acme Consulting (jane@acme.example)": the consultant as one line; "" when none is named.
+std::string consultant_line(const ReportConsultant& c) {
+  if (c.name.empty()) {
+    return "";
+  }
+  return c.name + (c.contact.empty() ? "" : " (" + c.contact + ")");
+}
+
 std::string verdict(const Report& r) {
   return report_go(r) ? "GO" : "NO-GO";
 }
@@ -88,9 +96,15 @@ std::string render_text(const Report& r) {
   std::ostringstream o;
   auto s = summarize(r.checks);
   o << "UAT report: " << r.customer << ", round " << r.round << "\n";
+  if (!r.consultant.name.empty()) {
+    o << "prepared by: " << consultant_line(r.consultant) << "\n";
+  }
   o << "production: " << r.production_db << " (" << r.production_version << ")  test: " << r.test_db
     << " (" << r.test_version << ")\n";
   o << "verdict: " << verdict(r) << "\n\n";
+  if (!r.language_warning.empty()) {
+    o << "warning: " << r.language_warning << "\n\n";
+  }
   if (!r.has_run) {
     o << "automated checks: not run yet\n";
   } else {
@@ -162,7 +176,14 @@ std::string render_text(const Report& r) {
 void markdown_summary(std::ostringstream& o, const Report& r) {
   auto s = summarize(r.checks);
   o << "# UAT report: " << md_cell(r.customer) << ", round " << r.round << "\n\n";
+  if (!r.consultant.name.empty()) {
+    o << "Prepared by **" << md_cell(r.consultant.name) << "**"
+      << (r.consultant.contact.empty() ? "" : " · " + md_cell(r.consultant.contact)) << "\n\n";
+  }
   o << "**Verdict: " << verdict(r) << "**\n\n";
+  if (!r.language_warning.empty()) {
+    o << "> Warning: " << md_cell(r.language_warning) << "\n\n";
+  }
   o << "| | |\n|---|---|\n";
   o << "| Production | `" << md_cell(r.production_db) << "` (" << md_cell(r.production_version)
     << ") |\n";
@@ -327,6 +348,10 @@ std::string render_junit(const Report& r) {
   o << "      <property name=\"production_db\" value=\"" << xml_escape(r.production_db) << "\"/>\n";
   o << "      <property name=\"test_db\" value=\"" << xml_escape(r.test_db) << "\"/>\n";
   o << "      <property name=\"iteration\" value=\"" << xml_escape(iteration_line(r)) << "\"/>\n";
+  if (!r.consultant.name.empty()) {
+    o << "      <property name=\"consultant\" value=\"" << xml_escape(consultant_line(r.consultant))
+      << "\"/>\n";
+  }
   o << "    </properties>\n";
   for (const auto& c : r.checks) {
     junit_check(o, r, c);
@@ -367,6 +392,8 @@ pre{white-space:pre-wrap;overflow-wrap:anywhere}
 table.expected{color:#555}table.expected td:first-child{width:45%}
 .meta td:first-child{width:12em;font-weight:bold}
 .small{color:#666;font-size:.85em}.accepted{color:#1565c0}.lapsed{color:#b26a00}
+.consultant{display:flex;align-items:center;justify-content:space-between;gap:1em;border-bottom:1px solid #ddd;padding-bottom:.5em}
+.consultant img{max-height:4em;max-width:16em;object-fit:contain}.consultant .who{text-align:right}
 .tag{font-size:.8em;border:1px solid #999;border-radius:3px;padding:0 .3em;margin-left:.3em}
 @page{size:A4;margin:15mm}
 @media print{body{margin:0;max-width:none}.banner{-webkit-print-color-adjust:exact;print-color-adjust:exact}h2{page-break-after:avoid}tr{page-break-inside:avoid}}
@@ -581,19 +608,42 @@ void html_signoff(std::ostringstream& o, const Report& r) {
   }
 }
 
+// The consultancy's header: its logo (embedded: the report is one file) and name with contact.
+void html_consultant(std::ostringstream& o, const ReportConsultant& c) {
+  if (c.empty()) {
+    return;
+  }
+  o << "<header class=\"consultant\">";
+  if (!c.logo_uri.empty()) {
+    o << "<img src=\"" << e(c.logo_uri) << "\" alt=\""
+      << e(c.name.empty() ? "logo" : c.name + " logo") << "\">";
+  }
+  if (!c.name.empty()) {
+    o << "<div class=\"who\">Prepared by<br><b>" << e(c.name) << "</b>"
+      << (c.contact.empty() ? "" : "<br><span class=\"small\">" + e(c.contact) + "</span>")
+      << "</div>";
+  }
+  o << "</header>\n";
+}
+
 std::string render_html(const Report& r) {
   std::ostringstream o;
   bool go = report_go(r);
-  o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  o << "<!DOCTYPE html>\n<html lang=\"" << e(html_lang(r.language))
+    << "\">\n<head>\n<meta charset=\"utf-8\">\n";
   std::string versions = "Odoo " + e(r.production_version) + " &rarr; " + e(r.test_version);
   o << "<title>UAT report: " << e(r.customer) << ", " << versions << ", round " << r.round
     << "</title>\n";
   o << "<style>" << k_css << "</style>\n</head>\n<body>\n";
+  html_consultant(o, r.consultant);
   o << "<h1>Upgrade acceptance test: " << e(r.customer) << ", " << versions << "</h1>\n";
   o << "<p class=\"small\">Test round " << r.round << ", generated " << e(r.generated_at)
     << "</p>\n";
   o << "<div class=\"banner " << (go ? "go" : "nogo") << "\">" << (go ? "GO" : "NO-GO")
     << "</div>\n";
+  if (!r.language_warning.empty()) {
+    o << "<p class=\"s-warning\">" << e(r.language_warning) << "</p>\n";
+  }
   html_summary(o, r);
   html_checks(o, r);
   html_manual(o, r);
@@ -664,25 +714,89 @@ nlohmann::json report_to_json(const Report& r) {
                               {"accepted", accepted_count(r.checks)},
                               {"line", iteration_line(r)},
                               {"fixed_findings", fixed}};
-  return {{"customer", r.customer},
-          {"round", r.round},
-          {"iteration", iteration},
-          {"production", {{"db", r.production_db}, {"version", r.production_version}}},
-          {"test", {{"db", r.test_db}, {"version", r.test_version}}},
-          {"generated_at", r.generated_at},
-          {"verdict", report_go(r) ? "go" : "no-go"},
-          {"automated",
-           {{"run", r.has_run},
-            {"at", r.run_at},
-            {"seconds", r.run_seconds},
-            {"blocking", s.blocking},
-            {"warning", s.warning},
-            {"info", s.info},
-            {"errors", s.errors},
-            {"skipped", s.skipped},
-            {"checks", checks}}},
-          {"manual", items},
-          {"signoff", r.signoff ? to_json(*r.signoff) : nlohmann::json(nullptr)}};
+  nlohmann::json doc = {
+      {"customer", r.customer},
+      {"round", r.round},
+      {"iteration", iteration},
+      {"production", {{"db", r.production_db}, {"version", r.production_version}}},
+      {"test", {{"db", r.test_db}, {"version", r.test_version}}},
+      {"generated_at", r.generated_at},
+      {"verdict", report_go(r) ? "go" : "no-go"},
+      {"automated",
+       {{"run", r.has_run},
+        {"at", r.run_at},
+        {"seconds", r.run_seconds},
+        {"blocking", s.blocking},
+        {"warning", s.warning},
+        {"info", s.info},
+        {"errors", s.errors},
+        {"skipped", s.skipped},
+        {"checks", checks}}},
+      {"manual", items},
+      {"signoff", r.signoff ? to_json(*r.signoff) : nlohmann::json(nullptr)}};
+  if (!r.consultant.name.empty()) {
+    doc["consultant"] = {{"name", r.consultant.name}, {"contact", r.consultant.contact}};
+  }
+  if (r.language != "en_US") {
+    doc["language"] = r.language;
+  }
+  if (!r.language_warning.empty()) {
+    doc["language_warning"] = r.language_warning;
+  }
+  return doc;
+}
+
+namespace {
+
+// A key that is an xml id: "module.name", no spaces nor the ':' of composed keys.
+bool is_xml_id(const std::string& key) {
+  auto dot = key.find('.');
+  return dot != std::string::npos && dot > 0 && dot + 1 < key.size() &&
+         key.find_first_of(" :/") == std::string::npos;
+}
+
+// Every finding of `r` (a Report or a const one), the fixed ones too.
+template <typename R, typename Fn>
+void for_each_finding(R& r, Fn fn) {
+  for (auto& c : r.checks) {
+    for (auto& f : c.findings) {
+      fn(f);
+    }
+  }
+  for (auto& fixed : r.changes.fixed_findings) {
+    fn(fixed.second);
+  }
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> named_records(const Report& report) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for_each_finding(report, [&](const Finding& f) {
+    std::pair<std::string, std::string> record{f.model, f.key};
+    if (!f.model.empty() && is_xml_id(f.key) &&
+        std::find(out.begin(), out.end(), record) == out.end()) {
+      out.push_back(std::move(record));
+    }
+  });
+  return out;
+}
+
+void apply_name_translations(Report& report, const std::vector<NameTranslation>& names) {
+  for_each_finding(report, [&](Finding& f) {
+    for (const auto& n : names) {
+      if (n.model == f.model && n.key == f.key && n.en_us == f.name && !n.translated.empty()) {
+        f.name = n.translated;
+        return;
+      }
+    }
+  });
+}
+
+std::string html_lang(std::string_view odoo_code) {
+  std::string tag(odoo_code.substr(0, odoo_code.find('@')));
+  std::replace(tag.begin(), tag.end(), '_', '-');
+  return tag.empty() ? "en" : tag;
 }
 
 std::string render_report(const Report& report, ReportFormat format) {

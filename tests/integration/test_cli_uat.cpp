@@ -6,6 +6,7 @@
 
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/core/odoo_model.hpp>
 #include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
@@ -46,6 +47,24 @@ test::ProductionOptions uat_options() {
   return o;
 }
 
+// What test-request records once the test database is restored (`verified_at`: when the test
+// database was restored and verified, finished_at).
+void record_round(const stdfs::path& file,
+                  int number,
+                  const std::string& test_db,
+                  std::optional<std::string> verified_at = std::nullopt) {
+  auto project = adapters::fs::load_project(file);
+  core::RequestRecord round;
+  round.number = number;
+  round.aim = "test";
+  round.state = core::RequestState::restored;
+  round.test_db = test_db;
+  round.finished_at = verified_at;
+  core::write_round(project, round);
+  core::phase_after_round_tested(project);
+  adapters::fs::save_project(file, project);
+}
+
 struct Project {
   // Production initiated from a copy of the Odoo 17 fixture; the test database is a second copy
   // (dropped with the production: same prefix).
@@ -56,23 +75,17 @@ struct Project {
 
   Project() { test::pg_create_from_fixture(tst, "odoo17"); }
   stdfs::path file() const { return production.project_path(); }
-  adapters::ProcessResult cli(std::vector<std::string> args) const { return production.cli(args); }
+  adapters::ProcessResult cli(std::vector<std::string> args,
+                              std::vector<std::pair<std::string, std::string>> env = {}) const {
+    return production.cli(args, std::move(env));
+  }
   json doc() const { return production.project(); }
   // What test-request records once the test database is restored.
   // `verified_at`: when the test database was restored and verified (finished_at).
   void add_round(int number,
                  const std::string& test_db,
                  std::optional<std::string> verified_at = std::nullopt) const {
-    auto project = adapters::fs::load_project(file());
-    core::RequestRecord round;
-    round.number = number;
-    round.aim = "test";
-    round.state = core::RequestState::restored;
-    round.test_db = test_db;
-    round.finished_at = verified_at;
-    core::write_round(project, round);
-    core::phase_after_round_tested(project);
-    adapters::fs::save_project(file(), project);
+    record_round(file(), number, test_db, std::move(verified_at));
   }
 };
 
@@ -277,4 +290,200 @@ TEST_CASE("uat: run, report, checklist and sign-off end to end", "[integration][
   r = p.cli({"uat", "signoff", "--by", "Jane Customer"});
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("no automated run for round 2") != std::string::npos);
+}
+
+TEST_CASE("uat report: the consultant's name and logo from the user's config file (issues 14, 16)",
+          "[integration][uat][cli]") {
+  Project p;
+  p.add_round(1, p.tst);
+  auto config_dir = p.dir / "config";
+  stdfs::create_directories(config_dir);
+  auto config = config_dir / "config.json";
+  std::vector<std::pair<std::string, std::string>> env{{"ODOO_UPGRADE_CONFIG", config.string()}};
+  // The logo's type comes from its content: an SVG named .png is embedded as SVG. A relative path
+  // is read from the config file's folder.
+  std::string svg = R"(<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="120" )"
+                    R"(height="40"><rect width="120" height="40" fill="#714b67"/></svg>)";
+  test::write_file(config_dir / "logo.png", svg);
+  test::write_file(
+      config,
+      json{{"consultant", {{"name", "Partners & Co"}, {"contact", "jane@partners.example"}}},
+           {"logo", "logo.png"}}
+          .dump());
+  auto html = p.dir / "uat.html";
+  auto r = p.cli({"uat", "report", "--format", "html", "--output", html.string()}, env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto page = test::read_file(html);
+  CHECK(page.find("<b>Partners &amp; Co</b>") != std::string::npos);
+  CHECK(page.find("jane@partners.example") != std::string::npos);
+  // Self-contained: the logo is in the file, not a link to it.
+  CHECK(page.find("<img src=\"data:image/svg+xml;base64,") != std::string::npos);
+  CHECK(page.find("logo.png") == std::string::npos);
+  auto md = p.dir / "uat.md";
+  REQUIRE(
+      p.cli({"uat", "report", "--format", "markdown", "--output", md.string()}, env).exit_code ==
+      0);
+  CHECK(test::read_file(md).find("Prepared by **Partners & Co**") != std::string::npos);
+  auto js = p.dir / "uat.json";
+  REQUIRE(p.cli({"uat", "report", "--format", "json", "--output", js.string()}, env).exit_code ==
+          0);
+  CHECK(json::parse(test::read_file(js))["consultant"]["name"] == "Partners & Co");
+
+  // A bad logo stops the report with exit 6 naming the config file's key and the image; nothing
+  // is written.
+  auto refused = [&](const std::string& logo, const std::string& why) {
+    test::write_file(config, json{{"consultant", "Partners & Co"}, {"logo", logo}}.dump());
+    auto out = p.dir / "refused.html";
+    auto bad = p.cli({"uat", "report", "--format", "html", "--output", out.string()}, env);
+    INFO(logo << ": " << bad.err);
+    CHECK(bad.exit_code == 6);
+    CHECK(bad.err.find("config file field '" + config.string() + ".logo'") != std::string::npos);
+    CHECK(bad.err.find(why) != std::string::npos);
+    CHECK_FALSE(stdfs::exists(out));
+  };
+  refused((config_dir / "missing.svg").string(), "missing.svg' does not exist");
+  test::write_file(config_dir / "logo.svg", "not an image, whatever its name says");
+  refused("logo.svg", "is not a PNG, JPEG or SVG image");
+  test::write_file(config_dir / "big.png",
+                   std::string("\x89PNG\r\n\x1A\n", 8) + std::string(1024 * 1024, 'x'));
+  refused("big.png", "at most 1 MiB");
+  refused(config_dir.string(), "is not a file");
+}
+
+TEST_CASE("initiate adds the consultant's checklist template once (issue 14)",
+          "[integration][uat][cli]") {
+  Project p; // initiated without a config file: the default checklist
+  CHECK_FALSE(p.doc().contains("uat"));
+  auto config = p.dir / "config.json";
+  auto tmpl = p.dir / "scenarios.txt";
+  std::vector<std::pair<std::string, std::string>> env{{"ODOO_UPGRADE_CONFIG", config.string()}};
+  test::write_file(config, json{{"checklist_template", "scenarios.txt"}}.dump());
+  // One new scenario, one the default checklist already has (same title).
+  test::write_file(tmpl,
+                   "# Partners SA: every customer\nPrint the customs declaration\n"
+                   "Invoice the sale and register the payment\n");
+  auto initiate = p.production.initiate_args();
+  initiate.push_back("--force");
+  auto initiated = [&](const std::string& what) {
+    auto r = p.cli(initiate, env);
+    INFO(what << ": " << r.err);
+    CHECK((r.exit_code == 0 || r.exit_code == 1));
+    return r;
+  };
+  auto r = initiated("with the template");
+  CHECK(r.out.find("UAT checklist: 1 item(s) added from the template '" + tmpl.string() + "'") !=
+        std::string::npos);
+  auto checklist = p.doc()["uat"]["checklist"];
+  REQUIRE(checklist.size() == 18);
+  CHECK(checklist[17]["id"] == "print-the-customs-declaration");
+  CHECK(checklist[17]["category"] == "custom");
+
+  // The project's own item, then a re-run: kept, and the template adds nothing twice.
+  p.add_round(1, p.tst);
+  REQUIRE(p.cli({"uat", "add", "--title", "Check the Intrastat report"}).exit_code == 0);
+  CHECK(p.doc()["uat"]["checklist"].size() == 19);
+  CHECK(p.cli({"uat", "list"}).out.find("print-the-customs-declaration") != std::string::npos);
+  initiated("a re-run");
+  checklist = p.doc()["uat"]["checklist"];
+  REQUIRE(checklist.size() == 19);
+  CHECK(checklist[17]["id"] == "print-the-customs-declaration");
+  CHECK(checklist[18]["title"] == "Check the Intrastat report");
+
+  // A bad template or a template that is not there: exit 6 naming it, the project unchanged.
+  auto before = test::read_file(p.file());
+  auto json_tmpl = p.dir / "scenarios.json";
+  test::write_file(config, json{{"checklist_template", json_tmpl.string()}}.dump());
+  r = p.cli(initiate, env);
+  CHECK(r.exit_code == 6);
+  CHECK(r.err.find("config file field '" + config.string() + ".checklist_template': '" +
+                   json_tmpl.string() + "' does not exist") != std::string::npos);
+  test::write_file(json_tmpl, R"([{"title": "Run the payroll", "id": "Payroll!"}])");
+  r = p.cli(initiate, env);
+  CHECK(r.exit_code == 6);
+  CHECK(r.err.find("checklist template '" + json_tmpl.string() + "' item 1: invalid id") !=
+        std::string::npos);
+  CHECK(test::read_file(p.file()) == before);
+}
+
+TEST_CASE("uat report: record names in the consultant's report language (issue 14)",
+          "[integration][uat][cli]") {
+  // The real pair: a 16.0 production and its real 17.0 upgrade, French and German active in both.
+  test::ProductionOptions o;
+  o.prefix = "uatlang";
+  o.fixture = "cust16";
+  o.target = "17.0";
+  o.with_filestore = false;
+  test::Production prod(o);
+  std::string tst = prod.db + "_test";
+  test::pg_create_from_fixture(tst, "cust17");
+  record_round(prod.project_path(), 1, tst);
+  auto run = prod.cli({"uat", "run"});
+  INFO(run.err);
+  REQUIRE((run.exit_code == 0 || run.exit_code == 1));
+  auto config = prod.dir / "config.json";
+  std::vector<std::pair<std::string, std::string>> env{{"ODOO_UPGRADE_CONFIG", config.string()}};
+  auto report = [&](const std::string& language, const std::string& format) {
+    test::write_file(config, json{{"report_language", language}}.dump());
+    auto out = prod.dir / ("uat-" + language + "." + format);
+    auto r = prod.cli({"uat", "report", "--format", format, "--output", out.string()}, env);
+    INFO(language << ": " << r.err);
+    REQUIRE(r.exit_code == 0);
+    return test::read_file(out);
+  };
+  auto english = json::parse(report("en_US", "json"));
+  auto french = json::parse(report("fr_FR", "json"));
+  CHECK_FALSE(english.contains("language"));
+  CHECK(french["language"] == "fr_FR");
+  CHECK_FALSE(french.contains("language_warning"));
+  // Every name that changed is the record's French name in the test database, read here
+  // independently; keys and ids stay.
+  adapters::pg::Connection test_db(test::pg_conninfo(tst));
+  int translated = 0;
+  const auto& en_checks = english["automated"]["checks"];
+  const auto& fr_checks = french["automated"]["checks"];
+  REQUIRE(en_checks.size() == fr_checks.size());
+  for (std::size_t c = 0; c < en_checks.size(); ++c) {
+    REQUIRE(en_checks[c]["findings"].size() == fr_checks[c]["findings"].size());
+    for (std::size_t i = 0; i < en_checks[c]["findings"].size(); ++i) {
+      const auto& en = en_checks[c]["findings"][i];
+      const auto& fr = fr_checks[c]["findings"][i];
+      CHECK(en["id"] == fr["id"]);
+      CHECK(en["key"] == fr["key"]);
+      if (en["name"] == fr["name"]) {
+        continue;
+      }
+      ++translated;
+      std::string key = en["key"];
+      auto table = core::odoo_table(en["model"].get<std::string>());
+      REQUIRE(table);
+      auto expected = test_db.query_value(
+          "SELECT t.name->>'fr_FR' FROM ir_model_data d JOIN " +
+              adapters::pg::quote_identifier(*table) +
+              " t ON t.id = d.res_id WHERE d.model = $1 AND d.module || '.' || d.name = $2",
+          {en["model"].get<std::string>(), key});
+      CHECK(fr["name"] == expected.value_or("?"));
+    }
+  }
+  CHECK(translated > 0);
+  auto html = report("fr_FR", "html");
+  CHECK(html.find("<html lang=\"fr-FR\">") != std::string::npos);
+  CHECK(html.find("<h2>Summary</h2>") != std::string::npos); // fixed headings stay English
+
+  // A language the test database does not have active: en_US names and a warning, not an error.
+  auto spanish = json::parse(report("es_ES", "json"));
+  CHECK_FALSE(spanish.contains("language"));
+  CHECK(spanish["language_warning"] ==
+        "record names are shown in en_US: the language 'es_ES' is not active in the test "
+        "database '" +
+            tst + "'");
+  CHECK(spanish["automated"]["checks"] == english["automated"]["checks"]);
+  html = report("es_ES", "html");
+  CHECK(html.find("<html lang=\"en-US\">") != std::string::npos);
+  CHECK(html.find("is not active in the test database") != std::string::npos);
+  // A code that is not a language code is a bad config file: exit 6 naming the key.
+  test::write_file(config, json{{"report_language", "French"}}.dump());
+  auto bad = prod.cli({"uat", "report", "--format", "html"}, env);
+  CHECK(bad.exit_code == 6);
+  CHECK(bad.err.find(config.string() + ".report_language") != std::string::npos);
 }

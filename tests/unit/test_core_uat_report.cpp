@@ -165,3 +165,88 @@ TEST_CASE("core::uat::parse_report_format", "[core]") {
   CHECK(parse_report_format("md") == ReportFormat::markdown);
   CHECK_FALSE(parse_report_format("pdf"));
 }
+
+TEST_CASE("core::uat::render_report: the consultant's name, contact and logo", "[core]") {
+  auto r = sample(false);
+  // Without a consultant no format names one.
+  CHECK(render_report(r, ReportFormat::html).find("class=\"consultant\"") == std::string::npos);
+  CHECK_FALSE(report_to_json(r).contains("consultant"));
+  CHECK(render_report(r, ReportFormat::markdown).find("Prepared by") == std::string::npos);
+  r.consultant = {
+      "Odoo <Partners> & Co", "jane@partners.example", "data:image/png;base64,iVBORw=="};
+  auto html = render_report(r, ReportFormat::html);
+  CHECK(html.find("<img src=\"data:image/png;base64,iVBORw==\" alt=\"Odoo &lt;Partners&gt; &amp; "
+                  "Co logo\">") != std::string::npos);
+  CHECK(html.find("<b>Odoo &lt;Partners&gt; &amp; Co</b>") != std::string::npos);
+  CHECK(html.find("jane@partners.example") != std::string::npos);
+  // The header comes before the title.
+  CHECK(html.find("class=\"consultant\"") < html.find("<h1>"));
+  CHECK(render_report(r, ReportFormat::text)
+            .find("prepared by: Odoo <Partners> & Co (jane@partners.example)\n") !=
+        std::string::npos);
+  CHECK(render_report(r, ReportFormat::markdown)
+            .find("Prepared by **Odoo &lt;Partners&gt; & Co** · jane@partners.example") !=
+        std::string::npos);
+  CHECK(render_report(r, ReportFormat::junit)
+            .find("<property name=\"consultant\" value=\"Odoo &lt;Partners&gt; &amp; Co "
+                  "(jane@partners.example)\"/>") != std::string::npos);
+  auto doc = report_to_json(r);
+  CHECK(doc["consultant"] ==
+        nlohmann::json{{"name", "Odoo <Partners> & Co"}, {"contact", "jane@partners.example"}});
+  // A logo alone: the image, no name.
+  r.consultant = {"", "", "data:image/svg+xml;base64,PHN2Zz4="};
+  html = render_report(r, ReportFormat::html);
+  CHECK(html.find("<img src=\"data:image/svg+xml;base64,PHN2Zz4=\" alt=\"logo\">") !=
+        std::string::npos);
+  CHECK(html.find("Prepared by") == std::string::npos);
+  CHECK_FALSE(report_to_json(r).contains("consultant"));
+}
+
+TEST_CASE("core::uat::apply_name_translations and the report language", "[core]") {
+  auto r = sample(true);
+  Finding report_action;
+  report_action.model = "ir.actions.report";
+  report_action.key = "sale.action_report_saleorder";
+  report_action.name = "Quotation / Order";
+  Finding composed = report_action;
+  composed.key = "res.partner:12:name:fr_FR";
+  r.checks[0].add(report_action);
+  r.checks[0].add(composed);
+  r.changes.fixed_findings.push_back({"reports", report_action});
+  // Only findings keyed by an xml id, once each.
+  auto records = named_records(r);
+  REQUIRE(records.size() == 2);
+  CHECK(records[0] == std::pair<std::string, std::string>{"ir.ui.view", "x_custom.view_<script>"});
+  CHECK(records[1] ==
+        std::pair<std::string, std::string>{"ir.actions.report", "sale.action_report_saleorder"});
+  apply_name_translations(
+      r,
+      {{"ir.actions.report",
+        "sale.action_report_saleorder",
+        "Quotation / Order",
+        "Devis / Commande"},
+       {"ir.ui.view", "x_custom.view_<script>", "another en_US name", "Formulaire"}});
+  CHECK(r.checks[0].findings[1].name == "Devis / Commande");
+  CHECK(r.changes.fixed_findings[0].second.name == "Devis / Commande");
+  // A name that is not the record's en_US name (composed, or another key) stays.
+  CHECK(r.checks[0].findings[0].name == "Partner <form>");
+  CHECK(r.checks[0].findings[2].name == "Quotation / Order");
+
+  CHECK(html_lang("fr_FR") == "fr-FR");
+  CHECK(html_lang("sr@latin") == "sr");
+  CHECK(html_lang("es_419") == "es-419");
+  CHECK(render_report(r, ReportFormat::html).find("<html lang=\"en-US\">") != std::string::npos);
+  CHECK_FALSE(report_to_json(r).contains("language"));
+  r.language = "fr_FR";
+  CHECK(render_report(r, ReportFormat::html).find("<html lang=\"fr-FR\">") != std::string::npos);
+  CHECK(report_to_json(r)["language"] == "fr_FR");
+  r.language = "en_US";
+  r.language_warning = "record names are shown in en_US: the language 'es_ES' is not active";
+  CHECK(render_report(r, ReportFormat::html)
+            .find("<p class=\"s-warning\">record names are shown in en_US") != std::string::npos);
+  CHECK(render_report(r, ReportFormat::text).find("warning: record names are shown in en_US") !=
+        std::string::npos);
+  CHECK(render_report(r, ReportFormat::markdown).find("> Warning: record names") !=
+        std::string::npos);
+  CHECK(report_to_json(r)["language_warning"] == r.language_warning);
+}

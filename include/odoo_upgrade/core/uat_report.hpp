@@ -15,6 +15,15 @@
 // CI (JSON, JUnit XML). Pure rendering: the command gathers the facts.
 namespace odoo_upgrade::core::uat {
 
+// The consultancy that prepares the report (the user's config file, docs/user-config.md): its
+// name and contact line in every format's header, its logo in the HTML one. Empty strings: none.
+struct ReportConsultant {
+  std::string name;
+  std::string contact;
+  std::string logo_uri; // the logo as a data: URI (core/embedded_image.hpp), "" without one
+  bool empty() const { return name.empty() && contact.empty() && logo_uri.empty(); }
+};
+
 // Everything a report shows.
 struct Report {
   std::string customer;
@@ -36,7 +45,32 @@ struct Report {
   // Odoo's own upgrade report of the round: the absolute path of the file the upgrade service sent
   // with the upgraded database (`received.report_path` of the round), "" when it sent none.
   std::string upgrade_report;
+  ReportConsultant consultant;
+  // The language of the record names (Odoo's code, e.g. "fr_FR"; the user's config file's
+  // `report_language`), and why it is not the configured one ("" when it is, or none is set).
+  std::string language = "en_US";
+  std::string language_warning;
 };
+
+// One record's name in the report language (adapters/pg/report_names.hpp): `model` and `key` (its
+// xml id) name the record, `en_us` is its en_US name, `translated` its name in the language (the
+// en_US one when it has none).
+struct NameTranslation {
+  std::string model;
+  std::string key;
+  std::string en_us;
+  std::string translated;
+};
+// The records of `report`'s findings (and of the findings fixed since the previous round) that may
+// have a translatable name: {model, key} of each finding keyed by an xml id ("module.name"),
+// without repeats.
+std::vector<std::pair<std::string, std::string>> named_records(const Report& report);
+// Shows `report`'s record names in the report language: a finding about a record of `names` whose
+// name is that record's en_US name gets the translated one. Composed names ("partner → tag") and
+// keys, ids and digests are unchanged: only what people read.
+void apply_name_translations(Report& report, const std::vector<NameTranslation>& names);
+// The BCP 47 tag of an Odoo language code for HTML's `lang`: "fr_FR" → "fr-FR", "sr@latin" → "sr".
+std::string html_lang(std::string_view odoo_code);
 
 // GO when the automated run exists with no blocking finding (accepted ones do not count) and no
 // error, and every manual item passed or was skipped.
@@ -51,7 +85,11 @@ std::optional<ReportFormat> parse_report_format(std::string_view text);
 // JSON is the document of `report_to_json`; JUnit maps each check and each
 // manual item to a testcase (blocking findings and failed items are failures, checks that could
 // not run are errors, unmarked/skipped items are skipped); HTML is self-contained (inline CSS, no
-// scripts, no network), printable, and escapes every value.
+// scripts, no network), printable, and escapes every value. The consultant (when named) heads the
+// text, Markdown and HTML reports ("Prepared by …"; the HTML with the logo), is a JUnit property
+// and the JSON's `consultant` object ({name, contact}; absent when none is named). The HTML's
+// `<html lang>` is `language` (html_lang); `language_warning` is shown in every format (JSON:
+// `language_warning`, and `language` when it is not en_US). Fixed headings stay English.
 std::string render_report(const Report& report, ReportFormat format);
 nlohmann::json report_to_json(const Report& report);
 

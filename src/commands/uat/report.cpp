@@ -2,13 +2,54 @@
 #include "state.hpp"
 
 #include <odoo_upgrade/adapters/fs/files.hpp>
+#include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/adapters/pg/report_names.hpp>
+#include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/commands/uat.hpp>
+#include <odoo_upgrade/commands/user_config.hpp>
 #include <odoo_upgrade/core/error.hpp>
+
+#include <spdlog/spdlog.h>
 
 #include <ostream>
 
 namespace odoo_upgrade::commands {
+
+namespace {
+
+// The record names of `report` in `language`, read from the round's test database (read-only):
+// the language must be active there, else the names stay en_US and the report says why. A test
+// database that cannot be read is a warning too: the report is still written.
+void apply_report_language(core::uat::Report& report,
+                           const std::string& language,
+                           ProjectSession& session) {
+  auto fallback = [&](const std::string& why) {
+    report.language_warning = "record names are shown in en_US: " + why;
+    spdlog::warn("uat report: {}", report.language_warning);
+  };
+  if (report.test_db.empty()) {
+    return fallback("round " + std::to_string(report.round) + " has no test database to read '" +
+                    language + "' from");
+  }
+  try {
+    adapters::pg::Connection test(
+        server_conninfo(session.project(), session.secrets(), report.test_db));
+    test.set_read_only();
+    if (!adapters::pg::language_active(test, language)) {
+      return fallback("the language '" + language + "' is not active in the test database '" +
+                      report.test_db + "'");
+    }
+    core::uat::apply_name_translations(
+        report, adapters::pg::translated_names(test, language, core::uat::named_records(report)));
+    report.language = language;
+  } catch (const core::DatabaseError& e) {
+    fallback("cannot read '" + language + "' from the test database '" + report.test_db +
+             "': " + e.what());
+  }
+}
+
+} // namespace
 
 int run_uat_report(const UatReportOptions& options, Context& ctx) {
   auto format = core::uat::parse_report_format(options.format);
@@ -16,9 +57,17 @@ int run_uat_report(const UatReportOptions& options, Context& ctx) {
     throw core::UsageError("unknown report format '" + options.format + "'",
                            "use one of: text, json, junit, markdown, html");
   }
+  // The consultant's name and logo from the user's config file: a bad logo stops here, before
+  // anything is written.
+  auto consultant = load_report_consultant();
   // Read-only: no lock, the project file is only read.
   auto session = open_project(ctx, "", Lock::none);
   auto report = uat_state::build_report(session.project(), core::iso8601_utc(ctx.clock.now()));
+  report.consultant = std::move(consultant);
+  // Record names in the consultant's report language (the fixed headings stay English).
+  if (auto language = load_user_config().report_language; language && *language != "en_US") {
+    apply_report_language(report, *language, session);
+  }
   std::string content = core::uat::render_report(report, *format);
   std::string verdict = core::uat::report_go(report) ? "go" : "no-go";
   // A file for people or CI, or the report itself on stdout.
