@@ -42,7 +42,8 @@ std::string pg_query_value(const std::string& dbname, const std::string& sql);
 // The number of TABLE DATA entries of the pg_dump archive `dump`, as `pg_restore --list` shows them
 // (read here with a regular expression, independently of adapters/pg's reader).
 std::size_t pg_toc_table_data(const std::filesystem::path& dump);
-// Checks the table progress `label` ("dump", "restore") logged on `err` without a terminal: lines
+// Checks the table progress `label` ("dump", "restore") logged on `err` (stderr, or a terminal's
+// screen with --no-color) without a bar: lines
 // "<label>: <done>/<total> tables", fewer than one per ten tables, every total `tables`, done
 // growing, the last one "<tables>/<tables>".
 void require_table_progress_lines(const std::string& err,
