@@ -133,7 +133,7 @@ void require_table_progress_lines(const std::string& err,
                                   const std::string& label,
                                   std::size_t tables) {
   INFO(label << " progress in: " << err);
-  std::regex line("(^|[^a-z])" + label + ": ([0-9]+)/([0-9]+) tables\\r?\\n");
+  std::regex line("(^|[^a-z])" + label + ": ([0-9]+)/([0-9]+) tables(?=\\r?\\n)");
   std::vector<std::pair<std::size_t, std::size_t>> seen;
   for (std::sregex_iterator it(err.begin(), err.end(), line), end; it != end; ++it) {
     seen.emplace_back(std::stoul((*it)[2]), std::stoul((*it)[3]));
