@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <regex>
+#include <set>
 #include <thread>
 
 using namespace odoo_upgrade;
@@ -155,6 +157,17 @@ TEST_CASE("test-request runs a full round against the sandbox", "[integration][t
   auto res = r.test_request();
   require_tested_round(r, res);
   CHECK(create_calls(sandbox) == 1);
+  // Progress in tables (issue 14): without a terminal a log line now and then, the last one N/N,
+  // N the TABLE DATA entries of the dump sent and of the upgraded dump restored.
+  json round = r.last_round();
+  test::require_table_progress_lines(
+      res.err, "dump", test::pg_toc_table_data(round["dump"]["path"].get<std::string>()));
+  test::require_table_progress_lines(
+      res.err,
+      "restore",
+      test::pg_toc_table_data(round["received"]["dump"]["path"].get<std::string>()));
+  CHECK(res.err.find("processing data for table") == std::string::npos);
+  CHECK(res.err.find("dumping contents of table") == std::string::npos);
   CHECK(res.out.find("round 1 tested") != std::string::npos);
   // The key pair is per project, 0600, and its public half is what the service received.
   stdfs::path key = r.dir / "odoo-upgrade.ssh" / "id_rsa";
@@ -276,6 +289,11 @@ TEST_CASE("test-request never creates twice after an ambiguous create",
     CHECK(res2.screen.substr(cr, 2) == "\r\n"); // the terminal's own line ends only
   }
   CHECK(res2.screen.find(" eta ") == std::string::npos);
+  // The dump's progress in tables is logged instead (issue 14).
+  test::require_table_progress_lines(
+      res2.screen,
+      "dump",
+      test::pg_toc_table_data(r.project()["rounds"][1]["dump"]["path"].get<std::string>()));
   CHECK(r.project()["rounds"][0]["state"] == "abandoned");
   CHECK(r.project()["rounds"][1]["state"] == "processing");
   CHECK(create_calls(sandbox) == 2);
@@ -290,6 +308,13 @@ TEST_CASE("test-request never creates twice after an ambiguous create",
     redrawn = redrawn || res3.screen.substr(cr, 2) != "\r\n";
   }
   CHECK(redrawn);
+  // The restore's bar counts tables (the round resumed here was dumped by the run above).
+  std::regex bar("\r(dump|restore) \\[[# ]{30}\\] +[0-9]+/[0-9]+ tables");
+  std::set<std::string> bars;
+  for (std::sregex_iterator it(res3.screen.begin(), res3.screen.end(), bar), end; it != end; ++it) {
+    bars.insert((*it)[1]);
+  }
+  CHECK(bars == std::set<std::string>{"restore"});
 }
 
 TEST_CASE("test-request ends a failed request with the reason and exit 4",

@@ -377,6 +377,13 @@ TEST_CASE("go-live: restore survives a crash at every step and keeps the old pro
       CHECK(((at_prod && *at_prod == *old_oid) || (at_pre && *at_pre == *old_oid)));
       CHECK((stdfs::exists(c.filestore(c.db)) || stdfs::exists(c.filestore(pre))));
       CHECK(c.phase() == "production_request");
+      if (step == "restore_db" && *when == '\0') {
+        // The staging restore shows its progress in tables (issue 14).
+        test::require_table_progress_lines(
+            r.err,
+            "restore",
+            test::pg_toc_table_data(c.project()["golive"]["dump"]["path"].get<std::string>()));
+      }
       if (step == "rename_production" && *when == '\0') {
         // A project file as earlier builds wrote it (alias keys included) resumes as well.
         json doc = c.project();

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <iostream>
 #include <random>
+#include <regex>
 #include <sstream>
 
 namespace odoo_upgrade::test {
@@ -113,6 +114,38 @@ void pg_create_from_fixture(const std::string& dbname, const std::string& fixtur
 std::string pg_query_value(const std::string& dbname, const std::string& sql) {
   adapters::pg::Connection c(pg_conninfo(dbname));
   return c.query_value(sql).value_or("");
+}
+
+std::size_t pg_toc_table_data(const fs::path& dump) {
+  auto r = adapters::run_process({"pg_restore", "--list", dump.string()});
+  INFO(r.err);
+  REQUIRE(r.ok());
+  static const std::regex k_entry("^[0-9]+; [0-9]+ [0-9]+ TABLE DATA .*");
+  std::size_t n = 0;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    n += std::regex_match(line, k_entry) ? 1 : 0;
+  }
+  return n;
+}
+
+void require_table_progress_lines(const std::string& err,
+                                  const std::string& label,
+                                  std::size_t tables) {
+  INFO(label << " progress in: " << err);
+  std::regex line("(^|[^a-z])" + label + ": ([0-9]+)/([0-9]+) tables(?=\\r?\\n)");
+  std::vector<std::pair<std::size_t, std::size_t>> seen;
+  for (std::sregex_iterator it(err.begin(), err.end(), line), end; it != end; ++it) {
+    seen.emplace_back(std::stoul((*it)[2]), std::stoul((*it)[3]));
+  }
+  REQUIRE(!seen.empty());
+  CHECK(tables > 0);
+  CHECK(seen.size() <= 1 + tables / 10);
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    CHECK(seen[i].second == tables);
+    CHECK((i == 0 || seen[i].first >= seen[i - 1].first));
+  }
+  CHECK(seen.back().first == tables);
 }
 
 fs::path fixture_dir(const std::string& fixture) {

@@ -39,6 +39,16 @@ void pg_drop_database(const std::string& dbname);
 void pg_create_from_fixture(const std::string& dbname, const std::string& fixture = "odoo17");
 // Runs one SQL statement in `dbname` (no parameters) and returns the first value of the first row.
 std::string pg_query_value(const std::string& dbname, const std::string& sql);
+// The number of TABLE DATA entries of the pg_dump archive `dump`, as `pg_restore --list` shows them
+// (read here with a regular expression, independently of adapters/pg's reader).
+std::size_t pg_toc_table_data(const std::filesystem::path& dump);
+// Checks the table progress `label` ("dump", "restore") logged on `err` (stderr, or a terminal's
+// screen with --no-color) without a bar: lines
+// "<label>: <done>/<total> tables", fewer than one per ten tables, every total `tables`, done
+// growing, the last one "<tables>/<tables>".
+void require_table_progress_lines(const std::string& err,
+                                  const std::string& label,
+                                  std::size_t tables);
 
 // The unpacked fixture folder (dump.sql, filestore/, manifest.json) for "odoo17" or "odoo16".
 std::filesystem::path fixture_dir(const std::string& fixture = "odoo17");

@@ -2,11 +2,13 @@
 #include <odoo_upgrade/adapters/pg/database_shape.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/adapters/pg/tool_progress.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/time.hpp>
 
 #include <fstream>
+#include <ostream>
 
 namespace odoo_upgrade::adapters::pg {
 
@@ -65,6 +67,72 @@ std::vector<std::string> error_lines(std::string_view text, std::size_t max) {
   return lines;
 }
 
+// What odoo-upgrade keeps of a pg tool's stderr (the tail of its error lines) for the diagnosis.
+constexpr std::size_t k_kept_stderr_bytes = 64 * 1024;
+
+// A pg tool's --verbose stderr, read line by line as it arrives (never held whole: a dump of 10k
+// tables writes 10k lines and more): a table's line moves the progress on, the other --verbose
+// messages are dropped, the rest (errors, warnings, "Command was: …") is kept, its last 64 KiB, so
+// that error messages and last_error_line never show progress chatter. Every line goes to `log`.
+class ToolStderr {
+public:
+  ToolStderr(PgTool tool, std::size_t total, TableProgressFn report, std::ostream* log)
+      : m_counter(tool, total), m_report(std::move(report)), m_log(log) {}
+
+  void line(std::string_view l) {
+    if (m_log != nullptr) {
+      *m_log << l << '\n';
+    }
+    ToolLine kind = m_counter.read(l);
+    if (kind == ToolLine::table_data) {
+      report();
+    } else if (kind == ToolLine::other) {
+      m_kept.append(l).push_back('\n');
+      if (m_kept.size() > 2 * k_kept_stderr_bytes) {
+        m_kept.erase(0, m_kept.size() - k_kept_stderr_bytes);
+      }
+    }
+  }
+  void report() const {
+    if (m_report) {
+      m_report(m_counter.progress());
+    }
+  }
+  std::string take_kept() {
+    if (m_kept.size() > k_kept_stderr_bytes) {
+      m_kept.erase(0, m_kept.size() - k_kept_stderr_bytes);
+    }
+    return std::move(m_kept);
+  }
+
+private:
+  TableCounter m_counter;
+  TableProgressFn m_report;
+  std::ostream* m_log;
+  std::string m_kept;
+};
+
+// Runs pg_dump or pg_restore (`argv`, with --verbose added when progress is wanted), its stderr
+// through `err`: the result's `err` holds the kept lines only. Messages in English (LC_MESSAGES=C):
+// the progress lines and the diagnosis's phrases are read in English.
+ProcessResult
+run_pg_tool(std::vector<std::string> argv, ProcessOptions opts, ToolStderr& err, bool verbose) {
+  if (verbose) {
+    argv.insert(argv.begin() + 1, "--verbose");
+  }
+  opts.env.emplace_back("LC_MESSAGES", "C");
+  opts.unset_env.emplace_back("LC_ALL");
+  opts.keep_bytes = 0; // both tools write their output to a folder or a database, not stdout
+  opts.on_stderr_line = [&](std::string_view l) { err.line(l); };
+  err.report();
+  auto r = run_process(argv, opts);
+  r.err = err.take_kept();
+  if (r.ok()) {
+    err.report();
+  }
+  return r;
+}
+
 } // namespace
 
 ToolDiagnosis diagnose_pg_tool_failure(std::string_view stderr_text, const stdfs::path& output) {
@@ -117,15 +185,43 @@ ToolDiagnosis diagnose_pg_tool_failure(std::string_view stderr_text, const stdfs
   return d;
 }
 
-void dump_database(const std::string& conninfo, const stdfs::path& dir, int jobs) {
+std::size_t count_tables_to_dump(const std::string& conninfo) {
+  Connection c(conninfo);
+  // pg_dump's getTableData/makeTableDataInfo: ordinary tables and partitions (relkind 'r'; a
+  // partitioned table's rows are its partitions'), unlogged ones included, outside the system
+  // schemas; an extension's own tables only when it marks them as configuration (extconfig).
+  auto n = c.query_value(
+      "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE c.relkind = 'r' AND c.relpersistence <> 't' "
+      "AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' "
+      "AND (NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass "
+      "AND d.objid = c.oid AND d.deptype = 'e') "
+      "OR EXISTS (SELECT 1 FROM pg_extension e WHERE c.oid = ANY (e.extconfig)))");
+  return n ? std::stoul(*n) : 0;
+}
+
+std::size_t count_archive_tables(const stdfs::path& dump) {
+  std::size_t tables = 0;
+  ProcessOptions opts;
+  opts.keep_bytes = 16 * 1024;
+  opts.on_stdout_line = [&](std::string_view l) { tables += is_toc_table_data(l) ? 1 : 0; };
+  auto r = run_process({"pg_restore", "--list", dump.string()}, opts);
+  return r.ok() ? tables : 0;
+}
+
+void dump_database(const std::string& conninfo,
+                   const stdfs::path& dir,
+                   int jobs,
+                   const TableProgressFn& progress) {
   remove_tree(dir);
   stdfs::create_directories(dir.parent_path());
+  std::size_t total = progress ? count_tables_to_dump(conninfo) : 0;
   // The whole conninfo in --dbname, the password in the environment.
   ToolConnection connection = tool_connection(conninfo);
   ProcessOptions opts;
   opts.env = connection.env;
-  opts.keep_bytes = 64 * 1024;
-  auto r = run_process({"pg_dump",
+  ToolStderr err(PgTool::pg_dump, total, progress, nullptr);
+  auto r = run_pg_tool({"pg_dump",
                         "--format",
                         "d",
                         "--jobs",
@@ -134,7 +230,9 @@ void dump_database(const std::string& conninfo, const stdfs::path& dir, int jobs
                         "--file",
                         dir.string(),
                         connection.dbname_option},
-                       opts);
+                       opts,
+                       err,
+                       static_cast<bool>(progress));
   if (!r.ok()) {
     // The message matches the cause: a full disk, a server that went away, rights, versions.
     auto d = diagnose_pg_tool_failure(r.err, dir.parent_path());
@@ -280,7 +378,8 @@ void restore_database(const std::string& admin_conninfo,
                       const stdfs::path& dump_dir,
                       int jobs,
                       const core::DatabaseShape& like,
-                      const std::optional<stdfs::path>& output_log) {
+                      const std::optional<stdfs::path>& output_log,
+                      const TableProgressFn& progress) {
   // Like production, never like the cluster's template1 (issue 11, case 3).
   std::optional<std::string> owner;
   {
@@ -290,11 +389,11 @@ void restore_database(const std::string& admin_conninfo,
       owner = like.owner;
     }
   }
+  std::size_t total = progress ? count_archive_tables(dump_dir) : 0;
   // The whole conninfo (for `dbname`) in --dbname, the password in the environment.
   ToolConnection connection = tool_connection(conninfo_with_dbname(db_conninfo, dbname));
   ProcessOptions opts;
   opts.env = connection.env;
-  opts.keep_bytes = 64 * 1024;
   std::vector<std::string> argv{"pg_restore",
                                 "--no-owner",
                                 "--format",
@@ -310,9 +409,9 @@ void restore_database(const std::string& admin_conninfo,
   std::ofstream log;
   if (output_log) {
     log.open(*output_log, std::ios::trunc);
-    opts.on_stderr_line = [&](std::string_view l) { log << l << '\n'; };
   }
-  auto r = run_process(argv, opts);
+  ToolStderr err(PgTool::pg_restore, total, progress, output_log ? &log : nullptr);
+  auto r = run_pg_tool(argv, opts, err, static_cast<bool>(progress));
   log.close();
   if (!r.ok()) {
     throw_restore_failed(r, admin_conninfo, dbname, output_log);

@@ -14,6 +14,7 @@
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/disk_space.hpp>
 #include <odoo_upgrade/commands/hooks.hpp>
+#include <odoo_upgrade/commands/progress.hpp>
 #include <odoo_upgrade/commands/restore.hpp>
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/commands/target_odoo.hpp>
@@ -482,14 +483,19 @@ void GoLive::restore_staging(int jobs) {
     }
     spdlog::info(
         "restoring the upgraded dump into '{}' (pg_restore, {} jobs)", m_a.staging_db, jobs);
-    adapters::pg::restore_database(
-        admin_conninfo,
-        server_conninfo(m_session.project(), m_session.secrets(), m_a.staging_db),
-        m_a.staging_db,
-        m_g.dump ? m_g.dump->path : "",
-        jobs,
-        like,
-        stdfs::path(m_g.dump ? m_g.dump->path : "").parent_path() / "pg_restore.log");
+    stdfs::path dump = m_g.dump ? m_g.dump->path : "";
+    with_table_progress(
+        "restore", m_ctx.out, m_ctx.clock, [&](const adapters::pg::TableProgressFn& progress) {
+          adapters::pg::restore_database(
+              admin_conninfo,
+              server_conninfo(m_session.project(), m_session.secrets(), m_a.staging_db),
+              m_a.staging_db,
+              dump,
+              jobs,
+              like,
+              dump.parent_path() / "pg_restore.log",
+              progress);
+        });
     m_g.new_oid = ops::database_oid(m_admin, m_a.staging_db).value_or(0);
     return {{"new_oid", m_g.new_oid}};
   });

@@ -54,8 +54,13 @@ void StepRunner::dump() {
                  m_run.label(),
                  production_db_name(m_run.project()),
                  m_run.options().jobs);
-    pg::dump_database(
-        source_conninfo(m_run.project(), m_run.session().secrets()), path, m_run.options().jobs);
+    with_table_progress(
+        "dump", m_run.ctx().out, m_run.ctx().clock, [&](const pg::TableProgressFn& progress) {
+          pg::dump_database(source_conninfo(m_run.project(), m_run.session().secrets()),
+                            path,
+                            m_run.options().jobs,
+                            progress);
+        });
     d.source = "pg_dump";
     d.remote_name = "origin.dump";
   }

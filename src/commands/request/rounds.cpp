@@ -13,6 +13,7 @@
 #include <odoo_upgrade/adapters/pg/preflight.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/disk_space.hpp>
+#include <odoo_upgrade/commands/progress.hpp>
 #include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/request/runner.hpp>
 #include <odoo_upgrade/commands/target_odoo.hpp>
@@ -169,13 +170,18 @@ void restore_round(RequestRun& run) {
   int jobs = run.options().jobs;
   spdlog::info(
       "{}: restoring into database '{}' (pg_restore, {} jobs)", run.label(), test_db, jobs);
-  pg::restore_database(admin,
-                       server_conninfo(project, secrets, test_db),
-                       test_db,
-                       dump,
-                       jobs,
-                       pg::database_shape(admin, request::production_db_name(project)),
-                       run.dir() / "pg_restore.log");
+  auto like = pg::database_shape(admin, request::production_db_name(project));
+  with_table_progress(
+      "restore", run.ctx().out, run.ctx().clock, [&](const pg::TableProgressFn& progress) {
+        pg::restore_database(admin,
+                             server_conninfo(project, secrets, test_db),
+                             test_db,
+                             dump,
+                             jobs,
+                             like,
+                             run.dir() / "pg_restore.log",
+                             progress);
+      });
 
   // Production's files (or the backup zip's own), then the ones the service returned, where Odoo
   // looks for them.

@@ -4,8 +4,7 @@
 // over runner.cpp (the loop and the ends), service_steps.cpp (create, process, wait) and
 // file_steps.cpp (dump, upload, download).
 
-#include "progress.hpp"
-
+#include <odoo_upgrade/commands/progress.hpp>
 #include <odoo_upgrade/commands/request/runner.hpp>
 #include <odoo_upgrade/core/request_rules.hpp>
 #include <odoo_upgrade/ports/file_transfer.hpp>

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <odoo_upgrade/adapters/pg/tool_progress.hpp>
 #include <odoo_upgrade/core/preflight.hpp>
 
 #include <filesystem>
@@ -26,11 +27,26 @@ struct ToolDiagnosis {
 ToolDiagnosis diagnose_pg_tool_failure(std::string_view stderr_text,
                                        const std::filesystem::path& output);
 
+// The number of tables whose data pg_dump writes for the database `conninfo` names (its TABLE DATA
+// entries), from the catalogue: ordinary tables and partitions outside the system schemas, an
+// extension's tables only when it marks them as configuration. An estimate for progress: a table
+// created or dropped during the dump changes it. Throws DatabaseError.
+std::size_t count_tables_to_dump(const std::string& conninfo);
+// The number of TABLE DATA entries in the table of contents of the archive `dump` (`pg_restore
+// --list`, read line by line); 0 when pg_restore cannot read it (the restore then says why).
+std::size_t count_archive_tables(const std::filesystem::path& dump);
+
 // `pg_dump --format d --jobs N --no-owner --file <dir>` of the database `conninfo` names. Removes a
 // leftover `dir` first. Throws DatabaseError with pg_dump's message, FilesystemError when `dir`
 // cannot be removed. The DatabaseError's message and hint follow diagnose_pg_tool_failure ("no
-// space left on <dir>", a server that went away, rights).
-void dump_database(const std::string& conninfo, const std::filesystem::path& dir, int jobs);
+// space left on <dir>", a server that went away, rights). With `progress`, pg_dump runs --verbose
+// and `progress` hears the tables done of count_tables_to_dump: 0/total before it starts, after
+// every table (from any of the N workers), and once more when pg_dump succeeded. The --verbose
+// messages never reach the error messages.
+void dump_database(const std::string& conninfo,
+                   const std::filesystem::path& dir,
+                   int jobs,
+                   const TableProgressFn& progress = {});
 
 // A dump given with --dump, checked as Odoo's script checks it.
 struct DumpFile {
@@ -55,16 +71,18 @@ void drop_created_database(const std::string& admin_conninfo, const std::string&
 // encoding, LC_COLLATE and LC_CTYPE of `like`) then `pg_restore --no-owner --format d --jobs N`.
 // When `like.owner` is not the role `admin_conninfo` connects as, the database and every restored
 // object belong to it (CREATE DATABASE … OWNER, pg_restore --role). pg_restore's whole stderr goes
-// to `output_log` when given. Throws DatabaseError with its first error lines, the log's path and a
-// hint by cause (diagnose_pg_tool_failure: a missing extension or the right to create it, a newer
-// dump, rights), FilesystemError when space ran out; the caller decides whether to drop a
-// half-restored database.
+// to `output_log` when given. With `progress`, pg_restore runs --verbose and `progress` hears the
+// tables done of count_archive_tables(dump_dir), as dump_database's does. Throws DatabaseError with
+// its first error lines, the log's path and a hint by cause (diagnose_pg_tool_failure: a missing
+// extension or the right to create it, a newer dump, rights), FilesystemError when space ran out;
+// the caller decides whether to drop a half-restored database.
 void restore_database(const std::string& admin_conninfo,
                       const std::string& db_conninfo,
                       const std::string& dbname,
                       const std::filesystem::path& dump_dir,
                       int jobs,
                       const core::DatabaseShape& like,
-                      const std::optional<std::filesystem::path>& output_log = std::nullopt);
+                      const std::optional<std::filesystem::path>& output_log = std::nullopt,
+                      const TableProgressFn& progress = {});
 
 } // namespace odoo_upgrade::adapters::pg
