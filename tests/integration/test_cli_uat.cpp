@@ -1,6 +1,7 @@
 // End-to-end tests of `uat` through the built binary: a project made by `initiate` on a real Odoo
 // 17 fixture copy, a restored test round recorded the way test-request records it, and a test
 // database with planted differences.
+#include "../support/json_schema.hpp"
 #include "../support/production_fixture.hpp"
 #include "../support/test_env.hpp"
 
@@ -328,7 +329,16 @@ TEST_CASE("uat report: the consultant's name and logo from the user's config fil
   auto js = p.dir / "uat.json";
   REQUIRE(p.cli({"uat", "report", "--format", "json", "--output", js.string()}, env).exit_code ==
           0);
-  CHECK(json::parse(test::read_file(js))["consultant"]["name"] == "Partners & Co");
+  auto report = json::parse(test::read_file(js));
+  CHECK(report["consultant"]["name"] == "Partners & Co");
+  // The file is the --json document: it names its schema and matches it.
+  CHECK(report["schema"] == "odoo-upgrade/uat-report/1");
+  CHECK(test::output_schema_errors(report).empty());
+  // --json with --output says where the report went (checked against its schema by run_cli).
+  auto written =
+      p.cli({"--json", "uat", "report", "--format", "json", "--output", js.string()}, env);
+  REQUIRE(written.exit_code == 0);
+  CHECK(json::parse(written.out)["verdict"].is_string());
 
   // A bad logo stops the report with exit 6 naming the config file's key and the image; nothing
   // is written.

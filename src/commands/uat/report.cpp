@@ -69,10 +69,17 @@ int run_uat_report(const UatReportOptions& options, Context& ctx) {
     apply_report_language(report, *language, session);
   }
   std::string content = core::uat::render_report(report, *format);
+  if (*format == core::uat::ReportFormat::json) {
+    // The file is the --json document, its shape named like it (docs/schemas/uat-report).
+    auto doc = core::uat::report_to_json(report);
+    doc["schema"] = schema_id("uat-report");
+    content = doc.dump(2) + "\n";
+  }
   std::string verdict = core::uat::report_go(report) ? "go" : "no-go";
   // A file for people or CI, or the report itself on stdout.
   if (options.output) {
     adapters::fs::write_file_atomic(*options.output, content, 0644);
+    ctx.out.set_document("uat-report-written");
     ctx.out.result({{"output", options.output->string()},
                     {"format", options.format},
                     {"round", report.round},
