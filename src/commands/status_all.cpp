@@ -6,6 +6,8 @@
 #include <odoo_upgrade/core/transitions.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <iomanip>
@@ -65,8 +67,10 @@ json row_of(const stdfs::path& file) {
       }
     }
   } catch (const core::Error& e) {
-    // One broken project does not hide the others: its row says why.
+    // One broken project does not hide the others: its row says why, and so does stderr (with
+    // -q too).
     row["error"] = e.what();
+    spdlog::error("{}: {}", file.string(), e.what());
   }
   return row;
 }

@@ -86,8 +86,9 @@ std::optional<stdfs::path> user_config_path() {
   if (auto given = env("ODOO_UPGRADE_CONFIG")) {
     return stdfs::path(*given);
   }
-  // XDG Base Directory Specification: $XDG_CONFIG_HOME, default $HOME/.config.
-  if (auto xdg = env("XDG_CONFIG_HOME")) {
+  // XDG Base Directory Specification: $XDG_CONFIG_HOME, default $HOME/.config; a relative
+  // $XDG_CONFIG_HOME is invalid and ignored.
+  if (auto xdg = env("XDG_CONFIG_HOME"); xdg && stdfs::path(*xdg).is_absolute()) {
     return stdfs::path(*xdg) / "odoo-upgrade" / "config.json";
   }
   if (auto home = env("HOME")) {
@@ -100,13 +101,24 @@ core::UserConfig load_user_config() {
   auto path = user_config_path();
   std::error_code ec;
   if (!path || !stdfs::exists(*path, ec)) {
+    // A file named by ODOO_UPGRADE_CONFIG must exist: a mistyped path would otherwise send the
+    // requests to the default service without a word.
+    if (path && env("ODOO_UPGRADE_CONFIG")) {
+      throw core::FilesystemError("config file '" + path->string() +
+                                      "' (ODOO_UPGRADE_CONFIG) does not exist",
+                                  "fix the path, or unset ODOO_UPGRADE_CONFIG");
+    }
     return {};
   }
   std::string where = path->string();
+  if (stdfs::is_directory(*path, ec)) {
+    throw core::FilesystemError("config file '" + where + "' is a directory", k_config_hint);
+  }
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(adapters::fs::read_file(*path));
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // A syntax error, or a number too large for a double (1e400).
     throw core::FilesystemError("config file '" + where + "' is not valid JSON: " + e.what(),
                                 k_config_hint);
   }

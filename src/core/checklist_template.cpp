@@ -61,7 +61,8 @@ std::vector<ChecklistItem> from_json(std::string_view content, std::string_view 
   json doc;
   try {
     doc = json::parse(content);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // A syntax error, or a number too large for a double (1e400).
     bad_template(where, std::string("is not valid JSON: ") + e.what());
   }
   const json& list = doc.is_object() ? doc.value("items", json()) : doc;
@@ -95,10 +96,41 @@ std::vector<ChecklistItem> from_lines(std::string_view content) {
   return items;
 }
 
+// The 1-based line of the first byte of `text` that is not well-formed UTF-8 (RFC 3629, table 3-7
+// of the Unicode standard), or 0 when all of it is.
+std::size_t bad_utf8_line(std::string_view text) {
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    auto b = static_cast<unsigned char>(text[i]);
+    std::size_t n = b < 0x80                 ? 0
+                    : b >= 0xC2 && b <= 0xDF ? 1
+                    : b >= 0xE0 && b <= 0xEF ? 2
+                    : b >= 0xF0 && b <= 0xF4 ? 3
+                                             : 4;
+    unsigned char lo = b == 0xE0 ? 0xA0 : b == 0xF0 ? 0x90 : 0x80;
+    unsigned char hi = b == 0xED ? 0x9F : b == 0xF4 ? 0x8F : 0xBF;
+    if (n == 4 || i + n >= text.size()) {
+      return line;
+    }
+    for (std::size_t k = 1; k <= n; ++k) {
+      auto c = static_cast<unsigned char>(text[i + k]);
+      if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF)) {
+        return line;
+      }
+    }
+    line += b == '\n' ? 1 : 0;
+    i += n + 1;
+  }
+  return 0;
+}
+
 } // namespace
 
 std::vector<ChecklistItem> checklist_template_from_text(std::string_view content,
                                                         std::string_view where) {
+  if (auto line = bad_utf8_line(content)) {
+    bad_template(where, "is not UTF-8 text (line " + std::to_string(line) + ")");
+  }
   auto first = content.find_first_not_of(" \t\r\n");
   bool is_json =
       first != std::string_view::npos && (content[first] == '[' || content[first] == '{');

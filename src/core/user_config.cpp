@@ -77,7 +77,14 @@ UserConfig user_config_from_json(const nlohmann::json& j, std::string_view where
   r.take("service_url", c.service_url);
   r.take("ca_file", c.ca_file);
   r.take("data_server_user", c.data_server_user);
-  r.take("jobs", c.jobs);
+  nlohmann::json jobs;
+  r.take_json("jobs", jobs);
+  if (!jobs.is_null()) {
+    if (!jobs.is_number_integer() || jobs.get<long long>() < 1 || jobs.get<long long>() > 64) {
+      invalid_field(r.path("jobs"), "must be a whole number between 1 and 64");
+    }
+    c.jobs = jobs.get<int>();
+  }
   c.consultant = take_consultant(r);
   r.take("logo", c.logo);
   r.take("checklist_template", c.checklist_template);
@@ -85,9 +92,6 @@ UserConfig user_config_from_json(const nlohmann::json& j, std::string_view where
   if (c.report_language && !language_code(*c.report_language)) {
     invalid_field(r.path("report_language"),
                   "is not an Odoo language code ('" + *c.report_language + "'; e.g. fr_FR)");
-  }
-  if (c.jobs && (*c.jobs < 1 || *c.jobs > 64)) {
-    invalid_field(r.path("jobs"), "must be between 1 and 64");
   }
   for (auto [key, path] :
        {std::pair{"logo", &c.logo}, {"checklist_template", &c.checklist_template}}) {

@@ -1,9 +1,11 @@
 // The one conninfo builder (adapters/pg/pq.hpp): parsing, setting keywords, quoting.
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/core/error.hpp>
 
 #include <catch2/catch.hpp>
 
 using namespace odoo_upgrade::adapters::pg;
+namespace core = odoo_upgrade::core;
 
 TEST_CASE("adapters::pg::conninfo_with", "[adapters]") {
   std::string c = conninfo_with("host=/tmp port=5432 dbname=prod", {{"password", "it's a\\ pw"}});
@@ -44,5 +46,20 @@ TEST_CASE("adapters::pg::tool_connection", "[adapters]") {
     auto tool = tool_connection("host=/tmp dbname=acme application_name=nightly");
     CHECK(tool.env.empty());
     CHECK(parse_conninfo(tool.dbname_option.substr(9)).get("application_name") == "nightly");
+  }
+  SECTION("sslpassword has no environment variable: refused, never put in argv or stored") {
+    const std::string with_key_passphrase =
+        "host=db.example dbname=acme sslkey=/k/client.key sslpassword=k3y-secret";
+    CHECK_THROWS_AS(tool_connection(with_key_passphrase), core::UsageError);
+    CHECK_THROWS_AS(redact_conninfo(with_key_passphrase), core::UsageError);
+    try {
+      tool_connection(with_key_passphrase);
+    } catch (const core::UsageError& e) {
+      CHECK(std::string(e.what()).find("k3y-secret") == std::string::npos);
+      CHECK(e.hint().find("service=NAME") != std::string::npos);
+    }
+    // A service file is how it is given: the conninfo names the service only.
+    auto tool = tool_connection("service=acme-prod");
+    CHECK(parse_conninfo(tool.dbname_option.substr(9)).get("service") == "acme-prod");
   }
 }

@@ -41,7 +41,12 @@ TEST_CASE("core::uat::checklist_template_from_text", "[core]") {
            {R"([{"title": "A", "id": 3}])", "item 1: 'id' is not a string"},
            {R"([{"title": "A", "id": "a"}, {"title": "B", "id": "a"}])", "gives the id 'a' twice"},
            {R"({"items": 3})", "is not a list of items"},
-           {"[", "is not valid JSON"}}) {
+           {"[", "is not valid JSON"},
+           {"[1e400]", "is not valid JSON"},
+           {"Invoice check\n\xff\xfe bad\n", "is not UTF-8 text (line 2)"},
+           {"caf\xc3", "is not UTF-8 text (line 1)"},         // cut in a character
+           {"\xc0\x80", "is not UTF-8 text (line 1)"},        // overlong
+           {"\xed\xa0\x80", "is not UTF-8 text (line 1)"}}) { // a surrogate
     INFO(bad);
     try {
       checklist_template_from_text(bad, "/home/c/template.json");
@@ -52,6 +57,12 @@ TEST_CASE("core::uat::checklist_template_from_text", "[core]") {
       CHECK(std::string(e.what()).find(why) != std::string::npos);
     }
   }
+}
+
+TEST_CASE("core::uat::checklist_template_from_text: UTF-8 titles", "[core]") {
+  auto items = checklist_template_from_text("Vérifier la facture 𝄞\nÜbersicht\n", "t.txt");
+  REQUIRE(items.size() == 2);
+  CHECK(items[0].title == "Vérifier la facture 𝄞");
 }
 
 TEST_CASE("core::uat::with_template", "[core]") {

@@ -18,7 +18,13 @@ TEST_CASE("core::user_config_from_json", "[core]") {
   CHECK(c.jobs == 8);
   CHECK(c.extra == json{{"future_key", "kept"}});
   CHECK_FALSE(user_config_from_json(json::object(), "c").service_url);
-  for (const char* bad : {R"({"jobs": 0})", R"({"jobs": "8"})", R"({"service_url": 3})", "[]"}) {
+  for (const char* bad : {R"({"jobs": 0})",
+                          R"({"jobs": "8"})",
+                          R"({"jobs": 8.5})",
+                          R"({"jobs": true})",
+                          R"({"jobs": 1e300})",
+                          R"({"service_url": 3})",
+                          "[]"}) {
     INFO(bad);
     try {
       user_config_from_json(json::parse(bad), "c.json");

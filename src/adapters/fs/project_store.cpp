@@ -118,6 +118,12 @@ core::Project load_project(const stdfs::path& path) {
                                     position_of(text, pos),
                                 "fix it by hand or restore it from version control; odoo-upgrade "
                                 "will not overwrite it");
+  } catch (const nlohmann::json::exception&) {
+    // A number too large for a double (1e400).
+    throw core::FilesystemError("project file '" + path.string() +
+                                    "' is not valid JSON: a number is out of range",
+                                "fix it by hand or restore it from version control; odoo-upgrade "
+                                "will not overwrite it");
   }
   auto project = core::Project::from_json(std::move(doc), path.string());
   // Every section read up front: a wrong type stops here, before anything is changed.
@@ -138,7 +144,7 @@ SecretStore::SecretStore(const stdfs::path& project_path)
   std::string text = read_file(m_path);
   try {
     m_values = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error&) {
+  } catch (const nlohmann::json::exception&) {
     throw core::FilesystemError("secrets file '" + m_path.string() + "' is not valid JSON");
   }
   if (!m_values.is_object()) {

@@ -350,8 +350,25 @@ ConnInfo parse_conninfo(const std::string& conninfo) {
   return info;
 }
 
+namespace {
+
+// libpq's sslpassword (the passphrase of an encrypted client key) has no environment variable: kept
+// in a conninfo it would be stored in the project file and shown in a child's argv. It is refused;
+// a connection service file keeps it out of both (libpq: "The Connection Service File").
+void refuse_sslpassword(const ConnInfo& info) {
+  if (info.get("sslpassword")) {
+    throw core::UsageError("the connection string holds sslpassword, a secret that would be "
+                           "stored in the project file and shown in pg_dump's command line",
+                           "put it in a connection service file (~/.pg_service.conf or "
+                           "PGSERVICEFILE, readable only by you) and give service=NAME instead");
+  }
+}
+
+} // namespace
+
 std::string redact_conninfo(const std::string& conninfo) {
   ConnInfo info = parse_conninfo(conninfo);
+  refuse_sslpassword(info);
   info.erase("password");
   return to_conninfo(info);
 }
@@ -375,6 +392,7 @@ std::string conninfo_with_dbname(const std::string& conninfo, const std::string&
 
 ToolConnection tool_connection(const std::string& conninfo) {
   ConnInfo info = parse_conninfo(conninfo);
+  refuse_sslpassword(info);
   ToolConnection tool;
   if (auto password = info.get("password")) {
     tool.env.emplace_back("PGPASSWORD", *password);

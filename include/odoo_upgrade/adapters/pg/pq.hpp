@@ -108,7 +108,9 @@ std::string to_conninfo(const ConnInfo& info);
 // `conninfo` with `keywords` set (each replaces an earlier value), e.g. {{"password", p}}.
 std::string conninfo_with(const std::string& conninfo,
                           const std::vector<std::pair<std::string, std::string>>& keywords);
-// The conninfo as a keyword/value string without the password, safe to store and show.
+// The conninfo as a keyword/value string without the password, safe to store and show. Throws
+// UsageError when it holds sslpassword (no environment variable can carry it: a connection service
+// file must).
 std::string redact_conninfo(const std::string& conninfo);
 // The password given inside the conninfo, if any.
 std::optional<std::string> conninfo_password(const std::string& conninfo);
@@ -121,7 +123,7 @@ std::string conninfo_with_dbname(const std::string& conninfo, const std::string&
 // taken out of it and given in the environment (PGPASSWORD): never in argv, where `ps` shows it.
 // fallback_application_name=odoo-upgrade is added so that a DBA sees who connects in
 // pg_stat_activity (an application_name of the conninfo still wins). Throws UsageError when
-// `conninfo` is malformed.
+// `conninfo` is malformed or holds sslpassword (see redact_conninfo).
 struct ToolConnection {
   std::string dbname_option;                            // "--dbname=host=… dbname=…"
   std::vector<std::pair<std::string, std::string>> env; // PGPASSWORD when the conninfo has one
