@@ -20,13 +20,7 @@ void register_log(CLI::App& sub, RunFn& run) {
                o->follow,
                "print the log as it grows until the request is done, failed or cancelled");
   run = [o, token](commands::Context& ctx) {
-    if (auto value = secret_value(*token, "token")) {
-      o->token = *value;
-    }
-    // The service may be overridden as for the request commands (the cli layer reads them).
-    o->service_url = env_value("ODOO_UPGRADE_SERVICE_URL");
-    o->ca_file = env_value("ODOO_UPGRADE_CA_FILE");
-    o->data_server_user = env_value("ODOO_UPGRADE_DATA_SERVER_USER");
+    take_service_lookup(*o, *token);
     return commands::run_log(*o, ctx);
   };
 }

@@ -28,14 +28,7 @@ void register_status(CLI::App& sub, RunFn& run) {
                                "look once at the request of this token, created anywhere (nothing "
                                "is recorded; no project needed)");
   run = [o, token](commands::Context& ctx) {
-    if (auto value = secret_value(*token, "token")) {
-      o->token = *value;
-    }
-    // `--refresh` reaches the upgrade service: the environment may override the project's
-    // settings (the cli layer reads it).
-    o->service_url = env_value("ODOO_UPGRADE_SERVICE_URL");
-    o->ca_file = env_value("ODOO_UPGRADE_CA_FILE");
-    o->data_server_user = env_value("ODOO_UPGRADE_DATA_SERVER_USER");
+    take_service_lookup(*o, *token);
     return commands::run_status(*o, ctx);
   };
 }

@@ -31,4 +31,18 @@ std::optional<std::string> secret_value(const SecretFlag& flag, const std::strin
 // The value of the environment variable `name`; std::nullopt when it is unset or empty.
 std::optional<std::string> env_value(const char* name);
 
+// For a command that may reach the upgrade service without the request commands' flags (status,
+// log): its options' `token` from `token` (see secret_value) and the service overrides from the
+// environment variables the request commands also read (ODOO_UPGRADE_SERVICE_URL, _CA_FILE,
+// _DATA_SERVER_USER).
+template <typename Options>
+void take_service_lookup(Options& o, const SecretFlag& token) {
+  if (auto value = secret_value(token, "token")) {
+    o.token = *value;
+  }
+  o.service_url = env_value("ODOO_UPGRADE_SERVICE_URL");
+  o.ca_file = env_value("ODOO_UPGRADE_CA_FILE");
+  o.data_server_user = env_value("ODOO_UPGRADE_DATA_SERVER_USER");
+}
+
 } // namespace odoo_upgrade::cli
