@@ -134,8 +134,7 @@ core::UserConfig load_user_config() {
   }
 }
 
-core::uat::ReportConsultant load_report_consultant() {
-  core::UserConfig config = load_user_config();
+core::uat::ReportConsultant load_report_consultant(const core::UserConfig& config) {
   core::uat::ReportConsultant out;
   if (config.consultant) {
     out.name = config.consultant->name;

@@ -19,12 +19,12 @@ std::optional<std::filesystem::path> user_config_path();
 // (exit 6) naming the file when it cannot be read or is not a valid config (JSON with its line).
 core::UserConfig load_user_config();
 
-// The consultant the UAT reports name, from the config file: `consultant` and `logo`, the logo
-// read and embedded as a data: URI (core/embedded_image.hpp; a relative path is taken from the
-// config file's folder). Empty without a config file or those keys. Throws like load_user_config,
-// and FilesystemError (exit 6) naming the config file's `logo` and the image file when it cannot
-// be read, is larger than 1 MiB, or is not a PNG, JPEG or SVG image by its content.
-core::uat::ReportConsultant load_report_consultant();
+// The consultant the UAT reports name, from `config` (load_user_config): `consultant` and `logo`,
+// the logo read and embedded as a data: URI (core/embedded_image.hpp; a relative path is taken from
+// the config file's folder). Empty without those keys. Throws FilesystemError (exit 6) naming the
+// config file's `logo` and the image file when it cannot be read, is larger than 1 MiB, or is not a
+// PNG, JPEG or SVG image by its content.
+core::uat::ReportConsultant load_report_consultant(const core::UserConfig& config);
 
 // The consultant's checklist template named by the config file's `checklist_template`, read
 // (core/checklist_template.hpp; a relative path is taken from the config file's folder).

@@ -59,21 +59,24 @@ int run_uat_report(const UatReportOptions& options, Context& ctx) {
   }
   // The consultant's name and logo from the user's config file: a bad logo stops here, before
   // anything is written.
-  auto consultant = load_report_consultant();
+  core::UserConfig config = load_user_config();
+  auto consultant = load_report_consultant(config);
   // Read-only: no lock, the project file is only read.
   auto session = open_project(ctx, "", Lock::none);
   auto report = uat_state::build_report(session.project(), core::iso8601_utc(ctx.clock.now()));
   report.consultant = std::move(consultant);
   // Record names in the consultant's report language (the fixed headings stay English).
-  if (auto language = load_user_config().report_language; language && *language != "en_US") {
+  if (auto language = config.report_language; language && *language != "en_US") {
     apply_report_language(report, *language, session);
   }
-  std::string content = core::uat::render_report(report, *format);
+  std::string content;
   if (*format == core::uat::ReportFormat::json) {
     // The file is the --json document, its shape named like it (docs/schemas/uat-report).
     auto doc = core::uat::report_to_json(report);
     doc["schema"] = schema_id("uat-report");
     content = doc.dump(2) + "\n";
+  } else {
+    content = core::uat::render_report(report, *format);
   }
   std::string verdict = core::uat::report_go(report) ? "go" : "no-go";
   // A file for people or CI, or the report itself on stdout.
