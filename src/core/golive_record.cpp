@@ -148,6 +148,9 @@ GoliveRecord golive_from_json(const json& j, std::string_view where) {
   g.journal = take_array(r, "journal");
   take_record(r, "verification", g.verification, golive_verification_from_json);
   take_record(r, "target_odoo", g.target_odoo, target_odoo_from_json);
+  nlohmann::json steps;
+  r.take_json("runbook", steps);
+  g.runbook = step_results_from_json(steps, r.path("runbook"));
   r.take_alias("live_at", "at", g.live_at);
   take_record(r, "rollback", g.rollback, rollback_from_json);
   r.take("rolled_back_at", g.rolled_back_at);
@@ -171,6 +174,11 @@ json to_json(const GoliveRecord& g) {
     j["target_odoo"] = to_json(*g.target_odoo);
   } else {
     j.erase("target_odoo");
+  }
+  if (g.runbook.empty()) {
+    j.erase("runbook");
+  } else {
+    j["runbook"] = to_json(g.runbook);
   }
   put_text(j, "live_at", g.live_at);
   if (g.rollback) {

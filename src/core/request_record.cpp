@@ -226,6 +226,9 @@ void take_nested(FieldReader& r, RequestRecord& rec) {
   if (!nested.is_null()) {
     rec.target_odoo = target_odoo_from_json(nested, r.path("target_odoo"));
   }
+  nested = nullptr;
+  r.take_json("runbook", nested);
+  rec.runbook = step_results_from_json(nested, r.path("runbook"));
 }
 
 void take_state(FieldReader& r, RequestRecord& rec) {
@@ -295,6 +298,11 @@ void put_kind_fields(json& j, const RequestRecord& rec) {
     j["target_odoo"] = to_json(*rec.target_odoo);
   } else {
     j.erase("target_odoo");
+  }
+  if (rec.runbook.empty()) {
+    j.erase("runbook");
+  } else {
+    j["runbook"] = to_json(rec.runbook);
   }
   put_optional(j, "database", rec.database);
   put_optional(j, "freeze_started_at", rec.freeze_started_at);

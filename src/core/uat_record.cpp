@@ -102,6 +102,11 @@ json to_json(const Signoff& s) {
   j["forced"] = s.forced;
   j["reason"] = s.reason;
   j["refusals_overridden"] = s.refusals_overridden;
+  if (s.runbook) {
+    j["runbook"] = to_json(*s.runbook);
+  } else {
+    j.erase("runbook");
+  }
   return j;
 }
 
@@ -115,6 +120,11 @@ Signoff signoff_from_json(const json& j, std::string_view where) {
   r.take("forced", s.forced);
   r.take("reason", s.reason);
   r.take("refusals_overridden", s.refusals_overridden);
+  json approval;
+  r.take_json("runbook", approval);
+  if (!approval.is_null()) {
+    s.runbook = approval_from_json(approval, r.path("runbook"));
+  }
   s.extra = r.rest();
   return s;
 }

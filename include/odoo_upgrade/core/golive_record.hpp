@@ -3,6 +3,7 @@
 #include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/golive.hpp>
 #include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/runbook.hpp>
 #include <odoo_upgrade/core/target_odoo.hpp>
 
 #include <nlohmann/json.hpp>
@@ -88,6 +89,8 @@ struct GoliveRecord {
   std::optional<GoliveVerification> verification;
   // The target Odoo's module update and open check of the staging database, before the swap.
   std::optional<TargetOdooRecord> target_odoo;
+  // The after-restore runbook steps run on the staging database (core/runbook.hpp).
+  std::vector<RunbookStepResult> runbook;
   std::string live_at; // older files: also `at`
   std::optional<GoliveRollback> rollback;
   std::string rolled_back_at;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/runbook.hpp>
 #include <odoo_upgrade/core/target_odoo.hpp>
 
 #include <nlohmann/json.hpp>
@@ -158,6 +159,9 @@ struct RequestRecord {
   std::optional<std::string> neutralized_by; // "service" or "odoo-upgrade"
   std::optional<Verification> verification;
   std::optional<TargetOdooRecord> target_odoo; // the target Odoo's update and open check
+  // The runbook steps this request ran (`runbook`; core/runbook.hpp): a test round's before-upload
+  // and after-restore steps, a production request's before-upload steps. Empty: none ran.
+  std::vector<RunbookStepResult> runbook;
   // Production requests only.
   std::optional<std::string> database;          // the production database sent
   std::optional<std::string> freeze_started_at; // the freeze the request belongs to

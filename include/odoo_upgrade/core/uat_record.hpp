@@ -1,6 +1,7 @@
 #pragma once
 
 #include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/runbook.hpp>
 #include <odoo_upgrade/core/uat.hpp>
 
 #include <nlohmann/json.hpp>
@@ -17,7 +18,7 @@
 //   uat.rounds["<n>"].runs   summaries of the automated runs of round n (latest last, at most
 //                            k_runs_kept)
 //   uat.rounds["<n>"].marks  {item id: {status, note, at, by}}
-//   uat.signoff              {round, by, at, note, forced, reason, refusals_overridden}
+//   uat.signoff              {round, by, at, note, forced, reason, refusals_overridden, runbook}
 //   uat.acceptances          [{id, check, digest, reason, by, at, round, severity, message}]
 // See core/record.hpp for the record pattern (unknown keys kept in `extra`).
 namespace odoo_upgrade::core::uat {
@@ -31,6 +32,9 @@ struct Signoff {
   bool forced = false;                          // signed off despite refusals
   std::string reason;                           // why, when forced
   std::vector<std::string> refusals_overridden; // the refusals a forced sign-off accepted
+  // The runbook the sign-off approved (core/runbook.hpp); std::nullopt in files written before
+  // runbooks existed (then any runbook counts as changed since the sign-off).
+  std::optional<RunbookApproval> runbook;
   nlohmann::json extra = nlohmann::json::object();
 };
 nlohmann::json to_json(const Signoff& s);

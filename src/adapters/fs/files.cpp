@@ -179,6 +179,12 @@ TreeSize tree_size(const stdfs::path& dir) {
   return size;
 }
 
+std::string sha256_text(std::string_view text) {
+  Sha256 h;
+  h.update(text.data(), text.size());
+  return h.hex();
+}
+
 std::string sha256_file(const stdfs::path& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {

@@ -35,6 +35,8 @@ struct TreeSize {
 // Total size of the regular files below `dir` (symlinks are not followed).
 TreeSize tree_size(const std::filesystem::path& dir);
 
+// SHA-256 of bytes in memory (hex).
+std::string sha256_text(std::string_view text);
 // SHA-256 of a file (hex), streamed; throws FilesystemError.
 std::string sha256_file(const std::filesystem::path& path);
 // SHA-256 over a directory tree: every regular file's relative path and content hash, in sorted
