@@ -1,6 +1,8 @@
 #include <odoo_upgrade/core/record.hpp>
 #include <odoo_upgrade/core/user_config.hpp>
 
+#include <string_view>
+
 namespace odoo_upgrade::core {
 
 namespace {
@@ -69,12 +71,25 @@ bool language_code(const std::string& code) {
   return i == code.size();
 }
 
+// The upgrade service's base URL: https only (TLS is always on), with a host.
+bool service_url_ok(std::string url) {
+  while (!url.empty() && url.back() == '/') {
+    url.pop_back();
+  }
+  return url.starts_with("https://") && url.size() > std::string_view("https://").size();
+}
+
 } // namespace
 
 UserConfig user_config_from_json(const nlohmann::json& j, std::string_view where) {
   FieldReader r(j, where);
   UserConfig c;
   r.take("service_url", c.service_url);
+  if (c.service_url && !service_url_ok(*c.service_url)) {
+    invalid_field(r.path("service_url"),
+                  "must start with https:// ('" + *c.service_url +
+                      "'; e.g. https://upgrade.odoo.com)");
+  }
   r.take("ca_file", c.ca_file);
   r.take("data_server_user", c.data_server_user);
   nlohmann::json jobs;
