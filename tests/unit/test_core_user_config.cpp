@@ -98,11 +98,27 @@ TEST_CASE("core::user_config_from_json: the service URL is https", "[core]") {
 }
 
 TEST_CASE("core::user_config_from_json: the report language", "[core]") {
-  for (const char* code : {"fr_FR", "de_DE", "es_419", "sr@latin", "fil_PH", "en_US", "fr"}) {
+  for (const char* code :
+       {"fr_FR", "de_DE", "es_419", "ar_001", "sr@latin", "fil_PH", "en_US", "fr", "sw"}) {
     INFO(code);
     CHECK(user_config_from_json(json{{"report_language", code}}, "c.json").report_language == code);
   }
-  for (const char* bad : {"French", "fr-FR", "f", "fr_", "fr_FRANCE", "sr@", "fr_FR ", ""}) {
+  // Odoo's codes (odoo/addons/base/data/res.lang.csv) spell the country in upper case.
+  for (const char* bad : {"French",
+                          "fr-FR",
+                          "f",
+                          "fr_",
+                          "fr_FRANCE",
+                          "sr@",
+                          "fr_FR ",
+                          "",
+                          "en_us",
+                          "fr_fr",
+                          "fr_Fr",
+                          "es_41",
+                          "es_4190",
+                          "EN_US",
+                          "sr@Latin"}) {
     INFO(bad);
     try {
       user_config_from_json(json{{"report_language", bad}}, "c.json");
