@@ -1,6 +1,9 @@
 #include <odoo_upgrade/core/record.hpp>
 #include <odoo_upgrade/core/user_config.hpp>
 
+#include <algorithm>
+#include <string_view>
+
 namespace odoo_upgrade::core {
 
 namespace {
@@ -34,13 +37,13 @@ std::optional<Consultant> take_consultant(FieldReader& r) {
   return c;
 }
 
-// An Odoo language code (res_lang.code): 2-3 lower-case letters, optionally `_` and 2-4 letters
-// or digits (fr_FR, es_419), optionally `@` and a lower-case script (sr@latin).
+// An Odoo language code (res_lang.code, Odoo 17's odoo/addons/base/data/res.lang.csv): 2-3
+// lower-case letters, then `_` and an upper-case country (fr_FR, fil_PH) or a 3-digit region
+// (es_419, ar_001), or `@` and a lower-case script (sr@latin), or nothing (sw).
 bool language_code(const std::string& code) {
   auto lower = [](char ch) { return ch >= 'a' && ch <= 'z'; };
-  auto alnum = [&](char ch) {
-    return lower(ch) || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-  };
+  auto upper = [](char ch) { return ch >= 'A' && ch <= 'Z'; };
+  auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
   std::size_t i = 0;
   while (i < code.size() && lower(code[i])) {
     ++i;
@@ -48,25 +51,25 @@ bool language_code(const std::string& code) {
   if (i < 2 || i > 3) {
     return false;
   }
-  if (i < code.size() && code[i] == '_') {
-    std::size_t start = ++i;
-    while (i < code.size() && alnum(code[i])) {
-      ++i;
-    }
-    if (i - start < 2 || i - start > 4) {
-      return false;
-    }
+  std::string_view rest = std::string_view(code).substr(i);
+  if (rest.empty()) {
+    return true;
   }
-  if (i < code.size() && code[i] == '@') {
-    std::size_t start = ++i;
-    while (i < code.size() && lower(code[i])) {
-      ++i;
-    }
-    if (i == start) {
-      return false;
-    }
+  if (rest.size() >= 2 && rest[0] == '@') {
+    return std::all_of(rest.begin() + 1, rest.end(), lower);
   }
-  return i == code.size();
+  if (rest.size() == 3 && rest[0] == '_') {
+    return upper(rest[1]) && upper(rest[2]);
+  }
+  return rest.size() == 4 && rest[0] == '_' && std::all_of(rest.begin() + 1, rest.end(), digit);
+}
+
+// The upgrade service's base URL: https only (TLS is always on), with a host.
+bool service_url_ok(std::string url) {
+  while (!url.empty() && url.back() == '/') {
+    url.pop_back();
+  }
+  return url.starts_with("https://") && url.size() > std::string_view("https://").size();
 }
 
 } // namespace
@@ -75,6 +78,11 @@ UserConfig user_config_from_json(const nlohmann::json& j, std::string_view where
   FieldReader r(j, where);
   UserConfig c;
   r.take("service_url", c.service_url);
+  if (c.service_url && !service_url_ok(*c.service_url)) {
+    invalid_field(r.path("service_url"),
+                  "must start with https:// ('" + *c.service_url +
+                      "'; e.g. https://upgrade.odoo.com)");
+  }
   r.take("ca_file", c.ca_file);
   r.take("data_server_user", c.data_server_user);
   nlohmann::json jobs;

@@ -6,6 +6,7 @@
 
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
+#include <odoo_upgrade/core/golive_record.hpp>
 #include <odoo_upgrade/core/monitor_record.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/time.hpp>
@@ -180,7 +181,8 @@ struct GoLive {
       p.set_phase(core::Phase::live);
       // The freeze and golive sections as freeze and restore write them.
       p.doc()["freeze"] = {
-          {"at", utc(now - 72h)},
+          {"state", "superseded"},
+          {"frozen_at", utc(now - 72h)},
           {"baseline",
            {{"taken_at", utc(now - 72h)},
             {"database", db},
@@ -191,7 +193,13 @@ struct GoLive {
             {"max_ids",
              {{"account.move.line",
                std::stoll(value("SELECT max(id) FROM account_move_line"))}}}}}};
-      p.doc()["golive"] = {{"at", utc(now - 48h)}, {"database", db}, {"pre_upgrade_database", pre}};
+      core::GoliveRecord golive;
+      golive.attempt = 1;
+      golive.state = core::GoliveState::live;
+      golive.database = db;
+      golive.pre_upgrade_db = pre;
+      golive.live_at = utc(now - 48h);
+      core::write_golive(p, golive);
       // The test must not depend on this machine's free disk space.
       core::monitor::MonitorRecord monitor;
       monitor.thresholds.disk_free_warn_bytes = 0;
@@ -429,7 +437,7 @@ TEST_CASE("monitor: an overdue cron in a series without failure counts", "[integ
                     "UPDATE ir_cron SET nextcall = " + live.ts(-72h),
                     "UPDATE ir_cron SET nextcall = " + live.ts(1h));
     json doc = live.project();
-    doc["golive"]["at"] = utc(live.now - 5min);
+    doc["golive"]["live_at"] = utc(live.now - 5min);
     live.save(doc);
     auto r = live.monitor({"--url", odoo.url()});
     CHECK(r.exit_code == 0);
@@ -573,7 +581,7 @@ TEST_CASE("monitor: database facts against the baseline", "[integration][monitor
   SECTION("without the pre-upgrade database, the freeze baseline totals serve") {
     ProjectGuard keep(live);
     json doc = live.project();
-    doc["golive"].erase("pre_upgrade_database");
+    doc["golive"].erase("pre_upgrade_db");
     live.save(doc);
     CHECK(live.monitor({"--url", odoo.url()}).exit_code == 0);
     Planted changed(live,

@@ -209,7 +209,55 @@ void check_json_output(const std::vector<std::string>& args, const std::string& 
   keep_json_document(out);
 }
 
+// The project file a run left behind, against docs/schemas/project.schema.json: every state a
+// command can leave must be described there. Kept as {"schema": "project", "file": …}.
+void check_project_file(const std::vector<std::string>& args, const fs::path& file) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) {
+    return;
+  }
+  std::string line;
+  for (const auto& a : args) {
+    line += " " + a;
+  }
+  auto doc = nlohmann::json::parse(read_file(file), nullptr, false);
+  if (doc.is_discarded()) {
+    FAIL_CHECK("after 'odoo-upgrade" << line << "' the project file " << file << " is not JSON");
+    return;
+  }
+  auto problems = schema_errors(doc, schema_dir() / "project.schema.json");
+  if (!problems.empty()) {
+    std::string joined;
+    for (const auto& p : problems) {
+      joined += "\n  " + p;
+    }
+    FAIL_CHECK("after 'odoo-upgrade"
+               << line << "' the project file " << file
+               << " does not match docs/schemas/project.schema.json:" << joined);
+  }
+  keep_json_document(nlohmann::json{{"schema", "project"}, {"file", doc}}.dump());
+}
+
 } // namespace
+
+fs::path project_of(const std::vector<std::string>& args,
+                    const fs::path& cwd,
+                    const std::vector<std::pair<std::string, std::string>>& env) {
+  std::optional<fs::path> given;
+  for (std::size_t i = 0; i < args.size() && args[i] != "--"; ++i) {
+    if (args[i] == "--project" && i + 1 < args.size()) {
+      given = args[++i];
+    } else if (args[i].starts_with("--project=")) {
+      given = args[i].substr(std::string("--project=").size());
+    }
+  }
+  for (const auto& [name, value] : env) {
+    if (!given && name == "ODOO_UPGRADE_PROJECT" && !value.empty()) {
+      given = value;
+    }
+  }
+  return cwd / given.value_or("odoo-upgrade.json");
+}
 
 void keep_json_document(const std::string& out) {
   const char* keep = std::getenv("OU_TEST_KEEP_JSON");
@@ -239,9 +287,13 @@ adapters::ProcessResult run_cli(const std::vector<std::string>& args,
                     "ODOO_UPGRADE_CA_FILE",
                     "ODOO_UPGRADE_CONTRACT"};
   opts.timeout = std::chrono::minutes(10);
+  auto project = project_of(args, cwd, opts.env);
   auto result = adapters::run_process(argv, opts);
   if (std::find(args.begin(), args.end(), "--json") != args.end()) {
     check_json_output(args, result.out);
+  }
+  if (result.exit_code == 0) {
+    check_project_file(args, project);
   }
   return result;
 }

@@ -93,10 +93,20 @@ struct OdooRuntime {
 // skipped (tests/CMakeLists.txt: tests named test_odoo_*), never as passed.
 std::optional<OdooRuntime> odoo17_runtime();
 
-// Runs the built `odoo-upgrade` with `args` in `cwd`, with extra environment variables.
+// Runs the built `odoo-upgrade` with `args` in `cwd`, with extra environment variables. A --json
+// run's stdout is checked against the schema it names, and after a run that exited 0 the project
+// file it used (project_of) is checked against docs/schemas/project.schema.json; each mismatch is
+// a FAIL_CHECK, and with OU_TEST_KEEP_JSON both documents are kept (keep_json_document).
 adapters::ProcessResult run_cli(const std::vector<std::string>& args,
                                 const std::filesystem::path& cwd,
                                 std::vector<std::pair<std::string, std::string>> env = {});
+
+// The project file a run of `odoo-upgrade args` in `cwd` uses, as the CLI resolves it: the value of
+// --project (before or after the command, "--project FILE" or "--project=FILE"), else
+// ODOO_UPGRADE_PROJECT of `env`, else ./odoo-upgrade.json; relative to `cwd`.
+std::filesystem::path project_of(const std::vector<std::string>& args,
+                                 const std::filesystem::path& cwd,
+                                 const std::vector<std::pair<std::string, std::string>>& env = {});
 
 // What a run on a terminal showed: stdout and stderr together, as the terminal got them.
 struct TtyResult {

@@ -78,12 +78,47 @@ TEST_CASE("core::user_config_from_json: the checklist template", "[core]") {
   }
 }
 
+TEST_CASE("core::user_config_from_json: the service URL is https", "[core]") {
+  for (const char* url : {"https://upgrade.odoo.com", "https://127.0.0.1:8443/"}) {
+    INFO(url);
+    CHECK(user_config_from_json(json{{"service_url", url}}, "c.json").service_url == url);
+  }
+  for (const char* bad :
+       {"http://upgrade.odoo.com", "upgrade.odoo.com", "https://", "https:///", ""}) {
+    INFO(bad);
+    try {
+      user_config_from_json(json{{"service_url", bad}}, "c.json");
+      FAIL("accepted");
+    } catch (const FilesystemError& e) {
+      CHECK(e.code() == ExitCode::filesystem);
+      CHECK(std::string(e.what()).find("'c.json.service_url' must start with https://") !=
+            std::string::npos);
+    }
+  }
+}
+
 TEST_CASE("core::user_config_from_json: the report language", "[core]") {
-  for (const char* code : {"fr_FR", "de_DE", "es_419", "sr@latin", "fil_PH", "en_US", "fr"}) {
+  for (const char* code :
+       {"fr_FR", "de_DE", "es_419", "ar_001", "sr@latin", "fil_PH", "en_US", "fr", "sw"}) {
     INFO(code);
     CHECK(user_config_from_json(json{{"report_language", code}}, "c.json").report_language == code);
   }
-  for (const char* bad : {"French", "fr-FR", "f", "fr_", "fr_FRANCE", "sr@", "fr_FR ", ""}) {
+  // Odoo's codes (odoo/addons/base/data/res.lang.csv) spell the country in upper case.
+  for (const char* bad : {"French",
+                          "fr-FR",
+                          "f",
+                          "fr_",
+                          "fr_FRANCE",
+                          "sr@",
+                          "fr_FR ",
+                          "",
+                          "en_us",
+                          "fr_fr",
+                          "fr_Fr",
+                          "es_41",
+                          "es_4190",
+                          "EN_US",
+                          "sr@Latin"}) {
     INFO(bad);
     try {
       user_config_from_json(json{{"report_language", bad}}, "c.json");

@@ -39,7 +39,8 @@ struct UserConfig {
 // Reads the config object; `where` names the file in errors. Throws FilesystemError (exit 6)
 // naming `<where>.<field>` for a field of the wrong type, `jobs` outside 1..64, a consultant
 // without a name or a name, contact, logo or checklist_template that is not one non-empty
-// line, or a report_language that is not a language code.
+// line, a service_url that does not start with https://, or a report_language that is not an Odoo
+// language code (ll_CC, ll_NNN, ll@script or ll, as res_lang spells them).
 UserConfig user_config_from_json(const nlohmann::json& j, std::string_view where);
 
 } // namespace odoo_upgrade::core
