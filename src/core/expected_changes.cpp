@@ -191,23 +191,8 @@ bool due_dates_shifted_within(const std::string& before, const std::string& afte
 }
 
 GroupDiff group_diff(const std::string& before, const std::string& after) {
-  auto split = [](const std::string& text) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < text.size()) {
-      auto end = text.find(", ", start);
-      out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-      start = end == std::string::npos ? text.size() : end + 2;
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  };
-  auto a = split(before);
-  auto b = split(after);
-  GroupDiff d;
-  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(d.removed));
-  std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(d.added));
-  return d;
+  auto d = list_diff(before, after, ", ");
+  return {std::move(d.removed), std::move(d.added)};
 }
 
 namespace {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <set>
 #include <stdexcept>
 
@@ -99,12 +100,56 @@ Finding finding_from_json(const nlohmann::json& j, const std::string& where) {
   return f;
 }
 
-std::string shorten(const std::string& text) {
-  constexpr std::size_t k_max = 80;
-  if (text.size() <= k_max) {
-    return text;
+// The longest a value may be in a message.
+constexpr std::size_t k_max_shown = 80;
+
+// `text` from byte `start` (a character boundary) cut to k_max_shown bytes on a UTF-8 character
+// boundary, with "…" where something was left out.
+std::string excerpt(const std::string& text, std::size_t start) {
+  std::string out = start > 0 ? "…" : "";
+  std::string rest = text.substr(start);
+  if (rest.size() <= k_max_shown) {
+    return out + rest;
   }
-  return text.substr(0, k_max) + "…";
+  std::size_t end = k_max_shown;
+  while (end > 0 && (static_cast<unsigned char>(rest[end]) & 0xC0U) == 0x80U) {
+    --end;
+  }
+  return out + rest.substr(0, end) + "…";
+}
+
+// Both values of a change as a message shows them: whole when short, else both cut around their
+// first difference, so that two long texts that differ near the end do not look the same.
+std::pair<std::string, std::string> shown_pair(const std::string& before,
+                                               const std::string& after) {
+  if (before.size() <= k_max_shown && after.size() <= k_max_shown) {
+    return {before, after};
+  }
+  std::size_t common = 0;
+  while (common < before.size() && common < after.size() && before[common] == after[common]) {
+    ++common;
+  }
+  // Some context before the first difference, starting on a character boundary (the common prefix
+  // is the same bytes on both sides).
+  constexpr std::size_t k_context = 20;
+  std::size_t start = common > k_context ? common - k_context : 0;
+  while (start > 0 && (static_cast<unsigned char>(before[start]) & 0xC0U) == 0x80U) {
+    --start;
+  }
+  return {excerpt(before, start), excerpt(after, start)};
+}
+
+// "a, b, c and 4 more" (at most k_listed items), "none" for an empty list.
+std::string listed(const std::vector<std::string>& items) {
+  constexpr std::size_t k_listed = 10;
+  std::string s;
+  for (std::size_t i = 0; i < items.size() && i < k_listed; ++i) {
+    s += (s.empty() ? "" : ", ") + items[i];
+  }
+  if (items.size() > k_listed) {
+    s += " and " + std::to_string(items.size() - k_listed) + " more";
+  }
+  return s.empty() ? std::string("none") : s;
 }
 
 } // namespace
@@ -393,6 +438,27 @@ long long merge_keyed(const RowSource& production,
   return keys;
 }
 
+ListDiff
+list_diff(const std::string& before, const std::string& after, const std::string& separator) {
+  auto split = [&separator](const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+      auto end = text.find(separator, start);
+      out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+      start = end == std::string::npos ? text.size() : end + separator.size();
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto a = split(before);
+  auto b = split(after);
+  ListDiff d;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(d.removed));
+  std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(d.added));
+  return d;
+}
+
 namespace {
 
 // "view 'Sale order' (sale.view_order_form)": how a message names a record.
@@ -438,21 +504,19 @@ std::optional<Finding> classify_added(const DiffRules& rules, Finding f) {
 
 // The severity of a difference in `field` (std::nullopt: ignored), by the field's own rule or the
 // dataset's `changed`.
-// "field before → after", or for a list of groups what was removed and added (two cut lists
-// would look the same).
-std::string change_detail(const FieldChange& c) {
-  if (c.field != "groups") {
-    return c.field + " " + shorten(c.before) + " → " + shorten(c.after);
+// "field before → after", or for a list (DiffRules::lists) the items removed and added: two
+// long lists cut for the message would look the same.
+std::string change_detail(const FieldChange& c, const DiffRules& rules) {
+  auto list = rules.lists.find(c.field);
+  if (list == rules.lists.end()) {
+    auto [before, after] = shown_pair(c.before, c.after);
+    return c.field + " " + before + " → " + after;
   }
-  auto d = group_diff(c.before, c.after);
-  auto join = [](const std::vector<std::string>& list) {
-    std::string s;
-    for (const auto& g : list) {
-      s += (s.empty() ? "" : ", ") + g;
-    }
-    return s.empty() ? std::string("none") : s;
-  };
-  return "groups removed: " + join(d.removed) + " / added: " + join(d.added);
+  auto d = list_diff(c.before, c.after, list->second);
+  if (d.removed.empty() && d.added.empty()) {
+    return c.field + " reordered";
+  }
+  return c.field + " removed: " + listed(d.removed) + " / added: " + listed(d.added);
 }
 
 // The note of `field`'s own rule ("" when none).
@@ -516,7 +580,7 @@ std::optional<Finding> classify_changed(const KeyedRow& production,
   std::string detail;
   std::string notes;
   for (const auto& c : f.changes) {
-    detail += (detail.empty() ? "" : ", ") + change_detail(c);
+    detail += (detail.empty() ? "" : ", ") + change_detail(c, rules);
     if (auto note = field_note(rules, c.field); !note.empty()) {
       notes += "; " + note;
     }
@@ -909,6 +973,12 @@ DiffRules rules(std::string model,
   return r;
 }
 
+// `r` with its list-valued fields (field → separator of the dataset's string_agg).
+DiffRules with_lists(DiffRules r, std::map<std::string, std::string> lists) {
+  r.lists = std::move(lists);
+  return r;
+}
+
 // An active record that is no longer active in test is as bad as a missing one.
 const FieldRule k_active = {"active", k_block, "true", ""};
 
@@ -950,15 +1020,18 @@ std::vector<DatasetCheck> accounting_datasets() {
       {"unbalanced_moves",
        rules("account.move", "unbalanced entry", k_info, k_info, k_block, {}, k_block)},
       {"taxes",
-       rules("account.tax",
-             "tax",
-             k_block,
-             k_warn,
-             k_none,
-             {k_active, {"xml_id", k_info, std::nullopt, "same tax, its xml id moved module"}},
-             k_block)},
+       with_lists(
+           rules("account.tax",
+                 "tax",
+                 k_block,
+                 k_warn,
+                 k_none,
+                 {k_active, {"xml_id", k_info, std::nullopt, "same tax, its xml id moved module"}},
+                 k_block),
+           {{"accounts", "; "}})},
       {"currencies",
-       rules("res.currency", "currency", k_block, k_block, k_none, {k_active}, k_block)},
+       with_lists(rules("res.currency", "currency", k_block, k_block, k_none, {k_active}, k_block),
+                  {{"latest_rates", "; "}})},
       {"journals",
        rules("account.journal", "journal", k_block, k_block, k_none, {k_active}, k_warn)},
       {"bank_accounts",
@@ -971,13 +1044,14 @@ std::vector<DatasetCheck> accounting_datasets() {
 
 std::vector<DatasetCheck> user_datasets() {
   return {{"users",
-           rules("res.users",
-                 "user",
-                 k_block,
-                 k_block,
-                 k_info,
-                 {k_active, {"groups", k_warn, std::nullopt, ""}},
-                 k_warn)},
+           with_lists(rules("res.users",
+                            "user",
+                            k_block,
+                            k_block,
+                            k_info,
+                            {k_active, {"groups", k_warn, std::nullopt, ""}},
+                            k_warn),
+                      {{"groups", ", "}})},
           {"companies", rules("res.company", "company", k_block, k_block, k_info, {}, k_warn)},
           {"groups", rules("res.groups", "access group", k_block, k_warn, k_none, {}, k_warn)}};
 }
@@ -1029,9 +1103,12 @@ std::vector<DatasetCheck> configuration_datasets() {
                                     true);
   return {
       {"payment_terms",
-       only_while(own_blocks(rules(
-                      "account.payment.term", "payment term", k_block, k_warn, k_none, {}, k_warn)),
-                  "active")},
+       with_lists(
+           only_while(
+               own_blocks(rules(
+                   "account.payment.term", "payment term", k_block, k_warn, k_none, {}, k_warn)),
+               "active"),
+           {{"due", "; "}, {"early_discount", "; "}})},
       {"pricelists",
        only_while(
            own_blocks(rules("product.pricelist", "pricelist", k_block, k_warn, k_none, {}, k_warn)),
@@ -1045,18 +1122,23 @@ std::vector<DatasetCheck> configuration_datasets() {
       {"payment_providers", providers},
       {"payment_methods", payment_methods},
       {"product_attributes",
-       own_blocks(
-           rules("product.attribute", "product attribute", k_block, k_warn, k_none, {}, k_warn))},
+       with_lists(
+           own_blocks(rules(
+               "product.attribute", "product attribute", k_block, k_warn, k_none, {}, k_warn)),
+           {{"values", ", "}})},
       {"attribute_lines",
-       rules("product.template.attribute.line",
-             "attributes of product",
-             k_block,
-             k_block,
-             k_none,
-             {k_active},
-             k_block)},
+       with_lists(rules("product.template.attribute.line",
+                        "attributes of product",
+                        k_block,
+                        k_block,
+                        k_none,
+                        {k_active},
+                        k_block),
+                  {{"values", ", "}})},
       {"analytic_plans",
-       rules("account.analytic.plan", "analytic plan", k_block, k_block, k_none, {}, k_block)},
+       with_lists(
+           rules("account.analytic.plan", "analytic plan", k_block, k_block, k_none, {}, k_block),
+           {{"accounts", "; "}})},
   };
 }
 
@@ -1074,7 +1156,14 @@ std::vector<DatasetCheck> business_datasets() {
       // A standard schedule nobody edited or used may be deleted on purpose
       // (expected-changes.json).
       {"calendars",
-       rules("resource.calendar", "working schedule", k_block, k_warn, k_none, {k_active}, k_warn)},
+       with_lists(rules("resource.calendar",
+                        "working schedule",
+                        k_block,
+                        k_warn,
+                        k_none,
+                        {k_active},
+                        k_warn),
+                  {{"schedule", "; "}})},
       {"company_chart", chart},
   };
   auto more = configuration_datasets();
@@ -1099,7 +1188,13 @@ std::map<std::string, std::vector<DatasetCheck>> build_check_datasets() {
       {"modules", rules("ir.module.module", "module", k_block, k_warn, k_info, {}, k_none)}};
   m["record-counts"] = {{"record_counts", {}, true}, {"chatter", {}, true}};
   m["products"] = {
-      {"products", rules("product.product", "product", k_block, k_block, k_info, {}, k_block)}};
+      {"products",
+       with_lists(rules("product.product", "product", k_block, k_block, k_info, {}, k_block),
+                  {{"cost", ";"},
+                   {"income_account", ";"},
+                   {"expense_account", ";"},
+                   {"vendors", "; "},
+                   {"routes", "; "}})}};
   m["accounting"] = accounting_datasets();
   m["business-data"] = business_datasets();
   m["users"] = user_datasets();

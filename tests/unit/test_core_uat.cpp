@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <set>
+#include <stdexcept>
 
 using namespace odoo_upgrade::core::uat;
 using odoo_upgrade::core::FilesystemError;
@@ -574,4 +575,85 @@ TEST_CASE("core::uat::pair_by_natural_key and classify_moved", "[core]") {
     rules.only_if_gates_changes = true;
     CHECK_FALSE(classify_moved(paired.pairs[0].first, paired.pairs[0].second, rules));
   }
+}
+
+namespace {
+
+// The rules of `dataset` of check `check_id`.
+const DiffRules& dataset_rules(const std::string& check_id, const std::string& dataset) {
+  for (const auto& d : check_datasets(check_id)) {
+    if (d.dataset == dataset) {
+      return d.rules;
+    }
+  }
+  throw std::out_of_range(dataset);
+}
+
+} // namespace
+
+TEST_CASE("core::uat::classify: a changed list says what was removed and added", "[core]") {
+  // Issue 10: two lists cut at 80 characters looked identical when they differed near the end.
+  std::string common = "4000 Projects; 4001 Consulting; 4002 Design; 4003 Training; 4004 Support";
+  auto before = row("analytic_plan:Projects", {{"accounts", common + "; 4005 Marketing @1"}});
+  auto after = row("analytic_plan:Projects", {{"accounts", common + "; 4006 Events @1"}});
+  auto f = classify(&before, &after, dataset_rules("business-data", "analytic_plans"));
+  REQUIRE(f);
+  INFO(f->message);
+  CHECK(f->message.find("accounts removed: 4005 Marketing @1 / added: 4006 Events @1") !=
+        std::string::npos);
+  CHECK(f->message.find("…") == std::string::npos);
+  // The change itself keeps both whole values for tools.
+  REQUIRE(f->changes.size() == 1);
+  CHECK(f->changes[0].before == common + "; 4005 Marketing @1");
+
+  SECTION("every list field of every dataset") {
+    struct Case {
+      std::string check, dataset, field, separator;
+    };
+    for (const auto& c : std::vector<Case>{{"users", "users", "groups", ", "},
+                                           {"business-data", "analytic_plans", "accounts", "; "},
+                                           {"business-data", "calendars", "schedule", "; "},
+                                           {"business-data", "payment_terms", "due", "; "},
+                                           {"business-data", "product_attributes", "values", ", "},
+                                           {"business-data", "attribute_lines", "values", ", "},
+                                           {"accounting", "taxes", "accounts", "; "},
+                                           {"accounting", "currencies", "latest_rates", "; "},
+                                           {"products", "products", "vendors", "; "},
+                                           {"products", "products", "routes", "; "},
+                                           {"products", "products", "cost", ";"}}) {
+      DYNAMIC_SECTION(c.dataset << "." << c.field) {
+        std::string items;
+        for (int i = 0; i < 12; ++i) {
+          items += (i == 0 ? "" : c.separator) + "item number " + std::to_string(i);
+        }
+        auto p = row("k", {{c.field, items + c.separator + "the old one"}});
+        auto t = row("k", {{c.field, items}});
+        auto g = classify(&p, &t, dataset_rules(c.check, c.dataset));
+        REQUIRE(g);
+        INFO(g->message);
+        CHECK(g->message.find(c.field + " removed: the old one / added: none") !=
+              std::string::npos);
+      }
+    }
+  }
+  SECTION("the same items in another order") {
+    auto p = row("k", {{"due", "30%@2025-01-31; 70%@2025-03-02"}});
+    auto t = row("k", {{"due", "70%@2025-03-02; 30%@2025-01-31"}});
+    auto g = classify(&p, &t, dataset_rules("business-data", "payment_terms"));
+    REQUIRE(g);
+    CHECK(g->message.find("due reordered") != std::string::npos);
+  }
+}
+
+TEST_CASE("core::uat::classify: a long text changed near its end shows where", "[core]") {
+  std::string head(100, 'x');
+  auto p = row("filter:a",
+               {{"domain", "[('state', '=', 'draft'), " + head + ", ('amount', '>', 1000)]"}});
+  auto t = row("filter:a",
+               {{"domain", "[('state', '=', 'draft'), " + head + ", ('amount', '>', 5000)]"}});
+  auto f = classify(&p, &t, dataset_rules("filters", "filters"));
+  REQUIRE(f);
+  INFO(f->message);
+  CHECK(f->message.find("1000") != std::string::npos);
+  CHECK(f->message.find("5000") != std::string::npos);
 }

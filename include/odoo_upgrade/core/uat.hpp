@@ -173,7 +173,21 @@ struct DiffRules {
   // When set, a record not from a standard module (the customer's own) uses this severity instead
   // of `changed` for the fields without a rule of their own.
   std::optional<Severity> changed_custom;
+  // Fields whose value is a list, with the separator between its items (the queries' string_agg):
+  // a change names the items removed and added (list_diff), not two long texts that look the same
+  // once cut for the message.
+  std::map<std::string, std::string> lists;
 };
+
+// The items of a list value (`separator` between items) removed from `before` and added in
+// `after`, each sorted; an item repeated counts as many times as it appears. Both empty when the
+// lists hold the same items (perhaps in another order).
+struct ListDiff {
+  std::vector<std::string> removed;
+  std::vector<std::string> added;
+};
+ListDiff
+list_diff(const std::string& before, const std::string& after, const std::string& separator);
 
 // The finding for one pair of rows, or std::nullopt when they agree under `rules`.
 std::optional<Finding>
