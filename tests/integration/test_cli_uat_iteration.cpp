@@ -291,6 +291,25 @@ void delete_sale_lines(const std::string& db, int n) {
 }
 
 } // namespace
+  // A dry run is the whole plan: the checks that would run (the live ones skipped: no project)
+  // and no round; it connects to nothing.
+  r = p.cli({"--json", "--dry-run", "uat", "run", "--check", "pages", "--check", "views"},
+            {{"ODOO_UPGRADE_PROD_DB", "host=/nowhere dbname=prod"},
+             {"ODOO_UPGRADE_TEST_DB", "host=/nowhere dbname=test"}});
+  auto plan = parse_stdout(r);
+  CHECK(r.exit_code == 0);
+  CHECK(plan["dry_run"] == true);
+  CHECK(plan["round"].is_null());
+  CHECK(plan["production_db"] == "prod");
+  CHECK(plan["test_db"] == "test");
+  CHECK(plan["checks"] == json::array({"views", "pages"}));
+  CHECK(plan["live_checks"]["checks"] == json::array({"pages"}));
+  CHECK(plan["live_checks"]["status"] == "skipped");
+  r = p.cli({"--json", "--dry-run", "uat", "run"},
+            {{"ODOO_UPGRADE_PROD_DB", "host=/nowhere dbname=prod"},
+             {"ODOO_UPGRADE_TEST_DB", "host=/nowhere dbname=test"}});
+  CHECK(parse_stdout(r)["checks"].size() == project_run["checks"].size());
+
 
 TEST_CASE("uat: an acceptance carries over into the next round while its finding is unchanged",
           "[integration][uat][cli]") {

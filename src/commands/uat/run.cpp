@@ -90,20 +90,34 @@ struct Comparison {
   core::uat::RoundChanges changes;
 };
 
+// The checks a run would report, in catalogue order (`only`, or every one when empty).
+std::vector<std::string> selected_checks(const std::vector<std::string>& only) {
+  std::vector<std::string> checks;
+  for (const auto& info : core::uat::check_catalogue()) {
+    if (only.empty() || std::find(only.begin(), only.end(), info.id) != only.end()) {
+      checks.push_back(info.id);
+    }
+  }
+  return checks;
+}
+
+// "views, reports, …": the checks among `checks` compared on the databases (not the live ones).
+std::string dataset_check_list(const std::vector<std::string>& checks) {
+  std::string list;
+  for (const auto& id : checks) {
+    if (!core::live::is_live_check(id)) {
+      list += (list.empty() ? "" : ", ") + id;
+    }
+  }
+  return list;
+}
+
 int print_run_plan(Context& ctx,
                    ProjectSession& session,
                    const Comparison& c,
                    const std::vector<std::string>& only) {
-  std::vector<std::string> checks;
-  std::string list;
-  for (const auto& info : core::uat::check_catalogue()) {
-    if (only.empty() || std::find(only.begin(), only.end(), info.id) != only.end()) {
-      checks.push_back(info.id);
-      if (!core::live::is_live_check(info.id)) {
-        list += (list.empty() ? "" : ", ") + info.id;
-      }
-    }
-  }
+  std::vector<std::string> checks = selected_checks(only);
+  std::string list = dataset_check_list(checks);
   // The live checks: run through the target Odoo, or skipped and why (uat_live.hpp).
   LivePlan live = plan_live_checks(session.project(), session.secrets(), c.test_db, only);
   std::vector<std::string> steps = {"compare '" + c.production_db + "' (production) with '" +
@@ -362,6 +376,43 @@ std::string named_database(const std::string& conninfo, const std::string& flag)
   return *name;
 }
 
+// Why the live checks do not run on a pair of databases given without a project.
+constexpr const char* k_pair_no_live =
+    "the live checks run through a project's target Odoo; --prod-db/--test-db has no project";
+
+// The dry run of a pair: what would be compared, which checks would run (the live ones skipped),
+// and no round. Connects to nothing.
+int print_pair_plan(Context& ctx, const Comparison& c, const UatRunOptions& options) {
+  std::vector<std::string> checks = selected_checks(options.checks);
+  std::string list = dataset_check_list(checks);
+  auto live = core::live::selected_live_checks(options.checks);
+  std::vector<std::string> steps = {"compare '" + c.production_db + "' (production) with '" +
+                                    c.test_db +
+                                    "' (test), read-only, in one snapshot each, without a project "
+                                    "round"};
+  if (!list.empty()) {
+    steps.push_back("run the checks: " + list);
+  }
+  if (!live.empty()) {
+    steps.push_back("skip the live checks (" + std::string(k_pair_no_live) + ")");
+  }
+  steps.push_back(options.output ? "write the report to " + options.output->string()
+                                 : "print the findings (no report file, nothing recorded)");
+  steps.push_back("write the lists of missing records, if any, to a folder uat-<time>-missing "
+                  "beside the report (without --output: under the system's temporary folder)");
+  return print_plan(ctx,
+                    "uat run would:",
+                    steps,
+                    {{"round", nullptr},
+                     {"production_db", c.production_db},
+                     {"test_db", c.test_db},
+                     {"checks", checks},
+                     {"live_checks",
+                      {{"checks", live},
+                       {"status", live.empty() ? "run" : "skipped"},
+                       {"why", live.empty() ? "" : k_pair_no_live}}}});
+}
+
 // Both databases compared, read-only, each in one snapshot; the live checks skipped. The lists
 // of missing records go beside --output, else under the system's temporary folder: never into a
 // project round.
@@ -370,9 +421,8 @@ void compare_pair(Comparison& c, const UatRunOptions& options, Context& ctx) {
   stdfs::path lists_root = options.output ? stdfs::absolute(*options.output).parent_path()
                                           : stdfs::temp_directory_path();
   compare_snapshots(c, options.prod_db, options.test_db, options.checks, lists_root, ctx);
-  auto live = core::live::skipped_results(
-      core::live::selected_live_checks(options.checks),
-      "the live checks run through a project's target Odoo; --prod-db/--test-db has no project");
+  auto live =
+      core::live::skipped_results(core::live::selected_live_checks(options.checks), k_pair_no_live);
   c.results.insert(c.results.end(), live.begin(), live.end());
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -402,16 +452,7 @@ int run_pair(const UatRunOptions& options, Context& ctx) {
   c.production_db = named_database(options.prod_db, "--prod-db");
   c.test_db = named_database(options.test_db, "--test-db");
   if (ctx.options.dry_run) {
-    return print_plan(ctx,
-                      "uat run would:",
-                      {"compare '" + c.production_db + "' (production) with '" + c.test_db +
-                           "' (test), read-only, in one snapshot each, without a project round",
-                       options.output ? "write the report to " + options.output->string()
-                                      : "print the findings (no report file, nothing recorded)",
-                       "write the lists of missing records, if any, to a folder uat-<time>-missing "
-                       "beside the report (without --output: under the system's temporary "
-                       "folder)"},
-                      {{"production_db", c.production_db}, {"test_db", c.test_db}});
+    return print_pair_plan(ctx, c, options);
   }
   compare_pair(c, options, ctx);
   for (auto& r : c.results) {
