@@ -497,3 +497,74 @@ TEST_CASE("uat report: record names in the consultant's report language (issue 1
   CHECK(bad.exit_code == 6);
   CHECK(bad.err.find(config.string() + ".report_language") != std::string::npos);
 }
+
+TEST_CASE("uat run: every database error says whether it is production or test (issue 10)",
+          "[integration][uat][cli]") {
+  Project p;
+  // A conninfo that cannot connect, with a password that must not be shown.
+  std::string gone = "host=/nowhere port=1 dbname=gone_db password=hunter2secret";
+  auto gone_file = p.dir / "gone.conninfo";
+  test::write_file(gone_file, gone + "\n");
+  auto no_secret = [](const adapters::ProcessResult& r) {
+    CHECK(r.err.find("hunter2secret") == std::string::npos);
+    CHECK(r.out.find("hunter2secret") == std::string::npos);
+  };
+
+  SECTION("production unreachable") {
+    auto r = p.cli({"uat",
+                    "run",
+                    "--prod-db-file",
+                    gone_file.string(),
+                    "--test-db",
+                    test::pg_conninfo(p.tst)});
+    INFO(r.err);
+    CHECK(r.exit_code == 5);
+    CHECK(r.err.find("production database 'gone_db'") != std::string::npos);
+    no_secret(r);
+  }
+  SECTION("test unreachable, --json error document") {
+    auto r = p.cli({"--json",
+                    "uat",
+                    "run",
+                    "--prod-db",
+                    test::pg_conninfo(p.prod),
+                    "--test-db-file",
+                    gone_file.string()});
+    INFO(r.err);
+    CHECK(r.exit_code == 5);
+    auto doc = parse_stdout(r);
+    CHECK(doc["error"]["message"].get<std::string>().find("test database 'gone_db'") !=
+          std::string::npos);
+    no_secret(r);
+  }
+  SECTION("the round's test database is gone") {
+    p.add_round(1, p.tst + "_dropped");
+    auto r = p.cli({"uat", "run"});
+    INFO(r.err);
+    CHECK(r.exit_code == 5);
+    CHECK(r.err.find("test database '" + p.tst + "_dropped'") != std::string::npos);
+  }
+  SECTION("a query that fails on one side: the check's error names that side") {
+    // A value no query expects (the rounding of an active currency is not a number).
+    sql(p.tst,
+        "ALTER TABLE res_currency DROP CONSTRAINT res_currency_rounding_gt_zero; ALTER TABLE "
+        "res_currency ALTER COLUMN rounding TYPE text; UPDATE res_currency SET rounding = 'not a "
+        "number' WHERE active");
+    auto r = p.cli({"--json",
+                    "uat",
+                    "run",
+                    "--prod-db",
+                    test::pg_conninfo(p.prod),
+                    "--test-db",
+                    test::pg_conninfo(p.tst),
+                    "--check",
+                    "accounting"});
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    auto doc = parse_stdout(r);
+    REQUIRE(doc["checks"].size() == 1);
+    CHECK(doc["checks"][0]["status"] == "error");
+    CHECK(doc["checks"][0]["error"].get<std::string>().find("test database '" + p.tst + "'") !=
+          std::string::npos);
+  }
+}

@@ -1,5 +1,6 @@
 #include <odoo_upgrade/adapters/pg/row_stream.hpp>
 #include <odoo_upgrade/adapters/pg/uat_compare.hpp>
+#include <odoo_upgrade/core/error_context.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -40,13 +41,13 @@ KeyedRow to_row(const Result& r) {
   return row;
 }
 
-// Pulls KeyedRows from a stream; a side without the dataset is an empty stream.
-core::uat::RowSource row_source(std::optional<RowStream>& s) {
-  return [&s]() -> std::optional<KeyedRow> {
+// Pulls KeyedRows from a stream of `side`; a side without the dataset is an empty stream.
+core::uat::RowSource row_source(std::optional<RowStream>& s, const UatSide& side) {
+  return [&s, &side]() -> std::optional<KeyedRow> {
     if (!s) {
       return std::nullopt;
     }
-    const auto* r = s->next();
+    const auto* r = core::in_database(side.label, [&s] { return s->next(); });
     if (r == nullptr) {
       return std::nullopt;
     }
@@ -54,12 +55,26 @@ core::uat::RowSource row_source(std::optional<RowStream>& s) {
   };
 }
 
-Buckets read_buckets(RowStream& stream) {
+// The buckets of a side's digest stream (none when the side has no such dataset).
+Buckets read_buckets(std::optional<RowStream>& stream, const UatSide& side) {
   Buckets buckets;
-  while (const auto* r = stream.next()) {
-    buckets[r->get_int(0, 0)] = {r->get_int(0, 1), std::string(r->get(0, 2))};
+  if (!stream) {
+    return buckets;
   }
+  core::in_database(side.label, [&] {
+    while (const auto* r = stream->next()) {
+      buckets[r->get_int(0, 0)] = {r->get_int(0, 1), std::string(r->get(0, 2))};
+    }
+  });
   return buckets;
+}
+
+// Sends `sql` on `side` as a stream (its errors named by the side).
+void open_stream(std::optional<RowStream>& stream,
+                 UatSide& side,
+                 const std::string& sql,
+                 const Params& params = {}) {
+  core::in_database(side.label, [&] { stream.emplace(side.conn, sql, params); });
 }
 
 // The query `wrap(dataset SQL)` sent on each side that has the dataset. Both are sent before
@@ -77,10 +92,10 @@ void open_streams(StreamPair& streams,
   auto sql_p = keyed_dataset_sql(dataset, production.profile);
   auto sql_t = keyed_dataset_sql(dataset, test.profile);
   if (sql_p) {
-    streams.production.emplace(production.conn, wrap(*sql_p), params);
+    open_stream(streams.production, production, wrap(*sql_p), params);
   }
   if (sql_t) {
-    streams.test.emplace(test.conn, wrap(*sql_t), params);
+    open_stream(streams.test, test, wrap(*sql_t), params);
   }
 }
 
@@ -108,9 +123,11 @@ std::string differing_buckets(const Buckets& production, const Buckets& test, lo
 
 } // namespace
 
-UatSide uat_side(Connection& conn) {
-  conn.exec_no_rows("SET jit = off");
-  return {conn, detect_profile(conn)};
+UatSide uat_side(Connection& conn, const std::string& label) {
+  return core::in_database(label, [&] {
+    conn.exec_no_rows("SET jit = off");
+    return UatSide{conn, detect_profile(conn), label};
+  });
 }
 
 long long compare_dataset(UatSide& production,
@@ -123,8 +140,8 @@ long long compare_dataset(UatSide& production,
     StreamPair digests;
     open_streams(
         digests, production, test, dataset, bucket_digest_sql, {std::to_string(k_buckets)});
-    bp = digests.production ? read_buckets(*digests.production) : Buckets{};
-    bt = digests.test ? read_buckets(*digests.test) : Buckets{};
+    bp = read_buckets(digests.production, production);
+    bt = read_buckets(digests.test, test);
   }
   long long rows = 0;
   std::string differing = differing_buckets(bp, bt, rows);
@@ -135,7 +152,8 @@ long long compare_dataset(UatSide& production,
   StreamPair streams;
   open_streams(
       streams, production, test, dataset, bucket_rows_sql, {std::to_string(k_buckets), differing});
-  core::uat::merge_keyed(row_source(streams.production), row_source(streams.test), on_pair);
+  core::uat::merge_keyed(
+      row_source(streams.production, production), row_source(streams.test, test), on_pair);
   return rows;
 }
 
@@ -145,7 +163,8 @@ void merge_dataset(UatSide& production,
                    const PairFn& on_pair) {
   StreamPair streams;
   open_streams(streams, production, test, dataset, ordered_rows_sql, {});
-  core::uat::merge_keyed(row_source(streams.production), row_source(streams.test), on_pair);
+  core::uat::merge_keyed(
+      row_source(streams.production, production), row_source(streams.test, test), on_pair);
 }
 
 namespace {
@@ -157,12 +176,13 @@ void merge_rows(UatSide& production,
                 const PairFn& on_pair) {
   StreamPair streams;
   if (auto sql = sql_of(production.profile)) {
-    streams.production.emplace(production.conn, ordered_rows_sql(*sql));
+    open_stream(streams.production, production, ordered_rows_sql(*sql));
   }
   if (auto sql = sql_of(test.profile)) {
-    streams.test.emplace(test.conn, ordered_rows_sql(*sql));
+    open_stream(streams.test, test, ordered_rows_sql(*sql));
   }
-  core::uat::merge_keyed(row_source(streams.production), row_source(streams.test), on_pair);
+  core::uat::merge_keyed(
+      row_source(streams.production, production), row_source(streams.test, test), on_pair);
 }
 
 } // namespace
@@ -195,11 +215,13 @@ dataset_row(UatSide& side, const std::string& dataset, const std::string& key) {
   if (!sql) {
     return std::nullopt;
   }
-  RowStream s(side.conn, keyed_row_sql(*sql), {key});
+  std::optional<RowStream> s;
+  open_stream(s, side, keyed_row_sql(*sql), {key});
+  auto next = row_source(s, side);
   std::optional<KeyedRow> row;
   // Read to the end: a stream left early is cancelled, which would abort the snapshot.
-  while (const auto* r = s.next()) {
-    row = to_row(*r);
+  while (auto r = next()) {
+    row = std::move(r);
   }
   return row;
 }
@@ -207,9 +229,11 @@ dataset_row(UatSide& side, const std::string& dataset, const std::string& key) {
 std::vector<KeyedRow> dataset_rows(UatSide& side, const std::string& dataset) {
   std::vector<KeyedRow> rows;
   if (auto sql = keyed_dataset_sql(dataset, side.profile)) {
-    RowStream s(side.conn, ordered_rows_sql(*sql));
-    while (const auto* r = s.next()) {
-      rows.push_back(to_row(*r));
+    std::optional<RowStream> s;
+    open_stream(s, side, ordered_rows_sql(*sql));
+    auto next = row_source(s, side);
+    while (auto r = next()) {
+      rows.push_back(std::move(*r));
     }
   }
   return rows;

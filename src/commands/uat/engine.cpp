@@ -4,7 +4,7 @@
 #include <odoo_upgrade/adapters/pg/transaction.hpp>
 #include <odoo_upgrade/adapters/pg/uat_compare.hpp>
 #include <odoo_upgrade/commands/uat.hpp>
-#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/error_context.hpp>
 #include <odoo_upgrade/core/expected_changes.hpp>
 #include <odoo_upgrade/core/line_diff.hpp>
 #include <odoo_upgrade/core/live_checks.hpp>
@@ -307,8 +307,10 @@ CheckResult run_check(const core::uat::CheckInfo& info,
   result.severity = info.severity;
   auto started = std::chrono::steady_clock::now();
   try {
-    pg::Savepoint on_prod(prod.conn, "uat_check");
-    pg::Savepoint on_test(test.conn, "uat_check");
+    pg::Savepoint on_prod =
+        core::in_database(prod.label, [&] { return pg::Savepoint(prod.conn, "uat_check"); });
+    pg::Savepoint on_test =
+        core::in_database(test.label, [&] { return pg::Savepoint(test.conn, "uat_check"); });
     CheckRun run{prod, test, expected, result, lists_dir};
     auto own = own_checks().find(info.id);
     if (own != own_checks().end()) {
@@ -316,8 +318,8 @@ CheckResult run_check(const core::uat::CheckInfo& info,
     } else {
       run_keyed_check(run);
     }
-    on_test.release();
-    on_prod.release();
+    core::in_database(test.label, [&] { on_test.release(); });
+    core::in_database(prod.label, [&] { on_prod.release(); });
   } catch (const core::Interrupted&) {
     throw;
   } catch (const std::exception& e) {
@@ -336,8 +338,8 @@ std::vector<CheckResult> run_uat_checks(pg::Connection& production,
                                         pg::Connection& test,
                                         const std::vector<std::string>& only,
                                         const stdfs::path& lists_dir) {
-  auto prod = pg::uat_side(production);
-  auto tst = pg::uat_side(test);
+  auto prod = pg::uat_side(production, "production database '" + production.dbname() + "'");
+  auto tst = pg::uat_side(test, "test database '" + test.dbname() + "'");
   auto expected = core::uat::ExpectedChanges::between(prod.profile.series, tst.profile.series);
   std::vector<CheckResult> results;
   for (const auto& info : core::uat::check_catalogue()) {

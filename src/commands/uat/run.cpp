@@ -9,7 +9,7 @@
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/commands/uat.hpp>
 #include <odoo_upgrade/commands/uat_live.hpp>
-#include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/error_context.hpp>
 #include <odoo_upgrade/core/live_checks.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
@@ -153,14 +153,26 @@ void compare_snapshots(Comparison& c,
                        const std::vector<std::string>& checks,
                        const stdfs::path& lists_root,
                        Context& ctx) {
-  pg::Connection prod(prod_conninfo);
-  pg::Connection test(test_conninfo);
-  prod.set_read_only();
-  test.set_read_only();
-  c.production_version = pg::odoo_series(prod);
-  c.test_version = pg::odoo_series(test);
-  pg::Transaction prod_snapshot(prod, pg::Isolation::repeatable_read, pg::Access::read_only);
-  pg::Transaction test_snapshot(test, pg::Isolation::repeatable_read, pg::Access::read_only);
+  // Every database error says which of the two databases failed (never its conninfo).
+  std::string prod_side = "production database '" + c.production_db + "'";
+  std::string test_side = "test database '" + c.test_db + "'";
+  auto open = [](const std::string& side, const std::string& conninfo, std::string& version) {
+    return core::in_database(side, [&] {
+      pg::Connection conn(conninfo);
+      conn.set_read_only();
+      version = pg::odoo_series(conn);
+      return conn;
+    });
+  };
+  pg::Connection prod = open(prod_side, prod_conninfo, c.production_version);
+  pg::Connection test = open(test_side, test_conninfo, c.test_version);
+  auto snapshot = [](const std::string& side, pg::Connection& conn) {
+    return core::in_database(side, [&] {
+      return pg::Transaction(conn, pg::Isolation::repeatable_read, pg::Access::read_only);
+    });
+  };
+  pg::Transaction prod_snapshot = snapshot(prod_side, prod);
+  pg::Transaction test_snapshot = snapshot(test_side, test);
   c.started_at = core::iso8601_utc(ctx.clock.now());
   c.lists_dir = lists_root / ("uat-" + compact_time(c.started_at) + "-missing");
   spdlog::info("uat: comparing '{}' ({}) with '{}' ({}){}",
@@ -170,8 +182,8 @@ void compare_snapshots(Comparison& c,
                c.test_version,
                c.round > 0 ? ", round " + std::to_string(c.round) : "");
   c.results = run_uat_checks(prod, test, checks, c.lists_dir);
-  prod_snapshot.commit();
-  test_snapshot.commit();
+  core::in_database(prod_side, [&] { prod_snapshot.commit(); });
+  core::in_database(test_side, [&] { test_snapshot.commit(); });
 }
 
 // The project's round: production against the round's test database, then the live checks

@@ -15,14 +15,17 @@
 // Every function throws DatabaseError when a query fails.
 namespace odoo_upgrade::adapters::pg {
 
-// One database of the comparison: its connection and its schema (detect_profile).
+// One database of the comparison: its connection, its schema (detect_profile) and how errors name
+// it (`label`, e.g. "test database 'acme_test'": every DatabaseError of the functions below that
+// comes from this side starts with it, so the user knows which database to look at).
 struct UatSide {
   Connection& conn;
   DbProfile profile;
+  std::string label;
 };
 // Reads the profile of `conn` and turns JIT compilation off for the session (compiling the wide
-// UNION queries costs seconds and gains nothing here).
-UatSide uat_side(Connection& conn);
+// UNION queries costs seconds and gains nothing here). Errors start with `label`.
+UatSide uat_side(Connection& conn, const std::string& label);
 
 // Called for each key with the production row and the test row (either may be null, never both).
 using PairFn = std::function<void(const core::uat::KeyedRow*, const core::uat::KeyedRow*)>;
