@@ -568,3 +568,49 @@ TEST_CASE("uat run: every database error says whether it is production or test (
           std::string::npos);
   }
 }
+
+TEST_CASE("uat: an output that cannot be written is refused before any work (issue 10)",
+          "[integration][uat][cli]") {
+  Project p;
+  p.add_round(1, p.tst);
+  auto before = test::read_file(p.file());
+  test::write_file(p.dir / "a-file", "x\n");
+  // A folder that does not exist, a file where a folder should be, a folder as the output.
+  for (const auto& out :
+       {p.dir / "no-such-dir" / "r.html", p.dir / "a-file" / "r.html", p.dir.path()}) {
+    DYNAMIC_SECTION(out.string()) {
+      auto r = p.cli({"uat", "report", "--format", "html", "-o", out.string()});
+      INFO(r.err);
+      CHECK(r.exit_code == 6);
+      CHECK(r.err.find(out.string()) != std::string::npos);
+      // Checked before connecting: with an unreachable test database the output still comes
+      // first (exit 6, not 5), and no missing-record list is written anywhere.
+      r = p.cli({"uat",
+                 "run",
+                 "--prod-db",
+                 test::pg_conninfo(p.prod),
+                 "--test-db",
+                 "host=/nowhere port=1 dbname=gone_db",
+                 "-o",
+                 out.string()});
+      INFO(r.err);
+      CHECK(r.exit_code == 6);
+      CHECK(r.err.find(out.string()) != std::string::npos);
+      CHECK(test::read_file(p.file()) == before);
+    }
+  }
+  SECTION("the round's folder under the work dir cannot be made") {
+    // A file where the rounds folder goes; the test database unreachable: exit 6 says the check
+    // came before the comparison.
+    auto work = stdfs::path(p.doc()["work_dir"].get<std::string>());
+    stdfs::create_directories(work);
+    test::write_file(work / "rounds", "x\n");
+    p.add_round(1, p.tst + "_gone");
+    before = test::read_file(p.file());
+    auto r = p.cli({"uat", "run"});
+    INFO(r.err);
+    CHECK(r.exit_code == 6);
+    CHECK(r.err.find((work / "rounds").string()) != std::string::npos);
+    CHECK(test::read_file(p.file()) == before);
+  }
+}

@@ -2,6 +2,7 @@
 #include "state.hpp"
 
 #include <odoo_upgrade/adapters/fs/files.hpp>
+#include <odoo_upgrade/adapters/fs/writable.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/adapters/pg/report_names.hpp>
 #include <odoo_upgrade/commands/common.hpp>
@@ -56,6 +57,10 @@ int run_uat_report(const UatReportOptions& options, Context& ctx) {
   if (!format) {
     throw core::UsageError("unknown report format '" + options.format + "'",
                            "use one of: text, json, junit, markdown, html");
+  }
+  // A file that cannot be written is said now, before anything is read or written.
+  if (options.output) {
+    adapters::fs::check_writable_file(*options.output, "the report");
   }
   // The consultant's name and logo from the user's config file: a bad logo stops here, before
   // anything is written.

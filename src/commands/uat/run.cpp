@@ -2,6 +2,7 @@
 #include "state.hpp"
 
 #include <odoo_upgrade/adapters/fs/files.hpp>
+#include <odoo_upgrade/adapters/fs/writable.hpp>
 #include <odoo_upgrade/adapters/pg/odoo_inspector.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/adapters/pg/transaction.hpp>
@@ -466,6 +467,12 @@ int run_pair(const UatRunOptions& options, Context& ctx) {
   if (ctx.options.dry_run) {
     return print_pair_plan(ctx, c, options);
   }
+  // Where the report and the lists go must be writable: said now, not after the comparison.
+  if (options.output) {
+    adapters::fs::check_writable_file(*options.output, "the report");
+  } else {
+    adapters::fs::check_writable_dir(stdfs::temp_directory_path(), "the lists of missing records");
+  }
   compare_pair(c, options, ctx);
   for (auto& r : c.results) {
     core::uat::identify(r);
@@ -507,6 +514,9 @@ int run_uat_run(const UatRunOptions& options, Context& ctx) {
   if (ctx.options.dry_run) {
     return print_run_plan(ctx, session, c, options.checks);
   }
+  // The round's folder receives the report: said now if it cannot, not after the comparison.
+  adapters::fs::check_writable_dir(work_dir(session.project()) / "rounds" / std::to_string(c.round),
+                                   "the run's report");
   // Compare, name every finding, then keep the full report in the work dir and a bounded summary
   // in the project.
   compare(c, session, options, ctx);
