@@ -48,6 +48,53 @@ std::string acceptance_text(const Finding& f) {
   return "accepted by " + a.by + " on " + a.at + ": " + a.reason;
 }
 
+// An expected difference: informational only (the new version's own change, often explained by
+// the expected-changes file). The people's reports group them so that the eye lands on the rest.
+bool is_expected(const Finding& f) {
+  return f.severity == Severity::info;
+}
+
+// The info findings of a check grouped by why (the reason, else their kind), in order of first
+// appearance.
+using InfoGroups = std::vector<std::pair<std::string, std::vector<const Finding*>>>;
+InfoGroups info_groups(const CheckResult& c) {
+  InfoGroups groups;
+  for (const auto& f : c.findings) {
+    if (!is_expected(f)) {
+      continue;
+    }
+    std::string why = f.reason.empty() ? "informational: " + f.kind : f.reason;
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == why; });
+    (it == groups.end() ? groups.emplace_back(why, std::vector<const Finding*>{}) : *it)
+        .second.push_back(&f);
+  }
+  return groups;
+}
+
+// How many records a group names; the rest are counted.
+constexpr std::size_t k_named_in_group = 8;
+
+// "Deco Addict, Gemini Furniture and 12 more": the first records of a group.
+std::string first_records(const std::vector<const Finding*>& findings) {
+  std::string s;
+  for (std::size_t i = 0; i < findings.size() && i < k_named_in_group; ++i) {
+    const Finding& f = *findings[i];
+    s += (i == 0 ? "" : ", ") + (f.name.empty() ? f.key : f.name);
+  }
+  if (findings.size() > k_named_in_group) {
+    s += " and " + std::to_string(findings.size() - k_named_in_group) + " more";
+  }
+  return s;
+}
+
+// Where every info finding is listed.
+std::string info_list_note(const Report& r) {
+  std::string json = "the JSON report (uat report --format json)";
+  return "every info finding is listed in " +
+         (r.info_list.empty() ? json : r.info_list + " (beside this report) and in " + json);
+}
+
 // "[views-3f9a2c1b7e, new]": the id to copy and the state against the previous round.
 std::string finding_tag(const Finding& f) {
   std::string since = since_text(f);
@@ -124,6 +171,9 @@ std::string render_text(const Report& r) {
           << "\n";
       }
       for (const auto& f : c.findings) {
+        if (is_expected(f)) {
+          continue;
+        }
         o << "      " << to_string(f.severity) << " " << finding_tag(f) << ": " << f.message
           << "\n";
         if (!f.reason.empty()) {
@@ -138,9 +188,16 @@ std::string render_text(const Report& r) {
           o << "        " << acceptance_text(f) << "\n";
         }
       }
+      for (const auto& [why, findings] : info_groups(c)) {
+        o << "      info ×" << findings.size() << ": " << why << ": " << first_records(findings)
+          << "\n";
+      }
       if (c.truncated) {
         o << "      … more findings in the JSON report\n";
       }
+    }
+    if (info_findings(r) > 0) {
+      o << "(" << info_list_note(r) << ")\n";
     }
     o << "iteration: " << iteration_line(r) << "\n";
     for (const auto& [check, f] : r.changes.fixed_findings) {
@@ -203,10 +260,15 @@ void markdown_findings(std::ostringstream& o, const CheckResult& c) {
   if (!c.error.empty()) {
     o << (c.status == CheckStatus::skipped ? "Skipped: " : "Error: ") << md_cell(c.error) << "\n\n";
   }
-  if (!c.findings.empty()) {
+  bool attention = std::any_of(
+      c.findings.begin(), c.findings.end(), [](const Finding& f) { return !is_expected(f); });
+  if (attention) {
     o << "| Id | Since | Severity | Model | Key | Name | Difference |\n"
          "|---|---|---|---|---|---|---|\n";
     for (const auto& f : c.findings) {
+      if (is_expected(f)) {
+        continue;
+      }
       std::string diff = f.kind;
       for (const auto& ch : f.changes) {
         diff += "; " + change_text(ch);
@@ -220,6 +282,15 @@ void markdown_findings(std::ostringstream& o, const CheckResult& c) {
       o << "| `" << md_cell(f.id) << "` | " << since_text(f) << " | " << to_string(f.severity)
         << " | " << md_cell(f.model) << " | `" << md_cell(f.key) << "` | " << md_cell(f.name)
         << " | " << md_cell(diff) << " |\n";
+    }
+  }
+  auto groups = info_groups(c);
+  if (!groups.empty()) {
+    o << (attention ? "\n" : "") << "| Expected difference (info) | Count | First records |\n"
+      << "|---|---:|---|\n";
+    for (const auto& [why, findings] : groups) {
+      o << "| " << md_cell(why) << " | " << findings.size() << " | "
+        << md_cell(first_records(findings)) << " |\n";
     }
   }
   if (c.truncated) {
@@ -238,6 +309,10 @@ void markdown_checks(std::ostringstream& o, const Report& r) {
     o << "| " << md_cell(c.id) << ": " << md_cell(c.title) << " | " << to_string(c.status) << " | "
       << c.count(Severity::blocking) << " | " << c.count(Severity::warning) << " | "
       << c.count(Severity::info) << " |\n";
+  }
+  if (info_findings(r) > 0) {
+    o << "\nExpected differences (info) are grouped per check and reason; "
+      << md_cell(info_list_note(r)) << ".\n";
   }
   for (const auto& c : r.checks) {
     if (!c.findings.empty() || !c.error.empty()) {
@@ -390,6 +465,7 @@ th{background:#f3f3f3}td.n{text-align:right}
 code{font-family:Menlo,Consolas,monospace;font-size:.95em;word-break:break-all}
 pre{white-space:pre-wrap;overflow-wrap:anywhere}
 table.expected{color:#555}table.expected td:first-child{width:45%}
+details.expected{margin:.5em 0}details.expected summary{cursor:pointer;color:#555}
 .meta td:first-child{width:12em;font-weight:bold}
 .small{color:#666;font-size:.85em}.accepted{color:#1565c0}.lapsed{color:#b26a00}
 .consultant{display:flex;align-items:center;justify-content:space-between;gap:1em;border-bottom:1px solid #ddd;padding-bottom:.5em}
@@ -451,42 +527,25 @@ void html_check_table(std::ostringstream& o, const Report& r) {
   o << "</table>\n";
 }
 
-// An expected difference: informational only (the new version's own change, often explained by
-// the expected-changes file). The report groups them so that the eye lands on the rest.
-bool is_expected(const Finding& f) {
-  return f.severity == Severity::info;
-}
-
-// The expected differences of one check, one row per reason: how many, and the first records.
+// The expected differences of one check, collapsed (a click opens them; print shows the count):
+// one row per reason with how many and the first records.
 void html_expected(std::ostringstream& o, const CheckResult& c) {
-  std::vector<std::pair<std::string, std::vector<const Finding*>>> groups;
-  for (const auto& f : c.findings) {
-    if (!is_expected(f)) {
-      continue;
-    }
-    std::string why = f.reason.empty() ? "informational: " + f.kind : f.reason;
-    auto it =
-        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == why; });
-    (it == groups.end() ? groups.emplace_back(why, std::vector<const Finding*>{}) : *it)
-        .second.push_back(&f);
-  }
+  auto groups = info_groups(c);
   if (groups.empty()) {
     return;
   }
-  constexpr std::size_t k_named = 8;
+  std::size_t n = 0;
+  for (const auto& g : groups) {
+    n += g.second.size();
+  }
+  o << "<details class=\"expected\"><summary>" << n << " expected difference" << (n == 1 ? "" : "s")
+    << " (info), " << groups.size() << " kind" << (groups.size() == 1 ? "" : "s") << "</summary>\n";
   o << "<table class=\"expected\">\n<tr><th>Expected difference</th><th>Records</th></tr>\n";
   for (const auto& [why, findings] : groups) {
-    o << "<tr><td>" << e(why) << "</td><td><b>" << findings.size() << "</b>: ";
-    for (std::size_t i = 0; i < findings.size() && i < k_named; ++i) {
-      const Finding& f = *findings[i];
-      o << (i == 0 ? "" : ", ") << e(f.name.empty() ? f.key : f.name);
-    }
-    if (findings.size() > k_named) {
-      o << " and " << findings.size() - k_named << " more";
-    }
-    o << "</td></tr>\n";
+    o << "<tr><td>" << e(why) << "</td><td><b>" << findings.size()
+      << "</b>: " << e(first_records(findings)) << "</td></tr>\n";
   }
-  o << "</table>\n";
+  o << "</table>\n</details>\n";
 }
 
 // The findings that need a look (everything but the expected differences), blocking first.
@@ -556,6 +615,17 @@ void html_checks(std::ostringstream& o, const Report& r) {
   }
   html_check_table(o, r);
   o << "<h2>Findings</h2>\n";
+  if (info_findings(r) > 0) {
+    std::string where = r.info_list.empty()
+                            ? info_list_note(r)
+                            : "every info finding is listed in <a href=\"" + e(r.info_list) +
+                                  "\">" + e(r.info_list) +
+                                  "</a> (beside this report) and in the JSON report (uat report "
+                                  "--format json)";
+    o << "<p class=\"small\">Blocking findings and warnings are listed one by one; expected "
+         "differences (info) are grouped per check and reason, with their first records: "
+      << (r.info_list.empty() ? e(where) : where) << ".</p>\n";
+  }
   bool any = false;
   for (const auto& c : r.checks) {
     if (!c.findings.empty() || !c.error.empty()) {
@@ -653,6 +723,52 @@ std::string render_html(const Report& r) {
 }
 
 } // namespace
+
+std::size_t info_findings(const Report& report) {
+  std::size_t n = 0;
+  for (const auto& c : report.checks) {
+    n += static_cast<std::size_t>(std::count_if(
+        c.findings.begin(), c.findings.end(), [](const Finding& f) { return is_expected(f); }));
+  }
+  return n;
+}
+
+namespace {
+
+// One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break; line breaks
+// become spaces so that every finding stays on one line.
+std::string csv_field(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  std::replace(text.begin(), text.end(), '\r', ' ');
+  if (text.find_first_of(",\"") == std::string::npos) {
+    return text;
+  }
+  std::string out = "\"";
+  for (char c : text) {
+    out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  }
+  return out + "\"";
+}
+
+} // namespace
+
+std::string render_info_list(const Report& report) {
+  std::ostringstream o;
+  o << "check,id,model,key,name,message,reason\n";
+  for (const auto& c : report.checks) {
+    for (const auto& f : c.findings) {
+      if (!is_expected(f)) {
+        continue;
+      }
+      std::string line;
+      for (const auto* field : {&c.id, &f.id, &f.model, &f.key, &f.name, &f.message, &f.reason}) {
+        line += (line.empty() ? "" : ",") + csv_field(*field);
+      }
+      o << line << "\n";
+    }
+  }
+  return o.str();
+}
 
 bool report_go(const Report& report) {
   if (!report.has_run || !summarize(report.checks).go()) {

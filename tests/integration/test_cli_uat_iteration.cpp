@@ -232,9 +232,31 @@ TEST_CASE("uat run --prod-db/--test-db compares two databases without a project 
   auto r = p.cli({"uat", "run"});
   INFO(r.err);
   REQUIRE(r.exit_code == 1); // the README's customer losses block
-  auto project_before = test::read_file(p.project_path());
   auto project_file = p.project()["uat"]["rounds"]["1"]["runs"][0]["report_file"];
   auto project_run = json::parse(test::read_file(project_file.get<std::string>()));
+
+  // The people's reports stay readable with 6000+ info findings: blocking findings and warnings
+  // one by one, the infos grouped per check and reason (collapsed in HTML), every info in a CSV
+  // beside the report (and in the JSON report).
+  auto info_total = project_run["summary"]["info"].get<std::size_t>();
+  REQUIRE(info_total > 6000);
+  for (std::string format : {"html", "markdown"}) {
+    auto out = p.dir / ("uat." + format);
+    r = p.cli({"--json", "uat", "report", "--format", format, "-o", out.string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    auto side = p.dir / "uat-info.csv";
+    CHECK(parse_stdout(r)["info_list"] == side.string());
+    auto page = test::read_file(out);
+    CHECK(page.size() < 100 * 1024);
+    CHECK(page.find("uat-info.csv") != std::string::npos);
+    if (format == "html") {
+      CHECK(page.find("<details class=\"expected\"><summary>") != std::string::npos);
+    }
+    auto list = test::read_file(side);
+    CHECK(static_cast<std::size_t>(std::count(list.begin(), list.end(), '\n')) == info_total + 1);
+  }
+  auto project_before = test::read_file(p.project_path());
 
   // The conninfos come from a file and the environment: no password in argv.
   auto prod_file = p.dir / "prod.conninfo";
@@ -269,6 +291,25 @@ TEST_CASE("uat run --prod-db/--test-db compares two databases without a project 
   // Nothing recorded in the project.
   CHECK(test::read_file(p.project_path()) == project_before);
 
+  // A dry run is the whole plan: the checks that would run (the live ones skipped: no project)
+  // and no round; it connects to nothing.
+  r = p.cli({"--json", "--dry-run", "uat", "run", "--check", "pages", "--check", "views"},
+            {{"ODOO_UPGRADE_PROD_DB", "host=/nowhere dbname=prod"},
+             {"ODOO_UPGRADE_TEST_DB", "host=/nowhere dbname=test"}});
+  auto plan = parse_stdout(r);
+  CHECK(r.exit_code == 0);
+  CHECK(plan["dry_run"] == true);
+  CHECK(plan["round"].is_null());
+  CHECK(plan["production_db"] == "prod");
+  CHECK(plan["test_db"] == "test");
+  CHECK(plan["checks"] == json::array({"views", "pages"}));
+  CHECK(plan["live_checks"]["checks"] == json::array({"pages"}));
+  CHECK(plan["live_checks"]["status"] == "skipped");
+  r = p.cli({"--json", "--dry-run", "uat", "run"},
+            {{"ODOO_UPGRADE_PROD_DB", "host=/nowhere dbname=prod"},
+             {"ODOO_UPGRADE_TEST_DB", "host=/nowhere dbname=test"}});
+  CHECK(parse_stdout(r)["checks"].size() == project_run["checks"].size());
+
   // Bad input: one side only, no database named.
   r = p.cli({"uat", "run", "--prod-db-file", prod_file.string()});
   CHECK(r.exit_code == 2);
@@ -291,25 +332,6 @@ void delete_sale_lines(const std::string& db, int n) {
 }
 
 } // namespace
-  // A dry run is the whole plan: the checks that would run (the live ones skipped: no project)
-  // and no round; it connects to nothing.
-  r = p.cli({"--json", "--dry-run", "uat", "run", "--check", "pages", "--check", "views"},
-            {{"ODOO_UPGRADE_PROD_DB", "host=/nowhere dbname=prod"},
-             {"ODOO_UPGRADE_TEST_DB", "host=/nowhere dbname=test"}});
-  auto plan = parse_stdout(r);
-  CHECK(r.exit_code == 0);
-  CHECK(plan["dry_run"] == true);
-  CHECK(plan["round"].is_null());
-  CHECK(plan["production_db"] == "prod");
-  CHECK(plan["test_db"] == "test");
-  CHECK(plan["checks"] == json::array({"views", "pages"}));
-  CHECK(plan["live_checks"]["checks"] == json::array({"pages"}));
-  CHECK(plan["live_checks"]["status"] == "skipped");
-  r = p.cli({"--json", "--dry-run", "uat", "run"},
-            {{"ODOO_UPGRADE_PROD_DB", "host=/nowhere dbname=prod"},
-             {"ODOO_UPGRADE_TEST_DB", "host=/nowhere dbname=test"}});
-  CHECK(parse_stdout(r)["checks"].size() == project_run["checks"].size());
-
 
 TEST_CASE("uat: an acceptance carries over into the next round while its finding is unchanged",
           "[integration][uat][cli]") {

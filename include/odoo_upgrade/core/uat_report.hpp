@@ -50,7 +50,18 @@ struct Report {
   // `report_language`), and why it is not the configured one ("" when it is, or none is set).
   std::string language = "en_US";
   std::string language_warning;
+  // The side file listing every info finding (render_info_list), as the report names it (a file
+  // name beside the report); "" when none was written (the report then points at the JSON report).
+  std::string info_list;
 };
+
+// Every info finding of `report` as CSV (RFC 4180, UTF-8, one finding a line: line breaks inside a
+// value become spaces), with a header: check, id, model, key, name, message, reason. The people's
+// formats (text, Markdown, HTML) show the info findings grouped per check and reason, with their
+// counts and first records; this list and the JSON report hold every one.
+std::string render_info_list(const Report& report);
+// How many info findings `report` lists (the findings kept, not the counts).
+std::size_t info_findings(const Report& report);
 
 // One record's name in the report language (adapters/pg/report_names.hpp): `model` and `key` (its
 // xml id) name the record, `en_us` is its en_US name, `translated` its name in the language (the
@@ -81,7 +92,10 @@ std::optional<ReportFormat> parse_report_format(std::string_view text);
 
 // Renders `report`. Every format shows each finding's id, whether it is new or still there since
 // the previous round, its acceptance (who, when, why; or that it lapsed), the findings fixed since
-// the previous round and the summary line ("3 fixed, 1 new, 5 still there since round 1").
+// the previous round and the summary line ("3 fixed, 1 new, 5 still there since round 1"). Text,
+// Markdown and HTML list the blocking findings and warnings one by one and group the info findings
+// per check and reason (count and first records; the HTML collapsed), naming where every one is:
+// `info_list`, else the JSON report.
 // JSON is the document of `report_to_json`; JUnit maps each check and each
 // manual item to a testcase (blocking findings and failed items are failures, checks that could
 // not run are errors, unmarked/skipped items are skipped); HTML is self-contained (inline CSS, no

@@ -13,6 +13,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <optional>
 #include <ostream>
 
 namespace odoo_upgrade::commands {
@@ -50,6 +52,11 @@ void apply_report_language(core::uat::Report& report,
   }
 }
 
+// The side file of the info findings of report `output`: "uat.html" → "uat-info.csv" beside it.
+std::filesystem::path info_list_path(const std::filesystem::path& output) {
+  return output.parent_path() / (output.stem().string() + "-info.csv");
+}
+
 } // namespace
 
 int run_uat_report(const UatReportOptions& options, Context& ctx) {
@@ -74,6 +81,16 @@ int run_uat_report(const UatReportOptions& options, Context& ctx) {
   if (auto language = config.report_language; language && *language != "en_US") {
     apply_report_language(report, *language, session);
   }
+  // The people's formats group the info findings: every one goes to a side file beside the report
+  // (its folder was checked above), which the report names.
+  std::optional<std::filesystem::path> info_list;
+  bool grouped = *format == core::uat::ReportFormat::text ||
+                 *format == core::uat::ReportFormat::markdown ||
+                 *format == core::uat::ReportFormat::html;
+  if (options.output && grouped && core::uat::info_findings(report) > 0) {
+    info_list = info_list_path(*options.output);
+    report.info_list = info_list->filename().string();
+  }
   std::string content;
   if (*format == core::uat::ReportFormat::json) {
     // The file is the --json document, its shape named like it (docs/schemas/uat-report).
@@ -86,17 +103,25 @@ int run_uat_report(const UatReportOptions& options, Context& ctx) {
   std::string verdict = core::uat::report_go(report) ? "go" : "no-go";
   // A file for people or CI, or the report itself on stdout.
   if (options.output) {
+    if (info_list) {
+      adapters::fs::write_file_atomic(*info_list, core::uat::render_info_list(report), 0644);
+    }
     adapters::fs::write_file_atomic(*options.output, content, 0644);
     ctx.out.set_document("uat-report-written");
-    ctx.out.result({{"output", options.output->string()},
-                    {"format", options.format},
-                    {"round", report.round},
-                    {"verdict", verdict}},
-                   [&](std::ostream& os) {
-                     os << options.format << " report of round " << report.round << " ("
-                        << (verdict == "go" ? "GO" : "NO-GO") << ") written to "
-                        << options.output->string() << "\n";
-                   });
+    ctx.out.result(
+        {{"output", options.output->string()},
+         {"format", options.format},
+         {"round", report.round},
+         {"verdict", verdict},
+         {"info_list", info_list ? nlohmann::json(info_list->string()) : nlohmann::json()}},
+        [&](std::ostream& os) {
+          os << options.format << " report of round " << report.round << " ("
+             << (verdict == "go" ? "GO" : "NO-GO") << ") written to " << options.output->string()
+             << "\n";
+          if (info_list) {
+            os << "every info finding: " << info_list->string() << "\n";
+          }
+        });
     return 0;
   }
   // With --json and no --output, the one JSON document is the report itself.
