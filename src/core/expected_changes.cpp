@@ -117,7 +117,16 @@ std::optional<Explanation> ExpectedChanges::report(const std::string& xml_id,
 std::optional<Explanation> ExpectedChanges::record(const std::string& model,
                                                    const std::string& xml_id) const {
   return find("records", [&](const nlohmann::json& e) {
-    return e.value("model", "") == model && has(e.value("xml_ids", nlohmann::json()), xml_id);
+    return e.value("model", "") == model && e.value("change", "") != "renamed" &&
+           has(e.value("xml_ids", nlohmann::json()), xml_id);
+  });
+}
+
+std::optional<Explanation> ExpectedChanges::renamed(const std::string& model,
+                                                    const std::string& xml_id) const {
+  return find("records", [&](const nlohmann::json& e) {
+    return e.value("model", "") == model && e.value("change", "") == "renamed" &&
+           has(e.value("xml_ids", nlohmann::json()), xml_id);
   });
 }
 
@@ -275,6 +284,13 @@ void explain(Finding& f, const std::string& dataset, const ExpectedChanges& expe
     }
   } else if (dataset == "payment_terms" && f.kind == "changed") {
     e = explain_due_shift(f, expected);
+  }
+  bool renamed_only = f.kind == "changed" && !f.changes.empty() &&
+                      std::all_of(f.changes.begin(), f.changes.end(), [](const FieldChange& c) {
+                        return c.field == "name";
+                      });
+  if (!e && renamed_only) {
+    e = expected.renamed(f.model, f.key);
   }
   if (!e && missing) {
     // Keys are an xml id, or "<kind>:<xml id>" ("calendar:resource.resource_calendar_std_35h").

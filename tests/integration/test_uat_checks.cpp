@@ -358,7 +358,14 @@ TEST_CASE("uat checks: losses of the customer's business configuration are named
         // an attribute value renamed, an analytic account archived
         "UPDATE product_attribute_value SET name = '{\"en_US\": \"Alu\"}' WHERE name->>'en_US' = "
         "'Aluminium'",
-        "UPDATE account_analytic_account SET active = false WHERE name->>'en_US' = 'Deco Addict'"});
+        "UPDATE account_analytic_account SET active = false WHERE name->>'en_US' = 'Deco Addict'",
+        // translatable names renamed in en_US only (jsonb: the other languages kept): the
+        // customer's product, a standard payment term (keyed by its xml id)
+        "UPDATE product_template SET name = jsonb_set(name, '{en_US}', '\"Standing Desk\"') WHERE "
+        "default_code = 'CUST-001'",
+        "UPDATE account_payment_term SET name = jsonb_set(name, '{en_US}', '\"Pay now\"') WHERE "
+        "id = (SELECT res_id FROM ir_model_data WHERE module = 'account' AND name = "
+        "'account_payment_term_immediate')"});
   auto results = compare(prod, tst);
   INFO(describe(results));
   CHECK(core::uat::summarize(results).errors == 0);
@@ -411,6 +418,22 @@ TEST_CASE("uat checks: losses of the customer's business configuration are named
                  f.changes.at(0).after.find("Alu +") != std::string::npos);
   }
   CHECK(line);
+
+  // Issue 10: a translatable name is compared, not only used as a label.
+  bool product_renamed = false;
+  for (const auto& f : check(results, "products").findings) {
+    product_renamed =
+        product_renamed ||
+        (f.name.find("CUST-001") != std::string::npos && f.severity == Severity::blocking &&
+         f.changes.at(0).field == "name" && f.changes.at(0).before == "Ergonomic Standing Desk" &&
+         f.changes.at(0).after == "Standing Desk");
+  }
+  CHECK(product_renamed);
+  const auto* immediate = find(results, "business-data", "account.account_payment_term_immediate");
+  REQUIRE(immediate != nullptr);
+  CHECK(immediate->severity == Severity::warning); // a standard term: the new version may rename it
+  CHECK(immediate->changes.at(0).field == "name");
+  CHECK(immediate->changes.at(0).after == "Pay now");
 
   const auto* plan = find(results, "business-data", "analytic_plan:Projects");
   REQUIRE(plan != nullptr);

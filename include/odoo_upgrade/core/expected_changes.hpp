@@ -60,6 +60,9 @@ public:
   std::optional<Explanation> model(const std::string& model) const;
   // A record the step deletes, adds or updates (`records[]`: `model`, one of its `xml_ids`).
   std::optional<Explanation> record(const std::string& model, const std::string& xml_id) const;
+  // A standard record of `model` the step renames (a "records" entry of change "renamed"): explains
+  // a finding whose only change is its `name`.
+  std::optional<Explanation> renamed(const std::string& model, const std::string& xml_id) const;
 
 private:
   std::vector<nlohmann::json> m_steps;

@@ -198,7 +198,8 @@ std::optional<std::string> reports(const DbProfile& p) {
   return "WITH " + xmlid_cte("x", "ir.actions.report") + ", " + k_std_modules_cte +
          " SELECT coalesce(x.xmlid, 'report:' || r.report_name || ':' || r.model) AS key, left(" +
          tr(p, "ir_act_report_xml", "r", "name") + ", 120) AS name, " + is_std("x.module") +
-         " AS std, json_build_object('model', r.model, 'report_type', r.report_type, "
+         " AS std, json_build_object('name', " + tr(p, "ir_act_report_xml", "r", "name") +
+         ", 'model', r.model, 'report_type', r.report_type, "
          "'report_name', r.report_name, 'report_file', r.report_file, 'print_report_name', " +
          tr(p, "ir_act_report_xml", "r", "print_report_name") +
          ", 'binding_model', bm.model, 'paperformat', " + paper +
@@ -272,8 +273,8 @@ std::optional<std::string> mail_templates(const DbProfile& p) {
   std::string body = "coalesce(" + tr(p, "mail_template", "t", "body_html") + ", '')";
   return "WITH " + xmlid_cte("x", "mail.template") + ", " + k_std_modules_cte + " SELECT " +
          template_key(p) + " AS key, left(" + tr(p, "mail_template", "t", "name") +
-         ", 120) AS name, " + is_std("x.module") +
-         " AS std, json_build_object('model', im.model, 'subject', " +
+         ", 120) AS name, " + is_std("x.module") + " AS std, json_build_object('name', " +
+         tr(p, "mail_template", "t", "name") + ", 'model', im.model, 'subject', " +
          tr(p, "mail_template", "t", "subject") + ", 'body', 'md5 ' || left(md5(" + body +
          "), 12) || ', ' || length(" + body + ") || ' chars', 'email_to', " +
          col(p, "mail_template", "t", "email_to") + ", 'partner_to', " +
@@ -498,7 +499,9 @@ std::optional<std::string> products(const DbProfile& p) {
   return ctes + " SELECT 'product.product,' || pp.id AS key, left(coalesce('[' || " +
          col(p, "product_product", "pp", "default_code") + " || '] ', '') || coalesce(" +
          tr(p, "product_template", "pt", "name") +
-         ", ''), 120) AS name, false AS std, json_build_object('category', pc.complete_name, "
+         ", ''), 120) AS name, false AS std, json_build_object('name', " +
+         tr(p, "product_template", "pt", "name") +
+         ", 'category', pc.complete_name, "
          "'sale_price', " +
          num("pt.list_price") +
          ", 'cost', cost.v, 'income_account', inc.v, 'expense_account', exp.v, 'vendors', " +
@@ -626,8 +629,9 @@ std::optional<std::string> journals(const DbProfile& p) {
   }
   return "SELECT 'journal:' || j.company_id || ':' || j.code AS key, left(" +
          tr(p, "account_journal", "j", "name") +
-         ", 120) AS name, false AS std, json_build_object('type', j.type, 'active', "
-         "j.active::text, 'default_account', " +
+         ", 120) AS name, false AS std, json_build_object('name', " +
+         tr(p, "account_journal", "j", "name") +
+         ", 'type', j.type, 'active', j.active::text, 'default_account', " +
          account_code(p, "aa", "j.company_id") +
          ", 'bank_account', b.acc_number, 'currency', c.name)::text AS vals FROM account_journal "
          "j LEFT JOIN account_account aa ON aa.id = j.default_account_id LEFT JOIN "
@@ -700,8 +704,9 @@ std::optional<std::string> groups(const DbProfile& p) {
          "coalesce(x.xmlid, 'group:' || coalesce(" +
          tr(p, "ir_module_category", "cat", "name") + ", '') || '/' || " +
          tr(p, "res_groups", "g", "name") + ") AS key, left(" + tr(p, "res_groups", "g", "name") +
-         ", 120) AS name, " + is_std("x.module") +
-         " AS std, json_build_object('users', coalesce(n.users, 0)::text)::text AS vals FROM "
+         ", 120) AS name, " + is_std("x.module") + " AS std, json_build_object('name', " +
+         tr(p, "res_groups", "g", "name") +
+         ", 'users', coalesce(n.users, 0)::text)::text AS vals FROM "
          "res_groups g LEFT JOIN x ON x.res_id = g.id LEFT JOIN n ON n.gid = g.id LEFT JOIN "
          "ir_module_category cat ON cat.id = g.category_id";
 }

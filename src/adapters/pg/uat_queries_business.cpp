@@ -88,7 +88,8 @@ std::optional<std::string> payment_terms(const DbProfile& p) {
          "'; ' ORDER BY ref, due, share) AS v FROM s GROUP BY payment_id) SELECT coalesce(x.xmlid, "
          "'payment_term:' || coalesce(t.company_id::text, '*') || ':' || coalesce(" +
          name + ", '')) AS key, left(" + name + ", 120) AS name, " + is_std("x.module") +
-         " AS std, json_build_object('active', t.active::text, 'company', t.company_id::text, "
+         " AS std, json_build_object('name', " + name +
+         ", 'active', t.active::text, 'company', t.company_id::text, "
          "'lines', coalesce(due.n, 0)::text, 'due', due.v, 'early_discount', " +
          early_discount(p) +
          ", '_natural', 'payment_term:' || coalesce(t.company_id::text, '*') "
@@ -123,7 +124,8 @@ std::optional<std::string> pricelists(const DbProfile& p) {
                 : std::string()) +
          " SELECT 'pricelist:' || " + pricelist_key(p, "pl") + " AS key, left(" +
          tr(p, "product_pricelist", "pl", "name") + ", 120) AS name, " + is_std("x.module") +
-         " AS std, json_build_object('active', " + col(p, "product_pricelist", "pl", "active") +
+         " AS std, json_build_object('name', " + tr(p, "product_pricelist", "pl", "name") +
+         ", 'active', " + col(p, "product_pricelist", "pl", "active") +
          ", 'currency', cur.name, 'company', pl.company_id::text, 'website', " +
          col(p, "product_pricelist", "pl", "website_id") + ", 'discount_policy', " +
          col(p, "product_pricelist", "pl", "discount_policy") + ", 'selectable', " +
@@ -257,8 +259,8 @@ std::optional<std::string> payment_providers(const DbProfile& p) {
                               : col(p, table, "pp", "website_published");
   return "WITH " + xmlid_cte("x", t->model) + ", " + k_std_modules_cte +
          " SELECT coalesce(x.xmlid, " + t->natural + ") AS key, left(" + t->name +
-         ", 120) AS name, " + is_std("x.module") +
-         " AS std, json_build_object('used', (pp.state <> 'disabled')::text, 'test_mode', "
+         ", 120) AS name, " + is_std("x.module") + " AS std, json_build_object('name', " + t->name +
+         ", 'used', (pp.state <> 'disabled')::text, 'test_mode', "
          "(pp.state = 'test')::text, 'published', " +
          published + ", 'company', pp.company_id::text, 'website', " +
          col(p, table, "pp", "website_id") + ", '_natural', " + t->natural +
@@ -322,9 +324,9 @@ std::optional<std::string> product_attributes(const DbProfile& p) {
          "SELECT 'attribute:' || coalesce(x.xmlid, " +
          tr(p, "product_attribute", "a", "name") + ") AS key, left(" +
          tr(p, "product_attribute", "a", "name") + ", 120) AS name, " + is_std("x.module") +
-         " AS std, json_build_object('display_type', " +
-         col(p, "product_attribute", "a", "display_type") + ", 'create_variant', " +
-         col(p, "product_attribute", "a", "create_variant") +
+         " AS std, json_build_object('name', " + tr(p, "product_attribute", "a", "name") +
+         ", 'display_type', " + col(p, "product_attribute", "a", "display_type") +
+         ", 'create_variant', " + col(p, "product_attribute", "a", "create_variant") +
          ", 'values', v.v, '_natural', 'attribute:' || " + tr(p, "product_attribute", "a", "name") +
          ")::text AS vals FROM product_attribute a LEFT JOIN x ON x.res_id = a.id "
          "LEFT JOIN v ON v.attribute_id = a.id";
