@@ -21,7 +21,8 @@ namespace {
 std::uint64_t earlier_dump_bytes(const core::Project& project) {
   std::uint64_t largest = 0;
   for (const auto& round : core::read_rounds(project)) {
-    if (round.dump.source.value_or("") == "pg_dump") {
+    std::string source = round.dump.source.value_or("");
+    if (source == "pg_dump" || source == "runbook-scratch") {
       largest = std::max(largest, round.dump.bytes.value_or(0));
     }
   }

@@ -77,6 +77,12 @@ std::string name_base(std::string_view production_db, std::string_view target) {
   return shorten(production_db, room);
 }
 
+std::string runbook_scratch_database_name(std::string_view production_db,
+                                          std::string_view target,
+                                          std::string_view run) {
+  return derived(production_db, target, "runbook_" + std::string(target) + "_" + std::string(run));
+}
+
 std::string test_database_name(std::string_view production_db, std::string_view target, int round) {
   return derived(
       production_db, target, "test_" + std::string(target) + "_r" + std::to_string(round));

@@ -9,8 +9,10 @@
 #include "../support/sandbox_process.hpp"
 #include "../support/test_env.hpp"
 
+#include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
+#include <odoo_upgrade/core/runbook.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -102,6 +104,31 @@ void plant(const std::string& db, const std::string& file) {
   REQUIRE(r.exit_code == 0);
 }
 
+// Plants an after-restore runbook (issue 13) in the project: an odoo-shell step whose change
+// persists only when the executor commits it, and the customer's module updated again.
+void plant_runbook(const test::Production& prod) {
+  core::Runbook rb;
+  auto add = [&](const std::string& id, core::RunbookKind kind, const std::string& content) {
+    core::RunbookStep s;
+    s.id = id;
+    s.kind = kind;
+    s.title = "step " + id;
+    s.content = content;
+    s.sha256 = adapters::fs::sha256_text(core::canonical_text(s));
+    rb.steps.push_back(s);
+  };
+  add("s1",
+      core::RunbookKind::odoo_shell,
+      "n = env['ir.module.module'].search_count([('name', '=', 'auditlog'), "
+      "('state', '=', 'installed')])\nenv['ir.config_parameter'].set_param('ou.runbook.shell', "
+      "str(n))\nprint('auditlog installed:', n)");
+  add("s2", core::RunbookKind::update, "auditlog");
+  rb.next_id = 3;
+  json doc = prod.project();
+  doc["runbook"] = core::to_json(rb);
+  prod.save_project(doc);
+}
+
 } // namespace
 
 TEST_CASE("odoo chain: target column, round update and open, restore's update before the swap",
@@ -158,12 +185,22 @@ TEST_CASE("odoo chain: target column, round update and open, restore's update be
   CHECK(prod.project()["phase"] != "tested");
   std::string test_db = round_field(prod, "test_db");
 
-  // With the module back on the path, the re-run updates it and opens the database over HTTP.
+  // With the module back on the path, the re-run updates it and opens the database over HTTP,
+  // then runs the after-restore runbook steps with the target Odoo.
   require_code(prod.cli({"config", "--addons-path", rt->auditlog_addons().string()}), 0);
+  plant_runbook(prod);
   r = prod.cli({"--json", "test-request"});
   require_code(r, 0);
   round = prod.project()["rounds"].back();
   CHECK(round["state"] == "tested");
+  REQUIRE(round["runbook"].size() == 2);
+  CHECK(round["runbook"][0]["result"] == "ok");
+  CHECK(round["runbook"][1]["result"] == "ok");
+  CHECK(test::pg_query_value(
+            test_db, "SELECT value FROM ir_config_parameter WHERE key = 'ou.runbook.shell'") ==
+        "1");
+  CHECK(test::read_file(round["runbook"][0]["output_file"].get<std::string>())
+            .find("auditlog installed: 1") != std::string::npos);
   CHECK(round["test_db"] == test_db);
   json t = round["target_odoo"];
   CHECK(t["state"] == "opened");

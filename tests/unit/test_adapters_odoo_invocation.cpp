@@ -74,6 +74,18 @@ TEST_CASE("adapters::odoo::update_invocation", "[adapters]") {
   CHECK(has(inv.argv, "--logfile=/w/update.log"));
 }
 
+TEST_CASE("adapters::odoo::install_invocation", "[adapters]") {
+  Invocation inv =
+      install_invocation(settings(), connection(), "acme_test", {"sale_custom"}, "/w/i.log");
+  check_common(inv);
+  CHECK(has(inv.argv, "--database=acme_test"));
+  CHECK(has(inv.argv, "--init=sale_custom"));
+  CHECK_FALSE(has(inv.argv, "--update=sale_custom"));
+  CHECK(has(inv.argv, "--stop-after-init"));
+  CHECK(has(inv.argv, "--no-http"));
+  CHECK(has(inv.argv, "--logfile=/w/i.log"));
+}
+
 TEST_CASE("adapters::odoo::shell_invocation", "[adapters]") {
   Invocation inv = shell_invocation(
       settings(), connection(), "acme_test", "/w/shell.log", {{"OU_LIVE_CHECKS", "{}"}});

@@ -20,6 +20,7 @@ std::vector<std::string> every_name(const std::string& db) {
   }
   for (int round : {1, 12, 9999, 123456789}) {
     names.push_back(test_database_name(db, "18.0", round));
+    names.push_back(runbook_scratch_database_name(db, "18.0", "r" + std::to_string(round)));
   }
   return names;
 }
@@ -42,6 +43,7 @@ TEST_CASE("core derived database names of a short production name", "[core]") {
   // Short names are kept as they are: the names every earlier release derived.
   CHECK(name_base("acme", "18.0") == "acme");
   CHECK(test_database_name("acme", "18.0", 3) == "acme_test_18.0_r3");
+  CHECK(runbook_scratch_database_name("acme", "18.0", "r3") == "acme_runbook_18.0_r3");
   CHECK(staging_database_name("acme", "18.0", k_stamp) == "acme_golive_18.0_20261205_180007");
   CHECK(pre_upgrade_database_name("acme", "18.0", k_stamp) == "acme_pre_18.0_20261205_180007");
   CHECK(upgraded_aside_database_name("acme", "18.0", k_stamp) ==

@@ -54,6 +54,13 @@ std::string upgraded_aside_database_name(std::string_view production_db,
                                          std::string_view target,
                                          std::string_view stamp);
 
+// "<base>_runbook_<target>_<run>": the scratch copy of production the before-upload runbook steps
+// run on (core/runbook.hpp), dumped and dropped by the run that made it. `run` names the run:
+// "r3" for round 3, "p1" for production request 1.
+std::string runbook_scratch_database_name(std::string_view production_db,
+                                          std::string_view target,
+                                          std::string_view run);
+
 // The project's `names` section, written by `initiate`: the base every derived name starts with
 // and the longest names the tool can derive (their bytes are the proof that they fit). The names
 // actually used are recorded where they are used (`rounds[].test_db`, `golive.staging_db`,

@@ -81,21 +81,42 @@ Invocation version_invocation(const core::OdooSettings& s) {
   return python_invocation(s, {s.odoo_bin, "--version"});
 }
 
-Invocation update_invocation(const core::OdooSettings& s,
+namespace {
+
+Invocation module_invocation(const core::OdooSettings& s,
                              const OdooConnection& conn,
                              const std::string& db,
+                             const std::string& option,
                              const std::vector<std::string>& modules,
                              const std::filesystem::path& logfile) {
   Invocation inv = base_invocation(s, conn);
   inv.argv.insert(inv.argv.end(),
                   {"--database=" + db,
-                   "--update=" + join(modules, ','),
+                   option + join(modules, ','),
                    "--stop-after-init",
                    "--no-http",
                    "--log-level=info",
                    "--logfile=" + logfile.string()});
   add_extra_args(inv, s);
   return inv;
+}
+
+} // namespace
+
+Invocation install_invocation(const core::OdooSettings& s,
+                              const OdooConnection& conn,
+                              const std::string& db,
+                              const std::vector<std::string>& modules,
+                              const std::filesystem::path& logfile) {
+  return module_invocation(s, conn, db, "--init=", modules, logfile);
+}
+
+Invocation update_invocation(const core::OdooSettings& s,
+                             const OdooConnection& conn,
+                             const std::string& db,
+                             const std::vector<std::string>& modules,
+                             const std::filesystem::path& logfile) {
+  return module_invocation(s, conn, db, "--update=", modules, logfile);
 }
 
 Invocation shell_invocation(const core::OdooSettings& s,

@@ -175,6 +175,17 @@ OdooRun TargetOdoo::update(const std::string& db,
   return r;
 }
 
+OdooRun TargetOdoo::install(const std::string& db,
+                            const std::vector<std::string>& modules,
+                            const stdfs::path& logfile,
+                            milliseconds timeout) {
+  OdooConnection conn = connection_for(db);
+  fresh_log(logfile);
+  OdooRun r = run(install_invocation(m_settings, conn, db, modules, logfile), logfile, timeout);
+  r.log_text = read_text(logfile);
+  return r;
+}
+
 OdooRun TargetOdoo::shell(const std::string& db,
                           std::string_view script,
                           const stdfs::path& script_file,

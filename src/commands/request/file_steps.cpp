@@ -50,6 +50,10 @@ void StepRunner::dump() {
     spdlog::info("{}: using the dump '{}'", m_run.label(), path.string());
   } else {
     path = m_run.dir() / "origin.dump";
+    const auto& runbook = m_run.kind().before_upload_steps;
+    auto steps = runbook ? runbook(m_run.project()) : std::vector<core::RunbookStep>{};
+    // With before-upload steps, production's own dump is only the scratch copy's source.
+    stdfs::path production = steps.empty() ? path : m_run.dir() / "production.dump";
     spdlog::info("{}: dumping production database '{}' (pg_dump, {} jobs)",
                  m_run.label(),
                  production_db_name(m_run.project()),
@@ -57,11 +61,14 @@ void StepRunner::dump() {
     with_table_progress(
         "dump", m_run.ctx().out, m_run.ctx().clock, [&](const pg::TableProgressFn& progress) {
           pg::dump_database(source_conninfo(m_run.project(), m_run.session().secrets()),
-                            path,
+                            production,
                             m_run.options().jobs,
                             progress);
         });
-    d.source = "pg_dump";
+    if (!steps.empty()) {
+      run_before_upload(m_run, production, path, steps);
+    }
+    d.source = steps.empty() ? "pg_dump" : "runbook-scratch";
     d.remote_name = "origin.dump";
   }
   // The checksum proves later what was sent.

@@ -16,6 +16,7 @@
 #include <odoo_upgrade/commands/progress.hpp>
 #include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/request/runner.hpp>
+#include <odoo_upgrade/commands/runbook_steps.hpp>
 #include <odoo_upgrade/commands/target_odoo.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/naming.hpp>
@@ -97,6 +98,30 @@ void require_creatable_extensions(const std::string& conninfo, const std::string
   }
 }
 
+// The runbook's before-upload steps run on a scratch copy of production's own dump: a dump given
+// with --dump would skip them, and the scratch database's name must be free.
+void prepare_runbook(const RequestRecord& round,
+                     const core::Project& project,
+                     const std::string& conninfo,
+                     const TestRequestOptions& o) {
+  auto steps = core::read_runbook(project).enabled(core::RunbookWhen::before_upload);
+  if (steps.empty()) {
+    return;
+  }
+  if (o.dump) {
+    throw core::UsageError("--dump sends a dump as it is, but the runbook has " +
+                               std::to_string(steps.size()) + " enabled before-upload step(s)",
+                           "drop --dump (the round dumps production and applies them on a "
+                           "scratch copy), or disable the steps (odoo-upgrade runbook disable)");
+  }
+  std::string scratch = runbook_scratch_name(project, "r" + std::to_string(round.number));
+  if (pg::database_exists(conninfo, scratch)) {
+    throw core::UsageError("database '" + scratch + "' already exists",
+                           "the round's before-upload runbook steps run on a scratch database of "
+                           "that name; drop or rename it");
+  }
+}
+
 // A new round's test database: named by the user or after production, never an existing database.
 void prepare_round(RequestRecord& round, ProjectSession& session, const TestRequestOptions& o) {
   if (o.dump) {
@@ -121,6 +146,7 @@ void prepare_round(RequestRecord& round, ProjectSession& session, const TestRequ
                            "odoo-upgrade restores only into a new database; pass another "
                            "--test-db NAME");
   }
+  prepare_runbook(round, project, conninfo, o);
   round.test_db = test_db;
 }
 
@@ -338,6 +364,8 @@ int restore_and_verify(RequestRun& run) {
   if (!run_target_odoo(run)) {
     return blocked_by_target_odoo(run);
   }
+  // The customer's fixes, after the target Odoo's update (a failing step ends the round).
+  request::run_after_restore(run, r.test_db.value_or(""));
   // No module half installed: Odoo would skip every cron.
   auto transient = transient_modules_of(run);
   r.verification->extra["modules_in_transition"] = transient;
@@ -451,6 +479,8 @@ request::RequestKind round_kind(const TestRequestOptions& options) {
   k.plan = [](const RequestRecord& r) {
     return std::vector<std::string>{
         "dump production",
+        "apply the runbook's before-upload steps on a scratch copy of production (when "
+        "enabled) and dump it",
         "create a test request (" + r.target + ")",
         "upload",
         "process",
@@ -460,13 +490,17 @@ request::RequestKind round_kind(const TestRequestOptions& options) {
         "merge filestore",
         "verify and neutralize",
         "update the third-party modules with the target Odoo and open "
-        "the database over HTTP (when configured: odoo-upgrade config)"};
+        "the database over HTTP (when configured: odoo-upgrade config)",
+        "run the runbook's after-restore steps (when enabled)"};
   };
   if (options.dump || options.test_db) {
     k.resume_warning = "--dump and --test-db apply to new rounds only";
   }
   k.on_running = core::phase_after_round_started;
   k.on_ended_without_result = core::phase_after_failed_round;
+  k.before_upload_steps = [](const core::Project& p) {
+    return core::read_runbook(p).enabled(core::RunbookWhen::before_upload);
+  };
   if (options.dump) {
     k.dump_file = *options.dump;
   }

@@ -259,7 +259,8 @@ void StepRunner::end_failed(const ports::RequestStatus& status) {
   m_run.save();
   notify(m_run, "request_failed", {{"ODOO_UPGRADE_REASON", reason}});
   // The local dump is no longer needed (a dump given with --dump is the user's: kept).
-  if (rec().dump.source == "pg_dump" && rec().dump.path) {
+  if ((rec().dump.source == "pg_dump" || rec().dump.source == "runbook-scratch") &&
+      rec().dump.path) {
     std::error_code ec;
     std::filesystem::remove_all(*rec().dump.path, ec);
   }

@@ -48,6 +48,13 @@ Invocation update_invocation(const core::OdooSettings& settings,
                              const std::vector<std::string>& modules,
                              const std::filesystem::path& logfile);
 
+// The same with `-i MODULES` (--init): installs modules not installed yet (a runbook step).
+Invocation install_invocation(const core::OdooSettings& settings,
+                              const OdooConnection& conn,
+                              const std::string& db,
+                              const std::vector<std::string>& modules,
+                              const std::filesystem::path& logfile);
+
 // `odoo-bin shell -d DB --no-http` with a script on stdin; Odoo's log goes to `logfile`. `env` adds
 // variables for the script (e.g. OU_LIVE_CHECKS).
 Invocation shell_invocation(const core::OdooSettings& settings,

@@ -55,6 +55,12 @@ public:
                  const std::filesystem::path& logfile,
                  std::chrono::milliseconds timeout);
 
+  // `-i modules` on `db`, otherwise as update() (a runbook step: core/runbook.hpp).
+  OdooRun install(const std::string& db,
+                  const std::vector<std::string>& modules,
+                  const std::filesystem::path& logfile,
+                  std::chrono::milliseconds timeout);
+
   // `odoo-bin shell` on `db` with `script` on stdin (written to `script_file` first), `env` added
   // to its environment; Odoo's log in `logfile`. Throws as update().
   OdooRun shell(const std::string& db,

@@ -52,6 +52,10 @@ struct RequestKind {
   core::Phase (*on_running)(core::Project&) = nullptr;
   core::Phase (*on_ended_without_result)(core::Project&) = nullptr;
 
+  // The runbook's enabled before-upload steps (core/runbook.hpp) a new dump of production goes
+  // through: production's dump is restored into a scratch database, the steps run there and the
+  // scratch database's dump is sent (runbook_steps.hpp). Unset or empty: production's dump is sent.
+  std::function<std::vector<core::RunbookStep>(const core::Project&)> before_upload_steps;
   // Send this dump instead of dumping production (test-request --dump), checked beforehand.
   std::optional<std::filesystem::path> dump_file;
   // Whether the run restores (pg_restore needed).
@@ -128,6 +132,23 @@ int run_request(const RequestKind& kind,
 void notify(RequestRun& run,
             std::string_view event,
             std::vector<std::pair<std::string, std::string>> extra = {});
+
+// The runbook in a request (src/commands/request/runbook.cpp). The dump of `production` (pg_dump
+// -Fd, removed afterwards) restored into the run's scratch database, `steps` run there, its dump
+// written to `output`; the results in the record's `runbook` (saved after each step). A failing
+// step ends the request (end_runbook_failed).
+void run_before_upload(RequestRun& run,
+                       const std::filesystem::path& production,
+                       const std::filesystem::path& output,
+                       const std::vector<core::RunbookStep>& steps);
+// The enabled after-restore steps on `database` (the restored test database), appended to the
+// record's `runbook` after its before-upload results; a step already recorded `ok` with the same
+// sha256 (a run interrupted after it) is not run again. A failing step ends the request.
+void run_after_restore(RequestRun& run, const std::string& database);
+// Ends the request `failed` with `failure` (runbook_failure's line) as its reason, the phase as
+// after a failed request, the hooks told; throws PreconditionError (exit 3) with the reason and
+// where the step's output is.
+[[noreturn]] void end_runbook_failed(RequestRun& run, const std::string& failure);
 
 // Key of a request token in the secrets file: "<prefix>.<number>.token".
 std::string token_key(const std::string& prefix, int number);
