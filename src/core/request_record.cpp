@@ -229,6 +229,11 @@ void take_nested(FieldReader& r, RequestRecord& rec) {
   nested = nullptr;
   r.take_json("runbook", nested);
   rec.runbook = step_results_from_json(nested, r.path("runbook"));
+  nested = nullptr;
+  r.take_json("runbook_change", nested);
+  if (!nested.is_null()) {
+    rec.runbook_change = runbook_change_from_json(nested, r.path("runbook_change"));
+  }
 }
 
 void take_state(FieldReader& r, RequestRecord& rec) {
@@ -303,6 +308,11 @@ void put_kind_fields(json& j, const RequestRecord& rec) {
     j.erase("runbook");
   } else {
     j["runbook"] = to_json(rec.runbook);
+  }
+  if (rec.runbook_change) {
+    j["runbook_change"] = to_json(*rec.runbook_change);
+  } else {
+    j.erase("runbook_change");
   }
   put_optional(j, "database", rec.database);
   put_optional(j, "freeze_started_at", rec.freeze_started_at);

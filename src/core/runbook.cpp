@@ -54,8 +54,12 @@ RunbookStep step_from_json(const json& j, std::string_view where) {
   if (s.id.empty()) {
     invalid_field(r.path("id"), "is missing");
   }
-  s.when = take_enum(r, "when", s.when, parse_runbook_when, "a runbook time (before-upload, "
-                                                            "after-restore)");
+  s.when = take_enum(r,
+                     "when",
+                     s.when,
+                     parse_runbook_when,
+                     "a runbook time (before-upload, "
+                     "after-restore)");
   s.kind = take_enum(r, "kind", s.kind, parse_runbook_kind, "a runbook step kind");
   r.take("title", s.title);
   r.take("why", s.why);
@@ -86,11 +90,15 @@ std::string joined(const std::vector<std::string>& ids) {
 
 } // namespace
 
-std::string_view to_string(RunbookWhen when) { return name_of(k_whens, when); }
+std::string_view to_string(RunbookWhen when) {
+  return name_of(k_whens, when);
+}
 std::optional<RunbookWhen> parse_runbook_when(std::string_view text) {
   return value_of(k_whens, text);
 }
-std::string_view to_string(RunbookKind kind) { return name_of(k_kinds, kind); }
+std::string_view to_string(RunbookKind kind) {
+  return name_of(k_kinds, kind);
+}
 std::optional<RunbookKind> parse_runbook_kind(std::string_view text) {
   return value_of(k_kinds, text);
 }
@@ -338,6 +346,28 @@ std::vector<std::string> approval_changes(const RunbookApproval& approved, const
     out.push_back("order changed: was " + joined(kept_then) + ", now " + joined(kept_now));
   }
   return out;
+}
+
+json to_json(const RunbookChangeAcceptance& a) {
+  json j = a.extra;
+  j["reason"] = a.reason;
+  j["at"] = a.at;
+  j["changes"] = a.changes;
+  j["previous_digest"] = a.previous_digest;
+  j["digest"] = a.digest;
+  return j;
+}
+
+RunbookChangeAcceptance runbook_change_from_json(const json& j, std::string_view where) {
+  FieldReader r(j, where);
+  RunbookChangeAcceptance a;
+  r.take("reason", a.reason);
+  r.take("at", a.at);
+  r.take("changes", a.changes);
+  r.take("previous_digest", a.previous_digest);
+  r.take("digest", a.digest);
+  a.extra = r.rest();
+  return a;
 }
 
 } // namespace odoo_upgrade::core

@@ -94,6 +94,11 @@ struct TestRequestOptions {
 
 struct ProdRequestOptions {
   RequestOptions request;
+  // Send although the runbook changed since the sign-off (--accept-runbook-change, needs
+  // --reason): the change, the reason and the time are recorded in `production.runbook_change`
+  // and the history, and the runbook as it stands replaces the sign-off's approval.
+  bool accept_runbook_change = false;
+  std::string reason;
 };
 
 // The project's SSH key pair that authorises the transfers.
@@ -133,8 +138,11 @@ int run_test_request(const TestRequestOptions& options, Context& ctx, const Requ
 
 // Runs (or resumes) the production request, recorded in the project's `production`. Refused
 // (PreconditionError, exit 3) unless production is frozen (`freeze apply`) and the latest test
-// round is signed off (or the freeze was forced). Exit 0 once downloaded, 8 while processing; the
-// other errors as run_test_request.
+// round is signed off (or the freeze was forced), and (exit 3, the changes one per line in the
+// hint) when the runbook changed since the sign-off's approval, unless accept_runbook_change; a
+// resumed request is checked again until its dump is made. UsageError (2) for
+// --accept-runbook-change without --reason or --reason without it. Exit 0 once downloaded, 8 while
+// processing; the other errors as run_test_request.
 int run_prod_request(const ProdRequestOptions& options, Context& ctx);
 int run_prod_request(const ProdRequestOptions& options, Context& ctx, const RequestPorts& ports);
 

@@ -162,6 +162,8 @@ struct RequestRecord {
   // The runbook steps this request ran (`runbook`; core/runbook.hpp): a test round's before-upload
   // and after-restore steps, a production request's before-upload steps. Empty: none ran.
   std::vector<RunbookStepResult> runbook;
+  // A production request that accepted a runbook changed since the sign-off (`runbook_change`).
+  std::optional<RunbookChangeAcceptance> runbook_change;
   // Production requests only.
   std::optional<std::string> database;          // the production database sent
   std::optional<std::string> freeze_started_at; // the freeze the request belongs to

@@ -83,11 +83,11 @@ struct RunbookStepResult {
   RunbookWhen when = RunbookWhen::after_restore;
   std::string started_at; // ISO 8601 UTC
   std::string finished_at;
-  double seconds = 0;          // one decimal
-  std::string result;          // "ok", "failed", "failed-continued" (continue_on_error)
+  double seconds = 0;            // one decimal
+  std::string result;            // "ok", "failed", "failed-continued" (continue_on_error)
   std::optional<long long> rows; // sql: rows affected by the last statement, when known
-  std::string output_file; // the step's output (stdout/stderr, notices), in the run's folder
-  std::string error;       // one line, redacted; "" when ok
+  std::string output_file;       // the step's output (stdout/stderr, notices), in the run's folder
+  std::string error;             // one line, redacted; "" when ok
   nlohmann::json extra = nlohmann::json::object();
 };
 nlohmann::json to_json(const RunbookStepResult& r);
@@ -118,5 +118,20 @@ RunbookApproval approval_from_json(const nlohmann::json& j, std::string_view whe
 // and `runbook show`: "added s4 'Reset sequence' (after-restore)", "changed s2 …", "removed s1 …",
 // "moved s3 …", "disabled s2 …". Empty when they match.
 std::vector<std::string> approval_changes(const RunbookApproval& approved, const Runbook& now);
+
+// A runbook change since the sign-off that the production request accepted
+// (`prod-request --accept-runbook-change --reason TEXT`; production.runbook_change): the new
+// approval replaced the sign-off's.
+struct RunbookChangeAcceptance {
+  std::string reason;
+  std::string at;                   // ISO 8601 UTC
+  std::vector<std::string> changes; // approval_changes() at that time, one line each
+  std::string previous_digest;      // the approval it replaced ("" when the sign-off had none)
+  std::string digest;               // the approval that replaced it
+  nlohmann::json extra = nlohmann::json::object();
+};
+nlohmann::json to_json(const RunbookChangeAcceptance& a);
+// Throws FilesystemError (exit 6) naming `<where>.<field>` for a field of the wrong type.
+RunbookChangeAcceptance runbook_change_from_json(const nlohmann::json& j, std::string_view where);
 
 } // namespace odoo_upgrade::core

@@ -1,5 +1,6 @@
 #include "golive_common.hpp"
 
+#include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/core/error.hpp>
@@ -53,6 +54,34 @@ std::optional<core::uat::Signoff> latest_signoff(const core::Project& project) {
     return std::nullopt;
   }
   return core::uat::read_uat(project).signoff_of(round->number);
+}
+
+core::RunbookApproval runbook_approval(const core::Project& project) {
+  auto approval = core::approval_of(core::read_runbook(project));
+  approval.digest = adapters::fs::sha256_text(core::pins_text(approval.steps));
+  return approval;
+}
+
+core::RunbookApproval approved_runbook(const core::Project& project) {
+  auto signoff = latest_signoff(project);
+  if (!signoff || !signoff->runbook) {
+    return {};
+  }
+  return *signoff->runbook;
+}
+
+std::vector<std::string> runbook_changes_since_signoff(const core::Project& project) {
+  return core::approval_changes(approved_runbook(project), core::read_runbook(project));
+}
+
+void replace_signoff_approval(core::Project& project) {
+  auto round = core::read_latest_round(project);
+  auto uat = core::uat::read_uat(project);
+  if (!round || !uat.signoff || uat.signoff->round != round->number) {
+    return;
+  }
+  uat.signoff->runbook = runbook_approval(project);
+  core::uat::write_uat(project, uat);
 }
 
 std::optional<TestedRound> latest_tested_round(const core::Project& project) {

@@ -8,6 +8,7 @@
 #include <odoo_upgrade/core/golive.hpp>
 #include <odoo_upgrade/core/golive_record.hpp>
 #include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/runbook.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace odoo_upgrade::commands::golive {
 
@@ -39,6 +41,19 @@ std::string role_conninfo(const core::Project& project,
 // The UAT sign-off of the latest test round (project `uat.signoff`), or std::nullopt when the
 // latest round is not signed off.
 std::optional<core::uat::Signoff> latest_signoff(const core::Project& project);
+
+// The approval of the project's runbook as it stands: its enabled steps' pins (core::approval_of)
+// and their digest (adapters/fs sha256_text of core::pins_text). What `uat signoff` records.
+core::RunbookApproval runbook_approval(const core::Project& project);
+// The runbook the latest sign-off approved; an empty approval when the latest round is not signed
+// off or was signed off before runbooks existed (then every step counts as added).
+core::RunbookApproval approved_runbook(const core::Project& project);
+// How the project's runbook differs from the latest sign-off's approval (core::approval_changes),
+// one line per change; empty when they match.
+std::vector<std::string> runbook_changes_since_signoff(const core::Project& project);
+// Replaces the latest sign-off's approval with the runbook as it stands (an accepted change).
+// No-op without a sign-off of the latest round.
+void replace_signoff_approval(core::Project& project);
 
 // The latest round that was tested (its timings measure a whole chain): its number and `timings`
 // (project `rounds`); std::nullopt when no round was tested.

@@ -10,6 +10,7 @@
 #include <odoo_upgrade/commands/request/runner.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/freeze_record.hpp>
+#include <odoo_upgrade/core/runbook.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <ostream>
@@ -82,6 +83,54 @@ std::optional<int> check_frozen(core::Project& project, Context& ctx) {
   return std::nullopt;
 }
 
+// The runbook must be the one the sign-off approved: production replays exactly what was tested.
+// A change stops the run before anything happens, unless accepted (--accept-runbook-change).
+// Returns the acceptance to record, or std::nullopt when nothing changed.
+std::optional<core::RunbookChangeAcceptance>
+check_runbook(const core::Project& project, const ProdRequestOptions& options, const Context& ctx) {
+  auto changes = golive::runbook_changes_since_signoff(project);
+  if (changes.empty()) {
+    return std::nullopt;
+  }
+  std::string listed;
+  for (const auto& c : changes) {
+    listed += "  " + c + "\n";
+  }
+  if (!options.accept_runbook_change) {
+    throw core::PreconditionError(
+        "the runbook changed since the sign-off (" + std::to_string(changes.size()) +
+            (changes.size() == 1 ? " change" : " changes") + "); nothing was sent",
+        "changes since the sign-off:\n" + listed +
+            "re-test them in a new round and sign off again, or accept them with "
+            "'odoo-upgrade prod-request --accept-runbook-change --reason TEXT'");
+  }
+  core::RunbookChangeAcceptance a;
+  a.reason = options.reason;
+  a.at = core::iso8601_utc(ctx.clock.now());
+  a.changes = std::move(changes);
+  a.previous_digest = golive::approved_runbook(project).digest;
+  a.digest = golive::runbook_approval(project).digest;
+  return a;
+}
+
+// An accepted change: recorded in the request and the history; the runbook as it stands becomes
+// the approved one (restore replays it).
+void accept_runbook_change(core::Project& project,
+                           core::RequestRecord& rec,
+                           const core::RunbookChangeAcceptance& a,
+                           const Context& ctx) {
+  rec.runbook_change = a;
+  golive::replace_signoff_approval(project);
+  ctx.record(project,
+             k_command,
+             "runbook_change_accepted",
+             {{"request", rec.number},
+              {"reason", a.reason},
+              {"changes", a.changes},
+              {"previous_digest", a.previous_digest},
+              {"digest", a.digest}});
+}
+
 // After the download: the production request ends here; `restore` takes over.
 int record_downloaded(RequestRun& run) {
   auto& r = run.record();
@@ -100,7 +149,7 @@ int record_downloaded(RequestRun& run) {
   return 0;
 }
 
-request::RequestKind production_kind() {
+request::RequestKind production_kind(const ProdRequestOptions& options, Context& ctx) {
   request::RequestKind k;
   k.command = k_command;
   k.aim = "production";
@@ -114,21 +163,54 @@ request::RequestKind production_kind() {
     auto production = core::read_production(p);
     return production ? production->request.number + 1 : 1;
   };
-  k.add = add_request;
   k.store = store_request;
-  k.check = check_frozen;
-  k.prepare_new = [](RequestRecord& r, ProjectSession& s) {
+  k.check = [&options](core::Project& project, Context& c) -> std::optional<int> {
+    if (auto code = check_frozen(project, c)) {
+      return code;
+    }
+    // A resumed request is checked again until its dump is made (then the dump is what is sent).
+    auto open = open_request(project);
+    if (open && open->state != RequestState::dumping) {
+      return std::nullopt;
+    }
+    auto accepted = check_runbook(project, options, c);
+    if (open && accepted && !c.options.dry_run) {
+      accept_runbook_change(project, *open, *accepted, c);
+      store_request(project, *open);
+    }
+    return std::nullopt;
+  };
+  k.prepare_new = [&options, &ctx](RequestRecord& r, ProjectSession& s) {
     r.database = request::production_db_name(s.project());
     r.freeze_started_at = core::read_freeze(s.project()).started_at;
+    r.runbook_change = check_runbook(s.project(), options, ctx);
+  };
+  k.add = [&ctx](core::Project& project, const RequestRecord& request) {
+    RequestRecord r = request;
+    if (r.runbook_change) {
+      accept_runbook_change(project, r, *r.runbook_change, ctx);
+    }
+    add_request(project, r);
   };
   k.plan = [](const RequestRecord& r) {
-    return std::vector<std::string>{
-        "dump the frozen production database '" + r.database.value_or("") + "'",
-        "create a production request (" + r.target + ")",
-        "upload",
-        "process",
-        "wait",
-        "download the upgraded dump and filestore into the work dir (with checksums)"};
+    std::vector<std::string> plan;
+    if (r.runbook_change) {
+      plan.push_back("accept the runbook changes since the sign-off (reason: " +
+                     r.runbook_change->reason + "):");
+      for (const auto& c : r.runbook_change->changes) {
+        plan.push_back("  " + c);
+      }
+    }
+    for (auto step : std::vector<std::string>{
+             "dump the frozen production database '" + r.database.value_or("") + "'",
+             "create a production request (" + r.target + ")",
+             "upload",
+             "process",
+             "wait",
+             "download the upgraded dump and filestore into the work dir (with checksums)"}) {
+      plan.push_back(std::move(step));
+    }
+    return plan;
   };
   k.on_running = core::phase_after_production_request_started;
   k.on_ended_without_result = core::phase_after_failed_production_request;
@@ -144,7 +226,18 @@ int run_prod_request(const ProdRequestOptions& options, Context& ctx) {
 }
 
 int run_prod_request(const ProdRequestOptions& options, Context& ctx, const RequestPorts& ports) {
-  return request::run_request(production_kind(), options.request, ctx, ports);
+  // Bad input changes nothing.
+  if (options.accept_runbook_change &&
+      options.reason.find_first_not_of(" \t") == std::string::npos) {
+    throw core::UsageError("--accept-runbook-change needs --reason",
+                           "say why the runbook changed since the sign-off is accepted");
+  }
+  if (!options.accept_runbook_change && !options.reason.empty()) {
+    throw core::UsageError("--reason is only used with --accept-runbook-change",
+                           "drop --reason or add --accept-runbook-change");
+  }
+  auto kind = production_kind(options, ctx);
+  return request::run_request(kind, options.request, ctx, ports);
 }
 
 } // namespace odoo_upgrade::commands

@@ -1,9 +1,11 @@
 // `uat list`, `uat mark`, `uat add`, `uat signoff`: the manual checklist and the sign-off.
+#include "../golive/golive_common.hpp"
 #include "state.hpp"
 
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/commands/uat.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/runbook.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 #include <odoo_upgrade/core/uat_iteration.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
@@ -162,6 +164,11 @@ std::string joined(const std::vector<std::string>& parts) {
   return all;
 }
 
+std::string approved_text(const core::RunbookApproval& approval) {
+  auto n = approval.steps.size();
+  return std::to_string(n) + (n == 1 ? " step" : " steps") + " approved";
+}
+
 } // namespace
 
 int run_uat_list(const UatListOptions&, Context& ctx) {
@@ -305,11 +312,14 @@ int run_uat_signoff(const UatSignoffOptions& options, Context& ctx) {
   s.forced = options.force && !refusals.empty();
   s.reason = options.force ? options.reason : "";
   s.refusals_overridden = s.forced ? refusals : std::vector<std::string>{};
+  // The runbook as it stands is what production will replay.
+  s.runbook = golive::runbook_approval(session.project());
   if (ctx.options.dry_run) {
     return print_plan(ctx,
                       "uat signoff would:",
                       {"sign off round " + std::to_string(round.number) + " by " + s.by +
                            (s.forced ? " (forced)" : ""),
+                       "record the runbook: " + approved_text(*s.runbook),
                        "set the phase to signed_off"});
   }
   // Record the sign-off; the method moves on to the freeze.
@@ -320,7 +330,10 @@ int run_uat_signoff(const UatSignoffOptions& options, Context& ctx) {
     ctx.record(project,
                "uat signoff",
                s.forced ? "forced" : "ok",
-               {{"round", round.number}, {"by", s.by}, {"forced", s.forced}});
+               {{"round", round.number},
+                {"by", s.by},
+                {"forced", s.forced},
+                {"runbook_digest", s.runbook->digest}});
   });
   ctx.out.result({{"signoff", core::uat::to_json(s)}, {"phase", "signed_off"}},
                  [&](std::ostream& os) {
@@ -328,6 +341,7 @@ int run_uat_signoff(const UatSignoffOptions& options, Context& ctx) {
                    if (s.forced) {
                      os << " (forced despite: " << joined(refusals) << ")";
                    }
+                   os << "\nrunbook: " << approved_text(*s.runbook);
                    os << "\nnext: " << core::next_step(session.project()) << "\n";
                  });
   return 0;
