@@ -14,6 +14,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -49,6 +51,13 @@ const std::vector<std::string> k_tables = {"account_move_line",
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The peak resident set size of this process so far, in MB (getrusage: ru_maxrss is in KiB).
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
 double best_of(int n, const std::function<void()>& fn) {
@@ -210,6 +219,7 @@ int main(int argc, char** argv) {
 
   sequential_read(a, b); // warm the caches for both sides alike
   double base = best_of(o.repeat, [&] { sequential_read(a, b); });
+  const double rss_base = peak_rss_mb();
   std::vector<core::uat::CheckResult> results;
   double same = best_of(o.repeat, [&] { results = uat(a, b); });
   auto s1 = core::uat::summarize(results);
@@ -217,6 +227,7 @@ int main(int argc, char** argv) {
                  "max(id) FROM product_template)");
   double diff = best_of(o.repeat, [&] { results = uat(a, b); });
   auto s2 = core::uat::summarize(results);
+  const double rss_uat = peak_rss_mb();
 
   std::printf("rows in the compared business tables (per database): %lld\n", rows);
   std::printf("%-44s %8.2f s\n", "baseline: sequential read of both databases", base);
@@ -230,6 +241,9 @@ int main(int argc, char** argv) {
               diff,
               diff / base,
               s2.blocking);
+  // Peak RSS is a high-water mark: the checks' own peak shows only when above the baseline's.
+  std::printf("%-44s %8.1f MB\n", "peak RSS after the baseline", rss_base);
+  std::printf("%-44s %8.1f MB\n", "peak RSS after the uat checks", rss_uat);
   for (const auto& r : results) {
     std::printf("  %-16s %7.2f s  %lld compared\n", r.id.c_str(), r.seconds, r.compared);
   }

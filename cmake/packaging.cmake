@@ -1,7 +1,8 @@
 # What `cmake --install` puts where, and the Debian packages CPack builds from it (`cpack -G DEB` in
 # the build folder). Two packages: odoo-upgrade (component `main`) and odoo-upgrade-sandbox (the
 # local stand-in of Odoo's upgrade platform, component `sandbox`). Binaries are stripped; library
-# dependencies come from dpkg-shlibdeps, the programs odoo-upgrade runs are listed by hand.
+# dependencies come from dpkg-shlibdeps (except the libraries opened at run time), the programs
+# odoo-upgrade runs are listed by hand.
 include(GNUInstallDirs)
 
 set(OU_DOC_DIR ${CMAKE_INSTALL_DATADIR}/doc/odoo-upgrade)
@@ -39,7 +40,11 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${PROJECT_HOMEPAGE_URL})
 set(CPACK_DEBIAN_MAIN_PACKAGE_NAME odoo-upgrade)
-set(CPACK_DEBIAN_MAIN_PACKAGE_DEPENDS "postgresql-client, rsync, openssh-client, python3, tzdata")
+# libpq, libcurl and libcrypto are opened at run time (adapters/shared_library.hpp), so
+# dpkg-shlibdeps cannot see them: named here with the ABI the binary opens (libpq.so.5,
+# libcurl.so.4, libcrypto.so.3).
+set(CPACK_DEBIAN_MAIN_PACKAGE_DEPENDS
+    "libpq5, libcurl4, libssl3, postgresql-client, rsync, openssh-client, python3, tzdata")
 set(CPACK_COMPONENT_MAIN_DESCRIPTION
     "Odoo upgrade orchestrator\n"
     "odoo-upgrade takes an Odoo customer from 'let's upgrade' to an upgraded, verified and\n"

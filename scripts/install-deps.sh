@@ -23,6 +23,8 @@ packages=(
   # the tests that check every --json document against docs/schemas/ (valijson: a JSON Schema
   # validator for nlohmann::json, header only) and run the CI recipes of docs/ci/ (their YAML)
   libvalijson-dev python3-yaml
+  # bench/startup.sh times the start-up with it (a plain loop without it)
+  hyperfine
 )
 want_odoo=no
 want_browser=no

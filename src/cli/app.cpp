@@ -1,5 +1,4 @@
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
-#include <odoo_upgrade/adapters/http/global.hpp>
 #include <odoo_upgrade/adapters/system_clock.hpp>
 #include <odoo_upgrade/cli/app.hpp>
 #include <odoo_upgrade/cli/command_words.hpp>
@@ -341,7 +340,6 @@ void with_command_line(const std::function<void(CLI::App&)>& use) {
 
 int run(int argc, char** argv) {
   install_signal_handlers();
-  adapters::http::global_init();
 
   CommandLine line;
   CLI::App& app = line.app;

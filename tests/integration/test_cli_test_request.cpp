@@ -121,6 +121,8 @@ void require_tested_round(Rehearsal& r, const adapters::ProcessResult& res) {
   // returned files (issue 15).
   CHECK(round["filestore_mode"] == "hard links");
   CHECK(round["filestore_copied_bytes"] == 0);
+  // The round summary says which mode made it.
+  CHECK(res.out.find("made by hard links (") != std::string::npos);
   int shared = 0;
   for (const auto& e : stdfs::recursive_directory_iterator(r.data_dir / "filestore" / r.db)) {
     auto rel = stdfs::relative(e.path(), r.data_dir / "filestore" / r.db);

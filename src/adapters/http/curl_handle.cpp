@@ -1,4 +1,5 @@
 #include <odoo_upgrade/adapters/http/curl_handle.hpp>
+#include <odoo_upgrade/adapters/http/global.hpp>
 
 #include <curl/curl.h>
 
@@ -95,9 +96,16 @@ bool certainly_not_sent(CURLcode code, CURL* curl) {
   return false;
 }
 
+// libcurl (and its dependency tree) is loaded and initialised by the first handle, not at start-up:
+// most commands never make an HTTP request.
+CURL* new_easy_handle() {
+  global_init();
+  return curl_easy_init();
+}
+
 } // namespace
 
-CurlHandle::CurlHandle() : m_curl(curl_easy_init()) {
+CurlHandle::CurlHandle() : m_curl(new_easy_handle()) {
   if (m_curl == nullptr) {
     throw std::runtime_error("curl_easy_init failed");
   }
