@@ -100,7 +100,8 @@ TEST_CASE("core::approval_changes names every difference since the sign-off", "[
   auto changes = approval_changes(approved, now);
   CHECK(changes == std::vector<std::string>{"changed s1 'Step s1' (after-restore)",
                                             "added s4 'Step s4' (after-restore)",
-                                            "removed s2", "disabled s3 'Step s3' (after-restore)"});
+                                            "removed s2",
+                                            "disabled s3 'Step s3' (after-restore)"});
 
   now = rb;
   std::swap(now.steps[0], now.steps[2]);

@@ -49,6 +49,10 @@ OU_FORWARD(PQconninfoOption*,
            (const char* conninfo, char** errmsg),
            (conninfo, errmsg))
 OU_FORWARD(void, PQconninfoFree, (PQconninfoOption * options), (options))
+OU_FORWARD(PGresult*, PQexec, (PGconn * conn, const char* query), (conn, query))
+OU_FORWARD(char*, PQcmdStatus, (PGresult * res), (res))
+OU_FORWARD(char*, PQcmdTuples, (PGresult * res), (res))
+OU_FORWARD(PGTransactionStatusType, PQtransactionStatus, (const PGconn* conn), (conn))
 OU_FORWARD(PGresult*,
            PQexecParams,
            (PGconn * conn,
