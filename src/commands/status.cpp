@@ -1,4 +1,5 @@
 #include <odoo_upgrade/commands/request.hpp>
+#include <odoo_upgrade/commands/runbook.hpp>
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/commands/status.hpp>
 #include <odoo_upgrade/core/error.hpp>
@@ -96,6 +97,15 @@ void print_rounds(std::ostream& os, const Output& out, const core::Project& proj
   }
 }
 
+// The runbook's steps and the last result of each, once the project has a runbook.
+void print_runbook(std::ostream& os, const Output& out, const core::Project& project) {
+  if (project.find_section("runbook") == nullptr) {
+    return;
+  }
+  os << "\n" << out.bold("Runbook") << "\n";
+  print_runbook_steps(os, runbook_list_json(project)["steps"], "  ");
+}
+
 // `text`, or "-" when it is empty or "none" (not known).
 std::string or_dash(std::string_view text) {
   return text.empty() || text == "none" ? std::string("-") : std::string(text);
@@ -150,6 +160,7 @@ void print_status(std::ostream& os,
                   const StatusOptions& options) {
   print_overview(os, out, project);
   print_rounds(os, out, project);
+  print_runbook(os, out, project);
   print_golive_chain(os, out, project);
   print_history(os, out, project, options.history);
   os << "\nnext: " << core::next_step(project) << "\n";
@@ -180,6 +191,10 @@ nlohmann::json status_doc(const core::Project& project) {
   }
   if (auto uat = core::uat::find_uat(project)) {
     doc["uat"] = core::uat::to_json(*uat);
+  }
+  // The runbook's steps with their last result, once the project has one.
+  if (project.find_section("runbook") != nullptr) {
+    doc["runbook"] = runbook_list_json(project);
   }
   // The sections of the go-live chain, once they exist, as their records write them.
   if (project.find_section("freeze") != nullptr) {

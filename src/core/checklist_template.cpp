@@ -96,8 +96,8 @@ std::vector<ChecklistItem> from_lines(std::string_view content) {
   return items;
 }
 
-// The 1-based line of the first byte of `text` that is not well-formed UTF-8 (RFC 3629, table 3-7
-// of the Unicode standard), or 0 when all of it is.
+} // namespace
+
 std::size_t bad_utf8_line(std::string_view text) {
   std::size_t line = 1;
   for (std::size_t i = 0; i < text.size();) {
@@ -123,8 +123,6 @@ std::size_t bad_utf8_line(std::string_view text) {
   }
   return 0;
 }
-
-} // namespace
 
 std::vector<ChecklistItem> checklist_template_from_text(std::string_view content,
                                                         std::string_view where) {

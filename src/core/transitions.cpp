@@ -26,6 +26,9 @@ const std::vector<std::pair<std::string_view, std::vector<Phase>>>& table() {
       {"restore", {P::production_request}},
       {"restore rollback", {P::live, P::production_request}}, // also a half-done restore
       {"monitor", {P::live}},
+      // The runbook is edited while rounds test it; after the freeze an edit is a change since the
+      // sign-off (prod-request refuses it unless accepted); once production is sent, it is history.
+      {"runbook edit", {P::initiated, P::testing, P::tested, P::signed_off, P::frozen}},
   };
   return k_table;
 }

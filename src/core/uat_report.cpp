@@ -770,6 +770,10 @@ std::string render_info_list(const Report& report) {
   return o.str();
 }
 
+std::string_view report_css() {
+  return k_css;
+}
+
 bool report_go(const Report& report) {
   if (!report.has_run || !summarize(report.checks).go()) {
     return false;

@@ -22,6 +22,7 @@ void register_monitor(CLI::App& sub, RunFn& run);
 void register_freeze(CLI::App& sub, RunFn& run);
 void register_prod_request(CLI::App& sub, RunFn& run);
 void register_restore(CLI::App& sub, RunFn& run);
+void register_runbook(CLI::App& sub, RunFn& run);
 void register_config(CLI::App& sub, RunFn& run);
 void register_completion(CLI::App& sub, RunFn& run);
 void register_help(CLI::App& sub, RunFn& run);

@@ -2,6 +2,7 @@
 
 #include <odoo_upgrade/core/uat.hpp>
 
+#include <cstddef>
 #include <string_view>
 #include <vector>
 
@@ -9,6 +10,10 @@
 // by the user's config file (`checklist_template`, docs/user-config.md) and added to the UAT
 // checklist of each new project by `initiate`.
 namespace odoo_upgrade::core::uat {
+
+// The 1-based line of the first byte of `text` that is not well-formed UTF-8 (RFC 3629, table 3-7
+// of the Unicode standard), or 0 when all of it is.
+std::size_t bad_utf8_line(std::string_view text);
 
 // Reads a template. JSON when its first character (after spaces) is `[` or `{`: a list of items,
 // or an object whose `items` is that list; each item a title, or {"title", "id"?, "category"?}

@@ -107,6 +107,10 @@ std::optional<ReportFormat> parse_report_format(std::string_view text);
 std::string render_report(const Report& report, ReportFormat format);
 nlohmann::json report_to_json(const Report& report);
 
+// The style sheet of the HTML reports (inline in each: no network), shared by the runbook's
+// document (core/runbook_document.hpp) so that the customer's documents look alike.
+std::string_view report_css();
+
 // Escapes text for XML/HTML (&, <, >, ", ') and drops characters XML 1.0 forbids.
 std::string xml_escape(std::string_view text);
 

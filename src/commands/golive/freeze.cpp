@@ -17,6 +17,8 @@
 #include <odoo_upgrade/core/hooks_record.hpp>
 #include <odoo_upgrade/core/preflight.hpp>
 #include <odoo_upgrade/core/request_record.hpp>
+#include <odoo_upgrade/core/runbook.hpp>
+#include <odoo_upgrade/core/runbook_edit.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/time_local.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
@@ -121,6 +123,12 @@ core::FreezePlan make_plan(const core::Project& project,
     plan.round = round->number;
   }
   plan.estimate = core::golive::estimate_downtime(round ? round->timings : json());
+  // The runbook's steps run in the window too, as long as the round measured them.
+  for (const auto& r : round ? core::read_rounds(project) : std::vector<core::RequestRecord>{}) {
+    if (r.number == round->number) {
+      core::add_runbook_estimate(plan.estimate, core::read_runbook(project), r.runbook);
+    }
+  }
   plan.fits = plan.window_s >= plan.estimate.total_s;
   plan.forced = forced_by(options.force, options.reason);
   plan.recorded_at = core::iso8601_utc(now);
@@ -143,6 +151,12 @@ void print_window(std::ostream& os, Context& ctx, const core::FreezePlan& plan) 
        << duration_text(plan.estimate.total_s) << "\n";
     for (const auto& [k, v] : plan.estimate.parts) {
       os << "  " << k.substr(0, k.size() - 2) << " " << duration_text(v) << "\n";
+    }
+    for (const auto& m : plan.estimate.missing) {
+      if (m.rfind("runbook:", 0) == 0) {
+        os << "  runbook step " << m.substr(8) << ": never ran in round " << *plan.round
+           << " as it is now, its time is unknown\n";
+      }
     }
     os << "  (plus the production request's processing time on the upgrade service, which "
           "grows with the database)\n";
