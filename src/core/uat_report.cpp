@@ -139,71 +139,73 @@ std::string verdict(const Report& r) {
   return report_go(r) ? "GO" : "NO-GO";
 }
 
-std::string render_text(const Report& r) {
-  std::ostringstream o;
-  auto s = summarize(r.checks);
-  o << "UAT report: " << r.customer << ", round " << r.round << "\n";
-  if (!r.consultant.name.empty()) {
-    o << "prepared by: " << consultant_line(r.consultant) << "\n";
+// One finding of the text report, with its reason, diff and acceptance.
+void text_finding(std::ostringstream& o, const Finding& f) {
+  o << "      " << to_string(f.severity) << " " << finding_tag(f) << ": " << f.message << "\n";
+  if (!f.reason.empty()) {
+    o << "        why: " << f.reason << "\n";
   }
-  o << "production: " << r.production_db << " (" << r.production_version << ")  test: " << r.test_db
-    << " (" << r.test_version << ")\n";
-  o << "verdict: " << verdict(r) << "\n\n";
-  if (!r.language_warning.empty()) {
-    o << "warning: " << r.language_warning << "\n\n";
+  for (std::size_t at = 0; at < f.diff.size();) {
+    auto end = f.diff.find('\n', at);
+    o << "        | " << f.diff.substr(at, end - at) << "\n";
+    at = end == std::string::npos ? f.diff.size() : end + 1;
   }
+  if (f.accepted) {
+    o << "        " << acceptance_text(f) << "\n";
+  }
+}
+
+// One check of the text report: its status line, its findings, its grouped infos.
+void text_check(std::ostringstream& o, const CheckResult& c) {
+  o << "  [" << to_string(c.status) << "] " << c.id << ": " << c.title;
+  if (!c.findings.empty() || c.status == CheckStatus::error) {
+    o << " (" << c.count(Severity::blocking) << "/" << c.count(Severity::warning) << "/"
+      << c.count(Severity::info) << ")";
+  }
+  o << "\n";
+  if (!c.error.empty()) {
+    o << (c.status == CheckStatus::skipped ? "      skipped: " : "      error: ") << c.error
+      << "\n";
+  }
+  for (const auto& f : c.findings) {
+    if (!is_expected(f)) {
+      text_finding(o, f);
+    }
+  }
+  for (const auto& [why, findings] : info_groups(c)) {
+    o << "      info ×" << findings.size() << ": " << why << ": " << first_records(findings)
+      << "\n";
+  }
+  if (c.truncated) {
+    o << "      … more findings in the JSON report\n";
+  }
+}
+
+// The automated part of the text report: the summary line, each check, the iteration.
+void text_automated(std::ostringstream& o, const Report& r) {
   if (!r.has_run) {
     o << "automated checks: not run yet\n";
-  } else {
-    o << "automated checks (" << r.run_at << ", " << fmt_seconds(r.run_seconds)
-      << " s): " << s.blocking << " blocking, " << s.warning << " warning, " << s.info << " info"
-      << (s.errors > 0 ? ", " + std::to_string(s.errors) + " error(s)" : "")
-      << (s.skipped > 0 ? ", " + std::to_string(s.skipped) + " skipped" : "") << "\n";
-    for (const auto& c : r.checks) {
-      o << "  [" << to_string(c.status) << "] " << c.id << ": " << c.title;
-      if (!c.findings.empty() || c.status == CheckStatus::error) {
-        o << " (" << c.count(Severity::blocking) << "/" << c.count(Severity::warning) << "/"
-          << c.count(Severity::info) << ")";
-      }
-      o << "\n";
-      if (!c.error.empty()) {
-        o << (c.status == CheckStatus::skipped ? "      skipped: " : "      error: ") << c.error
-          << "\n";
-      }
-      for (const auto& f : c.findings) {
-        if (is_expected(f)) {
-          continue;
-        }
-        o << "      " << to_string(f.severity) << " " << finding_tag(f) << ": " << f.message
-          << "\n";
-        if (!f.reason.empty()) {
-          o << "        why: " << f.reason << "\n";
-        }
-        for (std::size_t at = 0; at < f.diff.size();) {
-          auto end = f.diff.find('\n', at);
-          o << "        | " << f.diff.substr(at, end - at) << "\n";
-          at = end == std::string::npos ? f.diff.size() : end + 1;
-        }
-        if (f.accepted) {
-          o << "        " << acceptance_text(f) << "\n";
-        }
-      }
-      for (const auto& [why, findings] : info_groups(c)) {
-        o << "      info ×" << findings.size() << ": " << why << ": " << first_records(findings)
-          << "\n";
-      }
-      if (c.truncated) {
-        o << "      … more findings in the JSON report\n";
-      }
-    }
-    if (info_findings(r) > 0) {
-      o << "(" << info_list_note(r) << ")\n";
-    }
-    o << "iteration: " << iteration_line(r) << "\n";
-    for (const auto& [check, f] : r.changes.fixed_findings) {
-      o << "  fixed [" << f.id << "] " << check << ": " << f.message << "\n";
-    }
+    return;
   }
+  auto s = summarize(r.checks);
+  o << "automated checks (" << r.run_at << ", " << fmt_seconds(r.run_seconds)
+    << " s): " << s.blocking << " blocking, " << s.warning << " warning, " << s.info << " info"
+    << (s.errors > 0 ? ", " + std::to_string(s.errors) + " error(s)" : "")
+    << (s.skipped > 0 ? ", " + std::to_string(s.skipped) + " skipped" : "") << "\n";
+  for (const auto& c : r.checks) {
+    text_check(o, c);
+  }
+  if (info_findings(r) > 0) {
+    o << "(" << info_list_note(r) << ")\n";
+  }
+  o << "iteration: " << iteration_line(r) << "\n";
+  for (const auto& [check, f] : r.changes.fixed_findings) {
+    o << "  fixed [" << f.id << "] " << check << ": " << f.message << "\n";
+  }
+}
+
+// The manual checklist and the sign-off of the text report.
+void text_manual(std::ostringstream& o, const Report& r) {
   o << "\nmanual checklist: " << manual_count(r, MarkStatus::pass) << " pass, "
     << manual_count(r, MarkStatus::fail) << " fail, " << manual_count(r, MarkStatus::skip)
     << " skip, " << manual_count(r, MarkStatus::unmarked) << " unmarked\n";
@@ -215,18 +217,34 @@ std::string render_text(const Report& r) {
     o << "\n";
   }
   o << "\nsign-off: ";
-  if (r.signoff) {
-    o << "by " << r.signoff->by << " at " << r.signoff->at;
-    if (r.signoff->forced) {
-      o << " (forced: " << r.signoff->reason << ")";
-    }
-    if (!r.signoff->note.empty()) {
-      o << " — " << r.signoff->note;
-    }
-    o << "\n";
-  } else {
+  if (!r.signoff) {
     o << "not signed off\n";
+    return;
   }
+  o << "by " << r.signoff->by << " at " << r.signoff->at;
+  if (r.signoff->forced) {
+    o << " (forced: " << r.signoff->reason << ")";
+  }
+  if (!r.signoff->note.empty()) {
+    o << " — " << r.signoff->note;
+  }
+  o << "\n";
+}
+
+std::string render_text(const Report& r) {
+  std::ostringstream o;
+  o << "UAT report: " << r.customer << ", round " << r.round << "\n";
+  if (!r.consultant.name.empty()) {
+    o << "prepared by: " << consultant_line(r.consultant) << "\n";
+  }
+  o << "production: " << r.production_db << " (" << r.production_version << ")  test: " << r.test_db
+    << " (" << r.test_version << ")\n";
+  o << "verdict: " << verdict(r) << "\n\n";
+  if (!r.language_warning.empty()) {
+    o << "warning: " << r.language_warning << "\n\n";
+  }
+  text_automated(o, r);
+  text_manual(o, r);
   return o.str();
 }
 
