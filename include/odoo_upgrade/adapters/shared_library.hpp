@@ -28,6 +28,11 @@ public:
   // The address of the function `name`; throws core::FilesystemError if the library lacks it (an
   // older ABI than the headers odoo-upgrade was built with).
   void* symbol(const char* name) const;
+  // symbol() as a pointer to function of type `Function` (e.g. `decltype(&PQexec)`).
+  template <typename Function>
+  Function function(const char* name) const {
+    return reinterpret_cast<Function>(symbol(name));
+  }
 
 private:
   std::string m_soname;
@@ -35,6 +40,15 @@ private:
   std::string m_package;
   void* m_handle = nullptr;
 };
+
+// Defines the C function `ret name params` as a forwarder to the function of the same name in
+// `library()` (a function returning a SharedLibrary&), resolved on its first call: the compiler
+// checks the definition against the library header's declaration. `args` passes `params` on.
+#define OU_FORWARD_TO(library, ret, name, params, args)                                            \
+  ret name params {                                                                                \
+    static const auto fn = library().function<decltype(&name)>(#name);                             \
+    return fn args;                                                                                \
+  }
 
 // The error a library that cannot be loaded gives, also used by the tests: "cannot load the
 // PostgreSQL client library (libpq.so.5): REASON" with the hint to install `package`.

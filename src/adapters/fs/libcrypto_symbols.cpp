@@ -14,18 +14,9 @@ const odoo_upgrade::adapters::SharedLibrary& libcrypto() {
   return k_library;
 }
 
-template <typename Function>
-Function resolve(const char* name) {
-  return reinterpret_cast<Function>(libcrypto().symbol(name));
-}
-
 } // namespace
 
-#define OU_FORWARD(ret, name, params, args)                                                        \
-  ret name params {                                                                                \
-    static const auto fn = resolve<decltype(&name)>(#name);                                        \
-    return fn args;                                                                                \
-  }
+#define OU_FORWARD(ret, name, params, args) OU_FORWARD_TO(libcrypto, ret, name, params, args)
 
 extern "C" {
 

@@ -19,22 +19,13 @@ const odoo_upgrade::adapters::SharedLibrary& libcurl() {
   return k_library;
 }
 
-template <typename Function>
-Function resolve(const char* name) {
-  return reinterpret_cast<Function>(libcurl().symbol(name));
-}
-
 using SetoptFunction = CURLcode (*)(CURL*, CURLoption, ...);
 using GetinfoFunction = CURLcode (*)(CURL*, CURLINFO, ...);
 using Callback = void (*)();
 
 } // namespace
 
-#define OU_FORWARD(ret, name, params, args)                                                        \
-  ret name params {                                                                                \
-    static const auto fn = resolve<decltype(&name)>(#name);                                        \
-    return fn args;                                                                                \
-  }
+#define OU_FORWARD(ret, name, params, args) OU_FORWARD_TO(libcurl, ret, name, params, args)
 
 extern "C" {
 
@@ -55,7 +46,7 @@ OU_FORWARD(void, curl_slist_free_all, (curl_slist * list), (list))
 // The one argument after `option` has the type curl.h gives the option's range: a long, an object
 // pointer, a function pointer, a curl_off_t, or a blob pointer (CURLOPTTYPE_*, curl's own switch).
 CURLcode curl_easy_setopt(CURL* curl, CURLoption option, ...) {
-  static const auto fn = resolve<SetoptFunction>("curl_easy_setopt");
+  static const auto fn = libcurl().function<SetoptFunction>("curl_easy_setopt");
   va_list arg;
   va_start(arg, option);
   CURLcode code = CURLE_OK;
@@ -76,7 +67,7 @@ CURLcode curl_easy_setopt(CURL* curl, CURLoption option, ...) {
 
 // Every CURLINFO_* takes a pointer to where the value is written.
 CURLcode curl_easy_getinfo(CURL* curl, CURLINFO info, ...) {
-  static const auto fn = resolve<GetinfoFunction>("curl_easy_getinfo");
+  static const auto fn = libcurl().function<GetinfoFunction>("curl_easy_getinfo");
   va_list arg;
   va_start(arg, info);
   const CURLcode code = fn(curl, info, va_arg(arg, void*));

@@ -15,19 +15,9 @@ const odoo_upgrade::adapters::SharedLibrary& libpq() {
   return k_library;
 }
 
-template <typename Function>
-Function resolve(const char* name) {
-  return reinterpret_cast<Function>(libpq().symbol(name));
-}
-
 } // namespace
 
-// Resolved once per function; a failed load throws and is tried again by the next call.
-#define OU_FORWARD(ret, name, params, args)                                                        \
-  ret name params {                                                                                \
-    static const auto fn = resolve<decltype(&name)>(#name);                                        \
-    return fn args;                                                                                \
-  }
+#define OU_FORWARD(ret, name, params, args) OU_FORWARD_TO(libpq, ret, name, params, args)
 
 extern "C" {
 
