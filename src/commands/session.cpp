@@ -2,6 +2,7 @@
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/runbook.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
 #include <ostream>
@@ -30,12 +31,32 @@ void ProjectSession::save() {
   adapters::fs::save_project(m_path, m_project);
 }
 
+namespace {
+
+// What a round ran, the sign-off approved and production replays are compared by each step's
+// sha256: a step whose content, kind, `when` or `--continue-on-error` was edited in the project
+// file by hand would run under the hash of what was tested. Refused (exit 6) before anything runs.
+void verify_runbook_hashes(const core::Project& project) {
+  for (const auto& step : core::read_runbook(project).steps) {
+    if (adapters::fs::sha256_text(core::canonical_text(step)) != step.sha256) {
+      throw core::FilesystemError(
+          "project file field 'runbook' step " + step.id + " ('" + step.title +
+              "') does not match its sha256: what it runs was edited by hand",
+          "put the step back as it was, or remove it and add it again with 'odoo-upgrade runbook "
+          "add' (a new step is tested in a round before it reaches production)");
+    }
+  }
+}
+
+} // namespace
+
 ProjectSession open_project(Context& ctx, std::string_view action, Lock lock) {
   std::unique_ptr<adapters::fs::ProjectLock> held;
   if (lock == Lock::take && !ctx.options.dry_run && !ctx.project_locked) {
     held = std::make_unique<adapters::fs::ProjectLock>(ctx.project_path());
   }
   core::Project project = adapters::fs::load_project(ctx.project_path());
+  verify_runbook_hashes(project);
   adapters::fs::SecretStore secrets(ctx.project_path());
   if (!action.empty()) {
     core::require_phase(project, action);

@@ -215,6 +215,8 @@ TEST_CASE("runbook: bad input and --dry-run change nothing", "[integration][runb
   test::write_file(p.dir / "empty.sql", " \n");
   test::write_file(p.dir / "latin1.sql", "UPDATE x SET name = 'caf\xe9';\n");
   test::write_file(p.dir / "fix.py", "env['res.partner'].search([]).write({})\n");
+  test::write_file(p.dir / "bom.sql", "\xEF\xBB\xBFSELECT 1;\n");
+  test::write_file(p.dir / "nul.sql", std::string("SELECT 1;\n\0DROP TABLE x;\n", 25));
   std::vector<std::string> head = {
       "runbook", "add", "--when", "after-restore", "--title", "T", "--why", "W"};
   auto with = [&](std::vector<std::string> more) {
@@ -235,6 +237,8 @@ TEST_CASE("runbook: bad input and --dry-run change nothing", "[integration][runb
       {with({"--sql", "missing.sql"}), "--sql file 'missing.sql' is not a readable file"},
       {with({"--sql", "empty.sql"}), "--sql file 'empty.sql' is empty"},
       {with({"--sql", "latin1.sql"}), "--sql file 'latin1.sql' is not UTF-8 text (line 1)"},
+      {with({"--sql", "bom.sql"}), "--sql file 'bom.sql' starts with a byte-order mark"},
+      {with({"--sql", "nul.sql"}), "--sql file 'nul.sql' holds a NUL byte (line 2)"},
       {with({"--update", "Sale"}), "'Sale' given to --update is not an Odoo module's technical"},
       {with({"--uninstall", " , "}), "--uninstall names no module"},
       {with({"--shell", "  "}), "--shell names no command"},
@@ -291,6 +295,20 @@ TEST_CASE("runbook: bad input and --dry-run change nothing", "[integration][runb
     CHECK(plan["plan"].size() == 1);
   }
   CHECK(test::read_file(p.project_path()) == before);
+
+  // What a step runs edited by hand in the project file: every command refuses the project
+  // (exit 6) before anything runs, since the step's sha256 would vouch for untested content.
+  auto edited = json::parse(before);
+  edited["runbook"]["steps"][0]["content"] = "SELECT 2;\n";
+  test::write_file(p.project_path(), edited.dump(2));
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"runbook", "list"}, {"status"}, {"--dry-run", "test-request"}}) {
+    auto run = p.cli(args);
+    INFO(args.back() << ": " << run.err);
+    CHECK(run.exit_code == 6);
+    CHECK(has(run.err, "runbook' step s1 ('T') does not match its sha256"));
+  }
+  test::write_file(p.project_path(), before);
 }
 
 TEST_CASE("runbook list: each step's last result comes from the latest round that ran it",

@@ -242,6 +242,11 @@ TEST_CASE("runbook go-live: an accepted change is recorded and becomes the appro
           "[integration][runbook]") {
   Chain& c = chain();
   const std::string old_digest = c.project()["uat"]["signoff"]["runbook"]["digest"];
+  // As the freeze leaves production when the tool connects as the Odoo role: read-only for it.
+  // The scratch copy of the before-upload steps is created and dropped elsewhere.
+  const std::string read_only =
+      "ALTER ROLE CURRENT_USER IN DATABASE \"" + c.db + "\" SET default_transaction_read_only = ";
+  test::pg_query_value("postgres", read_only + "on");
   auto r = c.cli({"prod-request",
                   "--jobs",
                   "2",
@@ -271,6 +276,17 @@ TEST_CASE("runbook go-live: an accepted change is recorded and becomes the appro
                      e["details"]["reason"] == change["reason"]);
   }
   CHECK(recorded);
+  // The approved before-upload step ran on a scratch copy of the frozen production, whose dump was
+  // sent; production itself is untouched and the scratch database is gone.
+  CHECK(p["dump"]["source"] == "runbook-scratch");
+  REQUIRE(p["runbook"].size() == 1);
+  CHECK(p["runbook"][0]["step_id"] == "s1");
+  CHECK(p["runbook"][0]["result"] == "ok");
+  test::pg_query_value("postgres", read_only + "off");
+  CHECK_FALSE(c.has_table(c.db, "ou_rb_before"));
+  CHECK(test::pg_query_value("postgres",
+                             "SELECT count(*) FROM pg_database WHERE datname LIKE "
+                             "'%runbook%p1'") == "0");
   // A re-run reports the downloaded request; nothing is refused any more.
   require_ok(c.cli({"prod-request"}));
 }

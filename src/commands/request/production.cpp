@@ -212,6 +212,11 @@ request::RequestKind production_kind(const ProdRequestOptions& options, Context&
     }
     return plan;
   };
+  // The approved before-upload steps (check refused a runbook changed since the sign-off, or the
+  // change was accepted and approved) run on a scratch copy of the frozen production.
+  k.before_upload_steps = [](const core::Project& p) {
+    return core::read_runbook(p).enabled(core::RunbookWhen::before_upload);
+  };
   k.on_running = core::phase_after_production_request_started;
   k.on_ended_without_result = core::phase_after_failed_production_request;
   k.restores = false;

@@ -8,6 +8,7 @@
 #include <odoo_upgrade/core/runbook_edit.hpp>
 #include <odoo_upgrade/core/time.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -44,6 +45,18 @@ std::string step_file(const std::string& file, const std::string& option) {
     throw core::UsageError("--" + option + " file '" + file + "' is not UTF-8 text (line " +
                                std::to_string(line) + ")",
                            "save it as UTF-8");
+  }
+  // libpq and Python stop at a NUL byte, and a byte-order mark is sent to them as text (a syntax
+  // error at the first statement): neither runs what the hash covers.
+  if (auto nul = text.find('\0'); nul != std::string::npos) {
+    auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+    throw core::UsageError("--" + option + " file '" + file + "' holds a NUL byte (line " +
+                               std::to_string(line) + "): it is not text",
+                           "save the step's text without binary data");
+  }
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    throw core::UsageError("--" + option + " file '" + file + "' starts with a byte-order mark",
+                           "save it as UTF-8 without a BOM");
   }
   return text;
 }

@@ -325,10 +325,23 @@ std::string runbook_scratch_name(const core::Project& project, const std::string
   return name;
 }
 
+namespace {
+
+// The connection that creates and drops the scratch database: the server's maintenance database,
+// not production's, where a freeze has made the tool's role read-only when it is also the Odoo
+// role (`ALTER ROLE … IN DATABASE … SET default_transaction_read_only`), and CREATE DATABASE would
+// be refused.
+std::string scratch_admin_conninfo(const core::Project& project,
+                                   const adapters::fs::SecretStore& secrets) {
+  return server_conninfo(project, secrets, "postgres");
+}
+
+} // namespace
+
 void drop_scratch_database(const core::Project& project,
                            const adapters::fs::SecretStore& secrets,
                            const std::string& name) {
-  pg::drop_created_database(source_conninfo(project, secrets), name);
+  pg::drop_created_database(scratch_admin_conninfo(project, secrets), name);
 }
 
 namespace {
@@ -338,7 +351,7 @@ void restore_scratch(const core::Project& project,
                      const adapters::fs::SecretStore& secrets,
                      const BeforeUploadJob& job,
                      const std::string& scratch) {
-  std::string admin = source_conninfo(project, secrets);
+  std::string admin = scratch_admin_conninfo(project, secrets);
   if (pg::database_exists(admin, scratch)) {
     spdlog::info("dropping the runbook's scratch database '{}' left by an interrupted run",
                  scratch);
