@@ -149,6 +149,8 @@ TEST_CASE("runbook add, list, move, disable, enable and remove", "[integration][
              "--continue-on-error"});
   CHECK(r.exit_code == 0);
   project = p.project();
+  // The list is kept in run order: the before-upload step went before the after-restore ones.
+  CHECK(step_ids(project) == std::vector<std::string>{"s2", "s1", "s3"});
   CHECK(project["runbook"]["steps"][2]["content"] == "account,sale");
   CHECK(project["runbook"]["steps"][2]["continue_on_error"] == true);
 
@@ -165,7 +167,7 @@ TEST_CASE("runbook add, list, move, disable, enable and remove", "[integration][
   // move within a group; across groups is refused and changes nothing.
   r = p.cli({"--json", "runbook", "move", "s3", "--before", "s1"});
   CHECK(r.exit_code == 0);
-  CHECK(step_ids(p.project()) == std::vector<std::string>{"s3", "s1", "s2"});
+  CHECK(step_ids(p.project()) == std::vector<std::string>{"s2", "s3", "s1"});
   auto before = test::read_file(p.project_path());
   r = p.cli({"runbook", "move", "s2", "--after", "s1"});
   CHECK(r.exit_code == 2);
@@ -176,12 +178,12 @@ TEST_CASE("runbook add, list, move, disable, enable and remove", "[integration][
   r = p.cli({"--json", "runbook", "disable", "s1"});
   CHECK(r.exit_code == 0);
   project = p.project();
-  CHECK(project["runbook"]["steps"][1]["enabled"] == false);
-  CHECK(project["runbook"]["steps"][1]["sha256"] == s1.sha256);
+  CHECK(project["runbook"]["steps"][2]["enabled"] == false);
+  CHECK(project["runbook"]["steps"][2]["sha256"] == s1.sha256);
   CHECK(has(p.cli({"runbook", "list"}).out, "disabled"));
   r = p.cli({"--json", "runbook", "enable", "s1"});
   CHECK(r.exit_code == 0);
-  CHECK(p.project()["runbook"]["steps"][1]["enabled"] == true);
+  CHECK(p.project()["runbook"]["steps"][2]["enabled"] == true);
 
   // remove asks first: without a terminal and without --yes nothing changes.
   before = test::read_file(p.project_path());
@@ -207,6 +209,25 @@ TEST_CASE("runbook add, list, move, disable, enable and remove", "[integration][
              "account"});
   CHECK(r.exit_code == 0);
   CHECK(parse_stdout(r)["step"]["id"] == "s4");
+
+  // `next_id` lowered by hand: the next id is still one never used.
+  auto lowered = p.project();
+  lowered["runbook"]["next_id"] = 1;
+  test::write_file(p.project_path(), lowered.dump(2));
+  r = p.cli({"--json",
+             "runbook",
+             "add",
+             "--when",
+             "after-restore",
+             "--title",
+             "Another fix",
+             "--why",
+             "W",
+             "--shell",
+             "true"});
+  CHECK(r.exit_code == 0);
+  CHECK(parse_stdout(r)["step"]["id"] == "s5");
+  CHECK(p.project()["runbook"]["next_id"] == 6);
 }
 
 TEST_CASE("runbook: bad input and --dry-run change nothing", "[integration][runbook][cli]") {

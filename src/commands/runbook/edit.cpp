@@ -152,6 +152,13 @@ int run_runbook_add(const RunbookAddOptions& options, Context& ctx) {
   // The step is new in the round after the latest one; its id is never reused.
   auto runbook = core::read_runbook(session.project());
   auto latest = core::read_latest_round(session.project());
+  // Never an id in use, even when `next_id` was lowered by hand.
+  for (const auto& s : runbook.steps) {
+    if (s.id.size() > 1 && s.id[0] == 's' &&
+        s.id.find_first_not_of("0123456789", 1) == std::string::npos && s.id.size() < 10) {
+      runbook.next_id = std::max(runbook.next_id, std::stoi(s.id.substr(1)) + 1);
+    }
+  }
   step.id = "s" + std::to_string(runbook.next_id);
   step.introduced_round = (latest ? latest->number : 0) + 1;
   step.added_at = core::iso8601_utc(ctx.clock.now());
@@ -163,7 +170,12 @@ int run_runbook_add(const RunbookAddOptions& options, Context& ctx) {
                        std::to_string(step.introduced_round)});
   }
   session.edit([&](core::Project& project) {
-    runbook.steps.push_back(step);
+    // The list stays in run order: a before-upload step goes after the last before-upload one.
+    auto at = std::find_if(runbook.steps.begin(), runbook.steps.end(), [&](const auto& s) {
+      return step.when == core::RunbookWhen::before_upload &&
+             s.when == core::RunbookWhen::after_restore;
+    });
+    runbook.steps.insert(at, step);
     runbook.next_id += 1;
     core::write_runbook(project, runbook);
     ctx.record(project,
