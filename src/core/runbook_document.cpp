@@ -1,6 +1,7 @@
 #include <odoo_upgrade/core/runbook_document.hpp>
 #include <odoo_upgrade/core/uat_report.hpp>
 
+#include <algorithm>
 #include <iomanip>
 #include <sstream>
 
@@ -70,8 +71,10 @@ void markdown_step(std::ostringstream& o, const json& s) {
   if (s["runs"].empty()) {
     o << "- Not run in any round yet\n";
   }
-  o << "\n```" << fence_language(s) << "\n" << str(s["content"]);
-  o << (str(s["content"]).empty() || str(s["content"]).back() == '\n' ? "" : "\n") << "```\n\n";
+  const std::string content = str(s["content"]);
+  const std::string fence = code_fence(content);
+  o << "\n" << fence << fence_language(s) << "\n" << content;
+  o << (content.empty() || content.back() == '\n' ? "" : "\n") << fence << "\n\n";
 }
 
 void markdown_golive(std::ostringstream& o, const json& doc) {
@@ -194,6 +197,16 @@ std::string render_runbook_html(const json& doc) {
   html_golive(o, doc);
   o << "</body>\n</html>\n";
   return o.str();
+}
+
+std::string code_fence(const std::string& content) {
+  std::size_t longest = 0;
+  std::size_t run = 0;
+  for (char c : content) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return std::string(std::max<std::size_t>(3, longest + 1), '`');
 }
 
 } // namespace odoo_upgrade::core

@@ -1,4 +1,5 @@
 #include <odoo_upgrade/core/error.hpp>
+#include <odoo_upgrade/core/runbook_document.hpp>
 #include <odoo_upgrade/core/runbook_edit.hpp>
 
 #include <catch2/catch.hpp>
@@ -109,4 +110,10 @@ TEST_CASE("core::add_runbook_estimate sums measured steps and names unknown ones
   add_runbook_estimate(none, Runbook{}, {});
   CHECK(none.parts.empty());
   CHECK(none.missing.empty());
+}
+
+TEST_CASE("core::code_fence is longer than any backtick run of the content", "[core]") {
+  CHECK(code_fence("SELECT 1;\n") == "```");
+  CHECK(code_fence("-- ``` inside\n# Injected heading\n") == "````");
+  CHECK(code_fence("a `````b") == "``````");
 }

@@ -15,6 +15,9 @@ namespace odoo_upgrade::core {
 
 // Markdown: headings, tables, and each step's SQL or script in a fenced block.
 std::string render_runbook_markdown(const nlohmann::json& doc);
+// The fence of a Markdown code block holding `content`: backticks, one more than the longest run of
+// backticks in it and at least three (CommonMark: a fence closes only on a run at least as long).
+std::string code_fence(const std::string& content);
 // HTML in the style of the UAT report (core::uat::report_css): self-contained, printable, every
 // value escaped.
 std::string render_runbook_html(const nlohmann::json& doc);
