@@ -546,10 +546,9 @@ TEST_CASE("uat run: every database error says whether it is production or test (
   }
   SECTION("a query that fails on one side: the check's error names that side") {
     // A value no query expects (the rounding of an active currency is not a number).
-    sql(p.tst,
-        "ALTER TABLE res_currency DROP CONSTRAINT res_currency_rounding_gt_zero; ALTER TABLE "
-        "res_currency ALTER COLUMN rounding TYPE text; UPDATE res_currency SET rounding = 'not a "
-        "number' WHERE active");
+    sql(p.tst, "ALTER TABLE res_currency DROP CONSTRAINT res_currency_rounding_gt_zero");
+    sql(p.tst, "ALTER TABLE res_currency ALTER COLUMN rounding TYPE text");
+    sql(p.tst, "UPDATE res_currency SET rounding = 'not a number' WHERE active");
     auto r = p.cli({"--json",
                     "uat",
                     "run",
@@ -576,9 +575,13 @@ TEST_CASE("uat: an output that cannot be written is refused before any work (iss
   auto before = test::read_file(p.file());
   test::write_file(p.dir / "a-file", "x\n");
   // A folder that does not exist, a file where a folder should be, a folder as the output.
-  for (const auto& out :
-       {p.dir / "no-such-dir" / "r.html", p.dir / "a-file" / "r.html", p.dir.path()}) {
-    DYNAMIC_SECTION(out.string()) {
+  // Section names must be the same on every run of the test case (the temp folder is not).
+  const std::vector<std::pair<std::string, std::filesystem::path>> outputs = {
+      {"a missing folder", p.dir / "no-such-dir" / "r.html"},
+      {"a file as the folder", p.dir / "a-file" / "r.html"},
+      {"a folder as the output", p.dir.path()}};
+  for (const auto& [label, out] : outputs) {
+    DYNAMIC_SECTION(label) {
       auto r = p.cli({"uat", "report", "--format", "html", "-o", out.string()});
       INFO(r.err);
       CHECK(r.exit_code == 6);
