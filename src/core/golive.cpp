@@ -440,8 +440,9 @@ const std::vector<std::string>& restore_steps() {
       "check_dump",           // the downloaded dump still has its recorded checksum
       "restore_db",           // pg_restore into the staging database
       "filestore_copy",       // production's filestore + the returned one, staged
-      "verify",               // series, modules, baseline against the freeze
       "target_odoo",          // the target Odoo updates the modules and opens the staging db
+      "runbook",              // the approved after-restore runbook steps on the staging db
+      "verify",               // series, modules, baseline against the freeze
       "before_hooks",         // before_restore hooks
       "terminate",            // other sessions on both databases
       "rename_production",    // production → pre-upgrade name

@@ -303,6 +303,16 @@ RunbookApproval approval_from_json(const json& j, std::string_view where) {
   return a;
 }
 
+std::size_t completed_steps(const std::vector<RunbookStepResult>& results,
+                            const std::vector<RunbookStep>& steps) {
+  std::size_t n = 0;
+  while (n < results.size() && n < steps.size() && results[n].result != "failed" &&
+         results[n].step_id == steps[n].id && results[n].sha256 == steps[n].sha256) {
+    ++n;
+  }
+  return n;
+}
+
 std::vector<std::string> approval_changes(const RunbookApproval& approved, const Runbook& now) {
   std::vector<std::string> out;
   const RunbookApproval current = approval_of(now);

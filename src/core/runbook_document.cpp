@@ -43,10 +43,37 @@ std::string run_text(const json& run) {
   return t;
 }
 
-std::string md_cell(const std::string& text) {
+// "round 2" → "Round 2"
+std::string capitalized(std::string text) {
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') {
+    text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  }
+  return text;
+}
+
+// Prose in Markdown: HTML markup the reader's renderer would interpret is escaped (a title
+// "<script>…" stays text), a line break becomes a space (it would end the list item or heading).
+std::string md_text(const std::string& text) {
   std::string out;
   for (char c : text) {
-    out += c == '|' ? std::string("\\|") : c == '\n' ? std::string(" ") : std::string(1, c);
+    out += c == '<'    ? std::string("&lt;")
+           : c == '>'  ? std::string("&gt;")
+           : c == '&'  ? std::string("&amp;")
+           : c == '\n' ? std::string(" ")
+                       : std::string(1, c);
+  }
+  return out;
+}
+
+std::string md_text(const json& v) {
+  return md_text(str(v));
+}
+
+// A table cell: prose, and its `|` escaped.
+std::string md_cell(const std::string& text) {
+  std::string out;
+  for (char c : md_text(text)) {
+    out += c == '|' ? std::string("\\|") : std::string(1, c);
   }
   return out;
 }
@@ -57,16 +84,16 @@ std::string fence_language(const json& step) {
 }
 
 void markdown_step(std::ostringstream& o, const json& s) {
-  o << "### " << str(s["id"]) << ": " << str(s["title"])
+  o << "### " << str(s["id"]) << ": " << md_text(s["title"])
     << (s["enabled"].get<bool>() ? "" : " (disabled)") << "\n\n";
-  o << "- **Why:** " << str(s["why"]) << "\n";
+  o << "- **Why:** " << md_text(s["why"]) << "\n";
   o << "- **When:** " << str(s["when"]) << "; **kind:** " << str(s["kind"])
     << (s["continue_on_error"].get<bool>() ? " (advisory: a failure does not stop the run)" : "")
     << "\n";
   o << "- **Introduced:** round " << s["introduced_round"].get<int>() << "; **sha256:** `"
     << str(s["sha256"]) << "`\n";
   for (const auto& run : s["runs"]) {
-    o << "- Round " << run["round"].get<int>() << ": " << run_text(run) << "\n";
+    o << "- " << capitalized(str(run["run"])) << ": " << md_text(run_text(run)) << "\n";
   }
   if (s["runs"].empty()) {
     o << "- Not run in any round yet\n";
@@ -89,7 +116,7 @@ void markdown_golive(std::ostringstream& o, const json& doc) {
   if (!doc["unknown"].empty()) {
     o << " (without: ";
     for (std::size_t i = 0; i < doc["unknown"].size(); ++i) {
-      o << (i ? ", " : "") << str(doc["unknown"][i]);
+      o << (i ? ", " : "") << md_text(doc["unknown"][i]);
     }
     o << ")";
   }
@@ -110,8 +137,8 @@ void html_step(std::ostringstream& o, const json& s) {
     << "</td></tr><tr><td>sha256</td><td><code>" << e(s["sha256"]) << "</code></td></tr>";
   for (const auto& run : s["runs"]) {
     auto cls = str(run["result"]) == "ok" ? "s-passed" : "s-failed";
-    o << "<tr><td>Round " << run["round"].get<int>() << "</td><td class=\"" << cls << "\">"
-      << uat::xml_escape(run_text(run)) << "</td></tr>";
+    o << "<tr><td>" << uat::xml_escape(capitalized(str(run["run"]))) << "</td><td class=\"" << cls
+      << "\">" << uat::xml_escape(run_text(run)) << "</td></tr>";
   }
   o << "</table>\n<pre><code>" << e(s["content"]) << "</code></pre>\n";
 }
@@ -159,7 +186,7 @@ void html_golive(std::ostringstream& o, const json& doc) {
 
 std::string render_runbook_markdown(const json& doc) {
   std::ostringstream o;
-  o << "# Upgrade runbook: " << str(doc["customer"]) << ", Odoo " << str(doc["source_version"])
+  o << "# Upgrade runbook: " << md_text(doc["customer"]) << ", Odoo " << str(doc["source_version"])
     << " → " << str(doc["target_version"]) << "\n\n";
   o << "Database `" << str(doc["database"]) << "`, generated " << str(doc["generated_at"])
     << ".\n\n## Third-party modules\n\n";

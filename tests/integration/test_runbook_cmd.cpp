@@ -184,6 +184,12 @@ TEST_CASE("runbook add, list, move, disable, enable and remove", "[integration][
   r = p.cli({"--json", "runbook", "enable", "s1"});
   CHECK(r.exit_code == 0);
   CHECK(p.project()["runbook"]["steps"][2]["enabled"] == true);
+  // Enabling an enabled step writes nothing (no history event either).
+  before = test::read_file(p.project_path());
+  r = p.cli({"runbook", "enable", "s1"});
+  CHECK(r.exit_code == 0);
+  CHECK(has(r.out, "already enabled: s1"));
+  CHECK(test::read_file(p.project_path()) == before);
 
   // remove asks first: without a terminal and without --yes nothing changes.
   before = test::read_file(p.project_path());
@@ -433,7 +439,8 @@ TEST_CASE("runbook show, status and the freeze plan: the documentation and the e
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   CHECK(has(r.out, "# Upgrade runbook: "));
-  CHECK(has(r.out, "### s1: Clean <old> messages"));
+  // Prose is text: HTML in a title is escaped for the Markdown renderer.
+  CHECK(has(r.out, "### s1: Clean &lt;old&gt; messages"));
   CHECK(has(r.out, "```sql\nDELETE FROM mail_message WHERE model = 'x';\n```"));
   CHECK(has(r.out, "```python\nenv['ir.ui.view']"));
   CHECK(has(r.out, "- Round 1: failed in 3.0 s: ERROR:  relation"));

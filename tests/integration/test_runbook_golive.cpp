@@ -1,9 +1,10 @@
 // The runbook at go-live (issue 13), through the built binary against the sandbox platform and a
 // real PostgreSQL holding the Odoo 17 fixture: `uat signoff` records the approved runbook,
 // `prod-request` refuses a runbook changed since (unless the change is accepted, recorded) and
-// replays the approved steps. One shared rehearsal: the test cases run in declaration order and
-// each continues where the previous one left the project. The runbook is planted with
-// core::write_runbook (the `runbook` commands are tested in test_runbook_cmd.cpp).
+// replays the approved before-upload steps, `restore` the after-restore ones before the swap. One
+// shared rehearsal: the test cases run in declaration order and each continues where the previous
+// one left the project. The runbook is planted with core::write_runbook (the `runbook` commands are
+// tested in test_runbook_cmd.cpp).
 #include "../support/production_fixture.hpp"
 #include "../support/sandbox_process.hpp"
 #include "../support/test_env.hpp"
@@ -235,6 +236,8 @@ TEST_CASE("runbook go-live: prod-request refuses a runbook changed since the sig
   require_ok(r);
   CHECK(r.out.find("accept the runbook changes since the sign-off (reason: typo in s2)") !=
         std::string::npos);
+  CHECK(r.out.find("run the runbook's before-upload step s1 'Mark the dump (reworded)' on a "
+                   "scratch copy of it") != std::string::npos);
   CHECK(c.project() == before);
 }
 
@@ -289,4 +292,80 @@ TEST_CASE("runbook go-live: an accepted change is recorded and becomes the appro
                              "'%runbook%p1'") == "0");
   // A re-run reports the downloaded request; nothing is refused any more.
   require_ok(c.cli({"prod-request"}));
+}
+
+TEST_CASE("runbook go-live: restore replays the after-restore steps before the swap",
+          "[integration][runbook]") {
+  Chain& c = chain();
+  // The plan names the approved steps; nothing recorded.
+  auto r = c.cli({"--dry-run", "restore"});
+  require_ok(r);
+  CHECK(r.out.find("run the 2 approved after-restore runbook step(s) on '") != std::string::npos);
+  CHECK(r.out.find(": s2 'Mark the upgraded database', s4 'Late fix'") != std::string::npos);
+  CHECK_FALSE(c.project().contains("golive"));
+
+  // s4's gate file is missing: the step fails on the staging database, the swap is refused and
+  // production is untouched (still frozen).
+  r = c.cli({"--yes", "restore", "--jobs", "2"});
+  {
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("restore stopped before the swap: runbook step s4 'Late fix' failed") !=
+          std::string::npos);
+  }
+  CHECK(c.phase() == "production_request");
+  json g = c.project()["golive"];
+  CHECK(g["state"] == "verify_failed");
+  REQUIRE(g["runbook"].size() == 2);
+  CHECK(g["runbook"][0]["step_id"] == "s2");
+  CHECK(g["runbook"][0]["result"] == "ok");
+  CHECK(g["runbook"][1]["step_id"] == "s4");
+  CHECK(g["runbook"][1]["result"] == "failed");
+  CHECK(stdfs::exists(g["runbook"][1]["output_file"].get<std::string>()));
+  const std::string staging = g["staging_db"];
+  CHECK(c.has_table(staging, "ou_rb_after"));
+  CHECK_FALSE(c.has_table(c.db, "ou_rb_after"));
+  const json first_s2 = g["runbook"][0];
+
+  // The cause fixed, the re-run goes on from s4 (s2, done on the same staging database, is not run
+  // again) and swaps.
+  adapters::fs::write_file_atomic(c.prod.dir / "gate", "ok\n");
+  r = c.cli({"--json", "--yes", "restore", "--jobs", "2"});
+  require_ok(r);
+  CHECK(c.phase() == "live");
+  CHECK(json::parse(r.out)["runbook"].size() == 2);
+  g = c.project()["golive"];
+  REQUIRE(g["runbook"].size() == 2);
+  CHECK(g["runbook"][0] == first_s2);
+  CHECK(g["runbook"][1]["step_id"] == "s4");
+  CHECK(g["runbook"][1]["result"] == "ok");
+  // The markers are in the live database: the before-upload one came with the upgraded dump, the
+  // after-restore ones ran once each; the pre-upgrade database has none of them.
+  CHECK(c.has_table(c.db, "ou_rb_before"));
+  CHECK(test::pg_query_value(c.db, "SELECT string_agg(x::text, ',' ORDER BY x) FROM ou_rb_after") ==
+        "2,3");
+  // An SQL step runs as the database's owner (the role Odoo connects as): what it creates is
+  // Odoo's, as if Odoo had created it.
+  const std::string owner = test::pg_query_value(
+      c.db, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()");
+  CHECK(owner != test::pg_query_value(c.db, "SELECT current_user"));
+  CHECK(test::pg_query_value(
+            c.db, "SELECT tableowner FROM pg_tables WHERE tablename = 'ou_rb_after'") == owner);
+  const std::string pre = g["pre_upgrade_db"];
+  CHECK_FALSE(c.has_table(pre, "ou_rb_after"));
+  CHECK_FALSE(c.has_table(pre, "ou_rb_before"));
+
+  // The customer-specific documentation shows where each step ran, production included.
+  r = c.cli({"runbook", "show", "--format", "markdown"});
+  require_ok(r);
+  CHECK(r.out.find("- Production request 1: ok in") != std::string::npos);
+  CHECK(r.out.find("- Go-live attempt 1: ok in") != std::string::npos);
+  r = c.cli({"--json", "runbook", "show"});
+  require_ok(r);
+  json shown = json::parse(r.out);
+  REQUIRE(shown["steps"].size() == 4);
+  const json& runs = shown["steps"][3]["runs"]; // s4: only the go-live ran it
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0]["run"] == "go-live attempt 1");
+  CHECK(runs[0]["round"].is_null());
 }

@@ -146,3 +146,27 @@ TEST_CASE("core::runbook results live in rounds, production and the sign-off", "
   CHECK(read.runbook->digest == "d");
   CHECK(read.runbook->steps.size() == 3);
 }
+
+TEST_CASE("core::completed_steps keeps what an earlier run did to the same steps", "[core]") {
+  auto steps = sample().enabled(RunbookWhen::after_restore); // s1, s3
+  auto result = [](std::string id, std::string sha, std::string outcome) {
+    RunbookStepResult r;
+    r.step_id = std::move(id);
+    r.sha256 = std::move(sha);
+    r.result = std::move(outcome);
+    return r;
+  };
+  CHECK(completed_steps({}, steps) == 0);
+  CHECK(completed_steps({result("s1", "h1", "ok")}, steps) == 1);
+  CHECK(completed_steps({result("s1", "h1", "ok"), result("s3", "h3", "ok")}, steps) == 2);
+  // An advisory failure was recorded and passed; a failure is run again.
+  CHECK(completed_steps({result("s1", "h1", "failed-continued")}, steps) == 1);
+  CHECK(completed_steps({result("s1", "h1", "ok"), result("s3", "h3", "failed")}, steps) == 1);
+  // Another content (sha256), another step or another order: from there on, everything runs.
+  CHECK(completed_steps({result("s1", "hX", "ok")}, steps) == 0);
+  CHECK(completed_steps({result("s3", "h3", "ok"), result("s1", "h1", "ok")}, steps) == 0);
+  // More results than steps (a step disabled since): only the steps count.
+  CHECK(completed_steps(
+            {result("s1", "h1", "ok"), result("s3", "h3", "ok"), result("s4", "h4", "ok")},
+            steps) == 2);
+}

@@ -117,3 +117,45 @@ TEST_CASE("core::code_fence is longer than any backtick run of the content", "[c
   CHECK(code_fence("-- ``` inside\n# Injected heading\n") == "````");
   CHECK(code_fence("a `````b") == "``````");
 }
+
+TEST_CASE("core::render_runbook_markdown keeps the customer's prose as text", "[core]") {
+  nlohmann::json step = {{"id", "s1"},
+                         {"when", "after-restore"},
+                         {"kind", "sql"},
+                         {"title", "Fix <b>tags</b> & co"},
+                         {"why", "UAT finding 12\n# not a heading"},
+                         {"content", "SELECT '<b>';"},
+                         {"enabled", true},
+                         {"continue_on_error", false},
+                         {"introduced_round", 2},
+                         {"sha256", "abc"},
+                         {"runs",
+                          {{{"run", "go-live attempt 1"},
+                            {"round", nullptr},
+                            {"result", "failed"},
+                            {"seconds", 1.5},
+                            {"rows", nullptr},
+                            {"error", "ERROR: <oops>"}}}}};
+  nlohmann::json doc = {{"customer", "A<B> Ltd"},
+                        {"database", "prod"},
+                        {"source_version", "16.0"},
+                        {"target_version", "17.0"},
+                        {"generated_at", "2026-11-30T08:00:00Z"},
+                        {"third_party_modules", nlohmann::json::array()},
+                        {"steps", {step}},
+                        {"golive", nlohmann::json::array()},
+                        {"estimate_s", nullptr},
+                        {"unknown", {"freeze"}}};
+  std::string md = render_runbook_markdown(doc);
+  INFO(md);
+  CHECK(md.find("# Upgrade runbook: A&lt;B&gt; Ltd, Odoo 16.0") != std::string::npos);
+  CHECK(md.find("### s1: Fix &lt;b&gt;tags&lt;/b&gt; &amp; co\n") != std::string::npos);
+  CHECK(md.find("- **Why:** UAT finding 12 # not a heading\n") != std::string::npos);
+  CHECK(md.find("- Go-live attempt 1: failed in 1.5 s: ERROR: &lt;oops&gt;\n") !=
+        std::string::npos);
+  // What runs is shown as it is, inside its code block.
+  CHECK(md.find("```sql\nSELECT '<b>';\n```") != std::string::npos);
+  CHECK(md.find("<b>tags") == std::string::npos);
+  // Nothing measured: the downtime is unknown, not 0 s.
+  CHECK(md.find("Estimated downtime: **unknown** (without: freeze)") != std::string::npos);
+}

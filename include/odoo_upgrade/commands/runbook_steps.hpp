@@ -1,6 +1,7 @@
 #pragma once
 
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
+#include <odoo_upgrade/adapters/odoo/target_odoo.hpp>
 #include <odoo_upgrade/core/project.hpp>
 #include <odoo_upgrade/core/runbook.hpp>
 
@@ -51,6 +52,15 @@ run_runbook_steps(const core::Project& project,
                   const RunbookJob& job,
                   const std::vector<core::RunbookStep>& steps,
                   const std::function<void(const std::vector<core::RunbookStepResult>&)>& save);
+
+// The target Odoo the Odoo kinds among `steps` (odoo-shell, update, install, uninstall) run with;
+// std::nullopt when there is none among them. Throws PreconditionError (exit 3) naming the first
+// such step when no target Odoo is configured (odoo-upgrade config), so that a command can refuse
+// before its first side effect.
+std::optional<adapters::odoo::TargetOdoo>
+runbook_target_odoo(const core::Project& project,
+                    const adapters::fs::SecretStore& secrets,
+                    const std::vector<core::RunbookStep>& steps);
 
 // The first failed (not continued) result's message: "runbook step s2 'Reset sequence' failed:
 // <error>"; std::nullopt when none failed.

@@ -96,6 +96,11 @@ RunbookStepResult step_result_from_json(const nlohmann::json& j, std::string_vie
 std::vector<RunbookStepResult> step_results_from_json(const nlohmann::json& j,
                                                       std::string_view where);
 nlohmann::json to_json(const std::vector<RunbookStepResult>& results);
+// How many of `steps` (the enabled steps of one `when`, in run order) `results` already ran in
+// that order with the same sha256 and a result other than "failed": an interrupted or failed run
+// on the same database goes on from there without running those again.
+std::size_t completed_steps(const std::vector<RunbookStepResult>& results,
+                            const std::vector<RunbookStep>& steps);
 
 // What a sign-off approved: each enabled step's id and sha256, in run order.
 struct RunbookPin {

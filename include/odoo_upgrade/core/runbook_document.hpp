@@ -8,9 +8,9 @@
 // from its JSON form (docs/schemas/runbook-show.schema.json): {customer, database, source_version,
 // target_version, generated_at, third_party_modules [{name, version, author, handling}], steps
 // [{id, when, kind, title, why, content, source_file?, enabled, continue_on_error,
-// introduced_round, sha256, runs [{round, result, seconds, rows, error}]}], golive [{operation,
-// what, estimate_s | null}], estimate_s, unknown [what has no estimate]}. Pure rendering: the
-// command gathers the facts.
+// introduced_round, sha256, runs [{run ("round 2", "production request 1", "go-live attempt 1"),
+// round | null, result, seconds, rows, error}]}], golive [{operation, what, estimate_s | null}],
+// estimate_s, unknown [what has no estimate]}. Pure rendering: the command gathers the facts.
 namespace odoo_upgrade::core {
 
 // Markdown: headings, tables, and each step's SQL or script in a fenced block.

@@ -47,6 +47,19 @@ SqlScriptResult exec_script(pg_conn* conn, const std::string& sql) {
   return out;
 }
 
+// Inside the script's transaction: the role becomes the database's owner (SET LOCAL ROLE) when it
+// is another role the connected one may become, so that what the script creates belongs to the
+// role Odoo connects as, as when Odoo creates it.
+void become_database_owner(Connection& conn) {
+  auto owner = conn.query_value(
+      "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database() AND "
+      "datdba <> (SELECT oid FROM pg_roles WHERE rolname = current_user) AND "
+      "pg_has_role(current_user, datdba, 'MEMBER')");
+  if (owner) {
+    conn.exec_no_rows("SET LOCAL ROLE " + quote_identifier(*owner));
+  }
+}
+
 } // namespace
 
 SqlScriptResult run_sql_script(const std::string& conninfo,
@@ -58,6 +71,7 @@ SqlScriptResult run_sql_script(const std::string& conninfo,
   SqlScriptResult out;
   {
     Transaction txn(conn);
+    become_database_owner(conn);
     out = exec_script(conn.raw(), std::string(sql));
     // A script that ended the transaction itself (COMMIT/ROLLBACK inside it) leaves none open.
     if (PQtransactionStatus(conn.raw()) == PQTRANS_INTRANS) {

@@ -16,6 +16,7 @@
 #include <odoo_upgrade/commands/hooks.hpp>
 #include <odoo_upgrade/commands/progress.hpp>
 #include <odoo_upgrade/commands/restore.hpp>
+#include <odoo_upgrade/commands/runbook_steps.hpp>
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/commands/target_odoo.hpp>
 #include <odoo_upgrade/core/error.hpp>
@@ -26,6 +27,7 @@
 #include <odoo_upgrade/core/odoo_version.hpp>
 #include <odoo_upgrade/core/preflight.hpp>
 #include <odoo_upgrade/core/record.hpp>
+#include <odoo_upgrade/core/runbook.hpp>
 #include <odoo_upgrade/core/severity.hpp>
 #include <odoo_upgrade/core/source_record.hpp>
 #include <odoo_upgrade/core/time.hpp>
@@ -363,17 +365,33 @@ core::GoliveRecord attempt_to_run(const core::Project& project,
   return resume ? old : new_attempt(project, old, prod, admin, now);
 }
 
-std::vector<std::string> restore_plan(const Attempt& a, const std::string& dump_path) {
+// "run the 2 approved after-restore runbook steps on 'x': s2 'Title', s4 'Title'".
+std::string runbook_plan(const Attempt& a, const std::vector<core::RunbookStep>& steps) {
+  if (steps.empty()) {
+    return "no after-restore runbook step to run (odoo-upgrade runbook list)";
+  }
+  std::string line = "run the " + std::to_string(steps.size()) +
+                     " approved after-restore runbook step(s) on '" + a.staging_db + "':";
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    line += (i == 0 ? " " : ", ") + steps[i].id + " '" + steps[i].title + "'";
+  }
+  return line;
+}
+
+std::vector<std::string> restore_plan(const Attempt& a,
+                                      const std::string& dump_path,
+                                      const std::vector<core::RunbookStep>& runbook) {
   std::string fs_db = a.fs(a.db).string();
   return {"check the sha256 of the downloaded dump '" + dump_path + "'",
           "restore it into the new database '" + a.staging_db + "' (owner '" + a.role + "')",
           "copy the production filestore and the returned one into '" +
               a.fs(a.staging_db).string() + "'",
+          "update the third-party modules of '" + a.staging_db +
+              "' with the target Odoo and open it over HTTP (when configured: odoo-upgrade config)",
+          runbook_plan(a, runbook),
           "verify '" + a.staging_db +
               "': target series, no module half installed, counts and totals against the freeze "
               "baseline; production unchanged since the freeze",
-          "update the third-party modules of '" + a.staging_db +
-              "' with the target Odoo and open it over HTTP (when configured: odoo-upgrade config)",
           "run the before_restore hooks",
           "terminate the sessions on '" + a.db + "' and '" + a.staging_db + "'",
           "rename database '" + a.db + "' to '" + a.pre_upgrade_db + "' (kept)",
@@ -386,7 +404,11 @@ std::vector<std::string> restore_plan(const Attempt& a, const std::string& dump_
           "record the go-live (phase live)"};
 }
 
-int print_restore_plan(Context& ctx, const Attempt& a, const core::GoliveRecord& g, bool resume) {
+int print_restore_plan(Context& ctx,
+                       const Attempt& a,
+                       const core::GoliveRecord& g,
+                       const std::vector<core::RunbookStep>& runbook,
+                       bool resume) {
   std::string heading = "restore would:";
   if (resume) {
     json journal = g.journal;
@@ -397,8 +419,38 @@ int print_restore_plan(Context& ctx, const Attempt& a, const core::GoliveRecord&
     heading = "restore would complete attempt " + std::to_string(g.attempt) +
               " (steps already done are skipped: " + done + "):";
   }
-  return print_plan(
-      ctx, heading, restore_plan(a, g.dump ? g.dump->path : ""), {{"golive", core::to_json(g)}});
+  return print_plan(ctx,
+                    heading,
+                    restore_plan(a, g.dump ? g.dump->path : "", runbook),
+                    {{"golive", core::to_json(g)}});
+}
+
+// The after-restore runbook steps the go-live replays: those the sign-off approved (or the
+// production request accepted). Refused before any side effect (exit 3) when the runbook differs
+// from that approval, or when a step needs a target Odoo and none is configured.
+std::vector<core::RunbookStep>
+approved_after_restore_steps(const core::Project& project,
+                             const adapters::fs::SecretStore& secrets,
+                             const core::GoliveRecord& g) {
+  auto steps = core::read_runbook(project).enabled(core::RunbookWhen::after_restore);
+  json journal = g.journal;
+  if (gl::Journal(journal).status("runbook") == StepStatus::done) {
+    return steps;
+  }
+  auto changes = golive::runbook_changes_since_signoff(project);
+  if (!changes.empty()) {
+    std::string list;
+    for (const auto& c : changes) {
+      list += "\n  " + c;
+    }
+    throw core::PreconditionError(
+        "the runbook differs from the one approved for production (" +
+            std::to_string(changes.size()) + " change(s)); nothing was done:" + list,
+        "the project file was edited by hand: put the approved runbook back, or lift the freeze "
+        "(odoo-upgrade freeze lift) and re-test the change in a new round");
+  }
+  runbook_target_odoo(project, secrets, steps);
+  return steps;
 }
 
 // A new attempt is recorded (the earlier one archived) before its first step.
@@ -428,6 +480,7 @@ public:
   void copy_filestore(const stdfs::path& returned);
   bool verify_staging(const RestoreOptions& options);
   bool update_staging();
+  void run_runbook(const std::vector<core::RunbookStep>& steps);
   void run_hooks(const std::string& step, const char* event);
   void swap();
   void lift_new();
@@ -435,6 +488,7 @@ public:
 private:
   void print_blocked();
   void print_target_blocked();
+  [[noreturn]] void refuse_swap_runbook(const std::string& failure);
 
   Context& m_ctx;
   ProjectSession& m_session;
@@ -604,6 +658,59 @@ void GoLive::print_target_blocked() {
   });
 }
 
+// The approved after-restore runbook steps on the staging database, after the module update as in
+// a test round. A step an earlier run of this attempt recorded ok with the same sha256 is not run
+// again (the staging database is the same). A failing step refuses the swap.
+void GoLive::run_runbook(const std::vector<core::RunbookStep>& steps) {
+  if (m_steps.done("runbook")) {
+    return;
+  }
+  m_steps.run("runbook", nullptr, [&](const json&) -> json {
+    const core::Project& project = m_session.project();
+    std::size_t kept = core::completed_steps(m_g.runbook, steps);
+    const std::vector<core::RunbookStepResult> done(
+        m_g.runbook.begin(), m_g.runbook.begin() + static_cast<std::ptrdiff_t>(kept));
+    std::vector<core::RunbookStep> todo(steps.begin() + static_cast<std::ptrdiff_t>(kept),
+                                        steps.end());
+    if (!todo.empty()) {
+      spdlog::info("{} after-restore runbook step(s) on '{}'", todo.size(), m_a.staging_db);
+      RunbookJob job;
+      job.database = m_a.staging_db;
+      job.folder = work_dir(project) / "golive" / std::to_string(m_g.attempt);
+      auto keep = [&](const std::vector<core::RunbookStepResult>& results) {
+        m_g.runbook = done;
+        m_g.runbook.insert(m_g.runbook.end(), results.begin(), results.end());
+        save();
+      };
+      keep(run_runbook_steps(project, m_session.secrets(), job, todo, keep));
+      if (auto failure = runbook_failure(m_g.runbook)) {
+        refuse_swap_runbook(*failure);
+      }
+    }
+    return {{"steps", steps.size()}, {"steps_run", todo.size()}};
+  });
+}
+
+// A failed runbook step: recorded verify_failed (a re-run resumes this attempt), production
+// untouched, exit 3.
+void GoLive::refuse_swap_runbook(const std::string& failure) {
+  m_g.state = GoliveState::verify_failed;
+  m_session.edit([&](core::Project& p) {
+    core::write_golive(p, m_g);
+    m_ctx.record(p, "restore", "blocked", {{"staging_db", m_a.staging_db}, {"reason", failure}});
+  });
+  std::string output;
+  for (const auto& r : m_g.runbook) {
+    output = r.result == "failed" ? r.output_file : output;
+  }
+  throw core::PreconditionError(
+      "restore stopped before the swap: " + failure,
+      "its output is in '" + output + "'; production '" + m_a.db +
+          "' is untouched (still frozen). Fix the cause and re-run 'odoo-upgrade restore' (the "
+          "steps already done are not run again), or lift the freeze (odoo-upgrade freeze lift) "
+          "to change the runbook");
+}
+
 void GoLive::run_hooks(const std::string& step, const char* event) {
   m_steps.run(step, nullptr, [&](const json&) -> json {
     return {{"ran", hooks::run(m_session.project(), m_ctx.project_path(), event, hook_env(m_a))}};
@@ -700,6 +807,7 @@ int run_restore_forward(const RestoreOptions& options, Context& ctx) {
                               admin,
                               resume ? std::optional(g.old_oid) : std::nullopt);
   Attempt a = attempt_of(g, session.project());
+  auto runbook = approved_after_restore_steps(session.project(), session.secrets(), g);
   // The restore into the cluster and the filestore copy must fit before production is touched.
   if (gl::Journal(g.journal).status("filestore_copy") != StepStatus::done) {
     require_disk_space(
@@ -708,7 +816,7 @@ int run_restore_forward(const RestoreOptions& options, Context& ctx) {
         options.skip_disk_check);
   }
   if (ctx.options.dry_run) {
-    return print_restore_plan(ctx, a, g, resume);
+    return print_restore_plan(ctx, a, g, runbook, resume);
   }
   require_confirmation(ctx,
                        "replace production database '" + a.db + "' with the upgraded database? '" +
@@ -723,11 +831,13 @@ int run_restore_forward(const RestoreOptions& options, Context& ctx) {
   golive.check_dump();
   golive.restore_staging(options.jobs);
   golive.copy_filestore(prod.returned_filestore);
-  if (!golive.verify_staging(options)) {
+  // The target Odoo must update the modules and open the staged database before it goes live;
+  // then the customer's runbook, as in a test round, and the verification of what goes live.
+  if (!golive.update_staging()) {
     return static_cast<int>(core::ExitCode::blocking_findings);
   }
-  // The target Odoo must update the modules and open the staged database before it goes live.
-  if (!golive.update_staging()) {
+  golive.run_runbook(runbook);
+  if (!golive.verify_staging(options)) {
     return static_cast<int>(core::ExitCode::blocking_findings);
   }
   golive.run_hooks("before_hooks", "before_restore");

@@ -3,6 +3,7 @@
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/golive.hpp>
+#include <odoo_upgrade/core/golive_record.hpp>
 #include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/runbook.hpp>
 #include <odoo_upgrade/core/runbook_document.hpp>
@@ -72,17 +73,45 @@ json modules_json(const core::Project& project, const core::Runbook& runbook) {
   return modules;
 }
 
-// Every step with what it runs and its result in each round that ran it.
-json steps_json(const core::Runbook& runbook, const std::vector<core::RequestRecord>& rounds) {
+// One run that ran runbook steps: its label ("round 2", "production request 1", "go-live attempt
+// 1"), its round number (null for production) and its results.
+struct RunbookRun {
+  std::string label;
+  json round;
+  std::vector<core::RunbookStepResult> results;
+};
+
+// The rounds, the latest production request and the go-live attempt, in that order.
+std::vector<RunbookRun> runbook_runs(const core::Project& project,
+                                     const std::vector<core::RequestRecord>& rounds) {
+  std::vector<RunbookRun> runs;
+  for (const auto& round : rounds) {
+    runs.push_back({"round " + std::to_string(round.number), round.number, round.runbook});
+  }
+  if (auto prod = core::read_production(project)) {
+    runs.push_back({"production request " + std::to_string(prod->request.number),
+                    nullptr,
+                    prod->request.runbook});
+  }
+  auto g = core::read_golive(project);
+  if (g.attempt > 0) {
+    runs.push_back({"go-live attempt " + std::to_string(g.attempt), nullptr, g.runbook});
+  }
+  return runs;
+}
+
+// Every step with what it runs and its result in each run that ran it.
+json steps_json(const core::Runbook& runbook, const std::vector<RunbookRun>& runs) {
   json steps = json::array();
   for (const auto& s : runbook.steps) {
     json step = core::to_json(s);
     step.erase("added_at");
     step["runs"] = json::array();
-    for (const auto& round : rounds) {
-      for (const auto& r : round.runbook) {
+    for (const auto& run : runs) {
+      for (const auto& r : run.results) {
         if (r.step_id == s.id) {
-          step["runs"].push_back({{"round", round.number},
+          step["runs"].push_back({{"run", run.label},
+                                  {"round", run.round},
                                   {"result", r.result},
                                   {"seconds", r.seconds},
                                   {"rows", r.rows ? json(*r.rows) : json(nullptr)},
@@ -167,18 +196,21 @@ json document(const core::Project& project, const std::string& now) {
               {"target_version", project.target_version()},
               {"generated_at", now},
               {"third_party_modules", modules_json(project, runbook)},
-              {"steps", steps_json(runbook, rounds)},
+              {"steps", steps_json(runbook, runbook_runs(project, rounds))},
               {"golive", golive_json(runbook, rounds)}};
   double total = 0;
+  bool measured = false;
   json unknown = json::array();
   for (const auto& g : doc["golive"]) {
     if (g["estimate_s"].is_number()) {
       total += g["estimate_s"].get<double>();
+      measured = measured || g["estimate_s"].get<double>() > 0;
     } else {
       unknown.push_back(g["operation"]);
     }
   }
-  doc["estimate_s"] = total;
+  // Nothing measured (no tested round): unknown, not 0 s.
+  doc["estimate_s"] = measured ? json(total) : json(nullptr);
   doc["unknown"] = unknown;
   return doc;
 }

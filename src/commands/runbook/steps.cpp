@@ -263,24 +263,32 @@ RunbookStepResult run_one(const core::Project& project,
 
 } // namespace
 
+std::optional<adapters::odoo::TargetOdoo>
+runbook_target_odoo(const core::Project& project,
+                    const adapters::fs::SecretStore& secrets,
+                    const std::vector<RunbookStep>& steps) {
+  auto odoo_step = std::find_if(
+      steps.begin(), steps.end(), [](const RunbookStep& s) { return is_odoo_kind(s.kind); });
+  if (odoo_step == steps.end()) {
+    return std::nullopt;
+  }
+  adapters::odoo::TargetOdoo odoo = target_odoo_of(project, secrets);
+  if (!odoo.settings().configured()) {
+    throw core::PreconditionError(
+        "runbook step " + odoo_step->id + " '" + odoo_step->title + "' (" +
+            std::string(core::to_string(odoo_step->kind)) + ") needs the target Odoo",
+        "configure it: odoo-upgrade config --odoo-bin PATH --addons-path DIR");
+  }
+  return odoo;
+}
+
 std::vector<RunbookStepResult>
 run_runbook_steps(const core::Project& project,
                   const adapters::fs::SecretStore& secrets,
                   const RunbookJob& job,
                   const std::vector<RunbookStep>& steps,
                   const std::function<void(const std::vector<RunbookStepResult>&)>& save) {
-  std::optional<adapters::odoo::TargetOdoo> odoo;
-  auto odoo_step = std::find_if(
-      steps.begin(), steps.end(), [](const RunbookStep& s) { return is_odoo_kind(s.kind); });
-  if (odoo_step != steps.end()) {
-    odoo.emplace(target_odoo_of(project, secrets));
-    if (!odoo->settings().configured()) {
-      throw core::PreconditionError(
-          "runbook step " + odoo_step->id + " '" + odoo_step->title + "' (" +
-              std::string(core::to_string(odoo_step->kind)) + ") needs the target Odoo",
-          "configure it: odoo-upgrade config --odoo-bin PATH --addons-path DIR");
-    }
-  }
+  std::optional<adapters::odoo::TargetOdoo> odoo = runbook_target_odoo(project, secrets, steps);
   std::error_code ec;
   stdfs::create_directories(job.folder / "runbook", ec);
   if (ec) {

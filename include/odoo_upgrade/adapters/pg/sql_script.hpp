@@ -18,7 +18,11 @@ struct SqlScriptResult {
   std::string command_tag; // the last statement's tag, e.g. "UPDATE 3"
 };
 
-// Runs `sql` on the database `conninfo` reaches, inside BEGIN … COMMIT, with the simple query
+// Runs `sql` on the database `conninfo` reaches, inside BEGIN … COMMIT, as the database's owner
+// (SET LOCAL ROLE, when the connected role is another role that may become it: a superuser or a
+// member; the role Odoo connects as owns an Odoo database, so the tables, sequences and functions
+// the script creates are Odoo's, as when Odoo creates them; the script may RESET ROLE for what
+// needs more, e.g. CREATE EXTENSION of an untrusted extension), with the simple query
 // protocol (PQexec: several statements separated by ';' are allowed; there are no parameters,
 // the text is the user's). Every server notice (RAISE NOTICE, warnings) is passed to `on_notice`
 // as one line without its trailing newline. On the first error nothing is committed (ROLLBACK)
