@@ -94,8 +94,17 @@ std::string next_step(const Project& project) {
     return freeze_step(project, "odoo-upgrade freeze plan --at DATETIME --go-live DATETIME");
   case P::frozen:
     return "odoo-upgrade prod-request";
-  case P::production_request:
+  case P::production_request: {
+    // An unfinished production request (interrupted, a database error while dumping…) resumes
+    // first: there is nothing to restore yet.
+    auto prod = read_production(project);
+    if (prod && prod->request.state != RequestState::downloaded) {
+      return "odoo-upgrade prod-request (resumes production request " +
+             std::to_string(prod->request.number) + ", state " +
+             std::string(to_string(prod->request.state)) + ")";
+    }
     return "odoo-upgrade restore";
+  }
   case P::live:
     return "odoo-upgrade monitor";
   }

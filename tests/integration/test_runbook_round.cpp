@@ -92,6 +92,15 @@ TEST_CASE("test-request runs the runbook: before-upload on a scratch copy, after
   rb.next_id = 4;
   plant(p, rb);
 
+  // The plan names the steps and where they run.
+  auto plan = p.cli({"--dry-run", "test-request", "--contract", k_contract});
+  INFO(plan.err);
+  REQUIRE(plan.exit_code == 0);
+  CHECK(plan.out.find("run the runbook's before-upload step s1 'Mark the sent database' on a "
+                      "scratch copy of production, and send its dump") != std::string::npos);
+  CHECK(plan.out.find("run the runbook's after-restore steps s2 'Mark the test database', s3 'Say "
+                      "where it runs' on '") != std::string::npos);
+
   // Round 1: every step ok; the marker of the before-upload step reached the test database
   // through the sent dump, production never saw it.
   auto res = test_request(p);
@@ -182,4 +191,16 @@ TEST_CASE("test-request runs the runbook: before-upload on a scratch copy, after
   CHECK(round["runbook"][1]["step_id"] == "s5");
   CHECK(config_value(p.db, "ou.runbook.before").empty());
   CHECK_FALSE(test::pg_database_exists(p.db + "_runbook_18.0_r3"));
+
+  // Round 4 killed the same way, then given up: --abandon drops the scratch copy it left.
+  stdfs::remove(once);
+  killed = test_request(p);
+  CHECK(killed.term_signal == SIGKILL);
+  REQUIRE(p.project()["rounds"].back()["state"] == "dumping");
+  CHECK(test::pg_database_exists(p.db + "_runbook_18.0_r4"));
+  auto abandoned = p.cli({"test-request", "--abandon", "--yes"});
+  INFO(abandoned.err);
+  REQUIRE(abandoned.exit_code == 0);
+  CHECK(p.project()["rounds"].back()["state"] == "abandoned");
+  CHECK_FALSE(test::pg_database_exists(p.db + "_runbook_18.0_r4"));
 }

@@ -1,5 +1,6 @@
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
 #include <odoo_upgrade/core/transitions.hpp>
 
@@ -71,6 +72,17 @@ TEST_CASE("core::require_phase and next_step", "[core]") {
   CHECK_NOTHROW(require_phase(p, "prod-request"));
   CHECK_THROWS_AS(require_phase(p, "test-request"), PreconditionError);
   CHECK(next_step(p) == "odoo-upgrade prod-request");
+  // A production request stopped while dumping resumes before anything can be restored.
+  p.set_phase(Phase::production_request);
+  ProductionRecord prod;
+  prod.request.number = 1;
+  prod.request.aim = "production";
+  prod.request.state = RequestState::dumping;
+  write_production(p, prod);
+  CHECK(next_step(p) == "odoo-upgrade prod-request (resumes production request 1, state dumping)");
+  prod.request.state = RequestState::downloaded;
+  write_production(p, prod);
+  CHECK(next_step(p) == "odoo-upgrade restore");
   for (auto phase : {Phase::initiated,
                      Phase::testing,
                      Phase::tested,

@@ -82,11 +82,12 @@ core::RequestState attachable_state(const ports::RequestStatus& status, const st
                            "check for a newer odoo-upgrade");
 }
 
-std::vector<std::string> attach_plan(const RequestKind& kind, const core::RequestRecord& rec) {
+std::vector<std::string>
+attach_plan(const RequestKind& kind, const core::RequestRecord& rec, const core::Project& project) {
   std::vector<std::string> steps{"ask the upgrade service for the status of the given token",
                                  "record it as " + kind.noun + " " + std::to_string(rec.number) +
                                      " (the token in the secrets file)"};
-  auto rest = kind.plan(rec);
+  auto rest = kind.plan(rec, project);
   // The kind's plan from its wait on (its first steps make and send the dump).
   auto wait = std::find(rest.begin(), rest.end(), "wait");
   steps.insert(steps.end(), wait == rest.end() ? rest.begin() : wait, rest.end());
@@ -118,8 +119,9 @@ std::optional<core::RequestRecord> attach_request(const RequestKind& kind,
   auto rec = new_record(kind, project, s.settings, core::iso8601_utc(ctx.clock.now()));
   kind.prepare_new(rec, s.project);
   if (ctx.options.dry_run) {
-    print_plan(
-        ctx, kind.noun + " " + std::to_string(rec.number) + " would:", attach_plan(kind, rec));
+    print_plan(ctx,
+               kind.noun + " " + std::to_string(rec.number) + " would:",
+               attach_plan(kind, rec, project));
     return std::nullopt;
   }
   // The service decides where the record starts; nothing is recorded when it refuses.

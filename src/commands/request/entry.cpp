@@ -41,6 +41,7 @@ int abandon(const RequestKind& kind,
   require_confirmation(ctx,
                        "abandon " + run.label() + " (its request " + request_id_text(run.record()) +
                            " stays as it is on the service)?");
+  drop_abandoned_scratch(run);
   auto& rec = run.record();
   rec.state = core::RequestState::abandoned;
   rec.reason = "abandoned by the user";
@@ -119,7 +120,7 @@ start_new(const RequestKind& kind, const RequestOptions& options, RequestSession
   std::string label = kind.noun + " " + std::to_string(rec.number);
   rec.env_vars = env_names(options.env_vars);
   if (ctx.options.dry_run) {
-    auto plan = kind.plan(rec);
+    auto plan = kind.plan(rec, project);
     if (!rec.env_vars.empty()) {
       plan.push_back("send the environment variables " + joined(rec.env_vars) + " with create");
     }

@@ -192,7 +192,7 @@ request::RequestKind production_kind(const ProdRequestOptions& options, Context&
     }
     add_request(project, r);
   };
-  k.plan = [](const RequestRecord& r) {
+  k.plan = [](const RequestRecord& r, const core::Project& project) {
     std::vector<std::string> plan;
     if (r.runbook_change) {
       plan.push_back("accept the runbook changes since the sign-off (reason: " +
@@ -203,12 +203,18 @@ request::RequestKind production_kind(const ProdRequestOptions& options, Context&
     }
     for (auto step : std::vector<std::string>{
              "dump the frozen production database '" + r.database.value_or("") + "'",
+             request::runbook_plan_line(
+                 project,
+                 core::RunbookWhen::before_upload,
+                 "on a scratch copy of it, and send the scratch copy's dump"),
              "create a production request (" + r.target + ")",
              "upload",
              "process",
              "wait",
              "download the upgraded dump and filestore into the work dir (with checksums)"}) {
-      plan.push_back(std::move(step));
+      if (!step.empty()) {
+        plan.push_back(std::move(step));
+      }
     }
     return plan;
   };

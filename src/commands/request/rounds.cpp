@@ -476,11 +476,12 @@ request::RequestKind round_kind(const TestRequestOptions& options) {
     return std::nullopt;
   };
   k.prepare_new = [&options](RequestRecord& r, ProjectSession& s) { prepare_round(r, s, options); };
-  k.plan = [](const RequestRecord& r) {
-    return std::vector<std::string>{
+  k.plan = [](const RequestRecord& r, const core::Project& project) {
+    std::vector<std::string> plan{
         "dump production",
-        "apply the runbook's before-upload steps on a scratch copy of production (when "
-        "enabled) and dump it",
+        request::runbook_plan_line(project,
+                                   core::RunbookWhen::before_upload,
+                                   "on a scratch copy of production, and send its dump"),
         "create a test request (" + r.target + ")",
         "upload",
         "process",
@@ -491,7 +492,10 @@ request::RequestKind round_kind(const TestRequestOptions& options) {
         "verify and neutralize",
         "update the third-party modules with the target Odoo and open "
         "the database over HTTP (when configured: odoo-upgrade config)",
-        "run the runbook's after-restore steps (when enabled)"};
+        request::runbook_plan_line(
+            project, core::RunbookWhen::after_restore, "on '" + r.test_db.value_or("") + "'")};
+    std::erase(plan, std::string());
+    return plan;
   };
   if (options.dump || options.test_db) {
     k.resume_warning = "--dump and --test-db apply to new rounds only";

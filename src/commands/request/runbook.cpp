@@ -67,11 +67,7 @@ void run_after_restore(RequestRun& run, const std::string& database) {
   auto before = results_of(rec.runbook, core::RunbookWhen::before_upload);
   auto done = results_of(rec.runbook, core::RunbookWhen::after_restore);
   // What an interrupted run finished is kept: the steps from the first one not recorded ok.
-  std::size_t kept = 0;
-  while (kept < done.size() && kept < steps.size() && done[kept].result != "failed" &&
-         done[kept].step_id == steps[kept].id && done[kept].sha256 == steps[kept].sha256) {
-    ++kept;
-  }
+  std::size_t kept = core::completed_steps(done, steps);
   done.resize(kept);
   std::vector<core::RunbookStep> todo(steps.begin() + static_cast<std::ptrdiff_t>(kept),
                                       steps.end());
@@ -93,6 +89,36 @@ void run_after_restore(RequestRun& run, const std::string& database) {
   if (auto failure = runbook_failure(results)) {
     end_runbook_failed(run, *failure);
   }
+}
+
+void drop_abandoned_scratch(RequestRun& run) {
+  const auto& rec = run.record();
+  if (rec.state != core::RequestState::dumping ||
+      (rec.runbook.empty() &&
+       core::read_runbook(run.project()).enabled(core::RunbookWhen::before_upload).empty())) {
+    return;
+  }
+  std::string name = runbook_scratch_name(run.project(), scratch_tag(run));
+  try {
+    drop_scratch_database(run.project(), run.session().secrets(), name);
+  } catch (const core::DatabaseError& e) {
+    // The request is given up all the same; the leftover is named for the consultant.
+    spdlog::warn("could not drop the scratch database '{}' ({}); drop it by hand", name, e.what());
+  }
+}
+
+std::string
+runbook_plan_line(const core::Project& project, core::RunbookWhen when, const std::string& where) {
+  auto steps = core::read_runbook(project).enabled(when);
+  if (steps.empty()) {
+    return "";
+  }
+  std::string line = "run the runbook's " + std::string(core::to_string(when)) + " step" +
+                     (steps.size() == 1 ? " " : "s ");
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    line += (i == 0 ? "" : ", ") + steps[i].id + " '" + steps[i].title + "'";
+  }
+  return line + " " + where;
 }
 
 void end_runbook_failed(RequestRun& run, const std::string& failure) {

@@ -44,7 +44,7 @@ struct RequestKind {
   // Fills the kind's fields of a new record and checks them (UsageError, PreconditionError).
   std::function<void(core::RequestRecord&, ProjectSession&)> prepare_new;
   // The --dry-run plan of a new request.
-  std::function<std::vector<std::string>(const core::RequestRecord&)> plan;
+  std::function<std::vector<std::string>(const core::RequestRecord&, const core::Project&)> plan;
   // Warning when a run resumes although options for new requests were given; empty for none.
   std::string resume_warning;
 
@@ -149,6 +149,13 @@ void run_after_restore(RequestRun& run, const std::string& database);
 // after a failed request, the hooks told; throws PreconditionError (exit 3) with the reason and
 // where the step's output is.
 [[noreturn]] void end_runbook_failed(RequestRun& run, const std::string& failure);
+// --abandon of a request stopped while its before-upload steps ran: the scratch database that run
+// may have left is dropped (a database error only warns: the request is given up all the same).
+void drop_abandoned_scratch(RequestRun& run);
+// The --dry-run plan's line for the enabled runbook steps of `when`, each named ("run the runbook's
+// before-upload steps s1 'Merge tags', s3 'Drop logs' <where>"); "" when there is none.
+std::string
+runbook_plan_line(const core::Project& project, core::RunbookWhen when, const std::string& where);
 
 // Key of a request token in the secrets file: "<prefix>.<number>.token".
 std::string token_key(const std::string& prefix, int number);
