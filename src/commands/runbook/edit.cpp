@@ -214,6 +214,11 @@ int run_runbook_enable(const std::string& id, bool enabled, Context& ctx) {
   auto session = open_project(ctx, "runbook edit", Lock::take);
   auto step = existing_step(session.project(), id);
   std::string action = enabled ? "enable" : "disable";
+  // Already so: nothing to write, no history event (a re-run of a script is a no-op).
+  if (step.enabled == enabled) {
+    print_edit(ctx, "already " + action + "d:", step);
+    return 0;
+  }
   if (ctx.options.dry_run) {
     return print_plan(ctx, "runbook " + action + " would:", {action + " " + describe(step)});
   }
