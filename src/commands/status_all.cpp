@@ -46,6 +46,21 @@ std::vector<stdfs::path> project_files(const std::string& given) {
   return found;
 }
 
+// True when `file` was already listed (the same folder given twice, a folder and its project
+// file, another spelling of the same path); else records it.
+bool listed_before(std::vector<stdfs::path>& listed, const stdfs::path& file) {
+  std::error_code ec;
+  stdfs::path key = stdfs::weakly_canonical(file, ec);
+  if (ec) {
+    key = stdfs::absolute(file).lexically_normal();
+  }
+  if (std::find(listed.begin(), listed.end(), key) != listed.end()) {
+    return true;
+  }
+  listed.push_back(key);
+  return false;
+}
+
 // One project's row: customer, phase, latest round, open findings of its latest UAT run, next.
 json row_of(const stdfs::path& file) {
   json row = {{"project", file.string()}};
@@ -111,10 +126,15 @@ void print_table(std::ostream& os, const Output& out, const json& rows) {
 
 int run_status_all(const StatusOptions& options, Context& ctx) {
   // Every project named, read without its lock (files are only ever replaced atomically).
+  // Each project once, however often it is named.
   std::vector<stdfs::path> files;
+  std::vector<stdfs::path> listed;
   for (const auto& given : options.all) {
-    auto found = project_files(given);
-    files.insert(files.end(), found.begin(), found.end());
+    for (const auto& file : project_files(given)) {
+      if (!listed_before(listed, file)) {
+        files.push_back(file);
+      }
+    }
   }
   json rows = json::array();
   bool broken = false;

@@ -307,5 +307,14 @@ TEST_CASE("test-request --attach follows a request the official script created w
   auto one = p.cli({"status", "--all", (customers / "acme").string()});
   CHECK(one.exit_code == 0);
   CHECK(one.out.find("#1 tested") != std::string::npos);
+  // A project named twice (its folder, then its file spelled another way) is listed once.
+  auto twice = p.cli({"--json",
+                      "status",
+                      "--all",
+                      (customers / "acme").string(),
+                      "--all",
+                      (customers / "acme" / ".." / "acme" / "odoo-upgrade.json").string()});
+  CHECK(twice.exit_code == 0);
+  CHECK(json::parse(twice.out)["projects"].size() == 1);
   CHECK(p.cli({"status", "--all", (p.dir / "nowhere").string()}).exit_code == 2);
 }
