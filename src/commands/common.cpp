@@ -78,4 +78,26 @@ std::string styled_label(const Output& out, core::Severity s) {
   }
 }
 
+void refuse_project_file_output(const Context& ctx, const std::filesystem::path& output) {
+  auto same = [](const std::filesystem::path& a, const std::filesystem::path& b) {
+    std::error_code ec1;
+    std::error_code ec2;
+    // Absolute first: weakly_canonical leaves a relative path whose first part does not exist
+    // (a secrets file not written yet) relative.
+    auto ca = std::filesystem::weakly_canonical(std::filesystem::absolute(a), ec1);
+    auto cb = std::filesystem::weakly_canonical(std::filesystem::absolute(b), ec2);
+    return !ec1 && !ec2 && ca == cb;
+  };
+  const auto& project = ctx.project_path();
+  auto lock = project;
+  lock += ".lock";
+  for (const auto& own : {project, adapters::fs::sibling_path(project, "secrets.json"), lock}) {
+    if (same(output, own)) {
+      throw core::FilesystemError("refusing to write over the project's own file '" +
+                                      output.string() + "'",
+                                  "name another --output file");
+    }
+  }
+}
+
 } // namespace odoo_upgrade::commands

@@ -105,7 +105,8 @@ void plant(const std::string& db, const std::string& file) {
 }
 
 // Plants an after-restore runbook (issue 13) in the project: an odoo-shell step whose change
-// persists only when the executor commits it, and the customer's module updated again.
+// persists only when the executor commits it, the customer's module updated again, and an advisory
+// uninstall of a misspelt module (a name the database does not know fails, even for an uninstall).
 void plant_runbook(const test::Production& prod) {
   core::Runbook rb;
   auto add = [&](const std::string& id, core::RunbookKind kind, const std::string& content) {
@@ -123,7 +124,10 @@ void plant_runbook(const test::Production& prod) {
       "('state', '=', 'installed')])\nenv['ir.config_parameter'].set_param('ou.runbook.shell', "
       "str(n))\nprint('auditlog installed:', n)");
   add("s2", core::RunbookKind::update, "auditlog");
-  rb.next_id = 3;
+  add("s3", core::RunbookKind::uninstall, "auditlgo");
+  rb.steps.back().continue_on_error = true;
+  rb.steps.back().sha256 = adapters::fs::sha256_text(core::canonical_text(rb.steps.back()));
+  rb.next_id = 4;
   json doc = prod.project();
   doc["runbook"] = core::to_json(rb);
   prod.save_project(doc);
@@ -193,9 +197,15 @@ TEST_CASE("odoo chain: target column, round update and open, restore's update be
   require_code(r, 0);
   round = prod.project()["rounds"].back();
   CHECK(round["state"] == "tested");
-  REQUIRE(round["runbook"].size() == 2);
+  REQUIRE(round["runbook"].size() == 3);
   CHECK(round["runbook"][0]["result"] == "ok");
   CHECK(round["runbook"][1]["result"] == "ok");
+  CHECK(round["runbook"][2]["result"] == "failed-continued");
+  CHECK(round["runbook"][2]["error"].get<std::string>().find(
+            "module auditlgo is unknown to the database") != std::string::npos);
+  // An advisory failure is said on the console, not only recorded.
+  CHECK(r.err.find("runbook step s3 'step s3' failed (advisory, the run goes on)") !=
+        std::string::npos);
   CHECK(test::pg_query_value(
             test_db, "SELECT value FROM ir_config_parameter WHERE key = 'ou.runbook.shell'") ==
         "1");

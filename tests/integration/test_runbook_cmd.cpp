@@ -166,6 +166,7 @@ TEST_CASE("runbook add, list, move, disable, enable and remove", "[integration][
 
   // move within a group; across groups is refused and changes nothing.
   r = p.cli({"--json", "runbook", "move", "s3", "--before", "s1"});
+  CHECK(json::parse(r.out)["action"] == "moved");
   CHECK(r.exit_code == 0);
   CHECK(step_ids(p.project()) == std::vector<std::string>{"s2", "s3", "s1"});
   auto before = test::read_file(p.project_path());
@@ -190,6 +191,8 @@ TEST_CASE("runbook add, list, move, disable, enable and remove", "[integration][
   CHECK(r.exit_code == 0);
   CHECK(has(r.out, "already enabled: s1"));
   CHECK(test::read_file(p.project_path()) == before);
+  r = p.cli({"--json", "runbook", "enable", "s1"});
+  CHECK(json::parse(r.out)["action"] == "unchanged");
 
   // remove asks first: without a terminal and without --yes nothing changes.
   before = test::read_file(p.project_path());
@@ -433,6 +436,23 @@ TEST_CASE("runbook show, status and the freeze plan: the documentation and the e
   r = p.cli({"runbook", "show", "--output", (p.dir / "no/such/dir/doc.md").string()});
   CHECK(r.exit_code == 6);
   CHECK(has(r.err, "cannot write"));
+  // The project's own files are never written over, however they are spelt.
+  const std::string project_text = test::read_file(p.project_path());
+  for (const auto& own :
+       {p.project_path().string(),
+        (p.project_path().parent_path() / "." / p.project_path().filename()).string() + ".lock",
+        adapters::fs::sibling_path(p.project_path(), "secrets.json").string()}) {
+    r = p.cli({"runbook", "show", "--output", own});
+    INFO(own);
+    CHECK(r.exit_code == 6);
+    CHECK(has(r.err, "refusing to write over the project's own file"));
+  }
+  CHECK(test::read_file(p.project_path()) == project_text);
+  // --dry-run writes nothing.
+  r = p.cli({"--json", "--dry-run", "runbook", "show", "--output", (p.dir / "dry.md").string()});
+  CHECK(r.exit_code == 0);
+  CHECK(json::parse(r.out)["dry_run"] == true);
+  CHECK_FALSE(stdfs::exists(p.dir / "dry.md"));
 
   // Markdown: the modules, every step with its content and rounds, the go-live order.
   r = p.cli({"runbook", "show"});

@@ -38,4 +38,9 @@ std::filesystem::path filestore_path(const core::Project& project, const std::st
 // for ok, yellow for a warning, red when blocking (colours only when `out` may use them).
 std::string styled_label(const Output& out, core::Severity s);
 
+// Refuses an --output that names one of the project's own files, under any spelling: the project
+// file, its secrets file (adapters/fs sibling_path "secrets.json") or its lock file (".lock"):
+// writing a report there would destroy the project. Throws FilesystemError (exit 6).
+void refuse_project_file_output(const Context& ctx, const std::filesystem::path& output);
+
 } // namespace odoo_upgrade::commands

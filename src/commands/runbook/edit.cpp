@@ -138,9 +138,14 @@ core::RunbookStep existing_step(const core::Project& project, const std::string&
 }
 
 // Prints the result of an edit: the step as it is now, and what was done.
-void print_edit(Context& ctx, const std::string& done, const core::RunbookStep& step) {
-  ctx.out.result({{"action", done}, {"step", core::to_json(step)}},
-                 [&](std::ostream& os) { os << done << " " << describe(step) << "\n"; });
+// `action` is the --json document's fixed word ("added", "moved", "enabled", "disabled",
+// "removed", "unchanged"); `said` what the text line starts with.
+void print_edit(Context& ctx,
+                const std::string& action,
+                const std::string& said,
+                const core::RunbookStep& step) {
+  ctx.out.result({{"action", action}, {"step", core::to_json(step)}},
+                 [&](std::ostream& os) { os << said << " " << describe(step) << "\n"; });
 }
 
 } // namespace
@@ -183,7 +188,7 @@ int run_runbook_add(const RunbookAddOptions& options, Context& ctx) {
                "ok",
                {{"id", step.id}, {"title", step.title}, {"sha256", step.sha256}});
   });
-  print_edit(ctx, "added", step);
+  print_edit(ctx, "added", "added", step);
   return 0;
 }
 
@@ -206,7 +211,7 @@ int run_runbook_move(const RunbookMoveOptions& options, Context& ctx) {
     core::write_runbook(project, runbook);
     ctx.record(project, "runbook move", "ok", {{"id", options.id}, {"to", where}});
   });
-  print_edit(ctx, "moved " + where + ":", *runbook.find(options.id));
+  print_edit(ctx, "moved", "moved " + where + ":", *runbook.find(options.id));
   return 0;
 }
 
@@ -216,7 +221,7 @@ int run_runbook_enable(const std::string& id, bool enabled, Context& ctx) {
   std::string action = enabled ? "enable" : "disable";
   // Already so: nothing to write, no history event (a re-run of a script is a no-op).
   if (step.enabled == enabled) {
-    print_edit(ctx, "already " + action + "d:", step);
+    print_edit(ctx, "unchanged", "already " + action + "d:", step);
     return 0;
   }
   if (ctx.options.dry_run) {
@@ -230,7 +235,7 @@ int run_runbook_enable(const std::string& id, bool enabled, Context& ctx) {
     ctx.record(project, "runbook " + action, "ok", {{"id", id}});
   });
   step.enabled = enabled;
-  print_edit(ctx, action + "d", step);
+  print_edit(ctx, action + "d", action + "d", step);
   return 0;
 }
 
@@ -251,7 +256,7 @@ int run_runbook_remove(const std::string& id, Context& ctx) {
                "ok",
                {{"id", id}, {"title", step.title}, {"sha256", step.sha256}});
   });
-  print_edit(ctx, "removed", step);
+  print_edit(ctx, "removed", "removed", step);
   return 0;
 }
 

@@ -1,9 +1,11 @@
 #include <odoo_upgrade/adapters/fs/files.hpp>
+#include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/runbook.hpp>
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/golive.hpp>
 #include <odoo_upgrade/core/golive_record.hpp>
+#include <odoo_upgrade/core/odoo_settings.hpp>
 #include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/runbook.hpp>
 #include <odoo_upgrade/core/runbook_document.hpp>
@@ -39,8 +41,12 @@ void check_output(const std::string& output) {
   }
 }
 
-// How the runbook handles a third-party module: the steps that name it, or that none does.
-std::string handling(const core::Runbook& runbook, const std::string& module) {
+// How a third-party module is handled: the runbook steps that name it; else how it is upgraded.
+// Odoo's upgrade service upgrades only Odoo's own modules: a third-party module needs its version
+// for the target series, which the target Odoo (when configured) updates (-u) in every round and
+// at go-live (commands/target_odoo.hpp).
+std::string
+handling(const core::Project& project, const core::Runbook& runbook, const std::string& module) {
   std::string text;
   for (const auto& s : runbook.steps) {
     bool modules = s.kind == core::RunbookKind::update || s.kind == core::RunbookKind::install ||
@@ -51,9 +57,19 @@ std::string handling(const core::Runbook& runbook, const std::string& module) {
     text += (text.empty() ? "" : "; ") + std::string(core::to_string(s.kind)) + " by step " + s.id +
             " (" + std::string(core::to_string(s.when)) + ")" + (s.enabled ? "" : ", disabled");
   }
-  return text.empty() ? "no runbook step names it: upgraded by the upgrade service with the "
-                        "rest of the database"
-                      : text;
+  if (!text.empty()) {
+    return text;
+  }
+  std::string target = project.target_version();
+  return core::read_odoo_settings(project).configured()
+             ? "no runbook step names it: its " + target +
+                   " version is updated (-u) by the target Odoo in every round and at go-live "
+                   "(the upgrade service upgrades only Odoo's own modules)"
+             : "no runbook step names it: the upgrade service upgrades only Odoo's own modules; "
+               "its " +
+                   target +
+                   " version must be deployed with the target Odoo (none configured: "
+                   "odoo-upgrade config)";
 }
 
 json modules_json(const core::Project& project, const core::Runbook& runbook) {
@@ -67,7 +83,7 @@ json modules_json(const core::Project& project, const core::Runbook& runbook) {
       modules.push_back({{"name", m.name},
                          {"version", m.version},
                          {"author", m.author},
-                         {"handling", handling(runbook, m.name)}});
+                         {"handling", handling(project, runbook, m.name)}});
     }
   }
   return modules;
@@ -133,10 +149,13 @@ json timing(const std::optional<core::RequestRecord>& round, const char* key) {
   return t.contains(key) && t[key].is_number() ? t[key] : json(nullptr);
 }
 
-// The runbook steps of `when` as one go-live operation, timed by the latest tested round.
+// The runbook steps of `when` as one go-live operation, timed by the latest tested round as the
+// freeze plan times them (core::add_runbook_estimate): the measured steps' sum; the steps that
+// round did not run as they are now are added to `unknown` ("runbook:<id>").
 json steps_operation(const core::Runbook& runbook,
                      const std::optional<core::RequestRecord>& round,
-                     core::RunbookWhen when) {
+                     core::RunbookWhen when,
+                     json& unknown) {
   core::Runbook group = runbook;
   group.steps = runbook.enabled(when);
   core::golive::DowntimeEstimate e;
@@ -147,10 +166,33 @@ json steps_operation(const core::Runbook& runbook,
   for (const auto& s : group.steps) {
     ids += (ids.empty() ? "" : ", ") + s.id;
   }
-  json seconds = round && e.missing.empty() && !e.parts.empty() ? json(e.total_s) : json(nullptr);
+  json seconds = round && !e.parts.empty() ? json(e.total_s) : json(nullptr);
+  for (const auto& m : e.missing) {
+    if (!seconds.is_null()) {
+      unknown.push_back(m);
+    }
+  }
   return {{"operation", "runbook " + std::string(core::to_string(when))},
           {"what", ids.empty() ? "no step" : "steps " + ids},
           {"estimate_s", group.steps.empty() ? json(0) : seconds}};
+}
+
+// The target Odoo's module update and open check of the staging database, as the latest tested
+// round timed them; none configured: nothing to run.
+json target_odoo_operation(const core::Project& project,
+                           const std::optional<core::RequestRecord>& round) {
+  if (!core::read_odoo_settings(project).configured()) {
+    return {{"operation", "target Odoo"},
+            {"what", "none configured (odoo-upgrade config)"},
+            {"estimate_s", 0}};
+  }
+  json seconds = nullptr;
+  if (round && (round->timings.update_s || round->timings.open_s)) {
+    seconds = round->timings.update_s.value_or(0) + round->timings.open_s.value_or(0);
+  }
+  return {{"operation", "target Odoo"},
+          {"what", "update the third-party modules of the staging database and open it"},
+          {"estimate_s", seconds}};
 }
 
 std::optional<core::RequestRecord> latest_tested(const std::vector<core::RequestRecord>& rounds) {
@@ -162,7 +204,10 @@ std::optional<core::RequestRecord> latest_tested(const std::vector<core::Request
   return std::nullopt;
 }
 
-json golive_json(const core::Runbook& runbook, const std::vector<core::RequestRecord>& rounds) {
+json golive_json(const core::Project& project,
+                 const core::Runbook& runbook,
+                 const std::vector<core::RequestRecord>& rounds,
+                 json& unknown) {
   auto round = latest_tested(rounds);
   using W = core::RunbookWhen;
   auto op = [](const char* name, const char* what, json seconds) {
@@ -173,14 +218,15 @@ json golive_json(const core::Runbook& runbook, const std::vector<core::RequestRe
        op("dump",
           "dump the frozen production (odoo-upgrade prod-request)",
           timing(round, "dump_s")),
-       steps_operation(runbook, round, W::before_upload),
+       steps_operation(runbook, round, W::before_upload, unknown),
        op("upload", "send the dump to the upgrade service", timing(round, "upload_s")),
        op("processing", "the upgrade service upgrades it", timing(round, "processing_s")),
        op("download", "fetch the upgraded dump", timing(round, "download_s")),
        op("restore",
           "restore it as the staging database (odoo-upgrade restore)",
           timing(round, "restore_s")),
-       steps_operation(runbook, round, W::after_restore),
+       target_odoo_operation(project, round),
+       steps_operation(runbook, round, W::after_restore, unknown),
        op("verification", "compare the staging database with the freeze baseline", nullptr),
        op("swap", "rename staging to production, keep the old one aside", nullptr),
        op("monitoring", "check the upgraded production (odoo-upgrade monitor)", nullptr)});
@@ -197,10 +243,11 @@ json document(const core::Project& project, const std::string& now) {
               {"generated_at", now},
               {"third_party_modules", modules_json(project, runbook)},
               {"steps", steps_json(runbook, runbook_runs(project, rounds))},
-              {"golive", golive_json(runbook, rounds)}};
+              {"golive", nullptr}};
+  json unknown = json::array();
+  doc["golive"] = golive_json(project, runbook, rounds, unknown);
   double total = 0;
   bool measured = false;
-  json unknown = json::array();
   for (const auto& g : doc["golive"]) {
     if (g["estimate_s"].is_number()) {
       total += g["estimate_s"].get<double>();
@@ -218,8 +265,9 @@ json document(const core::Project& project, const std::string& now) {
 } // namespace
 
 int run_runbook_show(const RunbookShowOptions& options, Context& ctx) {
-  // An unwritable --output is refused before any work.
+  // An unwritable --output, or one of the project's own files, is refused before any work.
   if (options.output) {
+    refuse_project_file_output(ctx, *options.output);
     check_output(*options.output);
   }
   auto format = options.format == "md" ? std::string("markdown") : options.format;
@@ -236,13 +284,19 @@ int run_runbook_show(const RunbookShowOptions& options, Context& ctx) {
         format == "html" ? core::render_runbook_html(doc) : core::render_runbook_markdown(doc);
   }
   if (options.output) {
-    adapters::fs::write_file_atomic(*options.output, content, 0644);
     ctx.out.set_document("runbook-show-written");
-    ctx.out.result(
-        {{"output", *options.output}, {"format", format}, {"steps", doc["steps"].size()}},
-        [&](std::ostream& os) {
-          os << format << " runbook written to " << *options.output << "\n";
-        });
+    json written = {
+        {"output", *options.output}, {"format", format}, {"steps", doc["steps"].size()}};
+    if (ctx.options.dry_run) {
+      return print_plan(ctx,
+                        "runbook show would:",
+                        {"write the " + format + " runbook to " + *options.output},
+                        written);
+    }
+    adapters::fs::write_file_atomic(*options.output, content, 0644);
+    ctx.out.result(written, [&](std::ostream& os) {
+      os << format << " runbook written to " << *options.output << "\n";
+    });
     return 0;
   }
   // With --json and no --output, the one JSON document is the documentation's JSON form.

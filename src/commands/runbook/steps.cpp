@@ -145,7 +145,7 @@ std::string shell_script(const RunbookStep& step) {
 std::string uninstall_script(const std::vector<std::string>& modules) {
   return "mods = env['ir.module.module'].search([('name', 'in', " + nlohmann::json(modules).dump() +
          "), ('state', 'in', ['installed', 'to upgrade', 'to remove'])])\n"
-         "mods.button_immediate_uninstall()\n";
+         "if mods:\n    mods.button_immediate_uninstall()\n";
 }
 
 // The first ERROR/CRITICAL record of Odoo's log, on one line; else how the process ended.
@@ -159,18 +159,22 @@ std::string odoo_error(const adapters::odoo::OdooRun& run) {
   return one_line(run.process.describe() + (last.empty() ? "" : ": " + last));
 }
 
-// update/install/uninstall: each module in the state the step promises.
+// update/install/uninstall: each module in the state the step promises. A module the database
+// does not know at all (no ir_module_module row: uninstalling keeps the row) is a wrong name, also
+// for an uninstall, which would otherwise pass every round while the intended module stays.
 std::string module_state_problem(const std::string& conninfo,
                                  RunbookKind kind,
                                  const std::vector<std::string>& modules) {
   auto states = pg::module_states(conninfo, modules);
   for (const auto& m : modules) {
     auto it = states.find(m);
-    std::string state = it == states.end() ? "absent" : it->second;
+    if (it == states.end()) {
+      return "module " + m + " is unknown to the database (no such module: check its name)";
+    }
+    const std::string& state = it->second;
     bool uninstalling = kind == RunbookKind::uninstall;
-    bool ok = uninstalling
-                  ? (state == "uninstalled" || state == "uninstallable" || state == "absent")
-                  : state == "installed";
+    bool ok =
+        uninstalling ? (state == "uninstalled" || state == "uninstallable") : state == "installed";
     if (!ok) {
       return "module " + m + " is '" + state + "' after the step";
     }
@@ -302,9 +306,16 @@ run_runbook_steps(const core::Project& project,
     if (save) {
       save(results);
     }
-    if (results.back().result == "failed") {
+    const auto& last = results.back();
+    if (last.result == "failed") {
       spdlog::error("{}", *runbook_failure(results));
       break;
+    }
+    if (last.result == "failed-continued") {
+      spdlog::warn("runbook step {} '{}' failed (advisory, the run goes on): {}",
+                   last.step_id,
+                   last.title,
+                   last.error);
     }
   }
   return results;

@@ -67,6 +67,7 @@ int run_uat_report(const UatReportOptions& options, Context& ctx) {
   }
   // A file that cannot be written is said now, before anything is read or written.
   if (options.output) {
+    refuse_project_file_output(ctx, *options.output);
     adapters::fs::check_writable_file(*options.output, "the report");
   }
   // The consultant's name and logo from the user's config file: a bad logo stops here, before

@@ -469,6 +469,7 @@ int run_pair(const UatRunOptions& options, Context& ctx) {
   }
   // Where the report and the lists go must be writable: said now, not after the comparison.
   if (options.output) {
+    refuse_project_file_output(ctx, *options.output);
     adapters::fs::check_writable_file(*options.output, "the report");
   } else {
     adapters::fs::check_writable_dir(stdfs::temp_directory_path(), "the lists of missing records");
