@@ -24,7 +24,31 @@ constexpr std::array<std::pair<FreezeState, std::string_view>, 7> k_states{{
     {FreezeState::superseded, "superseded"},
 }};
 
-// The `estimate` of a plan: {total_s, parts {timing key: seconds}, missing [timing key]}.
+// One hop of `estimate.scaled`: {hop, measured_s, bytes, bytes_per_s, bytes_now, seconds}.
+golive::ScaledHop scaled_hop_from_json(const json& j, std::string_view where) {
+  FieldReader r(j, where);
+  golive::ScaledHop h;
+  r.take("hop", h.key);
+  r.take("measured_s", h.measured_s);
+  r.take("bytes", h.bytes);
+  r.take("bytes_per_s", h.bytes_per_s);
+  r.take("bytes_now", h.bytes_now);
+  r.take("seconds", h.seconds);
+  return h;
+}
+
+json to_json(const golive::ScaledHop& h) {
+  return {{"hop", h.key},
+          {"measured_s", h.measured_s},
+          {"bytes", h.bytes},
+          {"bytes_per_s", h.bytes_per_s},
+          {"bytes_now", h.bytes_now},
+          {"seconds", h.seconds}};
+}
+
+// The `estimate` of a plan: {total_s, parts {timing key: seconds}, missing [timing key]}, and when
+// hops were scaled to production's size now {database_bytes_then, database_bytes_now, scaled
+// [hop]}.
 golive::DowntimeEstimate estimate_from_json(const json& j, std::string_view where) {
   FieldReader r(j, where);
   golive::DowntimeEstimate e;
@@ -33,6 +57,13 @@ golive::DowntimeEstimate estimate_from_json(const json& j, std::string_view wher
   r.take("parts", parts);
   e.parts.assign(parts.begin(), parts.end());
   r.take("missing", e.missing);
+  r.take("database_bytes_then", e.database_bytes_then);
+  r.take("database_bytes_now", e.database_bytes_now);
+  json scaled = take_array(r, "scaled");
+  for (std::size_t i = 0; i < scaled.size(); ++i) {
+    e.scaled.push_back(
+        scaled_hop_from_json(scaled[i], r.path("scaled") + "[" + std::to_string(i) + "]"));
+  }
   return e;
 }
 
@@ -41,7 +72,17 @@ json to_json(const golive::DowntimeEstimate& e) {
   for (const auto& [k, v] : e.parts) {
     parts[k] = v;
   }
-  return {{"total_s", e.total_s}, {"parts", parts}, {"missing", e.missing}};
+  json j = {{"total_s", e.total_s}, {"parts", parts}, {"missing", e.missing}};
+  // What was scaled, only when something was (an estimate of measured seconds reads as before).
+  if (!e.scaled.empty()) {
+    put_optional(j, "database_bytes_then", e.database_bytes_then);
+    put_optional(j, "database_bytes_now", e.database_bytes_now);
+    j["scaled"] = json::array();
+    for (const auto& h : e.scaled) {
+      j["scaled"].push_back(to_json(h));
+    }
+  }
+  return j;
 }
 
 FreezeVerification freeze_verification_from_json(const json& j, std::string_view where) {

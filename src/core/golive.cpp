@@ -5,6 +5,7 @@
 #include <odoo_upgrade/core/record.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 
 namespace odoo_upgrade::core::golive {
@@ -33,17 +34,80 @@ std::vector<std::string> window_problems(TimePoint at,
   return problems;
 }
 
-DowntimeEstimate estimate_downtime(const json& timings) {
+namespace {
+
+// A hop of the chain: its seconds and, for the hops that move a dump, its bytes and rate.
+struct Hop {
+  const char* key;
+  std::optional<double> Timings::*seconds;
+  std::optional<std::uint64_t> Timings::*bytes;
+  std::optional<double> Timings::*rate;
+};
+
+double tenths(double seconds) {
+  return std::round(seconds * 10.0) / 10.0;
+}
+
+// `hop` scaled by `ratio` (production's size now over its size at the round); std::nullopt when
+// the round did not measure what it takes.
+std::optional<ScaledHop> scale_hop(const Hop& hop, const Timings& t, double ratio) {
+  const auto& seconds = t.*hop.seconds;
+  if (!seconds) {
+    return std::nullopt;
+  }
+  ScaledHop s{hop.key, *seconds, 0, 0, 0, 0};
+  if (!hop.bytes) {
+    // Processing moves none of our bytes: its time grows with the database.
+    s.seconds = tenths(*seconds * ratio);
+    return s;
+  }
+  const auto& bytes = t.*hop.bytes;
+  const auto& rate = t.*hop.rate;
+  if (!bytes || !rate || *rate <= 0) {
+    return std::nullopt;
+  }
+  s.bytes = *bytes;
+  s.bytes_per_s = *rate;
+  s.bytes_now = static_cast<std::uint64_t>(std::llround(static_cast<double>(*bytes) * ratio));
+  s.seconds = tenths(static_cast<double>(s.bytes_now) / *rate);
+  return s;
+}
+
+} // namespace
+
+DowntimeEstimate estimate_downtime(const Timings& timings,
+                                   std::optional<std::uint64_t> database_bytes_now) {
+  static const Hop k_hops[] = {
+      {"dump_s", &Timings::dump_s, &Timings::dump_bytes, &Timings::dump_bytes_per_s},
+      {"upload_s", &Timings::upload_s, &Timings::upload_bytes, &Timings::upload_bytes_per_s},
+      {"processing_s", &Timings::processing_s, nullptr, nullptr},
+      {"download_s",
+       &Timings::download_s,
+       &Timings::download_bytes,
+       &Timings::download_bytes_per_s},
+      {"restore_s", &Timings::restore_s, &Timings::restore_bytes, &Timings::restore_bytes_per_s},
+  };
   DowntimeEstimate e;
-  for (const char* key : {"dump_s", "upload_s", "processing_s", "download_s", "restore_s"}) {
-    double s = 0;
-    if (timings.is_object() && timings.contains(key) && timings[key].is_number()) {
-      s = timings[key].get<double>();
-    } else {
-      e.missing.emplace_back(key);
+  std::uint64_t then = timings.database_bytes.value_or(0);
+  bool scalable = then > 0 && database_bytes_now && *database_bytes_now > 0;
+  double ratio =
+      scalable ? static_cast<double>(*database_bytes_now) / static_cast<double>(then) : 1;
+  for (const auto& hop : k_hops) {
+    auto scaled = scalable ? scale_hop(hop, timings, ratio) : std::nullopt;
+    const auto& measured = timings.*hop.seconds;
+    double s = scaled ? scaled->seconds : measured.value_or(0);
+    if (!measured) {
+      e.missing.emplace_back(hop.key);
     }
-    e.parts.emplace_back(key, s);
+    if (scaled) {
+      e.scaled.push_back(*scaled);
+    }
+    e.parts.emplace_back(hop.key, s);
     e.total_s += s;
+  }
+  if (!e.scaled.empty()) {
+    e.database_bytes_then = then;
+    e.database_bytes_now = database_bytes_now;
   }
   return e;
 }

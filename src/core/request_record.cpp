@@ -2,6 +2,7 @@
 #include <odoo_upgrade/core/request_record.hpp>
 
 #include <array>
+#include <cmath>
 #include <utility>
 
 namespace odoo_upgrade::core {
@@ -140,6 +141,15 @@ Timings timings_from_json(const json& j, std::string_view where) {
   r.take("restore_s", t.restore_s);
   r.take("update_s", t.update_s);
   r.take("open_s", t.open_s);
+  r.take("dump_bytes", t.dump_bytes);
+  r.take("dump_bytes_per_s", t.dump_bytes_per_s);
+  r.take("upload_bytes", t.upload_bytes);
+  r.take("upload_bytes_per_s", t.upload_bytes_per_s);
+  r.take("download_bytes", t.download_bytes);
+  r.take("download_bytes_per_s", t.download_bytes_per_s);
+  r.take("restore_bytes", t.restore_bytes);
+  r.take("restore_bytes_per_s", t.restore_bytes_per_s);
+  r.take("database_bytes", t.database_bytes);
   t.extra = r.rest();
   return t;
 }
@@ -153,6 +163,15 @@ json to_json(const Timings& t) {
   put_optional(j, "restore_s", t.restore_s);
   put_optional(j, "update_s", t.update_s);
   put_optional(j, "open_s", t.open_s);
+  put_optional(j, "dump_bytes", t.dump_bytes);
+  put_optional(j, "dump_bytes_per_s", t.dump_bytes_per_s);
+  put_optional(j, "upload_bytes", t.upload_bytes);
+  put_optional(j, "upload_bytes_per_s", t.upload_bytes_per_s);
+  put_optional(j, "download_bytes", t.download_bytes);
+  put_optional(j, "download_bytes_per_s", t.download_bytes_per_s);
+  put_optional(j, "restore_bytes", t.restore_bytes);
+  put_optional(j, "restore_bytes_per_s", t.restore_bytes_per_s);
+  put_optional(j, "database_bytes", t.database_bytes);
   return j;
 }
 
@@ -320,6 +339,13 @@ void put_kind_fields(json& j, const RequestRecord& rec) {
 }
 
 } // namespace
+
+std::optional<double> bytes_per_second(std::uint64_t bytes, std::chrono::milliseconds elapsed) {
+  if (elapsed.count() <= 0) {
+    return std::nullopt;
+  }
+  return std::round(static_cast<double>(bytes) * 1000.0 / static_cast<double>(elapsed.count()));
+}
 
 std::string_view to_string(RequestState state) {
   for (const auto& [s, name] : k_state_names) {

@@ -82,6 +82,53 @@ void require_filestore_complete(const std::string& test_db, const stdfs::path& f
   CHECK(missing.empty());
 }
 
+// The bytes of every regular file under `path` (or of the file itself), counted here
+// independently of adapters/fs.
+std::uint64_t bytes_on_disk(const stdfs::path& path) {
+  if (!stdfs::is_directory(path)) {
+    return stdfs::file_size(path);
+  }
+  std::uint64_t bytes = 0;
+  for (const auto& e : stdfs::recursive_directory_iterator(path)) {
+    if (e.is_regular_file()) {
+      bytes += e.file_size();
+    }
+  }
+  return bytes;
+}
+
+// Each hop that moved a dump recorded the real bytes it moved and a rate consistent with its
+// seconds (the rate is over the unrounded duration, the seconds rounded to a tenth), and the
+// round recorded production's size (issue 15).
+void require_hop_rates(Rehearsal& r, const json& round, const std::string& out) {
+  const json& t = round["timings"];
+  INFO("timings: " << t.dump());
+  stdfs::path received = stdfs::path(round["received"]["dump"]["path"].get<std::string>());
+  CHECK(t["dump_bytes"] == bytes_on_disk(round["dump"]["path"].get<std::string>()));
+  CHECK(t["dump_bytes"] == round["dump"]["bytes"]);
+  CHECK(t["upload_bytes"] == round["dump"]["bytes"]);
+  CHECK(t["download_bytes"] == bytes_on_disk(received.parent_path()));
+  CHECK(t["restore_bytes"] == bytes_on_disk(received));
+  for (const char* hop : {"dump", "upload", "download", "restore"}) {
+    INFO("hop " << hop);
+    double bytes = t[std::string(hop) + "_bytes"].get<double>();
+    double rate = t.value(std::string(hop) + "_bytes_per_s", 0.0);
+    double seconds = t[std::string(hop) + "_s"].get<double>();
+    REQUIRE(rate > 0);
+    CHECK(bytes / rate >= seconds - 0.051);
+    CHECK(bytes / rate <= seconds + 0.051);
+  }
+  // Production's pg_database_size at the dump (nothing wrote to it since, but its maintenance).
+  double size_now =
+      std::stod(test::pg_query_value(r.db, "SELECT pg_database_size(current_database())"));
+  CHECK(t["database_bytes"].get<double>() == Approx(size_now).epsilon(0.05));
+  // The summary shows each hop's rate.
+  static const std::regex k_rate(
+      R"(rates +dump [0-9.]+ [kMG]?B in [0-9.]+s, [0-9.]+ [kMG]?B/s\n +upload [0-9.]+ [kMG]?B in )"
+      R"([0-9.]+s, [0-9.]+ [kMG]?B/s\n +download .*\n +restore .*\n +\(production's database )");
+  CHECK(std::regex_search(out, k_rate));
+}
+
 void require_tested_round(Rehearsal& r, const adapters::ProcessResult& res) {
   INFO("stdout: " << res.out << "\nstderr: " << res.err);
   REQUIRE(res.exit_code == 0);
@@ -140,6 +187,7 @@ void require_tested_round(Rehearsal& r, const adapters::ProcessResult& res) {
   for (const char* k : {"dump_s", "upload_s", "processing_s", "download_s", "restore_s"}) {
     CHECK(round["timings"].contains(k));
   }
+  require_hop_rates(r, round, res.out);
   // The token never leaves the secrets file.
   json registry = r.sandbox.registry();
   for (const auto& req : registry["requests"]) {

@@ -215,6 +215,52 @@ TEST_CASE("go-live: sign-off, then freeze plan with a downtime estimate", "[inte
   require_ok(st);
   CHECK(json::parse(st.out)["next"] ==
         "odoo-upgrade freeze apply (planned for " + plan["at"].get<std::string>() + ")");
+
+  // The estimate scales round 1's hops to production's size now (issue 15): the same size yet.
+  json est = plan["estimate"];
+  json timings = c.project()["rounds"][0]["timings"];
+  CHECK(est["database_bytes_then"] == timings["database_bytes"]);
+  REQUIRE(est["scaled"].size() == 5);
+  CHECK(est["scaled"][0]["hop"] == "dump_s");
+  CHECK(est["scaled"][0]["bytes"] == timings["dump_bytes"]);
+  CHECK(est["scaled"][0]["bytes_per_s"] == timings["dump_bytes_per_s"]);
+
+  // Production grows (rows in a schema of its own, dropped again: the chain goes on with the
+  // production it had): the plan scales every hop to the bigger size.
+  {
+    adapters::pg::Connection admin(test::pg_conninfo(c.db));
+    admin.exec_no_rows("CREATE SCHEMA ou_growth");
+    admin.exec_no_rows("CREATE TABLE ou_growth.padding AS SELECT g AS id, repeat(md5(g::text), 30) "
+                       "AS pad FROM generate_series(1, 40000) g");
+  }
+  r = c.cli({"freeze",
+             "plan",
+             "--at",
+             in(std::chrono::hours(1)),
+             "--go-live",
+             in(std::chrono::hours(5))});
+  {
+    adapters::pg::Connection admin(test::pg_conninfo(c.db));
+    admin.exec_no_rows("DROP SCHEMA ou_growth CASCADE");
+  }
+  require_ok(r);
+  json grown = c.project()["freeze"]["plan"]["estimate"];
+  INFO("before: " << est.dump() << "\nafter: " << grown.dump());
+  CHECK(grown["database_bytes_now"].get<double>() > est["database_bytes_now"].get<double>() + 30e6);
+  REQUIRE(grown["scaled"].size() == 5);
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(grown["scaled"][i]["seconds"].get<double>() >= est["scaled"][i]["seconds"].get<double>());
+    if (grown["scaled"][i]["bytes"].get<double>() > 0) {
+      CHECK(grown["scaled"][i]["bytes_now"].get<double>() >
+            est["scaled"][i]["bytes_now"].get<double>());
+    }
+  }
+  CHECK(grown["total_s"].get<double>() > est["total_s"].get<double>());
+  // The printout says which round each hop was measured in and what it was scaled to.
+  CHECK(r.out.find("dump ") != std::string::npos);
+  CHECK(r.out.find(" in round 1, scaled to ") != std::string::npos);
+  CHECK(r.out.find("processing ") != std::string::npos);
+  CHECK(r.out.find("scaled by the database's size") != std::string::npos);
 }
 
 TEST_CASE("go-live: freeze apply is verified, lift restores writes, hooks can stop it",
@@ -336,6 +382,13 @@ TEST_CASE("go-live: prod-request sends the frozen database and keeps the result"
   CHECK(dump.string().find("/production/1/received/") != std::string::npos);
   REQUIRE(stdfs::exists(dump / "toc.dat"));
   CHECK(p["received"]["dump"]["sha256"].get<std::string>().size() == 64);
+  // The production request records its hops' bytes and rates as a round does (issue 15).
+  CHECK(p["timings"]["dump_bytes"] == p["dump"]["bytes"]);
+  CHECK(p["timings"]["upload_bytes"] == p["dump"]["bytes"]);
+  CHECK(p["timings"]["download_bytes"].get<double>() >=
+        p["received"]["dump"]["bytes"].get<double>());
+  CHECK(p["timings"]["upload_bytes_per_s"].get<double>() > 0);
+  CHECK(p["timings"]["database_bytes"].get<double>() > 0);
   CHECK(c.sandbox.registry().value("create_calls", 0LL) == creates + 1);
   json registry = c.sandbox.registry();
   CHECK(registry["requests"].back()["aim"] == "production");

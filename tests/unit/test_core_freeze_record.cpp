@@ -72,6 +72,36 @@ TEST_CASE("core::freeze_from_json reads what earlier builds wrote", "[core]") {
   CHECK(to_json(freeze_from_json(written)) == written);
 }
 
+TEST_CASE("core::to_json of a plan whose estimate was scaled reads back the same", "[core]") {
+  FreezePlan p;
+  p.at = "2026-12-05T18:00:00Z";
+  p.go_live = "2026-12-06T08:00:00Z";
+  p.round = 3;
+  p.estimate.parts = {{"dump_s", 14.4}, {"processing_s", 360.0}};
+  p.estimate.total_s = 374.4;
+  p.estimate.database_bytes_then = 1'000'000'000;
+  p.estimate.database_bytes_now = 1'200'000'000;
+  p.estimate.scaled = {{"dump_s", 12.0, 82'000'000, 6'833'333, 98'400'000, 14.4},
+                       {"processing_s", 300.0, 0, 0, 0, 360.0}};
+  json j = to_json(p);
+  CHECK(j["estimate"]["database_bytes_now"] == 1'200'000'000);
+  CHECK(j["estimate"]["scaled"][0] == json{{"hop", "dump_s"},
+                                           {"measured_s", 12.0},
+                                           {"bytes", 82'000'000},
+                                           {"bytes_per_s", 6'833'333.0},
+                                           {"bytes_now", 98'400'000},
+                                           {"seconds", 14.4}});
+  FreezePlan back = freeze_plan_from_json(j, "freeze.plan");
+  REQUIRE(back.estimate.scaled.size() == 2);
+  CHECK(back.estimate.scaled[0].bytes_now == 98'400'000u);
+  CHECK(back.estimate.database_bytes_then == 1'000'000'000u);
+  CHECK(to_json(back) == j);
+  // Nothing scaled: the estimate is written as before.
+  p.estimate.scaled.clear();
+  CHECK_FALSE(to_json(p)["estimate"].contains("scaled"));
+  CHECK_FALSE(to_json(p)["estimate"].contains("database_bytes_now"));
+}
+
 TEST_CASE("core::freeze_from_json keeps unknown keys and refuses wrong types", "[core]") {
   json j = {{"state", "applied"}, {"frozen_at", "t"}, {"future", {{"x", 1}}}};
   j["plan"] = {{"at", "a"}, {"go_live", "b"}, {"later", true}};

@@ -41,12 +41,112 @@ TEST_CASE("core::golive::window_problems", "[core]") {
 }
 
 TEST_CASE("core::golive::estimate_downtime", "[core]") {
-  auto e = estimate_downtime(json{{"dump_s", 10.5}, {"upload_s", 20}, {"processing_s", 300}});
+  Timings t;
+  t.dump_s = 10.5;
+  t.upload_s = 20;
+  t.processing_s = 300;
+  auto e = estimate_downtime(t, std::nullopt);
   CHECK(e.total_s == Approx(330.5));
   REQUIRE(e.parts.size() == 5);
   CHECK(e.parts[0].first == "dump_s");
   CHECK(e.missing == std::vector<std::string>{"download_s", "restore_s"});
-  CHECK(estimate_downtime(json()).total_s == 0);
+  CHECK(e.scaled.empty());
+  CHECK_FALSE(e.database_bytes_then);
+  CHECK(estimate_downtime(Timings{}, 1000).total_s == 0);
+}
+
+namespace {
+
+// A round that measured every hop on a production of 1 GB.
+Timings measured_round() {
+  Timings t;
+  t.database_bytes = 1'000'000'000;
+  t.dump_s = 12.0;
+  t.dump_bytes = 82'000'000;
+  t.dump_bytes_per_s = 6'833'333; // 82 MB in 12 s
+  t.upload_s = 4.1;
+  t.upload_bytes = 82'000'000;
+  t.upload_bytes_per_s = 20'000'000;
+  t.processing_s = 300;
+  t.download_s = 5.0;
+  t.download_bytes = 90'000'000;
+  t.download_bytes_per_s = 18'000'000;
+  t.restore_s = 20.0;
+  t.restore_bytes = 90'000'000;
+  t.restore_bytes_per_s = 4'500'000;
+  return t;
+}
+
+double part(const DowntimeEstimate& e, const std::string& key) {
+  for (const auto& [k, v] : e.parts) {
+    if (k == key) {
+      return v;
+    }
+  }
+  FAIL("no part " << key);
+  return 0;
+}
+
+} // namespace
+
+TEST_CASE("core::golive::estimate_downtime scales each hop to production's size now", "[core]") {
+  // Production grew by 20 % since the round: every hop moves 20 % more bytes at its rate.
+  auto e = estimate_downtime(measured_round(), 1'200'000'000);
+  CHECK(e.missing.empty());
+  CHECK(e.database_bytes_then == 1'000'000'000u);
+  CHECK(e.database_bytes_now == 1'200'000'000u);
+  REQUIRE(e.scaled.size() == 5);
+  const auto& dump = e.scaled[0];
+  CHECK(dump.key == "dump_s");
+  CHECK(dump.measured_s == Approx(12.0));
+  CHECK(dump.bytes == 82'000'000u);
+  CHECK(dump.bytes_now == 98'400'000u);
+  CHECK(dump.seconds == Approx(14.4)); // 98.4 MB / 6.83 MB/s
+  CHECK(part(e, "dump_s") == Approx(14.4));
+  CHECK(part(e, "upload_s") == Approx(4.9)); // 98.4 MB / 20 MB/s, one decimal
+  CHECK(part(e, "download_s") == Approx(6.0));
+  CHECK(part(e, "restore_s") == Approx(24.0));
+  // Processing moves no bytes of ours: its seconds times the size ratio.
+  CHECK(e.scaled[2].key == "processing_s");
+  CHECK(e.scaled[2].bytes == 0);
+  CHECK(part(e, "processing_s") == Approx(360.0));
+  CHECK(e.total_s == Approx(14.4 + 4.9 + 360.0 + 6.0 + 24.0));
+
+  // A production that shrank (archived data purged) takes less.
+  auto smaller = estimate_downtime(measured_round(), 500'000'000);
+  CHECK(part(smaller, "upload_s") == Approx(2.1)); // 41 MB / 20 MB/s
+  CHECK(smaller.total_s < e.total_s);
+}
+
+TEST_CASE("core::golive::estimate_downtime falls back to the measured seconds", "[core]") {
+  SECTION("production's size now unknown: nothing is scaled") {
+    auto e = estimate_downtime(measured_round(), std::nullopt);
+    CHECK(e.scaled.empty());
+    CHECK_FALSE(e.database_bytes_then);
+    CHECK_FALSE(e.database_bytes_now);
+    CHECK(e.total_s == Approx(12.0 + 4.1 + 300 + 5.0 + 20.0));
+  }
+  SECTION("an older round without production's size: nothing is scaled") {
+    Timings t = measured_round();
+    t.database_bytes.reset();
+    auto e = estimate_downtime(t, 1'200'000'000);
+    CHECK(e.scaled.empty());
+    CHECK(e.total_s == Approx(341.1));
+  }
+  SECTION("a hop without its bytes or rate counts its seconds; the others are scaled") {
+    Timings t = measured_round();
+    t.upload_bytes.reset();
+    t.upload_bytes_per_s.reset();
+    t.restore_bytes_per_s = 0; // nothing timed
+    auto e = estimate_downtime(t, 2'000'000'000);
+    CHECK(part(e, "upload_s") == Approx(4.1));
+    CHECK(part(e, "restore_s") == Approx(20.0));
+    CHECK(part(e, "dump_s") == Approx(24.0));
+    CHECK(part(e, "processing_s") == Approx(600.0));
+    REQUIRE(e.scaled.size() == 3);
+    CHECK(e.scaled[1].key == "processing_s");
+    CHECK(e.missing.empty());
+  }
 }
 
 TEST_CASE("core::golive::compare_baselines", "[core]") {

@@ -38,7 +38,12 @@ json tested_round() {
                     "http_log": "/w/rounds/1/odoo-http-1.log", "update_seconds": 6.4,
                     "open_seconds": 8.1, "message": "opens"},
     "timings": {"dump_s": 3.0, "upload_s": 2.0, "processing_s": 17.2, "download_s": 2.6,
-                "restore_s": 12.2, "update_s": 6.4, "open_s": 8.1, "future_s": 1.0},
+                "restore_s": 12.2, "update_s": 6.4, "open_s": 8.1, "dump_bytes": 5175325,
+                "dump_bytes_per_s": 1725108.0, "upload_bytes": 5175325,
+                "upload_bytes_per_s": 2587663.0, "download_bytes": 5200113,
+                "download_bytes_per_s": 2000043.0, "restore_bytes": 5199725,
+                "restore_bytes_per_s": 426207.0, "database_bytes": 57000000,
+                "future_s": 1.0},
     "transfers": {"upload": 2, "download": 1, "upload_errors": ["cut"]},
     "from_the_future": {"x": 1}
   })");
@@ -103,6 +108,9 @@ TEST_CASE("core::request_from_json reads every key of a round and writes it back
   REQUIRE(r.target_odoo);
   CHECK(r.target_odoo->state == TargetOdooState::opened);
   CHECK(r.timings.open_s == Approx(8.1));
+  CHECK(r.timings.upload_bytes == 5175325u);
+  CHECK(r.timings.upload_bytes_per_s == Approx(2587663.0));
+  CHECK(r.timings.database_bytes == 57000000u);
   // Unknown keys are kept, at the top and inside nested objects, and the round trip is exact.
   CHECK(r.extra.contains("from_the_future"));
   CHECK(r.timings.extra.contains("future_s"));
@@ -172,6 +180,11 @@ TEST_CASE("core::request_from_json refuses a field of the wrong type (exit 6)", 
   CHECK(field_error([&] {
           request_from_json(j, "rounds[0]");
         }).find("rounds[0].received.dump.sha256") != std::string::npos);
+  j = tested_round();
+  j["timings"]["upload_bytes"] = "82 MB";
+  CHECK(field_error([&] {
+          request_from_json(j, "rounds[0]");
+        }).find("rounds[0].timings.upload_bytes") != std::string::npos);
   j = tested_round();
   j["state"] = "teleported";
   CHECK(field_error([&] { request_from_json(j, "production"); }).find("production.state") !=
@@ -244,4 +257,10 @@ TEST_CASE("core::phase_after_failed_round", "[core]") {
   CHECK(phase_after_round_started(p) == Phase::testing);
   CHECK(phase_after_round_tested(p) == Phase::tested);
   CHECK(phase_after_production_request_started(p) == Phase::production_request);
+}
+
+TEST_CASE("core::bytes_per_second", "[core]") {
+  CHECK(bytes_per_second(82'000'000, std::chrono::milliseconds(4100)) == Approx(20'000'000));
+  CHECK(bytes_per_second(1000, std::chrono::milliseconds(3)) == Approx(333'333));
+  CHECK_FALSE(bytes_per_second(1000, std::chrono::milliseconds(0)));
 }

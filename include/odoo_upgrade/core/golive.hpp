@@ -1,11 +1,13 @@
 #pragma once
 
+#include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/severity.hpp>
 #include <odoo_upgrade/core/time.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,15 +27,36 @@ std::vector<std::string> window_problems(TimePoint at,
                                          TimePoint now,
                                          std::optional<TimePoint> signed_off_at);
 
-// The downtime of a go-live estimated from a test round's measured `timings` (the `timings` object
-// of a round: dump_s, upload_s, processing_s, download_s, restore_s). Missing parts count as 0 and
-// are listed in `missing`.
+// One hop of the estimate scaled to production's size now (DowntimeEstimate::scaled).
+struct ScaledHop {
+  std::string key;             // the timing key: "dump_s", "upload_s", "processing_s"…
+  double measured_s = 0;       // its seconds in the round
+  std::uint64_t bytes = 0;     // the bytes it moved in the round (0: processing, which moves none)
+  double bytes_per_s = 0;      // its measured rate (0: processing)
+  std::uint64_t bytes_now = 0; // `bytes` scaled to production's size now (0: processing)
+  double seconds = 0; // the estimate: bytes_now / bytes_per_s; processing: measured_s × ratio
+};
+
+// The downtime of a go-live estimated from a test round's measured `timings`: dump, upload,
+// processing, download, restore. Missing parts count as 0 and are listed in `missing`.
+// A production bigger (or smaller) than at the round moves more (or fewer) bytes: when the round
+// recorded production's size (`timings.database_bytes`) and `database_bytes_now` is known, each hop
+// with a measured rate counts bytes_now / bytes_per_s, bytes_now being its bytes × the ratio of
+// the sizes (one decimal); processing, which moves no bytes of ours, counts its seconds × that
+// ratio. Those hops are listed in `scaled`; the others (older rounds, a dump given with --dump)
+// count their measured seconds.
 struct DowntimeEstimate {
   std::vector<std::pair<std::string, double>> parts; // (timing key, seconds), in chain order
   std::vector<std::string> missing;
   double total_s = 0;
+  // The sizes the hops were scaled between (production's pg_database_size at the round and now,
+  // bytes); both null when nothing was scaled.
+  std::optional<std::uint64_t> database_bytes_then;
+  std::optional<std::uint64_t> database_bytes_now;
+  std::vector<ScaledHop> scaled; // in chain order
 };
-DowntimeEstimate estimate_downtime(const nlohmann::json& timings);
+DowntimeEstimate estimate_downtime(const Timings& timings,
+                                   std::optional<std::uint64_t> database_bytes_now);
 
 // --- baselines -----------------------------------------------------------------------------------
 

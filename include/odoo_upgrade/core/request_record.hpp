@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -81,6 +82,14 @@ struct Received {
 
 // `timings`: seconds (one decimal) each step took. `processing_s` is an upper bound when a run
 // learned the end late (--no-wait, a crash).
+// The hops that move a dump also record the bytes they moved (`<hop>_bytes`) and their rate
+// (`<hop>_bytes_per_s`: those bytes over the step's unrounded duration, bytes per second): dump,
+// the dump written (pg_dump's directory, the before-upload steps' scratch dump; not measured for
+// a dump given with --dump); upload, the dump sent; download, the files received (the upgraded
+// dump, the filestore, the report and the log); restore (test rounds), the upgraded dump
+// pg_restore read. `database_bytes` is production's pg_database_size when it was dumped: the size
+// the rates were measured at, which the freeze plan scales from (core::golive::estimate_downtime).
+// All null when not measured (older builds, an attached request).
 struct Timings {
   std::optional<double> dump_s;
   std::optional<double> upload_s;
@@ -89,8 +98,21 @@ struct Timings {
   std::optional<double> restore_s;
   std::optional<double> update_s; // test round: the target Odoo's module update
   std::optional<double> open_s;   // test round: the target Odoo's open check
+  std::optional<std::uint64_t> dump_bytes;
+  std::optional<double> dump_bytes_per_s;
+  std::optional<std::uint64_t> upload_bytes;
+  std::optional<double> upload_bytes_per_s;
+  std::optional<std::uint64_t> download_bytes;
+  std::optional<double> download_bytes_per_s;
+  std::optional<std::uint64_t> restore_bytes;
+  std::optional<double> restore_bytes_per_s;
+  std::optional<std::uint64_t> database_bytes;
   nlohmann::json extra = nlohmann::json::object();
 };
+
+// The rate of a hop that moved `bytes` in `elapsed`: bytes per second, rounded to a whole byte;
+// std::nullopt when `elapsed` is not positive (nothing timed).
+std::optional<double> bytes_per_second(std::uint64_t bytes, std::chrono::milliseconds elapsed);
 
 // `transfers`: the attempt that succeeded per direction and the errors of the failed ones.
 struct Transfers {

@@ -40,12 +40,21 @@ std::string local_data_directory(Connection& c, const std::string& conninfo) {
   return dir;
 }
 
+namespace {
+
+std::uint64_t number(const std::optional<std::string>& v) {
+  return v && !v->empty() ? static_cast<std::uint64_t>(std::stoull(*v)) : std::uint64_t{0};
+}
+
+} // namespace
+
+std::uint64_t database_size(Connection& c) {
+  return number(c.query_value("SELECT pg_database_size(current_database())"));
+}
+
 DatabaseBytes database_bytes(Connection& c) {
-  auto number = [](const std::optional<std::string>& v) {
-    return v && !v->empty() ? static_cast<std::uint64_t>(std::stoull(*v)) : std::uint64_t{0};
-  };
   DatabaseBytes b;
-  b.database = number(c.query_value("SELECT pg_database_size(current_database())"));
+  b.database = database_size(c);
   b.tables = number(c.query_value(
       "SELECT coalesce(sum(pg_table_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON n.oid "
       "= c.relnamespace WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', "

@@ -3,6 +3,7 @@
 #include "golive_common.hpp"
 
 #include <odoo_upgrade/adapters/pg/baseline.hpp>
+#include <odoo_upgrade/adapters/pg/data_directory.hpp>
 #include <odoo_upgrade/adapters/pg/golive_ops.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/adapters/pg/preflight.hpp>
@@ -25,6 +26,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ostream>
 
 namespace odoo_upgrade::commands {
@@ -110,24 +112,43 @@ void check_window(const Window& w, const std::optional<Signoff>& signoff, core::
   }
 }
 
+// Production's size now, which the round's hops are scaled to (one query): std::nullopt when the
+// round did not record its size then (nothing to scale from), or, with a warning, when production
+// cannot be read now (the measured seconds count then).
+std::optional<std::uint64_t> production_size_now(ProjectSession& session,
+                                                 const std::optional<core::RequestRecord>& round) {
+  if (!round || !round->timings.database_bytes) {
+    return std::nullopt;
+  }
+  try {
+    pg::Connection conn(source_conninfo(session.project(), session.secrets()));
+    conn.set_read_only();
+    return pg::database_size(conn);
+  } catch (const core::DatabaseError& e) {
+    spdlog::warn("cannot read production's size now ({}): the estimate counts the seconds "
+                 "measured in round {}, not scaled",
+                 e.what(),
+                 round->number);
+    return std::nullopt;
+  }
+}
+
 core::FreezePlan make_plan(const core::Project& project,
+                           const std::optional<core::RequestRecord>& round,
+                           std::optional<std::uint64_t> size_now,
                            const Window& w,
                            const FreezePlanOptions& options,
                            core::TimePoint now) {
-  auto round = golive::latest_tested_round(project);
   core::FreezePlan plan;
   plan.at = core::iso8601_utc(w.at);
   plan.go_live = core::iso8601_utc(w.go_live);
   plan.window_s = std::chrono::duration<double>(w.go_live - w.at).count();
+  plan.estimate =
+      core::golive::estimate_downtime(round ? round->timings : core::Timings{}, size_now);
   if (round) {
     plan.round = round->number;
-  }
-  plan.estimate = core::golive::estimate_downtime(round ? round->timings : json());
-  // The runbook's steps run in the window too, as long as the round measured them.
-  for (const auto& r : round ? core::read_rounds(project) : std::vector<core::RequestRecord>{}) {
-    if (r.number == round->number) {
-      core::add_runbook_estimate(plan.estimate, core::read_runbook(project), r.runbook);
-    }
+    // The runbook's steps run in the window too, as long as the round measured them.
+    core::add_runbook_estimate(plan.estimate, core::read_runbook(project), round->runbook);
   }
   plan.fits = plan.window_s >= plan.estimate.total_s;
   plan.forced = forced_by(options.force, options.reason);
@@ -141,6 +162,49 @@ std::string local_text(const std::string& iso, const core::LocalZone& zone) {
   return t ? core::format_local(*t, zone) + " (" + iso + ")" : iso;
 }
 
+std::string bytes_text(std::uint64_t bytes) {
+  return core::format_bytes(static_cast<long long>(bytes));
+}
+
+// One line per part of the estimate: how a scaled hop was scaled, from which round.
+void print_estimate_parts(std::ostream& os, const core::golive::DowntimeEstimate& e, int round) {
+  bool processing_scaled = false;
+  for (const auto& [k, v] : e.parts) {
+    std::string name = k.substr(0, k.size() - 2);
+    auto it =
+        std::find_if(e.scaled.begin(), e.scaled.end(), [&](const auto& h) { return h.key == k; });
+    os << "  " << name << " ";
+    if (it == e.scaled.end()) {
+      os << duration_text(v)
+         << (k == "runbook_s" ? "" : " measured in round " + std::to_string(round)) << "\n";
+    } else if (it->bytes > 0) {
+      os << duration_text(it->measured_s) << " measured on " << bytes_text(it->bytes)
+         << " in round " << round << ", scaled to " << bytes_text(it->bytes_now) << ": "
+         << duration_text(it->seconds) << "\n";
+    } else {
+      processing_scaled = true;
+      os << duration_text(it->measured_s) << " measured in round " << round
+         << ", scaled by the database's size: " << duration_text(it->seconds) << "\n";
+    }
+  }
+  for (const auto& m : e.missing) {
+    if (m.rfind("runbook:", 0) == 0) {
+      os << "  runbook step " << m.substr(8) << ": never ran in round " << round
+         << " as it is now, its time is unknown\n";
+    }
+  }
+  if (e.database_bytes_then && e.database_bytes_now) {
+    os << "  (production's database was " << bytes_text(*e.database_bytes_then) << " in round "
+       << round << " and is " << bytes_text(*e.database_bytes_now)
+       << " now: the hops are scaled by their measured rates"
+       << (processing_scaled ? "; processing by the size ratio, an approximation" : "") << ")\n";
+  } else {
+    os << "  (the seconds measured in round " << round
+       << ", not scaled: the round did not record production's size, or it cannot be read now; "
+          "the production request's processing grows with the database)\n";
+  }
+}
+
 void print_window(std::ostream& os, Context& ctx, const core::FreezePlan& plan) {
   core::LocalZone zone = adapters::local_zone();
   os << (ctx.options.dry_run ? "would plan" : "planned") << " the freeze at "
@@ -149,17 +213,7 @@ void print_window(std::ostream& os, Context& ctx, const core::FreezePlan& plan) 
   if (plan.round) {
     os << "estimated downtime from round " << *plan.round << ": "
        << duration_text(plan.estimate.total_s) << "\n";
-    for (const auto& [k, v] : plan.estimate.parts) {
-      os << "  " << k.substr(0, k.size() - 2) << " " << duration_text(v) << "\n";
-    }
-    for (const auto& m : plan.estimate.missing) {
-      if (m.rfind("runbook:", 0) == 0) {
-        os << "  runbook step " << m.substr(8) << ": never ran in round " << *plan.round
-           << " as it is now, its time is unknown\n";
-      }
-    }
-    os << "  (plus the production request's processing time on the upgrade service, which "
-          "grows with the database)\n";
+    print_estimate_parts(os, plan.estimate, *plan.round);
   } else {
     os << "no tested round: no downtime estimate\n";
   }
@@ -611,8 +665,12 @@ int run_freeze_plan(const FreezePlanOptions& options, Context& ctx) {
   // The window lies ahead and after the sign-off the freeze relies on.
   auto signoff = require_signoff(session.project(), options.force, options.reason);
   check_window(window, signoff, ctx.clock.now());
-  // The downtime is estimated from the latest tested round's measured timings.
-  core::FreezePlan plan = make_plan(session.project(), window, options, ctx.clock.now());
+  // The downtime is estimated from the latest tested round's measured timings, scaled to
+  // production's size now.
+  auto round = golive::latest_tested_round(session.project());
+  auto size_now = production_size_now(session, round);
+  core::FreezePlan plan =
+      make_plan(session.project(), round, size_now, window, options, ctx.clock.now());
   if (!plan.fits) {
     spdlog::warn("the window ({}) is shorter than the estimated downtime ({})",
                  duration_text(plan.window_s),

@@ -84,11 +84,11 @@ void replace_signoff_approval(core::Project& project) {
   core::uat::write_uat(project, uat);
 }
 
-std::optional<TestedRound> latest_tested_round(const core::Project& project) {
+std::optional<core::RequestRecord> latest_tested_round(const core::Project& project) {
   auto rounds = core::read_rounds(project);
   for (auto it = rounds.rbegin(); it != rounds.rend(); ++it) {
     if (it->state == core::RequestState::tested) {
-      return TestedRound{it->number, core::to_json(*it).value("timings", json::object())};
+      return *it;
     }
   }
   return std::nullopt;

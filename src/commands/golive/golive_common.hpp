@@ -8,6 +8,7 @@
 #include <odoo_upgrade/core/golive.hpp>
 #include <odoo_upgrade/core/golive_record.hpp>
 #include <odoo_upgrade/core/project.hpp>
+#include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/runbook.hpp>
 #include <odoo_upgrade/core/uat_record.hpp>
 
@@ -55,13 +56,9 @@ std::vector<std::string> runbook_changes_since_signoff(const core::Project& proj
 // No-op without a sign-off of the latest round.
 void replace_signoff_approval(core::Project& project);
 
-// The latest round that was tested (its timings measure a whole chain): its number and `timings`
-// (project `rounds`); std::nullopt when no round was tested.
-struct TestedRound {
-  int number = 0;
-  nlohmann::json timings;
-};
-std::optional<TestedRound> latest_tested_round(const core::Project& project);
+// The latest round that was tested (its timings measure a whole chain; project `rounds`);
+// std::nullopt when no round was tested.
+std::optional<core::RequestRecord> latest_tested_round(const core::Project& project);
 
 // What the go-live needs of the production request (project `production`, the request's record):
 // the downloaded upgrade and the freeze it was made under.

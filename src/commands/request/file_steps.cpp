@@ -4,7 +4,9 @@
 #include "steps.hpp"
 
 #include <odoo_upgrade/adapters/fs/files.hpp>
+#include <odoo_upgrade/adapters/pg/data_directory.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
+#include <odoo_upgrade/adapters/pg/pq.hpp>
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/secrets.hpp>
@@ -34,6 +36,28 @@ std::uint64_t size_of(const stdfs::path& p) {
   return stdfs::is_directory(p) ? adapters::fs::tree_size(p).bytes : stdfs::file_size(p);
 }
 
+// The bytes a download received: the upgraded dump, the filestore, the report and the log (their
+// sizes as recorded, the two small files stat'ed).
+std::uint64_t received_bytes(const core::Received& received) {
+  std::uint64_t bytes = received.dump ? received.dump->bytes : 0;
+  if (received.filestore) {
+    bytes += received.filestore->bytes.value_or(0);
+  }
+  for (const auto& file : {received.report_path, received.log_path}) {
+    std::error_code ec;
+    auto size = file ? stdfs::file_size(*file, ec) : 0;
+    bytes += ec ? 0 : size;
+  }
+  return bytes;
+}
+
+// pg_database_size of production now, through the project's conninfo.
+std::uint64_t production_size(RequestRun& run) {
+  pg::Connection conn(source_conninfo(run.project(), run.session().secrets()));
+  conn.set_read_only();
+  return pg::database_size(conn);
+}
+
 } // namespace
 
 void StepRunner::dump() {
@@ -58,6 +82,8 @@ void StepRunner::dump() {
                  m_run.label(),
                  production_db_name(m_run.project()),
                  m_run.options().jobs);
+    // The size the hops' rates are measured at: the freeze plan scales them from it.
+    rec().timings.database_bytes = production_size(m_run);
     with_table_progress(
         "dump", m_run.ctx().out, m_run.ctx().clock, [&](const pg::TableProgressFn& progress) {
           pg::dump_database(source_conninfo(m_run.project(), m_run.session().secrets()),
@@ -76,7 +102,11 @@ void StepRunner::dump() {
   d.format = stdfs::is_directory(path) ? "directory" : "file";
   d.sha256 = checksum(path);
   d.bytes = size_of(path);
-  m_run.note_timing(&core::Timings::dump_s, start);
+  if (d.source == "file") {
+    m_run.note_timing(&core::Timings::dump_s, start);
+  } else {
+    m_run.note_hop(k_dump_hop, *d.bytes, start);
+  }
   spdlog::info("{}: dump ready ({}) in {}s",
                m_run.label(),
                core::format_bytes(static_cast<long long>(*d.bytes)),
@@ -106,7 +136,7 @@ void StepRunner::upload() {
                progress.update(p);
              });
            });
-  m_run.note_timing(&core::Timings::upload_s, start);
+  m_run.note_hop(k_upload_hop, rec().dump.bytes ? *rec().dump.bytes : size_of(local), start);
   spdlog::info("{}: upload done in {}s", m_run.label(), *rec().timings.upload_s);
   m_run.set_state(RequestState::uploaded);
 }
@@ -144,7 +174,7 @@ void StepRunner::download() {
                                    [&](const ports::TransferProgress& p) { progress.update(p); });
                });
   record_received(dest, grant.dump_name);
-  m_run.note_timing(&core::Timings::download_s, start);
+  m_run.note_hop(k_download_hop, received_bytes(rec().received), start);
   spdlog::info("{}: download done in {}s", m_run.label(), *rec().timings.download_s);
   m_run.set_state(RequestState::downloaded);
 }

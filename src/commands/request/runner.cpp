@@ -41,6 +41,11 @@ core::ServiceState to_service_state(ports::RequestState s) {
   return core::ServiceState::unknown;
 }
 
+// Seconds with one decimal, as every timing is recorded.
+double tenths_of_second(std::chrono::milliseconds ms) {
+  return std::round(static_cast<double>(ms.count()) / 100.0) / 10.0;
+}
+
 } // namespace
 
 std::string token_key(const std::string& prefix, int number) {
@@ -86,7 +91,14 @@ void RequestRun::set_state(core::RequestState state) {
 
 void RequestRun::note_timing(std::optional<double> core::Timings::*field, core::TimePoint from) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(m_ctx.clock.now() - from);
-  m_record.timings.*field = std::round(static_cast<double>(ms.count()) / 100.0) / 10.0;
+  m_record.timings.*field = tenths_of_second(ms);
+}
+
+void RequestRun::note_hop(const HopFields& hop, std::uint64_t bytes, core::TimePoint from) {
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(m_ctx.clock.now() - from);
+  m_record.timings.*hop.seconds = tenths_of_second(elapsed);
+  m_record.timings.*hop.bytes = bytes;
+  m_record.timings.*hop.rate = core::bytes_per_second(bytes, elapsed);
 }
 
 std::string RequestRun::now() const {

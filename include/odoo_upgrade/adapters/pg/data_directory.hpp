@@ -26,4 +26,8 @@ struct DatabaseBytes {
 };
 DatabaseBytes database_bytes(Connection& c);
 
+// pg_database_size of `c`'s database, bytes: what a round's hop rates are measured at and the
+// freeze plan scales them to (core::golive::estimate_downtime). Throws DatabaseError.
+std::uint64_t database_size(Connection& c);
+
 } // namespace odoo_upgrade::adapters::pg

@@ -5,6 +5,7 @@
 #include <odoo_upgrade/commands/session.hpp>
 #include <odoo_upgrade/core/request_record.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -19,6 +20,22 @@
 namespace odoo_upgrade::commands::request {
 
 class RequestRun;
+
+// The fields of one hop that moves a dump in core::Timings: its seconds, bytes and rate.
+struct HopFields {
+  std::optional<double> core::Timings::*seconds;
+  std::optional<std::uint64_t> core::Timings::*bytes;
+  std::optional<double> core::Timings::*rate;
+};
+inline constexpr HopFields k_dump_hop{
+    &core::Timings::dump_s, &core::Timings::dump_bytes, &core::Timings::dump_bytes_per_s};
+inline constexpr HopFields k_upload_hop{
+    &core::Timings::upload_s, &core::Timings::upload_bytes, &core::Timings::upload_bytes_per_s};
+inline constexpr HopFields k_download_hop{&core::Timings::download_s,
+                                          &core::Timings::download_bytes,
+                                          &core::Timings::download_bytes_per_s};
+inline constexpr HopFields k_restore_hop{
+    &core::Timings::restore_s, &core::Timings::restore_bytes, &core::Timings::restore_bytes_per_s};
 
 // What differs between a test round and the production request.
 struct RequestKind {
@@ -96,6 +113,10 @@ public:
   void set_state(core::RequestState state);
   // Records in `field` of the timings the seconds since `from` (one decimal). Not saved.
   void note_timing(std::optional<double> core::Timings::*field, core::TimePoint from);
+  // Records a hop that moved `bytes` since `from`: its seconds (as note_timing), its bytes, and
+  // its rate over the unrounded duration (core::bytes_per_second; null when nothing was timed).
+  // Not saved.
+  void note_hop(const HopFields& hop, std::uint64_t bytes, core::TimePoint from);
   // "now" as recorded in the project (ISO 8601 UTC).
   std::string now() const;
   // The record with the project's phase and next step: the --json document of a run.
