@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -483,6 +484,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   args[0] = exe->string();
   std::vector<std::string> envs = build_environment(options);
   ChildPipes pipes = open_child_pipes(options);
+  auto started = std::chrono::steady_clock::now();
 
   pid_t parent = getpid();
   pid_t pid = fork();
@@ -504,6 +506,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   bool interrupted = pump_output(pid, pipes, options, out_sink, err_sink, result);
   wait_for_exit(pid, result);
   forget_group(record);
+  // The program's name only (never its arguments): the log's timeline of children (bench/).
+  spdlog::debug("{} {} after {:.3f}s",
+                std::filesystem::path(argv[0]).filename().string(),
+                result.describe(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   result.out = out_sink.finish();
   result.err = err_sink.finish();
   if (!exec_error.empty()) {

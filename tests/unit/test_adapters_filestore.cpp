@@ -77,6 +77,26 @@ TEST_CASE("merge_filestore hard-links on one filesystem and never writes into pr
   CHECK_FALSE(stdfs::exists(dir / "test" / "cd" / "cd99"));
 }
 
+TEST_CASE("merge_filestore places each file under its own name however the sources are spelt",
+          "[adapters]") {
+  // The destination names are made lexically from the sources' paths (no canonicalization per
+  // file): a trailing slash or a ".." in a source must not move a file.
+  test::TempDir dir("filestore-names");
+  make_filestore(dir / "prod", 10, 'p');
+  stdfs::create_directories(dir / "returned" / "ef");
+  test::write_file(dir / "returned" / "ef" / "ef56", "new");
+  stdfs::create_directories(dir / "elsewhere");
+  auto prod = (dir / "prod").string() + "/";
+  auto returned = dir / "elsewhere" / ".." / "returned";
+  auto merge = adapters::fs::merge_filestore(prod, returned, dir / "test");
+  CHECK(merge.files == 3);
+  CHECK(merge.mode() == "hard links");
+  CHECK(inode(dir / "prod" / "ab" / "ab12") == inode(dir / "test" / "ab" / "ab12"));
+  CHECK(inode(dir / "prod" / "cd" / "cd34") == inode(dir / "test" / "cd" / "cd34"));
+  CHECK(test::read_file(dir / "test" / "ef" / "ef56") == "new");
+  CHECK(adapters::fs::tree_size(dir / "test").files == 3);
+}
+
 TEST_CASE("merge_filestore copies across filesystems and cleans up a full one", "[adapters]") {
   if (::geteuid() != 0) {
     WARN("not root: cannot mount a tmpfs; case not run");
