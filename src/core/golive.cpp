@@ -105,6 +105,12 @@ DowntimeEstimate estimate_downtime(const Timings& timings,
     e.parts.emplace_back(hop.key, s);
     e.total_s += s;
   }
+  // `restore` runs the target Odoo's module update and open check on the staging database too.
+  if (timings.update_s || timings.open_s) {
+    double s = timings.update_s.value_or(0) + timings.open_s.value_or(0);
+    e.parts.emplace_back("target_odoo_s", s);
+    e.total_s += s;
+  }
   if (!e.scaled.empty()) {
     e.database_bytes_then = then;
     e.database_bytes_now = database_bytes_now;

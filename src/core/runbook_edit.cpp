@@ -101,6 +101,7 @@ void add_runbook_estimate(golive::DowntimeEstimate& estimate,
                           const Runbook& runbook,
                           const std::vector<RunbookStepResult>& ran) {
   double seconds = 0;
+  double before_upload = 0;
   bool any = false;
   for (auto when : {RunbookWhen::before_upload, RunbookWhen::after_restore}) {
     for (const auto& step : runbook.enabled(when)) {
@@ -112,7 +113,21 @@ void add_runbook_estimate(golive::DowntimeEstimate& estimate,
         estimate.missing.push_back("runbook:" + step.id);
       } else {
         seconds += it->seconds;
+        before_upload += when == RunbookWhen::before_upload ? it->seconds : 0;
       }
+    }
+  }
+  // The round's dump_s includes its before-upload steps (they run between production's dump and
+  // the dump sent): they count once, here.
+  auto dump = std::find_if(estimate.parts.begin(), estimate.parts.end(), [](const auto& p) {
+    return p.first == "dump_s";
+  });
+  if (dump != estimate.parts.end()) {
+    double cut = std::min(before_upload, dump->second);
+    dump->second -= cut;
+    estimate.total_s -= cut;
+    for (auto& hop : estimate.scaled) {
+      hop.seconds -= hop.key == "dump_s" ? std::min(cut, hop.seconds) : 0;
     }
   }
   if (any) {

@@ -466,16 +466,20 @@ TEST_CASE("runbook show, status and the freeze plan: the documentation and the e
   CHECK(has(r.out, "- Round 1: failed in 3.0 s: ERROR:  relation"));
   CHECK(has(r.out, "- Round 2: ok in 20.0 s"));
   CHECK(has(r.out, "| 3 | runbook before-upload | steps s1 | 10.0 s |"));
-  CHECK(has(r.out, "| 8 | runbook after-restore | steps s2 | 20.0 s |"));
-  // 60 + 10 + 30 + 600 + 30 + 120 + 20 s; freeze, verification, swap and monitoring unknown.
+  CHECK(has(r.out, "| 8 | target Odoo | none configured (odoo-upgrade config) | 0.0 s |"));
+  CHECK(has(r.out, "| 9 | runbook after-restore | steps s2 | 20.0 s |"));
+  // The dump's 60 s included s1's 10 s: 50 + 10 + 30 + 600 + 30 + 120 + 20 s; freeze,
+  // verification, swap and monitoring unknown.
+  CHECK(
+      has(r.out, "| 2 | dump | dump the frozen production (odoo-upgrade prod-request) | 50.0 s |"));
   CHECK(has(r.out,
-            "Estimated downtime: **14 min 30 s** (without: freeze, verification, swap, "
+            "Estimated downtime: **14 min 20 s** (without: freeze, verification, swap, "
             "monitoring)"));
 
   // JSON (stdout and file) and HTML (escaped, the UAT report's style).
   auto doc = parse_stdout(p.cli({"--json", "runbook", "show"}));
   CHECK(doc["steps"][1]["runs"].size() == 2);
-  CHECK(doc["estimate_s"] == 870.0);
+  CHECK(doc["estimate_s"] == 860.0);
   r = p.cli({"--json", "runbook", "show", "--format", "json", "-o", "runbook.json"});
   CHECK(r.exit_code == 0);
   auto file_doc = json::parse(test::read_file(p.dir / "runbook.json"));
@@ -520,6 +524,8 @@ TEST_CASE("runbook show, status and the freeze plan: the documentation and the e
   auto plan = parse_stdout(r);
   auto estimate = plan["plan"]["estimate"];
   CHECK(estimate["parts"]["runbook_s"] == 30.0);
-  CHECK(estimate["total_s"] == 870.0);
+  // The round's dump (60 s) included its before-upload step s1 (10 s): counted once, as a step.
+  CHECK(estimate["parts"]["dump_s"] == 50.0);
+  CHECK(estimate["total_s"] == 860.0);
   CHECK(estimate["missing"] == json::array({"runbook:s3"}));
 }

@@ -53,6 +53,13 @@ TEST_CASE("core::golive::estimate_downtime", "[core]") {
   CHECK(e.scaled.empty());
   CHECK_FALSE(e.database_bytes_then);
   CHECK(estimate_downtime(Timings{}, 1000).total_s == 0);
+  // The target Odoo's update and open check run at go-live too.
+  t.update_s = 40;
+  t.open_s = 2.5;
+  e = estimate_downtime(t, std::nullopt);
+  REQUIRE(e.parts.size() == 6);
+  CHECK(e.parts[5] == std::pair<std::string, double>{"target_odoo_s", 42.5});
+  CHECK(e.total_s == Approx(373));
 }
 
 namespace {

@@ -44,7 +44,9 @@ struct ScaledHop {
 // with a measured rate counts bytes_now / bytes_per_s, bytes_now being its bytes × the ratio of
 // the sizes (one decimal); processing, which moves no bytes of ours, counts its seconds × that
 // ratio. Those hops are listed in `scaled`; the others (older rounds, a dump given with --dump)
-// count their measured seconds.
+// count their measured seconds. When the round ran the target Odoo (update_s, open_s), their sum
+// is the part "target_odoo_s" (measured, not scaled): `restore` runs the same on the staging
+// database.
 struct DowntimeEstimate {
   std::vector<std::pair<std::string, double>> parts; // (timing key, seconds), in chain order
   std::vector<std::string> missing;

@@ -52,7 +52,9 @@ std::map<std::string, LastStepResult> last_step_results(const std::vector<Reques
 // of their durations as `ran` (the results of the round the estimate comes from) measured them; a
 // step that round did not run as it is now (another sha256, or not at all) adds nothing and is
 // listed in `missing` as "runbook:<id>" (its time is unknown). A runbook without enabled steps adds
-// nothing.
+// nothing. A round's `dump_s` includes the before-upload steps it ran (between production's dump
+// and the dump sent): their seconds are taken out of the `dump_s` part (and its scaled hop) so
+// they count once.
 void add_runbook_estimate(golive::DowntimeEstimate& estimate,
                           const Runbook& runbook,
                           const std::vector<RunbookStepResult>& ran);

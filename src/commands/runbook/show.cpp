@@ -15,6 +15,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 
@@ -213,12 +214,17 @@ json golive_json(const core::Project& project,
   auto op = [](const char* name, const char* what, json seconds) {
     return json{{"operation", name}, {"what", what}, {"estimate_s", seconds}};
   };
+  // The round's dump_s includes its before-upload steps: they count once, in their own row (as in
+  // the freeze plan, core::add_runbook_estimate).
+  json before_upload = steps_operation(runbook, round, W::before_upload, unknown);
+  json dump = timing(round, "dump_s");
+  if (dump.is_number() && before_upload["estimate_s"].is_number()) {
+    dump = std::max(0.0, dump.get<double>() - before_upload["estimate_s"].get<double>());
+  }
   return json::array(
       {op("freeze", "stop data entry in production (odoo-upgrade freeze apply)", nullptr),
-       op("dump",
-          "dump the frozen production (odoo-upgrade prod-request)",
-          timing(round, "dump_s")),
-       steps_operation(runbook, round, W::before_upload, unknown),
+       op("dump", "dump the frozen production (odoo-upgrade prod-request)", dump),
+       before_upload,
        op("upload", "send the dump to the upgrade service", timing(round, "upload_s")),
        op("processing", "the upgrade service upgrades it", timing(round, "processing_s")),
        op("download", "fetch the upgraded dump", timing(round, "download_s")),
