@@ -1,7 +1,18 @@
 # Shared by bench/round.sh and bench/golive.sh (sourced, not run): the PostgreSQL helpers, the
-# sandbox, and the fixture scaled N times. The caller sets `work` (a temporary folder), `binary`,
-# `sandbox_bin` and `bench`, and calls bench_cleanup from its EXIT trap.
+# sandbox, and the fixture scaled N times. The caller calls bench_programs, sets `work` (a
+# temporary folder), and calls bench_cleanup from its EXIT trap.
 sandbox_pid=""
+# bench_programs SCRIPT BUILD: sets `build` (absolute), `binary`, `sandbox_bin` and `bench`, the
+# programs the benchmarks run; exit 2 naming SCRIPT when one is not built.
+bench_programs() {
+  build=$(realpath "$2")
+  binary="$build/odoo-upgrade"
+  sandbox_bin="$build/sandbox/odoo-upgrade-sandbox"
+  bench="$build/bench/uat_bench"
+  for b in "$binary" "$sandbox_bin" "$bench"; do
+    [ -x "$b" ] || { echo "$1: build $b first" >&2; exit 2; }
+  done
+}
 uri_of() { printf '%s' "$OU_TEST_PG_URI" | sed -E "s/dbname=[^ ]*/dbname=$1/"; }
 sql() { psql "$OU_TEST_PG_URI" -Atqc "$1"; }
 drop_bench_dbs() {

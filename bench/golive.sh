@@ -31,17 +31,10 @@ while [ $# -gt 0 ]; do
 done
 : "${OU_TEST_PG_URI:?set OU_TEST_PG_URI (scripts/pg-cluster.sh start DIR prints it)}"
 here=$(cd "$(dirname "$0")" && pwd)
-build=$(realpath "$build")
-binary="$build/odoo-upgrade"
-sandbox_bin="$build/sandbox/odoo-upgrade-sandbox"
-bench="$build/bench/uat_bench"
-for b in "$binary" "$sandbox_bin" "$bench"; do
-  [ -x "$b" ] || { echo "golive.sh: build $b first" >&2; exit 2; }
-done
-
-work=$(mktemp -d /var/tmp/ou-bench-golive.XXXXXX)
 # shellcheck source=bench/common.sh
 . "$here/common.sh"
+bench_programs golive.sh "$build"
+work=$(mktemp -d /var/tmp/ou-bench-golive.XXXXXX)
 role=ou_bench_uat_odoo
 cleanup() {
   bench_cleanup
