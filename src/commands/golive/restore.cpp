@@ -662,9 +662,6 @@ void GoLive::print_target_blocked() {
 // a test round. A step an earlier run of this attempt recorded ok with the same sha256 is not run
 // again (the staging database is the same). A failing step refuses the swap.
 void GoLive::run_runbook(const std::vector<core::RunbookStep>& steps) {
-  if (m_steps.done("runbook")) {
-    return;
-  }
   m_steps.run("runbook", nullptr, [&](const json&) -> json {
     const core::Project& project = m_session.project();
     std::size_t kept = core::completed_steps(m_g.runbook, steps);
