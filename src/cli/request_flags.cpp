@@ -16,6 +16,10 @@ std::function<void()> add_request_flags(CLI::App& sub,
   sub.add_flag(
       "--no-wait", o->no_wait, "return once processing has started (exit 8 while pending)");
   sub.add_option("--jobs,-j", o->jobs, jobs_help);
+  sub.add_option("--compress,-Z",
+                 o->compression,
+                 "pg_dump's gzip level of the dump sent, 0 (none) to 9 (default 1: the fastest; "
+                 "a slow link may gain from more)");
   sub.add_flag("--abandon",
                o->abandon,
                "give up the unfinished " + what + " (the service's request is left as is)");
@@ -60,9 +64,13 @@ std::function<void()> add_request_flags(CLI::App& sub,
   CLI::App* app = &sub;
   return [o, timeout, contract, attach, app] {
     // --jobs not given: the user's config file may set the default.
-    if (app->count("--jobs") == 0) {
-      if (auto jobs = commands::load_user_config().jobs) {
-        o->jobs = *jobs;
+    if (app->count("--jobs") == 0 || app->count("--compress") == 0) {
+      auto config = commands::load_user_config();
+      if (app->count("--jobs") == 0 && config.jobs) {
+        o->jobs = *config.jobs;
+      }
+      if (app->count("--compress") == 0 && config.compress) {
+        o->compression = *config.compress;
       }
     }
     if (!timeout->empty()) {

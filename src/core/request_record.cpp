@@ -38,6 +38,7 @@ SentDump sent_dump_from_json(const json& j, std::string_view where) {
   r.take("format", d.format);
   r.take("sha256", d.sha256);
   r.take("bytes", d.bytes);
+  r.take("compression", d.compression);
   d.extra = r.rest();
   return d;
 }
@@ -50,6 +51,7 @@ json to_json(const SentDump& d) {
   put_optional(j, "format", d.format);
   put_optional(j, "sha256", d.sha256);
   put_optional(j, "bytes", d.bytes);
+  put_optional(j, "compression", d.compression);
   return j;
 }
 

@@ -93,6 +93,15 @@ UserConfig user_config_from_json(const nlohmann::json& j, std::string_view where
     }
     c.jobs = jobs.get<int>();
   }
+  nlohmann::json compress;
+  r.take_json("compress", compress);
+  if (!compress.is_null()) {
+    if (!compress.is_number_integer() || compress.get<long long>() < 0 ||
+        compress.get<long long>() > 9) {
+      invalid_field(r.path("compress"), "must be a whole number between 0 and 9");
+    }
+    c.compress = compress.get<int>();
+  }
   c.consultant = take_consultant(r);
   r.take("logo", c.logo);
   r.take("checklist_template", c.checklist_template);

@@ -63,6 +63,20 @@ long long create_calls(const test::SandboxProcess& sb) {
   return sb.registry().value("create_calls", -1LL);
 }
 
+// The table data files of a pg_dump directory whose names end with `suffix` (".dat": stored
+// uncompressed; ".dat.gz": gzip, whatever the level).
+long long count_data_files(const stdfs::path& dump, const std::string& suffix) {
+  long long n = 0;
+  for (const auto& e : stdfs::directory_iterator(dump)) {
+    std::string name = e.path().filename().string();
+    n += name.size() > suffix.size() && name.ends_with(suffix) &&
+                 name.find_first_not_of("0123456789") == name.size() - suffix.size()
+             ? 1
+             : 0;
+  }
+  return n;
+}
+
 // Every attachment file the test database refers to is in its filestore.
 void require_filestore_complete(const std::string& test_db, const stdfs::path& filestore) {
   adapters::pg::Connection c(test::pg_conninfo(test_db));
@@ -239,11 +253,32 @@ TEST_CASE("test-request runs a full round against the sandbox", "[integration][t
   REQUIRE(refreshed.exit_code == 0);
   CHECK(json::parse(refreshed.out)["refreshed"]["status"] == "done");
 
-  // A second round gets a new request and a new database.
-  auto res2 = r.test_request();
+  // The dump sent is gzip level 1 by default (docs/benchmarks.md, "transfer defaults"), recorded.
+  CHECK(round["dump"]["compression"] == 1);
+  CHECK(count_data_files(round["dump"]["path"].get<std::string>(), ".dat.gz") > 0);
+  CHECK(count_data_files(round["dump"]["path"].get<std::string>(), ".dat") == 0);
+
+  // A compression level outside 0..9 is a usage error that changes nothing.
+  std::string before = test::read_file(r.dir / "odoo-upgrade.json");
+  auto bad = r.test_request({"--compress", "10"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--compress must be between 0 and 9") != std::string::npos);
+  CHECK(test::read_file(r.dir / "odoo-upgrade.json") == before);
+  CHECK(create_calls(sandbox) == 1);
+
+  // A second round gets a new request and a new database; the user's config file's `compress`
+  // 0 (no --compress) sends the table data uncompressed, and the upgraded copy restores the same.
+  stdfs::path config = r.dir / "config.json";
+  test::write_file(config, R"({"compress": 0})");
+  auto res2 = r.production.cli({"test-request", "--contract", k_contract, "--jobs", "2"},
+                               {{"ODOO_UPGRADE_CONFIG", config.string()}});
   require_tested_round(r, res2);
   CHECK(r.project()["rounds"].size() == 2);
   CHECK(create_calls(sandbox) == 2);
+  json second = r.last_round();
+  CHECK(second["dump"]["compression"] == 0);
+  CHECK(count_data_files(second["dump"]["path"].get<std::string>(), ".dat") > 0);
+  CHECK(count_data_files(second["dump"]["path"].get<std::string>(), ".dat.gz") == 0);
 }
 
 TEST_CASE("test-request resumes a transfer cut mid-way", "[integration][test-request]") {

@@ -56,13 +56,14 @@ TEST_CASE("pg_dump and pg_restore get every keyword of the conninfo", "[integrat
   // server offers no GSSAPI encryption, so requiring it must fail the dump and the restore.
   std::string gss = prod.conninfo() + " gssencmode=require";
   Reports failed;
-  std::string dump_error = database_error_of([&] { pg::dump_database(gss, dump, 1, failed.fn()); });
+  std::string dump_error =
+      database_error_of([&] { pg::dump_database(gss, dump, 1, 1, failed.fn()); });
   CHECK(dump_error.find("GSSAPI") != std::string::npos);
 
   // A password in the conninfo goes to the environment; the dump and the restore work.
   std::string with_password = pg::conninfo_with(prod.conninfo(), {{"password", "not-checked"}});
   Reports dumped;
-  pg::dump_database(with_password, dump, 2, dumped.fn());
+  pg::dump_database(with_password, dump, 2, 1, dumped.fn());
   // Tables done of total, the total from the catalogue: what the dump's table of contents holds.
   std::size_t tables = test::pg_toc_table_data(dump);
   CHECK(tables > 100);

@@ -152,7 +152,7 @@ TEST_CASE("preflight: every copy is created like production, not like template1"
   CHECK(want.collate == "C");
 
   test::TempDir dir("shape");
-  adapters::pg::dump_database(test::pg_conninfo(prod), dir / "dump", 1);
+  adapters::pg::dump_database(test::pg_conninfo(prod), dir / "dump", 1, 1);
   adapters::pg::restore_database(
       test::pg_admin_conninfo(), test::pg_conninfo(copy), copy, dir / "dump", 1, want);
   // The copy has production's encoding, collation, ctype and owner; the go-live's check agrees.

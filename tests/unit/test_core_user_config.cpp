@@ -1,5 +1,5 @@
 // Unit tests of the user's config file record (core/user_config): its keys, unknown keys kept,
-// wrong types and a bad jobs count refused with exit 6.
+// wrong types and a bad jobs count or compression level refused with exit 6.
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/user_config.hpp>
 
@@ -10,12 +10,14 @@ using nlohmann::json;
 
 TEST_CASE("core::user_config_from_json", "[core]") {
   auto c = user_config_from_json(json::parse(R"({"service_url": "https://u.example",
-      "ca_file": "/ca.pem", "data_server_user": "upg", "jobs": 8, "future_key": "kept"})"),
+      "ca_file": "/ca.pem", "data_server_user": "upg", "jobs": 8, "compress": 0, "future_key": "kept"})"),
                                  "/home/c/.config/odoo-upgrade/config.json");
   CHECK(c.service_url == "https://u.example");
   CHECK(c.ca_file == "/ca.pem");
   CHECK(c.data_server_user == "upg");
   CHECK(c.jobs == 8);
+  CHECK(c.compress == 0);
+  CHECK_FALSE(user_config_from_json(json::object(), "c").compress);
   CHECK(c.extra == json{{"future_key", "kept"}});
   CHECK_FALSE(user_config_from_json(json::object(), "c").service_url);
   for (const char* bad : {R"({"jobs": 0})",
@@ -23,6 +25,9 @@ TEST_CASE("core::user_config_from_json", "[core]") {
                           R"({"jobs": 8.5})",
                           R"({"jobs": true})",
                           R"({"jobs": 1e300})",
+                          R"({"compress": -1})",
+                          R"({"compress": 10})",
+                          R"({"compress": "6"})",
                           R"({"service_url": 3})",
                           "[]"}) {
     INFO(bad);

@@ -54,12 +54,19 @@ ServiceSettings resolve_service_settings(const core::ServiceRecord& recorded,
 ServiceSettings resolve_service_settings(const core::Project& project,
                                          const ServiceOverrides& overrides);
 
+// The gzip level of the dumps the requests send when neither --compress nor the user's config
+// says (docs/benchmarks.md, "transfer defaults").
+inline constexpr int k_default_compression = 1;
+
 // The options both request commands share.
 struct RequestOptions {
   bool no_wait = false;                             // return once processing started (exit 8)
   std::optional<std::chrono::milliseconds> timeout; // how long to wait for processing
   int jobs = 4;                                     // pg_dump / pg_restore jobs (1..64)
-  bool abandon = false;                             // give up the unfinished request
+  // pg_dump's gzip level of the dump sent (0..9). Odoo's script sends pg_dump's default, 6; 1
+  // was chosen from measurement (docs/benchmarks.md, "transfer defaults").
+  int compression = k_default_compression;
+  bool abandon = false; // give up the unfinished request
   // Subscription code (--contract or ODOO_UPGRADE_CONTRACT); saved in the secrets file.
   std::optional<std::string> contract;
   ServiceOverrides service;

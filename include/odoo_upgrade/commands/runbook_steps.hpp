@@ -73,6 +73,7 @@ struct BeforeUploadJob {
   std::string run;                       // names the scratch database: "r3", "p1"
   std::filesystem::path folder;          // the run's folder (pg_restore log, step outputs)
   int jobs = 1;                          // pg_restore / pg_dump jobs
+  int compression = 1;                   // pg_dump's gzip level of output_dump (0..9)
 };
 
 // The scratch database of `run`: core::runbook_scratch_database_name of production, checked

@@ -50,6 +50,7 @@ struct SentDump {
   std::optional<std::string> format;      // "directory" or "file"
   std::optional<std::string> sha256;      // of the file, or of the tree (adapters/fs sha256_tree)
   std::optional<std::uint64_t> bytes;
+  std::optional<int> compression; // pg_dump's gzip level (0..9) of a dump the tool made
   nlohmann::json extra = nlohmann::json::object();
 };
 

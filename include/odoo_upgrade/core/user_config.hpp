@@ -23,6 +23,7 @@ struct UserConfig {
   std::optional<std::string> ca_file;          // a private CA to trust for the service
   std::optional<std::string> data_server_user; // SSH user of the service's data server
   std::optional<int> jobs;                     // pg_dump / pg_restore jobs of the requests (1..64)
+  std::optional<int> compress;                 // pg_dump's gzip level of the dumps sent (0..9)
   std::optional<Consultant> consultant;        // shown in the header of the UAT reports
   // The consultant's logo for the HTML UAT report: a PNG, JPEG or SVG file (absolute, or relative
   // to the config file's folder), read by commands::load_report_consultant.
@@ -37,7 +38,8 @@ struct UserConfig {
 };
 
 // Reads the config object; `where` names the file in errors. Throws FilesystemError (exit 6)
-// naming `<where>.<field>` for a field of the wrong type, `jobs` outside 1..64, a consultant
+// naming `<where>.<field>` for a field of the wrong type, `jobs` outside 1..64, `compress` outside
+// 0..9, a consultant
 // without a name or a name, contact, logo or checklist_template that is not one non-empty
 // line, a service_url that does not start with https://, or a report_language that is not an Odoo
 // language code (ll_CC, ll_NNN, ll@script or ll, as res_lang spells them).

@@ -212,6 +212,7 @@ std::size_t count_archive_tables(const stdfs::path& dump) {
 void dump_database(const std::string& conninfo,
                    const stdfs::path& dir,
                    int jobs,
+                   int compression,
                    const TableProgressFn& progress) {
   remove_tree(dir);
   stdfs::create_directories(dir.parent_path());
@@ -226,6 +227,8 @@ void dump_database(const std::string& conninfo,
                         "d",
                         "--jobs",
                         std::to_string(jobs),
+                        "--compress",
+                        std::to_string(compression),
                         "--no-owner",
                         "--file",
                         dir.string(),

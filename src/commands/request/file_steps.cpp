@@ -60,6 +60,12 @@ std::uint64_t production_size(RequestRun& run) {
 
 } // namespace
 
+std::string dump_settings_text(const RequestOptions& options) {
+  return "pg_dump, " + std::to_string(options.jobs) + " jobs, " +
+         (options.compression == 0 ? std::string("uncompressed")
+                                   : "gzip level " + std::to_string(options.compression));
+}
+
 void StepRunner::dump() {
   auto start = m_run.ctx().clock.now();
   m_run.set_state(RequestState::dumping);
@@ -78,10 +84,10 @@ void StepRunner::dump() {
     auto steps = runbook ? runbook(m_run.project()) : std::vector<core::RunbookStep>{};
     // With before-upload steps, production's own dump is only the scratch copy's source.
     stdfs::path production = steps.empty() ? path : m_run.dir() / "production.dump";
-    spdlog::info("{}: dumping production database '{}' (pg_dump, {} jobs)",
+    spdlog::info("{}: dumping production database '{}' ({})",
                  m_run.label(),
                  production_db_name(m_run.project()),
-                 m_run.options().jobs);
+                 dump_settings_text(m_run.options()));
     // The size the hops' rates are measured at: the freeze plan scales them from it.
     rec().timings.database_bytes = production_size(m_run);
     with_table_progress(
@@ -89,12 +95,14 @@ void StepRunner::dump() {
           pg::dump_database(source_conninfo(m_run.project(), m_run.session().secrets()),
                             production,
                             m_run.options().jobs,
+                            m_run.options().compression,
                             progress);
         });
     if (!steps.empty()) {
       run_before_upload(m_run, production, path, steps);
     }
     d.source = steps.empty() ? "pg_dump" : "runbook-scratch";
+    d.compression = m_run.options().compression;
     d.remote_name = "origin.dump";
   }
   // The checksum proves later what was sent.

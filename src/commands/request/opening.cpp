@@ -132,6 +132,11 @@ void validate_options(const RequestOptions& options) {
   if (options.jobs < 1 || options.jobs > 64) {
     throw core::UsageError("--jobs must be between 1 and 64");
   }
+  if (options.compression < 0 || options.compression > 9) {
+    throw core::UsageError("--compress must be between 0 and 9",
+                           "0 sends the dump uncompressed; 1 (the default) is the fastest gzip "
+                           "level, 6 pg_dump's own default");
+  }
   if (options.timeout && options.timeout->count() <= 0) {
     throw core::UsageError("--timeout must be positive");
   }

@@ -192,7 +192,7 @@ request::RequestKind production_kind(const ProdRequestOptions& options, Context&
     }
     add_request(project, r);
   };
-  k.plan = [](const RequestRecord& r, const core::Project& project) {
+  k.plan = [&options](const RequestRecord& r, const core::Project& project) {
     std::vector<std::string> plan;
     if (r.runbook_change) {
       plan.push_back("accept the runbook changes since the sign-off (reason: " +
@@ -202,7 +202,8 @@ request::RequestKind production_kind(const ProdRequestOptions& options, Context&
       }
     }
     for (auto step : std::vector<std::string>{
-             "dump the frozen production database '" + r.database.value_or("") + "'",
+             "dump the frozen production database '" + r.database.value_or("") + "' (" +
+                 request::dump_settings_text(options.request) + ")",
              request::runbook_plan_line(
                  project,
                  core::RunbookWhen::before_upload,

@@ -476,9 +476,9 @@ request::RequestKind round_kind(const TestRequestOptions& options) {
     return std::nullopt;
   };
   k.prepare_new = [&options](RequestRecord& r, ProjectSession& s) { prepare_round(r, s, options); };
-  k.plan = [](const RequestRecord& r, const core::Project& project) {
+  k.plan = [&options](const RequestRecord& r, const core::Project& project) {
     std::vector<std::string> plan{
-        "dump production",
+        "dump production (" + request::dump_settings_text(options.request) + ")",
         request::runbook_plan_line(project,
                                    core::RunbookWhen::before_upload,
                                    "on a scratch copy of production, and send its dump"),

@@ -45,6 +45,7 @@ void run_before_upload(RequestRun& run,
   job.run = scratch_tag(run);
   job.folder = run.dir();
   job.jobs = run.options().jobs;
+  job.compression = run.options().compression;
   spdlog::info("{}: {} before-upload runbook step(s) on a scratch copy of production",
                run.label(),
                steps.size());

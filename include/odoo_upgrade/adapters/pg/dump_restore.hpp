@@ -36,16 +36,19 @@ std::size_t count_tables_to_dump(const std::string& conninfo);
 // --list`, read line by line); 0 when pg_restore cannot read it (the restore then says why).
 std::size_t count_archive_tables(const std::filesystem::path& dump);
 
-// `pg_dump --format d --jobs N --no-owner --file <dir>` of the database `conninfo` names. Removes a
-// leftover `dir` first. Throws DatabaseError with pg_dump's message, FilesystemError when `dir`
-// cannot be removed. The DatabaseError's message and hint follow diagnose_pg_tool_failure ("no
-// space left on <dir>", a server that went away, rights). With `progress`, pg_dump runs --verbose
-// and `progress` hears the tables done of count_tables_to_dump: 0/total before it starts, after
-// every table (from any of the N workers), and once more when pg_dump succeeded. The --verbose
-// messages never reach the error messages.
+// `pg_dump --format d --jobs N --compress L --no-owner --file <dir>` of the database `conninfo`
+// names; L is the gzip level 0..9 (0: the table data files are not compressed), which every
+// pg_restore reads (pg_dump's own default is 6). Removes a leftover `dir` first. Throws
+// DatabaseError with pg_dump's message, FilesystemError when `dir` cannot be removed. The
+// DatabaseError's message and hint follow diagnose_pg_tool_failure ("no space left on <dir>", a
+// server that went away, rights). With `progress`, pg_dump runs --verbose and `progress` hears the
+// tables done of count_tables_to_dump: 0/total before it starts, after every table (from any of the
+// N workers), and once more when pg_dump succeeded. The --verbose messages never reach the error
+// messages.
 void dump_database(const std::string& conninfo,
                    const std::filesystem::path& dir,
                    int jobs,
+                   int compression,
                    const TableProgressFn& progress = {});
 
 // A dump given with --dump, checked as Odoo's script checks it.

@@ -178,6 +178,9 @@ void drop_abandoned_scratch(RequestRun& run);
 std::string
 runbook_plan_line(const core::Project& project, core::RunbookWhen when, const std::string& where);
 
+// How the dump is made, for the plans: "pg_dump, 4 jobs, gzip level 1" (level 0: "uncompressed").
+std::string dump_settings_text(const RequestOptions& options);
+
 // Key of a request token in the secrets file: "<prefix>.<number>.token".
 std::string token_key(const std::string& prefix, int number);
 // Key of the value of the environment variable `name` sent with the request's create:
