@@ -10,6 +10,7 @@
 # the downtime. Baseline: the round's own hops (dump, upload, download, restore) in the same run.
 #
 #   bench/golive.sh BUILD [--size N] [--jobs 4] [--keep-logs DIR]
+#     [--mail-messages N] [--db-attachments-mb M]
 #
 # Needs OU_TEST_PG_URI with the fixture template ou_fixture_odoo17 (tests/support/load-fixtures.sh)
 # and `cmake --build BUILD --target uat_bench odoo-upgrade odoo-upgrade-sandbox`. Drops its
@@ -21,12 +22,14 @@ shift
 size=2000
 jobs=4
 keep_logs=""
+varied=()
 while [ $# -gt 0 ]; do
   case "$1" in
   --size) size=$2; shift 2 ;;
   --jobs) jobs=$2; shift 2 ;;
   --keep-logs) keep_logs=$(realpath -m "$2"); mkdir -p "$keep_logs"; shift 2 ;;
-  *) echo "golive.sh: unknown option '$1' (--size N, --jobs J, --keep-logs DIR)" >&2; exit 2 ;;
+  --mail-messages | --db-attachments-mb) varied+=("$1" "$2"); shift 2 ;;
+  *) echo "golive.sh: unknown option '$1' (--size N, --jobs J, --keep-logs DIR, --mail-messages N, --db-attachments-mb M)" >&2; exit 2 ;;
   esac
 done
 : "${OU_TEST_PG_URI:?set OU_TEST_PG_URI (scripts/pg-cluster.sh start DIR prints it)}"

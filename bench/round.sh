@@ -8,7 +8,7 @@
 #     records (`timings`: dump, upload, download, restore) and, inside each hop, the seconds spent
 #     in children (pg_dump, rsync, pg_restore) and in the program itself (bench/round_timeline.py);
 #     the program's own CPU time (`perf stat --no-inherit`, children excluded);
-#   - floor, each step timed on its own: `pg_dump -Fd -jJ`; rsync of that dump up and of the
+#   - floor, each step timed on its own: `pg_dump -Fd -jJ -ZL` (the round's gzip level, --compress); rsync of that dump up and of the
 #     service's result (the same files the round downloads) down, both over SSH on loopback to an
 #     sshd of our own configured as the sandbox's (same sshd, same client options: the hop's
 #     transport without the service's gate); `pg_restore -Fd -jJ` of the result into a new
@@ -19,7 +19,8 @@
 # shows the fastest round (with its split) and each floor step's fastest time: on a shared machine
 # the best of a few runs is the one least disturbed by the others' load.
 #
-#   bench/round.sh BUILD [--sizes "500 2000 8000"] [--repeat 3] [--jobs 4] [--keep-logs DIR]
+#   bench/round.sh BUILD [--sizes "500 2000 8000"] [--repeat 3] [--jobs 4] [--compress 1] [--keep-logs DIR]
+#     [--mail-messages N] [--db-attachments-mb M]
 #
 # Needs OU_TEST_PG_URI with the fixture template ou_fixture_odoo17 (tests/support/load-fixtures.sh)
 # and `cmake --build BUILD --target uat_bench odoo-upgrade odoo-upgrade-sandbox`; /usr/sbin/sshd,
@@ -30,15 +31,19 @@ build=${1:?usage: bench/round.sh BUILD [--sizes "N1 N2 N3"] [--jobs J] [--keep-l
 shift
 sizes="500 2000 8000"
 jobs=4
+compress=1
 repeat=3
 keep_logs=""
+varied=()
 while [ $# -gt 0 ]; do
   case "$1" in
   --sizes) sizes=$2; shift 2 ;;
   --jobs) jobs=$2; shift 2 ;;
+  --compress) compress=$2; shift 2 ;;
   --repeat) repeat=$2; shift 2 ;;
   --keep-logs) keep_logs=$(realpath -m "$2"); mkdir -p "$keep_logs"; shift 2 ;;
-  *) echo "round.sh: unknown option '$1' (--sizes \"N1 N2 N3\", --repeat R, --jobs J, --keep-logs DIR)" >&2
+  --mail-messages | --db-attachments-mb) varied+=("$1" "$2"); shift 2 ;;
+  *) echo "round.sh: unknown option '$1' (--sizes \"N1 N2 N3\", --repeat R, --jobs J, --compress L, --keep-logs DIR, --mail-messages N, --db-attachments-mb M)" >&2
      exit 2 ;;
   esac
 done
@@ -48,49 +53,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 bench_programs round.sh "$build"
 work=$(mktemp -d /var/tmp/ou-bench-round.XXXXXX)
-sshd_pid=""
-cleanup() {
-  [ -n "$sshd_pid" ] && kill -TERM "$sshd_pid" 2>/dev/null
-  bench_cleanup
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
-# The floor's SSH hop: an sshd of our own on a loopback port, configured as the sandbox's
-# (sandbox/sshd.cpp) but logging in to a plain rsync, with the client options of
-# adapters/transfer/rsync_transfer.cpp.
-start_floor_sshd() {
-  local d=$work/sshd port
-  mkdir -p "$d" && chmod 700 "$d"
-  ssh-keygen -q -t ed25519 -N '' -C bench-host -f "$d/host_key"
-  ssh-keygen -q -t rsa -b 3072 -N '' -C bench-client -f "$d/client_key"
-  cp "$d/client_key.pub" "$d/authorized_keys"
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  cat >"$d/sshd_config" <<EOF
-Port $port
-ListenAddress 127.0.0.1
-HostKey $d/host_key
-PidFile $d/sshd.pid
-AuthorizedKeysFile $d/authorized_keys
-StrictModes no
-UsePAM no
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-AllowUsers $(id -un)
-PermitTTY no
-UseDNS no
-EOF
-  mkdir -p /run/sshd 2>/dev/null || true
-  /usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log"
-  for _ in $(seq 1 50); do [ -s "$d/sshd.pid" ] && break; sleep 0.1; done
-  sshd_pid=$(cat "$d/sshd.pid")
-  echo "[127.0.0.1]:$port $(cat "$d/host_key.pub")" >"$d/known_hosts"
-  floor_ssh="ssh -p $port -o IdentitiesOnly=yes -o StrictHostKeyChecking=yes"
-  floor_ssh+=" -o UserKnownHostsFile=$d/known_hosts -o BatchMode=yes -o ConnectTimeout=30"
-  floor_ssh+=" -o ServerAliveInterval=15 -o ServerAliveCountMax=4 -i $d/client_key"
-}
-floor_rsync() { rsync --partial --timeout=120 -a -e "$floor_ssh" "$@"; }
 
 # round N R: test-request (round R of the project) with a log file; appends its split, wall time
 # and own CPU time to $work/res-N/rounds.jsonl, then drops its test database.
@@ -99,7 +63,7 @@ run_round() {
   [ -f "$work/p/odoo-upgrade.json" ] || initiate_project
   t0=$(now)
   (cd "$work/p" && perf stat --no-inherit -x, -e task-clock -o "$work/perf.csv" -- \
-    "$binary" -q --log-file "$work/round-$n-$r.log" test-request --contract BENCH --jobs "$jobs" \
+    "$binary" -q --log-file "$work/round-$n-$r.log" test-request --contract BENCH --jobs "$jobs" --compress "$compress" \
     >/dev/null 2>"$work/round.err") || { cat "$work/round.err" >&2; exit 1; }
   wall=$(since "$t0")
   cpu=$(awk -F, '/task-clock/ {printf "%.2f", $1 / 1000}' "$work/perf.csv")
@@ -121,7 +85,7 @@ run_floor() {
   id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["rounds"][-1]["request_id"])' \
     "$work/p/odoo-upgrade.json")
   result=$work/sandbox/requests/$id/root/data
-  timed f_dump pg_dump -Fd -j"$jobs" --no-owner -f "$work/floor/dump" -d "$(uri_of "$db")"
+  timed f_dump pg_dump -Fd -j"$jobs" -Z"$compress" --no-owner -f "$work/floor/dump" -d "$(uri_of "$db")"
   timed f_up floor_rsync "$work/floor/dump/" "127.0.0.1:$work/floor/up/"
   timed f_up_local rsync -a "$work/floor/dump/" "$work/floor/up-local/"
   mkdir -p "$work/floor/down"
@@ -184,7 +148,7 @@ PY
 
 start_sandbox
 start_floor_sshd
-echo "$(machine_line); jobs $jobs"
+echo "$(machine_line); jobs $jobs, gzip level $compress"
 for n in $sizes; do
   scale "$n"
   db_mb=$(sql "SELECT pg_database_size('ou_bench_uat_prod') / 1048576")

@@ -1,8 +1,9 @@
 // Benchmark of `uat run`'s check engine against a plain sequential read of the same data.
 //
 // Builds a production database from the Odoo 17 fixture template with its business tables
-// inflated past one million rows (journal items, contacts, products and their costs), copies it
-// as the test database, then times:
+// inflated past one million rows (journal items, contacts, products and their costs), optionally
+// with varied data that makes the dump grow (chatter messages, attachments stored in the database),
+// copies it as the test database, then times:
 //   baseline  SELECT * of every inflated table, streamed from both databases at once
 //   uat       all automated checks (identical databases: the digest pass only)
 //   uat+diff  all checks after one product price changed in test (digest pass + one bucket)
@@ -37,6 +38,8 @@ struct Options {
   int move_line_copies = 15000; // 68 journal items each: 1.02M rows
   int partner_copies = 5000;    // 42 contacts each: 210k rows
   int product_copies = 3000;    // 34 templates each: 102k templates + variants
+  int mail_messages = 0;        // chatter messages of varied prose (~470 B each)
+  int db_attachments_mb = 0;    // attachments stored in the database, incompressible
   int repeat = 3;
   bool keep = false;
   bool reuse = false; // use the production database a --keep run left
@@ -78,6 +81,38 @@ std::string columns_except_id(pg::Connection& c, const std::string& table) {
   return std::string(r.get(0, 0));
 }
 
+// Data that does not compress like copied rows do, so that the dump grows with the database as a
+// customer's does: chatter messages of prose drawn from a small vocabulary (gzip level 1 takes
+// them to about a third, level 6 to about a quarter: measured, docs/benchmarks.md) and attachments
+// stored in the database (`ir_attachment` location "db": `db_datas`) of random bytes, which do not
+// compress, as already-compressed files (PDF, images) do not.
+void add_varied_data(pg::Connection& c, const Options& o) {
+  if (o.mail_messages > 0) {
+    c.exec_no_rows(
+        "INSERT INTO mail_message (model, res_id, message_type, author_id, body, date, "
+        "create_date, write_date) SELECT 'res.partner', p.id, 'comment', p.id, '<p>' || "
+        "(SELECT string_agg(w[1 + ((hashint8(g::bigint * 61 + j) & 2147483647) % 32)], ' ') "
+        "FROM generate_series(1, 60) j) || ' ' || md5(g::text) || '</p>', now(), now(), now() "
+        "FROM (SELECT ARRAY['invoice', 'delivery', 'customer', 'the', 'order', 'please', 'find', "
+        "'attached', 'payment', 'received', 'thank', 'you', 'for', 'your', 'quotation', 'we', "
+        "'have', 'shipped', 'of', 'and', 'to', 'regarding', 'confirmed', 'meeting', 'tomorrow', "
+        "'price', 'discount', 'product', 'stock', 'due', 'reminder', 'balance'] AS w) words, "
+        "generate_series(1, " +
+        std::to_string(o.mail_messages) + ") g, (SELECT min(id) AS id FROM res_partner) p");
+  }
+  if (o.db_attachments_mb > 0) {
+    // 64 KiB each; pgcrypto only while generating (the dump does not carry the extension).
+    c.exec_no_rows("CREATE EXTENSION IF NOT EXISTS pgcrypto");
+    c.exec_no_rows(
+        "INSERT INTO ir_attachment (name, type, res_model, res_id, mimetype, "
+        "file_size, db_datas) SELECT 'bench-' || g || '.pdf', 'binary', 'res.partner', "
+        "1, 'application/pdf', 65536, (SELECT string_agg(gen_random_bytes(1024), "
+        "''::bytea) FROM generate_series(1, 64) j WHERE g > 0) FROM generate_series(1, " +
+        std::to_string(o.db_attachments_mb * 16) + ") g");
+    c.exec_no_rows("DROP EXTENSION pgcrypto");
+  }
+}
+
 void inflate(pg::Connection& c, const Options& o) {
   auto t0 = std::chrono::steady_clock::now();
   // Journal items: every line of every entry copied as often, so entries stay balanced.
@@ -102,6 +137,7 @@ void inflate(pg::Connection& c, const Options& o) {
                  "SELECT 'standard_price', (SELECT id FROM ir_model_fields WHERE model = "
                  "'product.product' AND name = 'standard_price'), 'float', 1, 'product.product,' "
                  "|| id, (id % 1000) / 10.0 FROM bench_pp");
+  add_varied_data(c, o);
   c.exec_no_rows("VACUUM (ANALYZE)");
   spdlog::info("bench: inflated in {:.1f} s", seconds_since(t0));
 }
@@ -163,6 +199,10 @@ Options parse(int argc, char** argv) {
       o.partner_copies = std::stoi(next());
     } else if (a == "--product-copies") {
       o.product_copies = std::stoi(next());
+    } else if (a == "--mail-messages") {
+      o.mail_messages = std::stoi(next());
+    } else if (a == "--db-attachments-mb") {
+      o.db_attachments_mb = std::stoi(next());
     } else if (a == "--repeat") {
       o.repeat = std::stoi(next());
     } else if (a == "--keep") {
@@ -171,7 +211,8 @@ Options parse(int argc, char** argv) {
       o.reuse = true;
     } else {
       std::cerr << "usage: uat_bench [--pg CONNINFO] [--template DB] [--move-line-copies N] "
-                   "[--partner-copies N] [--product-copies N] [--repeat N] [--keep] [--reuse]\n";
+                   "[--partner-copies N] [--product-copies N] [--mail-messages N] "
+                   "[--db-attachments-mb M] [--repeat N] [--keep] [--reuse]\n";
       std::exit(2);
     }
   }
