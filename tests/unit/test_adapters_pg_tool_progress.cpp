@@ -10,7 +10,10 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <optional>
 #include <sstream>
+#include <string>
+#include <vector>
 
 using namespace odoo_upgrade;
 using adapters::pg::PgTool;
@@ -95,6 +98,101 @@ TEST_CASE("adapters::pg::is_toc_table_data reads pg_restore --list", "[adapters]
   CHECK_FALSE(is_toc_table_data(";     Dumped from database version: 15.18"));
   CHECK_FALSE(is_toc_table_data(";3377; 0 16410 TABLE DATA other b postgres")); // commented out
   CHECK_FALSE(is_toc_table_data(""));
+}
+
+namespace {
+
+// A toc.dat as pg_dump --format d writes it (pg_backup_archiver.c WriteHead, WriteToc; format
+// archTar, 3, as pg_backup_directory.c writes it there), archive version 1.`minor`, 4-byte
+// integers.
+struct TocBytes {
+  std::string bytes;
+  int minor;
+  void integer(long long v) {
+    bytes.push_back(v < 0 ? '\1' : '\0');
+    auto u = static_cast<unsigned long long>(v < 0 ? -v : v);
+    for (int i = 0; i < 4; ++i) {
+      bytes.push_back(static_cast<char>((u >> (8 * i)) & 0xff));
+    }
+  }
+  void string(const char* s) {
+    if (s == nullptr) {
+      integer(-1);
+      return;
+    }
+    integer(static_cast<long long>(std::string_view(s).size()));
+    bytes += s;
+  }
+  explicit TocBytes(int version_minor, unsigned char format = 3) : minor(version_minor) {
+    bytes = "PGDMP";
+    for (int b : {1, minor, 0, 4, 8, static_cast<int>(format)}) {
+      bytes.push_back(static_cast<char>(b));
+    }
+    if (minor >= 15) {
+      bytes.push_back('\0'); // no compression
+    } else {
+      integer(0);
+    }
+    for (int t : {1, 2, 3, 30, 10, 126, 0}) {
+      integer(t);
+    }
+    for (const char* s : {"prod", "15.18", "15.18"}) {
+      string(s);
+    }
+  }
+  void entry(
+      int id, const char* tag, const char* desc, std::vector<const char*> deps, const char* file) {
+    integer(id);
+    integer(file != nullptr ? 1 : 0);
+    for (const char* s : {"0", "16385", tag, desc}) {
+      string(s);
+    }
+    integer(2); // section
+    for (const char* s : std::initializer_list<const char*>{"", "", nullptr, "public", ""}) {
+      string(s);
+    }
+    if (minor >= 14) {
+      string("heap");
+    }
+    if (minor >= 16) {
+      integer('r');
+    }
+    string("odoo");
+    string("false");
+    for (const char* d : deps) {
+      string(d);
+    }
+    string(nullptr);
+    string(file);
+  }
+};
+
+std::string toc_of(int minor, unsigned char format = 3) {
+  TocBytes t(minor, format);
+  t.integer(4);
+  t.entry(1, "ENCODING", "ENCODING", {}, nullptr);
+  t.entry(215, "TABLE DATA", "TABLE", {"1"}, nullptr); // a table named "TABLE DATA"
+  t.entry(3371, "res_partner", "TABLE DATA", {"215", "1"}, "3371.dat");
+  t.entry(3372, "Error log", "TABLE DATA", {}, "3372.dat");
+  return t.bytes;
+}
+
+} // namespace
+
+TEST_CASE("adapters::pg::toc_table_data_count reads a directory dump's toc.dat", "[adapters]") {
+  using adapters::pg::toc_table_data_count;
+  for (int minor : {11, 13, 14, 15, 16}) {
+    INFO("archive version 1." << minor);
+    CHECK(toc_table_data_count(toc_of(minor)) == std::optional<std::size_t>(2));
+  }
+  std::string toc = toc_of(14);
+  // What it does not know, it does not guess: pg_restore --list counts then.
+  CHECK_FALSE(toc_table_data_count(toc.substr(0, toc.size() - 3))); // truncated
+  CHECK_FALSE(toc_table_data_count(toc_of(17)));                    // a newer archive version
+  CHECK_FALSE(toc_table_data_count(toc_of(10)));                    // an older one
+  CHECK_FALSE(toc_table_data_count(toc_of(14, 1)));                 // custom format
+  CHECK_FALSE(toc_table_data_count("PGDMX" + toc.substr(5)));
+  CHECK_FALSE(toc_table_data_count(""));
 }
 
 namespace {

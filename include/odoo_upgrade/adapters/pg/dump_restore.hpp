@@ -32,8 +32,9 @@ ToolDiagnosis diagnose_pg_tool_failure(std::string_view stderr_text,
 // extension's tables only when it marks them as configuration. An estimate for progress: a table
 // created or dropped during the dump changes it. Throws DatabaseError.
 std::size_t count_tables_to_dump(const std::string& conninfo);
-// The number of TABLE DATA entries in the table of contents of the archive `dump` (`pg_restore
-// --list`, read line by line); 0 when pg_restore cannot read it (the restore then says why).
+// The number of TABLE DATA entries in the table of contents of the archive `dump`: read from a
+// directory dump's toc.dat (tool_progress.hpp toc_table_data_count), else `pg_restore --list`
+// read line by line; 0 when pg_restore cannot read it (the restore then says why).
 std::size_t count_archive_tables(const std::filesystem::path& dump);
 
 // `pg_dump --format d --jobs N --compress L --no-owner --file <dir>` of the database `conninfo`

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string_view>
 
 // Reading the progress of a running pg_dump or pg_restore from its `--verbose` stderr. Pure: no
@@ -55,5 +56,12 @@ private:
 // True when `line` of `pg_restore --list` is a TABLE DATA entry ("3371; 0 16385 TABLE DATA public
 // res_partner odoo"), not a comment (";…"), another kind of entry or a table named "TABLE DATA".
 bool is_toc_table_data(std::string_view line);
+
+// The number of TABLE DATA entries in `toc`, the bytes of a directory dump's toc.dat, read as
+// pg_restore reads them (pg_backup_archiver.c ReadHead and ReadToc, pg_backup_directory.c
+// _ReadExtraToc): the same count as is_toc_table_data over `pg_restore --list`, without running
+// it. Archive versions 1.11 to 1.16 (pg_dump 8.4 to 17); std::nullopt for another version,
+// another format or bytes that do not parse (the caller asks pg_restore then).
+std::optional<std::size_t> toc_table_data_count(std::string_view toc);
 
 } // namespace odoo_upgrade::adapters::pg
