@@ -11,7 +11,9 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <mutex>
 #include <random>
+#include <set>
 
 namespace odoo_upgrade::adapters::transfer {
 
@@ -164,13 +166,21 @@ stdfs::path ensure_ssh_key(const stdfs::path& project_path) {
     chmod(key.c_str(), 0600);
     spdlog::info("generated the project's SSH key {}", key.string());
   }
-  // As the official client does: make sure this user can use the key.
+  // As the official client does: make sure this user can use the key, once per process (a request
+  // asks for the key before its create, its upload and its download).
+  static std::mutex checked_mutex;
+  static std::set<std::string> checked;
+  std::lock_guard lock(checked_mutex);
+  if (checked.count(key.string()) != 0) {
+    return key;
+  }
   auto check = run_process({"ssh-keygen", "-y", "-f", key.string()});
   if (!check.ok()) {
     throw core::FilesystemError("the project's SSH key '" + key.string() +
                                     "' cannot be read by this user: " + check.last_error_line(),
                                 "run odoo-upgrade as the user who created the project");
   }
+  checked.insert(key.string());
   return key;
 }
 

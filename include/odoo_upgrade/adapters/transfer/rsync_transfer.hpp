@@ -25,7 +25,7 @@ ports::TransferOutcome diagnose_rsync_failure(std::string_view stderr_text, int 
 
 // The project's SSH key pair: `<dir>/<stem>.ssh/id_rsa` (0600) beside the project file, generated
 // once with ssh-keygen. Returns the private key path. Throws FilesystemError when ssh-keygen fails
-// or the key cannot be read by the current user.
+// or the key cannot be read by the current user (`ssh-keygen -y`, once per key and process).
 std::filesystem::path ensure_ssh_key(const std::filesystem::path& project_path);
 // The public key text (one line) of a private key made by ensure_ssh_key.
 std::string public_key_text(const std::filesystem::path& private_key);
