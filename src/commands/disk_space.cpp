@@ -35,11 +35,15 @@ std::vector<core::DiskStep> request_disk_steps(const core::Project& project,
                                                const adapters::fs::SecretStore& secrets,
                                                const core::RequestRecord& rec,
                                                const stdfs::path& request_dir,
-                                               StepsAhead ahead) {
+                                               StepsAhead ahead,
+                                               std::uint64_t* database_bytes) {
   std::string conninfo = source_conninfo(project, secrets);
   adapters::pg::Connection conn(conninfo);
   conn.set_read_only();
   auto sizes = adapters::pg::database_bytes(conn);
+  if (database_bytes != nullptr) {
+    *database_bytes = sizes.database;
+  }
   std::uint64_t dump = earlier_dump_bytes(project);
   auto source = core::read_source(project);
   stdfs::path filestores = data_dir(project) / "filestore";

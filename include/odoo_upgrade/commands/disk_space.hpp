@@ -30,12 +30,15 @@ struct StepsAhead {
 //   from here (adapters/pg local_data_directory; else shown as unknown, not checked);
 // - filestore copy: 0 when production's filestore and the data dir share a filesystem (the merge
 //   hard-links, adapters/fs merge_filestore), else the filestore's size from `initiate`.
-// Throws DatabaseError when production cannot be read.
+// `database_bytes`, when given, receives production's pg_database_size read for the estimate (the
+// size a dump records, without another connection). Throws DatabaseError when production cannot
+// be read.
 std::vector<core::DiskStep> request_disk_steps(const core::Project& project,
                                                const adapters::fs::SecretStore& secrets,
                                                const core::RequestRecord& rec,
                                                const std::filesystem::path& request_dir,
-                                               StepsAhead ahead);
+                                               StepsAhead ahead,
+                                               std::uint64_t* database_bytes = nullptr);
 
 // Fills each step's free space and filesystem from where it writes (adapters/fs disk_place).
 void fill_disk_places(std::vector<core::DiskStep>& steps);

@@ -88,19 +88,26 @@ void keep_env_values(adapters::fs::SecretStore& secrets,
 }
 
 // Every step of a request about to dump must fit on its disks (issue 11, case 4): checked before a
-// new request is recorded, and before a resumed one dumps again.
+// new request is recorded, and before a resumed one dumps again. The production size the estimate
+// read is the one the dump records (`timings.database_bytes`, StepRunner::dump): read once.
 void require_request_space(const RequestKind& kind,
                            const RequestOptions& options,
                            const core::Project& project,
                            const adapters::fs::SecretStore& secrets,
-                           core::RequestRecord rec) {
+                           core::RequestRecord& rec) {
+  core::RequestRecord estimated = rec;
   if (kind.dump_file) {
-    rec.dump.source = "file";
+    estimated.dump.source = "file";
   }
   stdfs::path dir = work_dir(project) / kind.dir_name / std::to_string(rec.number);
-  require_disk_space(request_disk_steps(project, secrets, rec, dir, {true, true, true}),
-                     kind.noun + " " + std::to_string(rec.number),
-                     options.skip_disk_check);
+  std::uint64_t database = 0;
+  require_disk_space(
+      request_disk_steps(project, secrets, estimated, dir, {true, true, true}, &database),
+      kind.noun + " " + std::to_string(rec.number),
+      options.skip_disk_check);
+  if (!kind.dump_file) {
+    rec.timings.database_bytes = database;
+  }
 }
 
 // A new request: everything it needs is checked before it is recorded. Returns std::nullopt after

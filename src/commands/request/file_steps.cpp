@@ -88,8 +88,11 @@ void StepRunner::dump() {
                  m_run.label(),
                  production_db_name(m_run.project()),
                  dump_settings_text(m_run.options()));
-    // The size the hops' rates are measured at: the freeze plan scales them from it.
-    rec().timings.database_bytes = production_size(m_run);
+    // The size the hops' rates are measured at: the freeze plan scales them from it. The disk check
+    // read it just before (entry.cpp require_request_space); else it is read now.
+    if (!rec().timings.database_bytes) {
+      rec().timings.database_bytes = production_size(m_run);
+    }
     with_table_progress(
         "dump", m_run.ctx().out, m_run.ctx().clock, [&](const pg::TableProgressFn& progress) {
           pg::dump_database(source_conninfo(m_run.project(), m_run.session().secrets()),
