@@ -142,6 +142,13 @@ for k in ("dump_s", "upload_s", "processing_s", "download_s"):
     if timings.get(k) is not None:
         print(f"  {k[:-2]:<26} {timings[k]:9.1f} {'':>8} {timings[k] / downtime:6.1%}")
 show("restore", t_restore, project["golive"].get("journal", []), log_steps("restore"))
+# The verification before the swap runs before its step is journaled: timed in the log only.
+with open(f"{work}/restore.log", encoding="utf-8", errors="replace") as f:
+    for line in f:
+        m = re.search(r"restore: verification done in ([0-9.]+)s", line)
+        if m:
+            v = float(m.group(1))
+            print(f"  {'(verification, before verify)':<26} {'':>9} {v:8.3f} {v / downtime:6.1%}")
 print(f"{'downtime (freeze to live)':<28} {'':>9} {downtime:8.2f}")
 r = project["rounds"][-1].get("timings", {})
 print(f"baseline, the test round's hops in the same run: dump {r.get('dump_s')} s, upload "
