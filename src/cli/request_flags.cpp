@@ -8,6 +8,26 @@
 
 namespace odoo_upgrade::cli {
 
+namespace {
+
+// --jobs / --compress not given: the user's config file may set their defaults.
+void apply_config_defaults(const CLI::App& app, commands::RequestOptions& o) {
+  bool jobs = app.count("--jobs") == 0;
+  bool compress = app.count("--compress") == 0;
+  if (!jobs && !compress) {
+    return;
+  }
+  auto config = commands::load_user_config();
+  if (jobs && config.jobs) {
+    o.jobs = *config.jobs;
+  }
+  if (compress && config.compress) {
+    o.compression = *config.compress;
+  }
+}
+
+} // namespace
+
 std::function<void()> add_request_flags(CLI::App& sub,
                                         const std::shared_ptr<commands::RequestOptions>& o,
                                         const std::string& what,
@@ -63,16 +83,7 @@ std::function<void()> add_request_flags(CLI::App& sub,
       ->envname("ODOO_UPGRADE_DATA_SERVER_USER");
   CLI::App* app = &sub;
   return [o, timeout, contract, attach, app] {
-    // --jobs not given: the user's config file may set the default.
-    if (app->count("--jobs") == 0 || app->count("--compress") == 0) {
-      auto config = commands::load_user_config();
-      if (app->count("--jobs") == 0 && config.jobs) {
-        o->jobs = *config.jobs;
-      }
-      if (app->count("--compress") == 0 && config.compress) {
-        o->compression = *config.compress;
-      }
-    }
+    apply_config_defaults(*app, *o);
     if (!timeout->empty()) {
       auto d = core::parse_duration(*timeout);
       if (!d) {

@@ -149,6 +149,36 @@ int record_downloaded(RequestRun& run) {
   return 0;
 }
 
+// The --dry-run plan of a production request: the runbook changes it would accept, then its steps.
+std::vector<std::string> production_plan(const ProdRequestOptions& options,
+                                         const RequestRecord& r,
+                                         const core::Project& project) {
+  std::vector<std::string> plan;
+  if (r.runbook_change) {
+    plan.push_back("accept the runbook changes since the sign-off (reason: " +
+                   r.runbook_change->reason + "):");
+    for (const auto& c : r.runbook_change->changes) {
+      plan.push_back("  " + c);
+    }
+  }
+  for (auto step : std::vector<std::string>{
+           "dump the frozen production database '" + r.database.value_or("") + "' (" +
+               request::dump_settings_text(options.request) + ")",
+           request::runbook_plan_line(project,
+                                      core::RunbookWhen::before_upload,
+                                      "on a scratch copy of it, and send the scratch copy's dump"),
+           "create a production request (" + r.target + ")",
+           "upload",
+           "process",
+           "wait",
+           "download the upgraded dump and filestore into the work dir (with checksums)"}) {
+    if (!step.empty()) {
+      plan.push_back(std::move(step));
+    }
+  }
+  return plan;
+}
+
 request::RequestKind production_kind(const ProdRequestOptions& options, Context& ctx) {
   request::RequestKind k;
   k.command = k_command;
@@ -193,31 +223,7 @@ request::RequestKind production_kind(const ProdRequestOptions& options, Context&
     add_request(project, r);
   };
   k.plan = [&options](const RequestRecord& r, const core::Project& project) {
-    std::vector<std::string> plan;
-    if (r.runbook_change) {
-      plan.push_back("accept the runbook changes since the sign-off (reason: " +
-                     r.runbook_change->reason + "):");
-      for (const auto& c : r.runbook_change->changes) {
-        plan.push_back("  " + c);
-      }
-    }
-    for (auto step : std::vector<std::string>{
-             "dump the frozen production database '" + r.database.value_or("") + "' (" +
-                 request::dump_settings_text(options.request) + ")",
-             request::runbook_plan_line(
-                 project,
-                 core::RunbookWhen::before_upload,
-                 "on a scratch copy of it, and send the scratch copy's dump"),
-             "create a production request (" + r.target + ")",
-             "upload",
-             "process",
-             "wait",
-             "download the upgraded dump and filestore into the work dir (with checksums)"}) {
-      if (!step.empty()) {
-        plan.push_back(std::move(step));
-      }
-    }
-    return plan;
+    return production_plan(options, r, project);
   };
   // The approved before-upload steps (check refused a runbook changed since the sign-off, or the
   // change was accepted and approved) run on a scratch copy of the frozen production.
