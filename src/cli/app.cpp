@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
 #include <optional>
 #include <string_view>
 #include <tuple>
@@ -197,12 +198,41 @@ struct Subcommand {
   Lock lock;
 };
 
-std::vector<Subcommand> add_commands(CLI::App& app) {
+// The commands whose options a run defines: those the command line names as a word, or every one
+// when it names `help`, `completion` or no command at all (--help, a typo), whose output and errors
+// describe them all. Every command keeps its name and summary (all the program's --help lists), so
+// a run parses, refuses and names the commands as with the whole definition; defining the options
+// of every command was a fifth of a `status` run (docs/benchmarks.md, "start-up"). A word that
+// only happens to be a command's name (an option's value) defines one command more, nothing else.
+// `argv` null: every command (the man pages and completions).
+std::vector<bool> commands_to_define(int argc, char** argv) {
+  const std::size_t count = std::size(k_commands);
+  std::vector<bool> named(count, argv == nullptr);
+  bool any = false;
+  for (int i = 1; argv != nullptr && i < argc; ++i) {
+    std::string_view word = argv[i];
+    for (std::size_t c = 0; c < count; ++c) {
+      if (word == k_commands[c].name) {
+        named[c] = true;
+        any = true;
+        if (word == "help" || word == "completion") {
+          return std::vector<bool>(count, true);
+        }
+      }
+    }
+  }
+  return any ? named : std::vector<bool>(count, true);
+}
+
+std::vector<Subcommand> add_commands(CLI::App& app, const std::vector<bool>& define) {
   std::vector<Subcommand> subs;
-  for (const auto& entry : k_commands) {
+  for (std::size_t c = 0; c < std::size(k_commands); ++c) {
+    const auto& entry = k_commands[c];
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
     RunFn run_fn;
-    entry.register_fn(*sub, run_fn);
+    if (define[c]) {
+      entry.register_fn(*sub, run_fn);
+    }
     subs.push_back({sub, std::move(run_fn), entry.needs_lock});
   }
   return subs;
@@ -314,8 +344,9 @@ int run_subcommand(const std::vector<Subcommand>& subs, commands::Context& ctx) 
   return fail(ctx.out, ExitCode::usage, "no command given", "run 'odoo-upgrade --help'");
 }
 
-// The whole command-line definition: the program, its global flags and every command, bound to the
-// storage the parse fills in. Neither copied nor moved: CLI11 keeps pointers into it.
+// The command-line definition: the program, its global flags and its commands (those
+// commands_to_define(argc, argv) names with their options), bound to the storage the parse fills
+// in. Neither copied nor moved: CLI11 keeps pointers into it.
 struct CommandLine {
   CLI::App app{"odoo-upgrade: take an Odoo database from 'let's upgrade' to an upgraded, verified "
                "and monitored production",
@@ -323,12 +354,12 @@ struct CommandLine {
   GlobalFlags flags;
   std::vector<Subcommand> subs;
 
-  CommandLine() {
+  CommandLine(int argc, char** argv) {
     app.set_version_flag("--version", std::string("odoo-upgrade ") + OU_VERSION_FULL);
     app.require_subcommand(1);
     app.fallthrough();
     add_global_options(app, flags);
-    subs = add_commands(app);
+    subs = add_commands(app, commands_to_define(argc, argv));
     list_global_options_in_commands(app);
   }
   CommandLine(const CommandLine&) = delete;
@@ -338,14 +369,14 @@ struct CommandLine {
 } // namespace
 
 void with_command_line(const std::function<void(CLI::App&)>& use) {
-  CommandLine line;
+  CommandLine line(0, nullptr);
   use(line.app);
 }
 
 int run(int argc, char** argv) {
   install_signal_handlers();
 
-  CommandLine line;
+  CommandLine line(argc, argv);
   CLI::App& app = line.app;
   GlobalFlags& flags = line.flags;
   const std::vector<Subcommand>& subs = line.subs;

@@ -475,7 +475,9 @@ void write_project(const core::Project& project,
                    const Context& ctx) {
   if (stdfs::exists(s.project_path)) {
     stdfs::path backup = s.project_path;
-    backup += "." + core::iso8601_utc(ctx.clock.now()) + ".bak";
+    backup += ".";
+    backup += core::iso8601_utc(ctx.clock.now()); // not `"." + …`: GCC PR105651 (-Wrestrict)
+    backup += ".bak";
     stdfs::copy_file(s.project_path, backup, stdfs::copy_options::overwrite_existing);
     spdlog::info("previous project file kept as '{}'", backup.string());
   }

@@ -280,14 +280,20 @@ int run_status(const StatusOptions& options, Context& ctx) {
     refreshed = refresh_latest_round(session.project(), ctx.project_path(), settings, ctx);
     session.save();
   }
-  nlohmann::json result = status_doc(session.project());
-  if (options.refresh) {
-    result["refreshed"] = refreshed;
+  // The JSON document only when it is printed: it reads every section once more.
+  nlohmann::json result;
+  if (ctx.out.json()) {
+    result = status_doc(session.project());
+    if (options.refresh) {
+      result["refreshed"] = refreshed;
+    }
   }
   std::optional<std::string> token;
   if (options.show_token) {
     token = request_token(session.project(), ctx);
-    result["token"] = *token;
+    if (ctx.out.json()) {
+      result["token"] = *token;
+    }
   }
   ctx.out.result(result, [&](std::ostream& os) {
     print_status(os, ctx.out, session.project(), options);

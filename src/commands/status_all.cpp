@@ -92,9 +92,15 @@ json row_of(const stdfs::path& file) {
 
 std::string round_cell(const json& row) {
   const auto& r = row.value("last_round", json());
-  return r.is_null()
-             ? "-"
-             : "#" + std::to_string(r.value("number", 0)) + " " + r.value("state", std::string());
+  if (r.is_null()) {
+    return "-";
+  }
+  // Appended, not `"#" + std::to_string(…)`: GCC 12 -O3's bogus -Wrestrict (GCC PR105651).
+  std::string cell(1, '#');
+  cell += std::to_string(r.value("number", 0));
+  cell += ' ';
+  cell += r.value("state", std::string());
+  return cell;
 }
 
 std::string findings_cell(const json& row) {

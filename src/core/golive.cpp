@@ -36,26 +36,18 @@ std::vector<std::string> window_problems(TimePoint at,
 
 namespace {
 
-// A hop of the chain: its seconds and, for the hops that move a dump, its bytes and rate.
-struct Hop {
-  const char* key;
-  std::optional<double> Timings::*seconds;
-  std::optional<std::uint64_t> Timings::*bytes;
-  std::optional<double> Timings::*rate;
-};
-
 double tenths(double seconds) {
   return std::round(seconds * 10.0) / 10.0;
 }
 
 // `hop` scaled by `ratio` (production's size now over its size at the round); std::nullopt when
 // the round did not measure what it takes.
-std::optional<ScaledHop> scale_hop(const Hop& hop, const Timings& t, double ratio) {
+std::optional<ScaledHop> scale_hop(const TimingHop& hop, const Timings& t, double ratio) {
   const auto& seconds = t.*hop.seconds;
   if (!seconds) {
     return std::nullopt;
   }
-  ScaledHop s{hop.key, *seconds, 0, 0, 0, 0};
+  ScaledHop s{std::string(hop.key), *seconds, 0, 0, 0, 0};
   if (!hop.bytes) {
     // Processing moves none of our bytes: its time grows with the database.
     s.seconds = tenths(*seconds * ratio);
@@ -77,22 +69,12 @@ std::optional<ScaledHop> scale_hop(const Hop& hop, const Timings& t, double rati
 
 DowntimeEstimate estimate_downtime(const Timings& timings,
                                    std::optional<std::uint64_t> database_bytes_now) {
-  static const Hop k_hops[] = {
-      {"dump_s", &Timings::dump_s, &Timings::dump_bytes, &Timings::dump_bytes_per_s},
-      {"upload_s", &Timings::upload_s, &Timings::upload_bytes, &Timings::upload_bytes_per_s},
-      {"processing_s", &Timings::processing_s, nullptr, nullptr},
-      {"download_s",
-       &Timings::download_s,
-       &Timings::download_bytes,
-       &Timings::download_bytes_per_s},
-      {"restore_s", &Timings::restore_s, &Timings::restore_bytes, &Timings::restore_bytes_per_s},
-  };
   DowntimeEstimate e;
   std::uint64_t then = timings.database_bytes.value_or(0);
   bool scalable = then > 0 && database_bytes_now && *database_bytes_now > 0;
   double ratio =
       scalable ? static_cast<double>(*database_bytes_now) / static_cast<double>(then) : 1;
-  for (const auto& hop : k_hops) {
+  for (const auto& hop : timing_hops()) {
     auto scaled = scalable ? scale_hop(hop, timings, ratio) : std::nullopt;
     const auto& measured = timings.*hop.seconds;
     double s = scaled ? scaled->seconds : measured.value_or(0);

@@ -139,7 +139,10 @@ std::string unified_diff(const std::string& before,
     out.push_back(hunk_header(edits, from, to));
     for (std::size_t e = from; e < to; ++e) {
       const auto& line = edits[e].op == '+' ? b[edits[e].b] : a[edits[e].a];
-      out.push_back(std::string(1, edits[e].op) + std::string(line));
+      // Appended, not `std::string(1, op) + std::string(line)`: GCC 12 at -O3 reports a bogus
+      // -Wrestrict in that operator+ (GCC PR105651).
+      auto& text = out.emplace_back(1, edits[e].op);
+      text += line;
     }
   }
   std::string text;

@@ -77,7 +77,8 @@ Project Project::from_json(nlohmann::json doc, const std::string& origin) {
   for (const char* key : {"target_version", "data_dir", "work_dir"}) {
     require(!doc.contains(key) || doc[key].is_string() || doc[key].is_null(),
             origin,
-            "'" + std::string(key) + "' is not a string");
+            // not `"'" + std::string(key)`: GCC 12 -O3's bogus -Wrestrict (GCC PR105651)
+            std::string("'").append(key) + "' is not a string");
   }
   if (doc.contains("rounds")) {
     require(doc["rounds"].is_array(), origin, "'rounds' is not a list");

@@ -1,5 +1,7 @@
 #include <odoo_upgrade/core/record.hpp>
 
+#include <utility>
+
 namespace odoo_upgrade::core {
 
 void invalid_field(std::string_view where, std::string_view why) {
@@ -20,7 +22,7 @@ void FieldReader::take_json(std::string_view key, nlohmann::json& out) {
   if (it == m_rest.end()) {
     return;
   }
-  out = *it;
+  out = std::move(*it); // m_rest is the reader's own copy: moved, not copied again
   m_rest.erase(it);
 }
 

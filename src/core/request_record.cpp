@@ -342,6 +342,33 @@ void put_kind_fields(json& j, const RequestRecord& rec) {
 
 } // namespace
 
+const std::array<TimingHop, 5>& timing_hops() {
+  static constexpr std::array<TimingHop, 5> k_hops{{
+      {"dump", "dump_s", &Timings::dump_s, &Timings::dump_bytes, &Timings::dump_bytes_per_s},
+      {"upload",
+       "upload_s",
+       &Timings::upload_s,
+       &Timings::upload_bytes,
+       &Timings::upload_bytes_per_s},
+      {"processing", "processing_s", &Timings::processing_s, nullptr, nullptr},
+      {"download",
+       "download_s",
+       &Timings::download_s,
+       &Timings::download_bytes,
+       &Timings::download_bytes_per_s},
+      {"restore",
+       "restore_s",
+       &Timings::restore_s,
+       &Timings::restore_bytes,
+       &Timings::restore_bytes_per_s},
+  }};
+  return k_hops;
+}
+
+const TimingHop& timing_hop(Hop hop) {
+  return timing_hops()[static_cast<std::size_t>(hop)];
+}
+
 std::optional<double> bytes_per_second(std::uint64_t bytes, std::chrono::milliseconds elapsed) {
   if (elapsed.count() <= 0) {
     return std::nullopt;

@@ -16,6 +16,12 @@ using Micro = std::chrono::sys_time<std::chrono::microseconds>;
 
 // Reads all of `text` with the date library's `format`; std::nullopt unless every character is
 // used and the fields form a real date and time.
+// date 3.0.1 (Debian 12) converts its `long double S` even when reading the seconds failed, before
+// it looks at the stream's state (HowardHinnant/date#697; initialised upstream by #698, after
+// 3.0.1): GCC 12 at -O3 inlines the parser here and reports -Wmaybe-uninitialized. The value is
+// discarded (the stream has failed); nothing of ours is uninitialised.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 std::optional<Micro> read_all(const std::string& text, const char* format) {
   std::istringstream in(text);
   Micro value{};
@@ -25,6 +31,7 @@ std::optional<Micro> read_all(const std::string& text, const char* format) {
   }
   return value;
 }
+#pragma GCC diagnostic pop
 
 // The wall-clock digits of `text` ("YYYY-MM-DDTHH:MM[:SS[.fff]]", 'T' or a space), as if UTC.
 std::optional<Micro> read_wall(std::string text) {
@@ -85,9 +92,19 @@ std::size_t offset_start(std::string_view text) {
 // "+0100" / "+01:00" (with `colon` ":").
 std::string offset_text(std::chrono::seconds offset, const char* colon) {
   auto minutes = std::chrono::duration_cast<std::chrono::minutes>(std::chrono::abs(offset)).count();
-  auto two = [](long long n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
-  return (offset < std::chrono::seconds(0) ? "-" : "+") + two(minutes / 60) + colon +
-         two(minutes % 60);
+  // Appended piece by piece: `"+" + std::string` makes GCC 12 at -O3 report a bogus -Wrestrict
+  // (GCC PR105651).
+  auto two = [](std::string& out, long long n) {
+    if (n < 10) {
+      out += '0';
+    }
+    out += std::to_string(n);
+  };
+  std::string text(1, offset < std::chrono::seconds(0) ? '-' : '+');
+  two(text, minutes / 60);
+  text += colon;
+  two(text, minutes % 60);
+  return text;
 }
 
 } // namespace

@@ -780,7 +780,9 @@ std::string render_info_list(const Report& report) {
       }
       std::string line;
       for (const auto* field : {&c.id, &f.id, &f.model, &f.key, &f.name, &f.message, &f.reason}) {
-        line += (line.empty() ? "" : ",") + csv_field(*field);
+        // Appended, not `"," + csv_field(…)`: GCC 12 -O3's bogus -Wrestrict (GCC PR105651).
+        line += line.empty() ? "" : ",";
+        line += csv_field(*field);
       }
       o << line << "\n";
     }

@@ -81,7 +81,7 @@ core::RunbookStep sql_step(core::Runbook& rb,
                            const std::string& title,
                            const std::string& sql) {
   core::RunbookStep s;
-  s.id = "s" + std::to_string(rb.next_id++);
+  s.id = std::string("s").append(std::to_string(rb.next_id++)); // GCC PR105651 at -O3
   s.when = when;
   s.kind = core::RunbookKind::sql;
   s.title = title;

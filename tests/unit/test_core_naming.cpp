@@ -20,7 +20,8 @@ std::vector<std::string> every_name(const std::string& db) {
   }
   for (int round : {1, 12, 9999, 123456789}) {
     names.push_back(test_database_name(db, "18.0", round));
-    names.push_back(runbook_scratch_database_name(db, "18.0", "r" + std::to_string(round)));
+    names.push_back(
+        runbook_scratch_database_name(db, "18.0", std::string("r").append(std::to_string(round))));
   }
   return names;
 }

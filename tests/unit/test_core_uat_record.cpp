@@ -22,7 +22,7 @@ CheckResult views_check(std::size_t findings) {
   for (std::size_t i = 0; i < findings; ++i) {
     Finding f;
     f.severity = Severity::blocking;
-    f.key = "v" + std::to_string(i);
+    f.key = std::string("v").append(std::to_string(i)); // GCC PR105651 at -O3
     c.add(f);
   }
   c.finish();
@@ -240,7 +240,7 @@ TEST_CASE("core::uat::brief", "[core]") {
   c.findings[0].changes.push_back({"active", "true", "false"});
   for (std::size_t i = 0; i < 7; ++i) {
     Finding info;
-    info.key = "i" + std::to_string(i);
+    info.key = std::string("i").append(std::to_string(i)); // GCC PR105651 at -O3
     c.add(info);
   }
   auto b = brief(c);

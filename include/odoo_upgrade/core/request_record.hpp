@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -110,6 +111,26 @@ struct Timings {
   std::optional<std::uint64_t> database_bytes;
   nlohmann::json extra = nlohmann::json::object();
 };
+
+// The hops of a request's chain, in order.
+enum class Hop { dump, upload, processing, download, restore };
+
+// One hop in `timings`: its name in summaries ("upload"), its key ("upload_s"), its seconds and,
+// for the hops that move a dump, its bytes and rate (null for processing, which moves none of
+// ours).
+struct TimingHop {
+  std::string_view name;
+  std::string_view key;
+  std::optional<double> Timings::*seconds;
+  std::optional<std::uint64_t> Timings::*bytes;
+  std::optional<double> Timings::*rate;
+};
+
+// The chain: dump, upload, processing, download, restore (the order of Hop). The one list the
+// request runner, the round summary and the freeze plan's downtime estimate read.
+const std::array<TimingHop, 5>& timing_hops();
+// timing_hops()'s entry of `hop`.
+const TimingHop& timing_hop(Hop hop);
 
 // The rate of a hop that moved `bytes` in `elapsed`: bytes per second, rounded to a whole byte;
 // std::nullopt when `elapsed` is not positive (nothing timed).

@@ -116,7 +116,7 @@ void StepRunner::dump() {
   if (d.source == "file") {
     m_run.note_timing(&core::Timings::dump_s, start);
   } else {
-    m_run.note_hop(k_dump_hop, *d.bytes, start);
+    m_run.note_hop(core::Hop::dump, *d.bytes, start);
   }
   spdlog::info("{}: dump ready ({}) in {}s",
                m_run.label(),
@@ -147,7 +147,7 @@ void StepRunner::upload() {
                progress.update(p);
              });
            });
-  m_run.note_hop(k_upload_hop, rec().dump.bytes ? *rec().dump.bytes : size_of(local), start);
+  m_run.note_hop(core::Hop::upload, rec().dump.bytes ? *rec().dump.bytes : size_of(local), start);
   spdlog::info("{}: upload done in {}s", m_run.label(), *rec().timings.upload_s);
   m_run.set_state(RequestState::uploaded);
 }
@@ -185,7 +185,7 @@ void StepRunner::download() {
                                    [&](const ports::TransferProgress& p) { progress.update(p); });
                });
   record_received(dest, grant.dump_name);
-  m_run.note_hop(k_download_hop, received_bytes(rec().received), start);
+  m_run.note_hop(core::Hop::download, received_bytes(rec().received), start);
   spdlog::info("{}: download done in {}s", m_run.label(), *rec().timings.download_s);
   m_run.set_state(RequestState::downloaded);
 }

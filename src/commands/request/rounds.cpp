@@ -224,7 +224,7 @@ void restore_round(RequestRun& run) {
   r.filestore_mode = merge.mode();
   r.filestore_copied_bytes = merge.copied_bytes;
   r.filestore_path = dest.string();
-  run.note_hop(request::k_restore_hop, r.received.dump ? r.received.dump->bytes : 0, start);
+  run.note_hop(core::Hop::restore, r.received.dump ? r.received.dump->bytes : 0, start);
   spdlog::info("{}: restore done in {}s", run.label(), *r.timings.restore_s);
   run.set_state(RequestState::restored);
 }

@@ -94,7 +94,8 @@ void RequestRun::note_timing(std::optional<double> core::Timings::*field, core::
   m_record.timings.*field = tenths_of_second(ms);
 }
 
-void RequestRun::note_hop(const HopFields& hop, std::uint64_t bytes, core::TimePoint from) {
+void RequestRun::note_hop(core::Hop which, std::uint64_t bytes, core::TimePoint from) {
+  const auto& hop = core::timing_hop(which);
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(m_ctx.clock.now() - from);
   m_record.timings.*hop.seconds = tenths_of_second(elapsed);
   m_record.timings.*hop.bytes = bytes;

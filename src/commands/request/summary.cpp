@@ -44,24 +44,15 @@ void print_target_odoo(std::ostream& os, const core::RequestRecord& r) {
 // The hops that moved a dump, one line each: "upload 82.0 MB in 4.1s, 20.0 MB/s"; then the size
 // of production's database they were measured at.
 void print_rates(std::ostream& os, const core::Timings& t) {
-  struct Hop {
-    const char* name;
-    const std::optional<double>& seconds;
-    const std::optional<std::uint64_t>& bytes;
-    const std::optional<double>& rate;
-  };
-  const Hop hops[] = {{"dump", t.dump_s, t.dump_bytes, t.dump_bytes_per_s},
-                      {"upload", t.upload_s, t.upload_bytes, t.upload_bytes_per_s},
-                      {"download", t.download_s, t.download_bytes, t.download_bytes_per_s},
-                      {"restore", t.restore_s, t.restore_bytes, t.restore_bytes_per_s}};
   const char* label = "  rates      ";
-  for (const auto& h : hops) {
-    if (!h.bytes) {
-      continue;
+  for (const auto& hop : core::timing_hops()) {
+    if (hop.bytes == nullptr || !(t.*hop.bytes)) {
+      continue; // processing moves none of our bytes; a hop not measured
     }
-    os << label << h.name << " " << core::format_bytes(bytes_of(h.bytes)) << " in "
-       << format_timing(h.seconds) << ", "
-       << (h.rate ? core::format_bytes(std::llround(*h.rate)) + "/s" : std::string("rate unknown"))
+    const auto& rate = t.*hop.rate;
+    os << label << hop.name << " " << core::format_bytes(bytes_of(t.*hop.bytes)) << " in "
+       << format_timing(t.*hop.seconds) << ", "
+       << (rate ? core::format_bytes(std::llround(*rate)) + "/s" : std::string("rate unknown"))
        << "\n";
     label = "             ";
   }

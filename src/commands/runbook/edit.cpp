@@ -164,7 +164,8 @@ int run_runbook_add(const RunbookAddOptions& options, Context& ctx) {
       runbook.next_id = std::max(runbook.next_id, std::stoi(s.id.substr(1)) + 1);
     }
   }
-  step.id = "s" + std::to_string(runbook.next_id);
+  step.id = 's';
+  step.id += std::to_string(runbook.next_id); // not `"s" + …`: GCC PR105651 (-Wrestrict at -O3)
   step.introduced_round = (latest ? latest->number : 0) + 1;
   step.added_at = core::iso8601_utc(ctx.clock.now());
   step.sha256 = adapters::fs::sha256_text(core::canonical_text(step));

@@ -21,22 +21,6 @@ namespace odoo_upgrade::commands::request {
 
 class RequestRun;
 
-// The fields of one hop that moves a dump in core::Timings: its seconds, bytes and rate.
-struct HopFields {
-  std::optional<double> core::Timings::*seconds;
-  std::optional<std::uint64_t> core::Timings::*bytes;
-  std::optional<double> core::Timings::*rate;
-};
-inline constexpr HopFields k_dump_hop{
-    &core::Timings::dump_s, &core::Timings::dump_bytes, &core::Timings::dump_bytes_per_s};
-inline constexpr HopFields k_upload_hop{
-    &core::Timings::upload_s, &core::Timings::upload_bytes, &core::Timings::upload_bytes_per_s};
-inline constexpr HopFields k_download_hop{&core::Timings::download_s,
-                                          &core::Timings::download_bytes,
-                                          &core::Timings::download_bytes_per_s};
-inline constexpr HopFields k_restore_hop{
-    &core::Timings::restore_s, &core::Timings::restore_bytes, &core::Timings::restore_bytes_per_s};
-
 // What differs between a test round and the production request.
 struct RequestKind {
   std::string command;      // "test-request": history entries and hints
@@ -116,7 +100,7 @@ public:
   // Records a hop that moved `bytes` since `from`: its seconds (as note_timing), its bytes, and
   // its rate over the unrounded duration (core::bytes_per_second; null when nothing was timed).
   // Not saved.
-  void note_hop(const HopFields& hop, std::uint64_t bytes, core::TimePoint from);
+  void note_hop(core::Hop hop, std::uint64_t bytes, core::TimePoint from);
   // "now" as recorded in the project (ISO 8601 UTC).
   std::string now() const;
   // The record with the project's phase and next step: the --json document of a run.
