@@ -84,6 +84,7 @@ std::function<void()> add_request_flags(CLI::App& sub,
   CLI::App* app = &sub;
   return [o, timeout, contract, attach, app] {
     apply_config_defaults(*app, *o);
+    o->compression_given = app->count("--compress") > 0;
     if (!timeout->empty()) {
       auto d = core::parse_duration(*timeout);
       if (!d) {

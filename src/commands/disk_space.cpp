@@ -15,22 +15,6 @@ namespace odoo_upgrade::commands {
 
 namespace stdfs = std::filesystem;
 
-namespace {
-
-// The largest pg_dump of production an earlier round sent, plus 10 %; 0 when there is none.
-std::uint64_t earlier_dump_bytes(const core::Project& project) {
-  std::uint64_t largest = 0;
-  for (const auto& round : core::read_rounds(project)) {
-    std::string source = round.dump.source.value_or("");
-    if (source == "pg_dump" || source == "runbook-scratch") {
-      largest = std::max(largest, round.dump.bytes.value_or(0));
-    }
-  }
-  return largest + largest / 10;
-}
-
-} // namespace
-
 std::vector<core::DiskStep> request_disk_steps(const core::Project& project,
                                                const adapters::fs::SecretStore& secrets,
                                                const core::RequestRecord& rec,
@@ -44,7 +28,9 @@ std::vector<core::DiskStep> request_disk_steps(const core::Project& project,
   if (database_bytes != nullptr) {
     *database_bytes = sizes.database;
   }
-  std::uint64_t dump = earlier_dump_bytes(project);
+  std::uint64_t dump = core::earlier_dump_estimate(
+      core::read_rounds(project),
+      rec.dump.compression.value_or(core::k_unrecorded_dump_compression));
   auto source = core::read_source(project);
   stdfs::path filestores = data_dir(project) / "filestore";
   bool linked = adapters::fs::hard_links_possible(source.filestore.path, filestores);
@@ -63,7 +49,9 @@ std::vector<core::DiskStep> request_disk_steps(const core::Project& project,
   for (auto& step : all) {
     if (step.step == "download") {
       step.path = (request_dir / "received").string();
-      step.need = rec.dump.bytes.value_or(step.need);
+      if (core::sent_dump_estimates_download(rec.dump)) {
+        step.need = *rec.dump.bytes;
+      }
     }
     bool wanted = step.step == "dump"       ? ahead.dump && !given
                   : step.step == "download" ? ahead.download

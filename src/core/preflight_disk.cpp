@@ -1,6 +1,7 @@
 #include <odoo_upgrade/core/preflight_disk.hpp>
 #include <odoo_upgrade/core/time.hpp>
 
+#include <algorithm>
 #include <map>
 
 namespace odoo_upgrade::core {
@@ -63,6 +64,22 @@ CheckResult check_disk_per_step(const std::vector<DiskStep>& steps) {
     r.hint = "free space there, or choose another --work-dir / --data-dir";
   }
   return r;
+}
+
+std::uint64_t earlier_dump_estimate(const std::vector<RequestRecord>& rounds, int compression) {
+  std::uint64_t largest = 0;
+  for (const auto& round : rounds) {
+    std::string source = round.dump.source.value_or("");
+    int level = round.dump.compression.value_or(k_unrecorded_dump_compression);
+    if ((source == "pg_dump" || source == "runbook-scratch") && level <= compression) {
+      largest = std::max(largest, round.dump.bytes.value_or(0));
+    }
+  }
+  return largest + largest / 10;
+}
+
+bool sent_dump_estimates_download(const SentDump& sent) {
+  return sent.bytes && sent.compression.value_or(k_unrecorded_dump_compression) > 0;
 }
 
 } // namespace odoo_upgrade::core

@@ -264,6 +264,18 @@ TEST_CASE("test-request runs a full round against the sandbox", "[integration][t
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find("--compress must be between 0 and 9") != std::string::npos);
   CHECK(test::read_file(r.dir / "odoo-upgrade.json") == before);
+  // --compress where the tool makes no dump: refused, not ignored.
+  for (const auto& extra : std::vector<std::vector<std::string>>{
+           {"test-request", "--compress", "6", "--dump", round["dump"]["path"].get<std::string>()},
+           {"test-request", "--compress", "6", "--attach", "tok"},
+           {"test-request", "--compress", "6", "--restore-only"}}) {
+    auto refused = r.production.cli(extra);
+    INFO(refused.err);
+    CHECK(refused.exit_code == 2);
+    CHECK((refused.err.find("--compress goes with a dump the tool makes") != std::string::npos ||
+           refused.err.find("--restore-only takes no request options") != std::string::npos));
+  }
+  CHECK(test::read_file(r.dir / "odoo-upgrade.json") == before);
   CHECK(create_calls(sandbox) == 1);
 
   // A second round gets a new request and a new database; the user's config file's `compress`

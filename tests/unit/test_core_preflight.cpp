@@ -86,6 +86,31 @@ TEST_CASE("core::check_disk_per_step sums the steps of one filesystem", "[core]"
   CHECK(check_disk_per_step(steps).extra["steps"].size() == 4);
 }
 
+TEST_CASE("core::earlier_dump_estimate: only dumps of the same or a lower gzip level", "[core]") {
+  auto round = [](const char* source, std::uint64_t bytes, std::optional<int> level) {
+    RequestRecord r;
+    r.dump.source = source;
+    r.dump.bytes = bytes;
+    r.dump.compression = level;
+    return r;
+  };
+  // A round from before --compress (level 6 by pg_dump's default), one at level 1, a --dump file.
+  std::vector<RequestRecord> rounds{round("pg_dump", 1'000, std::nullopt),
+                                    round("runbook-scratch", 1'200, 1),
+                                    round("file", 9'000, std::nullopt)};
+  CHECK(earlier_dump_estimate(rounds, 6) == 1'320); // level 1's 1 200 is larger: + 10 %
+  CHECK(earlier_dump_estimate(rounds, 1) == 1'320);
+  CHECK(earlier_dump_estimate({rounds[0]}, 1) == 0); // a level-6 dump says nothing of level 1
+  CHECK(earlier_dump_estimate(rounds, 0) == 0);      // nor of an uncompressed one
+  CHECK(earlier_dump_estimate({rounds[0]}, 9) == 1'100);
+  CHECK(earlier_dump_estimate({}, 1) == 0);
+
+  CHECK(sent_dump_estimates_download(rounds[0].dump));
+  CHECK(sent_dump_estimates_download(rounds[1].dump));
+  CHECK_FALSE(sent_dump_estimates_download(round("pg_dump", 3'000, 0).dump));
+  CHECK_FALSE(sent_dump_estimates_download(SentDump{}));
+}
+
 TEST_CASE("core::require_recorded_database", "[core]") {
   CHECK_NOTHROW(require_recorded_database("acme", "u-1", {"acme", "u-1"}));
   CHECK_NOTHROW(require_recorded_database("acme", "", {"acme", "u-2"}));

@@ -22,10 +22,11 @@ struct StepsAhead {
 };
 
 // Estimates, in bytes, of the steps ahead, from production (through the project's conninfo):
-// - dump: the largest earlier pg_dump of production plus 10 %, else the size of its tables without
-//   indexes (adapters/pg database_bytes); 0 for a dump given with --dump (`rec.dump.source`
-//   "file");
-// - download: the dump sent (its recorded size), else the dump estimate;
+// - dump: core::earlier_dump_estimate at `rec.dump.compression` (the level about to be used;
+//   unset: pg_dump's default 6), else the size of its tables without indexes (adapters/pg
+//   database_bytes); 0 for a dump given with --dump (`rec.dump.source` "file");
+// - download: the dump sent (its recorded size) unless it was sent uncompressed
+//   (core::sent_dump_estimates_download), else the dump estimate;
 // - restore: production's database size, in the cluster's data directory when it can be known
 //   from here (adapters/pg local_data_directory; else shown as unknown, not checked);
 // - filestore copy: 0 when production's filestore and the data dir share a filesystem (the merge

@@ -66,7 +66,8 @@ struct RequestOptions {
   // pg_dump's gzip level of the dump sent (0..9). Odoo's script sends pg_dump's default, 6; 1
   // was chosen from measurement (docs/benchmarks.md, "transfer defaults").
   int compression = k_default_compression;
-  bool abandon = false; // give up the unfinished request
+  bool compression_given = false; // --compress on the command line (refused where no dump is made)
+  bool abandon = false;           // give up the unfinished request
   // Subscription code (--contract or ODOO_UPGRADE_CONTRACT); saved in the secrets file.
   std::optional<std::string> contract;
   ServiceOverrides service;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <odoo_upgrade/core/inspection.hpp>
+#include <odoo_upgrade/core/request_record.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -30,6 +31,21 @@ std::vector<DiskStep> round_disk_steps(const std::string& work_dir,
                                        std::uint64_t dump_bytes,
                                        std::uint64_t database_bytes,
                                        std::uint64_t filestore_bytes);
+
+// The gzip level of a dump whose round recorded none: pg_dump's own default, what every round sent
+// before `--compress` existed.
+inline constexpr int k_unrecorded_dump_compression = 6;
+
+// The size a new dump of production made at gzip level `compression` is estimated at from the
+// earlier rounds: the largest of their pg_dump (or runbook scratch) dumps made at that level or a
+// lower one (a lower level makes a larger dump of the same data), plus 10 %; 0 when none was
+// (the caller then estimates from the tables' size).
+std::uint64_t earlier_dump_estimate(const std::vector<RequestRecord>& rounds, int compression);
+
+// Whether the size of the dump sent estimates the upgraded dump the service returns: not when it
+// was sent uncompressed (the service's dump is compressed: three times smaller on the data of
+// docs/benchmarks.md), nor when nothing was recorded.
+bool sent_dump_estimates_download(const SentDump& sent);
 
 // Sums the needs of the steps that share a filesystem (same device, else same path) and compares
 // each sum with its free space: blocking when one does not fit, ok otherwise; a step whose space

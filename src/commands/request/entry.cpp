@@ -98,6 +98,8 @@ void require_request_space(const RequestKind& kind,
   core::RequestRecord estimated = rec;
   if (kind.dump_file) {
     estimated.dump.source = "file";
+  } else {
+    estimated.dump.compression = options.compression; // the level the estimate is for
   }
   stdfs::path dir = work_dir(project) / kind.dir_name / std::to_string(rec.number);
   std::uint64_t database = 0;

@@ -132,6 +132,10 @@ void validate_options(const RequestOptions& options) {
   if (options.jobs < 1 || options.jobs > 64) {
     throw core::UsageError("--jobs must be between 1 and 64");
   }
+  if (options.attach_token && options.compression_given) {
+    throw core::UsageError("--compress goes with a dump the tool makes",
+                           "the attached request holds the dump it was created with");
+  }
   if (options.compression < 0 || options.compression > 9) {
     throw core::UsageError("--compress must be between 0 and 9",
                            "0 sends the dump uncompressed; 1 (the default) is the fastest gzip "

@@ -537,8 +537,12 @@ void validate_round_options(const TestRequestOptions& o) {
     throw core::UsageError("--attach excludes --dump",
                            "the attached request holds the dump it was created with");
   }
+  if (o.dump && r.compression_given) {
+    throw core::UsageError("--compress goes with a dump the tool makes",
+                           "--dump sends the file as it is");
+  }
   if (o.restore_only && (o.no_restore || r.attach_token || o.dump || o.test_db || r.abandon ||
-                         r.no_wait || !r.env_vars.empty())) {
+                         r.no_wait || !r.env_vars.empty() || r.compression_given)) {
     throw core::UsageError("--restore-only takes no request options",
                            "it restores the round already downloaded (--jobs applies)");
   }
