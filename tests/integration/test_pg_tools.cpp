@@ -4,6 +4,8 @@
 #include "../support/production_fixture.hpp"
 #include "../support/test_env.hpp"
 
+#include <odoo_upgrade/adapters/fs/files.hpp>
+#include <odoo_upgrade/adapters/fs/tree_digest.hpp>
 #include <odoo_upgrade/adapters/pg/database_shape.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
@@ -11,11 +13,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <functional>
+#include <set>
 #include <vector>
 
 using namespace odoo_upgrade;
 namespace pg = odoo_upgrade::adapters::pg;
+namespace stdfs = std::filesystem;
 
 namespace {
 
@@ -63,7 +68,25 @@ TEST_CASE("pg_dump and pg_restore get every keyword of the conninfo", "[integrat
   // A password in the conninfo goes to the environment; the dump and the restore work.
   std::string with_password = pg::conninfo_with(prod.conninfo(), {{"password", "not-checked"}});
   Reports dumped;
-  pg::dump_database(with_password, dump, 2, 1, dumped.fn());
+  // Each table's data file is announced once pg_dump closed it: hashed then, the digest is the
+  // whole dump's.
+  adapters::fs::TreeDigest digest(dump);
+  std::set<stdfs::path> announced;
+  pg::dump_database(with_password, dump, 2, 1, dumped.fn(), [&](const stdfs::path& file) {
+    announced.insert(file);
+    digest.add(file);
+  });
+  auto hashed = digest.finish();
+  CHECK(hashed.sha256 == adapters::fs::sha256_tree(dump));
+  std::set<stdfs::path> data_files;
+  for (const auto& entry : stdfs::directory_iterator(dump)) {
+    if (entry.path().filename() != "toc.dat") {
+      data_files.insert(entry.path());
+    }
+  }
+  CHECK(announced == data_files);
+  CHECK(hashed.hashed_early == data_files.size());
+  CHECK(hashed.files == data_files.size() + 1);
   // Tables done of total, the total from the catalogue: what the dump's table of contents holds.
   std::size_t tables = test::pg_toc_table_data(dump);
   CHECK(tables > 100);

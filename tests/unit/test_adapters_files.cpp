@@ -2,14 +2,17 @@
 
 #include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/fs/project_store.hpp>
+#include <odoo_upgrade/adapters/fs/tree_digest.hpp>
 #include <odoo_upgrade/adapters/process.hpp>
 #include <odoo_upgrade/core/error.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 using namespace odoo_upgrade;
@@ -89,9 +92,56 @@ TEST_CASE("adapters::fs::tree_size and sha256", "[adapters]") {
   CHECK(size.bytes == 11);
   CHECK(adapters::fs::sha256_file(dir / "a" / "x") ==
         "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+  // The digest recorded for a dump: sha256 over "<relative path>\0<file's sha256 hex>\n" of every
+  // file, sorted by path. Pinned, since rounds recorded earlier are compared with it.
   auto before = adapters::fs::sha256_tree(dir.path());
+  CHECK(before == "413b4b65281ab5fbcf7df21b61db95121168ec37522a48f902ea5bd6d8f386cc");
   test::write_file(dir / "a" / "x", "hellO");
   CHECK(adapters::fs::sha256_tree(dir.path()) != before);
+}
+
+TEST_CASE("adapters::fs::TreeDigest hashes files as they are announced", "[adapters]") {
+  test::TempDir dir("digest");
+  stdfs::create_directories(dir / "a" / "b");
+  test::write_file(dir / "a" / "x", "hello");
+  test::write_file(dir / "a" / "b" / "y", "world!");
+  test::write_file(dir / "toc.dat", "table of contents");
+  std::string whole = adapters::fs::sha256_tree(dir.path());
+
+  SECTION("files announced early give the digest of the whole tree") {
+    adapters::fs::TreeDigest digest(dir.path());
+    digest.add(dir / "a" / "x");
+    digest.add(stdfs::path("a") / "b" / "y"); // relative to the folder
+    digest.add(dir / "not-there");            // ignored: finish() walks what exists
+    auto result = digest.finish();
+    CHECK(result.sha256 == whole);
+    CHECK(result.hashed_early == 2);
+    CHECK(result.files == 3);
+    CHECK(result.bytes == 5 + 6 + 17);
+  }
+  SECTION("a file rewritten after it was hashed is hashed again") {
+    adapters::fs::TreeDigest digest(dir.path());
+    digest.add(dir / "a" / "x");
+    digest.add(dir / "toc.dat");
+    // The queue drained (a later announcement waits for the earlier ones)...
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    // ...then one file changes size, the other its modification time only.
+    test::write_file(dir / "a" / "x", "hello, again");
+    test::write_file(dir / "toc.dat", "TABLE OF CONTENTS");
+    struct timespec times[2] = {{0, UTIME_OMIT}, {1, 0}};
+    REQUIRE(utimensat(AT_FDCWD, (dir / "toc.dat").c_str(), times, 0) == 0);
+    auto result = digest.finish();
+    CHECK(result.sha256 == adapters::fs::sha256_tree(dir.path()));
+    CHECK(result.sha256 != whole);
+    CHECK(result.hashed_early == 0);
+  }
+  SECTION("nothing announced, or abandoned before finish") {
+    CHECK(adapters::fs::TreeDigest(dir.path()).finish().sha256 == whole);
+    adapters::fs::TreeDigest abandoned(dir.path());
+    for (int i = 0; i < 100; ++i) {
+      abandoned.add(dir / "a" / "x");
+    }
+  }
 }
 
 TEST_CASE("adapters::run_process streams lines and reports how the child ended", "[adapters]") {

@@ -41,6 +41,24 @@ TEST_CASE("adapters::pg: the lines of pg_dump --verbose", "[adapters]") {
   CHECK(kind("pg_restore: processing data for table \"public.a\"") == ToolLine::other);
 }
 
+TEST_CASE("adapters::pg: the table data files a parallel pg_dump finished", "[adapters]") {
+  using adapters::pg::finished_table_data_item;
+  CHECK(finished_table_data_item("pg_dump: finished item 3371 TABLE DATA res_partner") == 3371UL);
+  CHECK(finished_table_data_item("pg_dump: finished item 7 TABLE DATA Error log") == 7UL);
+  // Another worker's pieces before it, or its own prefix taken by another line.
+  CHECK(finished_table_data_item("pg_dump:pg_dump: finished item 12 TABLE DATA a") == 12UL);
+  CHECK(finished_table_data_item(" finished item 12 TABLE DATA a") == 12UL);
+  // Entries without a table data file of their own, and every other line.
+  CHECK(!finished_table_data_item("pg_dump: finished item 3380 BLOBS BLOBS"));
+  CHECK(!finished_table_data_item("pg_dump: finished item 3380 SEQUENCE SET a_id_seq"));
+  CHECK(!finished_table_data_item("pg_dump: finished item TABLE DATA a"));
+  CHECK(!finished_table_data_item("pg_dump: finished item 99999999999 TABLE DATA a"));
+  CHECK(!finished_table_data_item("pg_dump: launching item 3371 TABLE DATA res_partner"));
+  CHECK(!finished_table_data_item("pg_dump: dumping contents of table \"public.a\""));
+  CHECK(!finished_table_data_item("pg_dump: error: finished item 3 TABLE DATA a"));
+  CHECK(!finished_table_data_item(""));
+}
+
 TEST_CASE("adapters::pg: the lines of pg_restore --verbose", "[adapters]") {
   using adapters::pg::classify_tool_line;
   auto kind = [](const char* l) { return classify_tool_line(PgTool::pg_restore, l); };

@@ -74,6 +74,9 @@ struct BeforeUploadJob {
   std::filesystem::path folder;          // the run's folder (pg_restore log, step outputs)
   int jobs = 1;                          // pg_restore / pg_dump jobs
   int compression = 1;                   // pg_dump's gzip level of output_dump (0..9)
+  // Hears each data file of output_dump once pg_dump closed it (adapters/pg/dump_restore.hpp
+  // dump_database's on_data_file), on the thread reading pg_dump's stderr; none when empty.
+  std::function<void(const std::filesystem::path&)> on_output_file;
 };
 
 // The scratch database of `run`: core::runbook_scratch_database_name of production, checked

@@ -1,7 +1,8 @@
-#include <odoo_upgrade/adapters/fs/files.hpp>
-#include <odoo_upgrade/core/error.hpp>
+#include "sha256.hpp"
 
-#include <openssl/evp.h>
+#include <odoo_upgrade/adapters/fs/files.hpp>
+#include <odoo_upgrade/adapters/fs/tree_digest.hpp>
+#include <odoo_upgrade/core/error.hpp>
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -29,29 +30,6 @@ namespace {
   throw core::FilesystemError("cannot " + what + " '" + path.string() +
                               "': " + std::strerror(errno));
 }
-
-class Sha256 {
-public:
-  Sha256() : m_ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-    EVP_DigestInit_ex(m_ctx.get(), EVP_sha256(), nullptr);
-  }
-  void update(const void* data, std::size_t size) { EVP_DigestUpdate(m_ctx.get(), data, size); }
-  std::string hex() {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-    unsigned len = 0;
-    EVP_DigestFinal_ex(m_ctx.get(), md.data(), &len);
-    static const char* k_hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned i = 0; i < len; ++i) {
-      out.push_back(k_hex[md[i] >> 4]);
-      out.push_back(k_hex[md[i] & 15]);
-    }
-    return out;
-  }
-
-private:
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> m_ctx;
-};
 
 // ".NAME.tmp.": the start of write_file_atomic's temporary names. Appended piece by piece:
 // `"." + std::string` makes GCC 12 at -O3 report a bogus -Wrestrict (GCC PR105651).
@@ -215,19 +193,7 @@ std::string sha256_file(const stdfs::path& path) {
 }
 
 std::string sha256_tree(const stdfs::path& dir) {
-  std::vector<stdfs::path> files;
-  for (const auto& entry : stdfs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file()) {
-      files.push_back(stdfs::relative(entry.path(), dir));
-    }
-  }
-  std::sort(files.begin(), files.end());
-  Sha256 sha;
-  for (const auto& rel : files) {
-    std::string line = rel.generic_string() + '\0' + sha256_file(dir / rel) + '\n';
-    sha.update(line.data(), line.size());
-  }
-  return sha.hex();
+  return TreeDigest(dir).finish().sha256;
 }
 
 stdfs::path home_dir() {

@@ -79,9 +79,15 @@ public:
   ToolStderr(PgTool tool, std::size_t total, TableProgressFn report, std::ostream* log)
       : m_counter(tool, total), m_report(std::move(report)), m_log(log) {}
 
+  // Every line is passed to `listener` too (before it is classified).
+  void listen(std::function<void(std::string_view)> listener) { m_listener = std::move(listener); }
+
   void line(std::string_view l) {
     if (m_log != nullptr) {
       *m_log << l << '\n';
+    }
+    if (m_listener) {
+      m_listener(l);
     }
     ToolLine kind = m_counter.read(l);
     if (kind == ToolLine::table_data) {
@@ -109,6 +115,7 @@ private:
   TableCounter m_counter;
   TableProgressFn m_report;
   std::ostream* m_log;
+  std::function<void(std::string_view)> m_listener;
   std::string m_kept;
 };
 
@@ -225,7 +232,8 @@ void dump_database(const std::string& conninfo,
                    const stdfs::path& dir,
                    int jobs,
                    int compression,
-                   const TableProgressFn& progress) {
+                   const TableProgressFn& progress,
+                   const DataFileFn& on_data_file) {
   remove_tree(dir);
   stdfs::create_directories(dir.parent_path());
   std::size_t total = progress ? count_tables_to_dump(conninfo) : 0;
@@ -234,6 +242,15 @@ void dump_database(const std::string& conninfo,
   ProcessOptions opts;
   opts.env = connection.env;
   ToolStderr err(PgTool::pg_dump, total, progress, nullptr);
+  bool announce = on_data_file && jobs > 1;
+  if (announce) {
+    std::string extension = compression > 0 ? ".dat.gz" : ".dat";
+    err.listen([&dir, &on_data_file, extension](std::string_view line) {
+      if (auto id = finished_table_data_item(line)) {
+        on_data_file(dir / (std::to_string(*id) + extension));
+      }
+    });
+  }
   auto r = run_pg_tool({"pg_dump",
                         "--format",
                         "d",
@@ -247,7 +264,7 @@ void dump_database(const std::string& conninfo,
                         connection.dbname_option},
                        opts,
                        err,
-                       static_cast<bool>(progress));
+                       static_cast<bool>(progress) || announce);
   if (!r.ok()) {
     // The message matches the cause: a full disk, a server that went away, rights, versions.
     auto d = diagnose_pg_tool_failure(r.err, dir.parent_path());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string>
 
 namespace odoo_upgrade::adapters::pg {
 
@@ -69,6 +70,21 @@ ToolLine classify_tool_line(PgTool tool, std::string_view line) {
     return ToolLine::info;
   }
   return ToolLine::other;
+}
+
+std::optional<unsigned long> finished_table_data_item(std::string_view line) {
+  bool had_prefix = false;
+  std::string_view message = without_prefixes(PgTool::pg_dump, line, had_prefix);
+  constexpr std::string_view k_finished = "finished item ";
+  if (!starts_with(message, k_finished)) {
+    return std::nullopt;
+  }
+  message.remove_prefix(k_finished.size());
+  std::string_view id = message.substr(0, message.find(' '));
+  if (!skip_number(message, ' ') || !starts_with(message, "TABLE DATA ") || id.size() > 9) {
+    return std::nullopt;
+  }
+  return std::stoul(std::string(id));
 }
 
 ToolLine TableCounter::read(std::string_view line) {

@@ -4,6 +4,7 @@
 #include "steps.hpp"
 
 #include <odoo_upgrade/adapters/fs/files.hpp>
+#include <odoo_upgrade/adapters/fs/tree_digest.hpp>
 #include <odoo_upgrade/adapters/pg/data_directory.hpp>
 #include <odoo_upgrade/adapters/pg/dump_restore.hpp>
 #include <odoo_upgrade/adapters/pg/pq.hpp>
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 namespace odoo_upgrade::commands::request {
 
@@ -71,6 +73,7 @@ void StepRunner::dump() {
   m_run.set_state(RequestState::dumping);
   auto& d = rec().dump;
   stdfs::path path;
+  std::optional<adapters::fs::TreeDigest> digest; // the dump this step writes
   if (const auto& given = m_run.kind().dump_file) {
     // A dump the user gave (test-request --dump): sent as it is.
     auto file = pg::validate_dump_file(*given);
@@ -93,16 +96,21 @@ void StepRunner::dump() {
     if (!rec().timings.database_bytes) {
       rec().timings.database_bytes = production_size(m_run);
     }
+    // The dump sent is hashed file by file while pg_dump writes it (each table's file once pg_dump
+    // closed it), not read again after it.
+    digest.emplace(path);
+    auto hash_sent = [&digest](const stdfs::path& file) { digest->add(file); };
     with_table_progress(
         "dump", m_run.ctx().out, m_run.ctx().clock, [&](const pg::TableProgressFn& progress) {
           pg::dump_database(source_conninfo(m_run.project(), m_run.session().secrets()),
                             production,
                             m_run.options().jobs,
                             m_run.options().compression,
-                            progress);
+                            progress,
+                            steps.empty() ? pg::DataFileFn(hash_sent) : pg::DataFileFn());
         });
     if (!steps.empty()) {
-      run_before_upload(m_run, production, path, steps);
+      run_before_upload(m_run, production, path, steps, hash_sent);
     }
     d.source = steps.empty() ? "pg_dump" : "runbook-scratch";
     d.compression = m_run.options().compression;
@@ -111,8 +119,18 @@ void StepRunner::dump() {
   // The checksum proves later what was sent.
   d.path = path.string();
   d.format = stdfs::is_directory(path) ? "directory" : "file";
-  d.sha256 = checksum(path);
-  d.bytes = size_of(path);
+  if (digest) {
+    auto hashed = digest->finish();
+    d.sha256 = hashed.sha256;
+    d.bytes = hashed.bytes;
+    spdlog::debug("{}: {} of the dump's {} files hashed while pg_dump wrote them",
+                  m_run.label(),
+                  hashed.hashed_early,
+                  hashed.files);
+  } else {
+    d.sha256 = checksum(path);
+    d.bytes = size_of(path);
+  }
   if (d.source == "file") {
     m_run.note_timing(&core::Timings::dump_s, start);
   } else {

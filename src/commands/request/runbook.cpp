@@ -35,7 +35,8 @@ std::vector<core::RunbookStepResult> results_of(const std::vector<core::RunbookS
 void run_before_upload(RequestRun& run,
                        const stdfs::path& production,
                        const stdfs::path& output,
-                       const std::vector<core::RunbookStep>& steps) {
+                       const std::vector<core::RunbookStep>& steps,
+                       const std::function<void(const stdfs::path&)>& on_output_file) {
   // A re-run after an interruption starts over on a fresh copy: nothing half applied is kept.
   run.record().runbook.clear();
   run.save();
@@ -46,6 +47,7 @@ void run_before_upload(RequestRun& run,
   job.folder = run.dir();
   job.jobs = run.options().jobs;
   job.compression = run.options().compression;
+  job.on_output_file = on_output_file;
   spdlog::info("{}: {} before-upload runbook step(s) on a scratch copy of production",
                run.label(),
                steps.size());

@@ -403,8 +403,12 @@ apply_before_upload(const core::Project& project,
     results = run_runbook_steps(project, secrets, {scratch, job.folder}, steps, save);
     if (!runbook_failure(results)) {
       spdlog::info("dumping the runbook's scratch database '{}'", scratch);
-      pg::dump_database(
-          server_conninfo(project, secrets, scratch), job.output_dump, job.jobs, job.compression);
+      pg::dump_database(server_conninfo(project, secrets, scratch),
+                        job.output_dump,
+                        job.jobs,
+                        job.compression,
+                        {},
+                        job.on_output_file);
     }
   } catch (...) {
     try {

@@ -4,6 +4,7 @@
 #include <odoo_upgrade/core/preflight.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,12 +46,18 @@ std::size_t count_archive_tables(const std::filesystem::path& dump);
 // server that went away, rights). With `progress`, pg_dump runs --verbose and `progress` hears the
 // tables done of count_tables_to_dump: 0/total before it starts, after every table (from any of the
 // N workers), and once more when pg_dump succeeded. The --verbose messages never reach the error
-// messages.
+// messages. With `on_data_file` and `jobs` 2 or more, pg_dump runs --verbose and `on_data_file`
+// hears the path of each table's data file as soon as pg_dump finished writing and closed it
+// (tool_progress.hpp finished_table_data_item), on the thread that reads pg_dump's stderr: it must
+// not block (pg_dump's workers wait while its stderr is not read). toc.dat, written last, and the
+// large objects' files are never announced; nor is anything with --jobs 1.
+using DataFileFn = std::function<void(const std::filesystem::path&)>;
 void dump_database(const std::string& conninfo,
                    const std::filesystem::path& dir,
                    int jobs,
                    int compression,
-                   const TableProgressFn& progress = {});
+                   const TableProgressFn& progress = {},
+                   const DataFileFn& on_data_file = {});
 
 // A dump given with --dump, checked as Odoo's script checks it.
 struct DumpFile {

@@ -53,6 +53,14 @@ private:
   TableProgress m_progress;
 };
 
+// The dump ID of the table data a parallel pg_dump (--jobs 2 or more) finished writing, read from
+// its --verbose line "pg_dump: finished item <id> TABLE DATA <table>" (pg_backup_archiver.c
+// mark_dump_job_done, PostgreSQL 9.3 to 17: printed by the leader once the worker reported the
+// entry done, after it closed the entry's file "<id>.dat", "<id>.dat.gz" with --compress 1..9);
+// std::nullopt for any other line, and for an entry that is not a table's data. The line may carry
+// extra "pg_dump:" pieces as classify_tool_line's do. A serial pg_dump prints no such line.
+std::optional<unsigned long> finished_table_data_item(std::string_view line);
+
 // True when `line` of `pg_restore --list` is a TABLE DATA entry ("3371; 0 16385 TABLE DATA public
 // res_partner odoo"), not a comment (";…"), another kind of entry or a table named "TABLE DATA".
 bool is_toc_table_data(std::string_view line);

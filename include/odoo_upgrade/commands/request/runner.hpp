@@ -141,11 +141,13 @@ void notify(RequestRun& run,
 // The runbook in a request (src/commands/request/runbook.cpp). The dump of `production` (pg_dump
 // -Fd, removed afterwards) restored into the run's scratch database, `steps` run there, its dump
 // written to `output`; the results in the record's `runbook` (saved after each step). A failing
-// step ends the request (end_runbook_failed).
+// step ends the request (end_runbook_failed). `on_output_file` hears the data files of `output` as
+// pg_dump closes them (BeforeUploadJob::on_output_file).
 void run_before_upload(RequestRun& run,
                        const std::filesystem::path& production,
                        const std::filesystem::path& output,
-                       const std::vector<core::RunbookStep>& steps);
+                       const std::vector<core::RunbookStep>& steps,
+                       const std::function<void(const std::filesystem::path&)>& on_output_file);
 // The enabled after-restore steps on `database` (the restored test database), appended to the
 // record's `runbook` after its before-upload results; a step already recorded `ok` with the same
 // sha256 (a run interrupted after it) is not run again. A failing step ends the request.
