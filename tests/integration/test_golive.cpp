@@ -261,6 +261,22 @@ TEST_CASE("go-live: sign-off, then freeze plan with a downtime estimate", "[inte
   CHECK(r.out.find(" in round 1, scaled to ") != std::string::npos);
   CHECK(r.out.find("processing ") != std::string::npos);
   CHECK(r.out.find("scaled by the database's size") != std::string::npos);
+  // The rates hold for the round's gzip level (1, the default): the plan says when prod-request
+  // would dump at another one.
+  CHECK(r.err.find("gzip level") == std::string::npos);
+  auto config = c.prod.dir / "compress6.json";
+  test::write_file(config, R"({"compress": 6})");
+  r = c.cli({"--dry-run",
+             "freeze",
+             "plan",
+             "--at",
+             in(std::chrono::hours(1)),
+             "--go-live",
+             in(std::chrono::hours(5))},
+            {{"ODOO_UPGRADE_CONFIG", config.string()}});
+  require_ok(r);
+  CHECK(r.err.find("round 1's dump was made at gzip level 1, prod-request will dump at level 6 "
+                   "(the config's compress)") != std::string::npos);
 }
 
 TEST_CASE("go-live: freeze apply is verified, lift restores writes, hooks can stop it",

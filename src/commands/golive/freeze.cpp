@@ -11,12 +11,15 @@
 #include <odoo_upgrade/commands/common.hpp>
 #include <odoo_upgrade/commands/freeze.hpp>
 #include <odoo_upgrade/commands/hooks.hpp>
+#include <odoo_upgrade/commands/request.hpp>
 #include <odoo_upgrade/commands/session.hpp>
+#include <odoo_upgrade/commands/user_config.hpp>
 #include <odoo_upgrade/core/error.hpp>
 #include <odoo_upgrade/core/freeze_record.hpp>
 #include <odoo_upgrade/core/golive.hpp>
 #include <odoo_upgrade/core/hooks_record.hpp>
 #include <odoo_upgrade/core/preflight.hpp>
+#include <odoo_upgrade/core/preflight_disk.hpp>
 #include <odoo_upgrade/core/request_record.hpp>
 #include <odoo_upgrade/core/runbook.hpp>
 #include <odoo_upgrade/core/runbook_edit.hpp>
@@ -130,6 +133,35 @@ std::optional<std::uint64_t> production_size_now(ProjectSession& session,
                  e.what(),
                  round->number);
     return std::nullopt;
+  }
+}
+
+// The round's dump and transfers were measured at the gzip level its dump was made at; the
+// production request dumps at the config's `compress` (else the default). A different level
+// changes the dump's time and size (docs/benchmarks.md, "transfer defaults": level 6 took 2.2x
+// level 1's time for 0.9x its bytes), which the estimate does not model: said as a warning.
+void warn_compression_change(const core::RequestRecord& round) {
+  if (round.dump.source != "pg_dump" && round.dump.source != "runbook-scratch") {
+    return; // a dump given with --dump: no level of ours
+  }
+  int then = round.dump.compression.value_or(core::k_unrecorded_dump_compression);
+  std::optional<int> configured;
+  try {
+    configured = load_user_config().compress;
+  } catch (const core::Error&) {
+    return; // a broken config file stops prod-request itself, with its own message
+  }
+  int now = configured.value_or(k_default_compression);
+  if (then != now) {
+    spdlog::warn("round {}'s dump was made at gzip level {}, prod-request will dump at level {}{}: "
+                 "the dump and transfer estimates are measured at level {} (pass --compress {} "
+                 "to prod-request to match them)",
+                 round.number,
+                 then,
+                 now,
+                 configured ? " (the config's compress)" : " (the default)",
+                 then,
+                 then);
   }
 }
 
@@ -669,6 +701,9 @@ int run_freeze_plan(const FreezePlanOptions& options, Context& ctx) {
   // production's size now.
   auto round = golive::latest_tested_round(session.project());
   auto size_now = production_size_now(session, round);
+  if (round) {
+    warn_compression_change(*round);
+  }
   core::FreezePlan plan =
       make_plan(session.project(), round, size_now, window, options, ctx.clock.now());
   if (!plan.fits) {
