@@ -1,8 +1,14 @@
 #include <odoo_upgrade/core/record.hpp>
 
+#include <algorithm>
 #include <utility>
 
 namespace odoo_upgrade::core {
+
+namespace {
+// Room for the keys of a typical record, so that marking them read allocates once.
+constexpr std::size_t k_expected_fields = 16;
+} // namespace
 
 void invalid_field(std::string_view where, std::string_view why) {
   throw FilesystemError("project file field '" + std::string(where) + "' " + std::string(why),
@@ -11,19 +17,58 @@ void invalid_field(std::string_view where, std::string_view why) {
 }
 
 FieldReader::FieldReader(const nlohmann::json& j, std::string_view where)
-    : m_rest(j.is_null() ? nlohmann::json::object() : j), m_where(where) {
-  if (!m_rest.is_object()) {
+    : m_object(&j), m_where(where) {
+  m_read.reserve(k_expected_fields);
+  if (j.is_null()) {
+    m_owned = nlohmann::json::object();
+    m_object = &m_owned;
+  }
+  if (!m_object->is_object()) {
     invalid_field(m_where, std::string("is not an object (") + j.type_name() + ")");
   }
 }
 
-void FieldReader::take_json(std::string_view key, nlohmann::json& out) {
-  auto it = m_rest.find(key);
-  if (it == m_rest.end()) {
-    return;
+FieldReader::FieldReader(nlohmann::json&& j, std::string_view where)
+    : m_owned(j.is_null() ? nlohmann::json::object() : std::move(j)), m_object(&m_owned),
+      m_where(where) {
+  m_read.reserve(k_expected_fields);
+  if (!m_owned.is_object()) {
+    invalid_field(m_where, std::string("is not an object (") + m_owned.type_name() + ")");
   }
-  out = std::move(*it); // m_rest is the reader's own copy: moved, not copied again
-  m_rest.erase(it);
+}
+
+const nlohmann::json* FieldReader::take_ref(std::string_view key) {
+  auto it = m_object->find(key);
+  if (it == m_object->end()) {
+    return nullptr;
+  }
+  const std::string& stored = it.key();
+  if (std::find(m_read.begin(), m_read.end(), stored) == m_read.end()) {
+    m_read.emplace_back(stored);
+  }
+  return &*it;
+}
+
+const nlohmann::json& FieldReader::take_value(std::string_view key) {
+  static const nlohmann::json k_null;
+  const nlohmann::json* v = take_ref(key);
+  return v != nullptr ? *v : k_null;
+}
+
+void FieldReader::take_json(std::string_view key, nlohmann::json& out) {
+  if (const nlohmann::json* v = take_ref(key)) {
+    out = *v;
+  }
+}
+
+nlohmann::json FieldReader::rest() const {
+  nlohmann::json rest = nlohmann::json::object();
+  for (const auto& [key, value] : m_object->items()) {
+    if (std::find(m_read.begin(), m_read.end(), key) == m_read.end()) {
+      rest[key] = value;
+    }
+  }
+  return rest;
 }
 
 std::string FieldReader::path(std::string_view key) const {

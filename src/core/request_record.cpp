@@ -96,10 +96,8 @@ json to_json(const ReceivedFilestore& f) {
 Received received_from_json(const json& j, std::string_view where) {
   FieldReader r(j, where);
   Received rec;
-  json dump;
-  json filestore;
-  r.take_json("dump", dump);
-  r.take_json("filestore", filestore);
+  const json& dump = r.take_value("dump");
+  const json& filestore = r.take_value("filestore");
   if (!dump.is_null()) {
     rec.dump = received_dump_from_json(dump, r.path("dump"));
   }
@@ -225,35 +223,19 @@ json to_json(const Verification& v) {
 
 // The nested objects of a record (each with its own FieldReader, so errors name the full path).
 void take_nested(FieldReader& r, RequestRecord& rec) {
-  json nested;
-  r.take_json("dump", nested);
-  rec.dump = sent_dump_from_json(nested, r.path("dump"));
-  nested = nullptr;
-  r.take_json("received", nested);
-  rec.received = received_from_json(nested, r.path("received"));
-  nested = nullptr;
-  r.take_json("timings", nested);
-  rec.timings = timings_from_json(nested, r.path("timings"));
-  nested = nullptr;
-  r.take_json("transfers", nested);
-  rec.transfers = transfers_from_json(nested, r.path("transfers"));
-  nested = nullptr;
-  r.take_json("verification", nested);
-  if (!nested.is_null()) {
-    rec.verification = verification_from_json(nested, r.path("verification"));
+  rec.dump = sent_dump_from_json(r.take_value("dump"), r.path("dump"));
+  rec.received = received_from_json(r.take_value("received"), r.path("received"));
+  rec.timings = timings_from_json(r.take_value("timings"), r.path("timings"));
+  rec.transfers = transfers_from_json(r.take_value("transfers"), r.path("transfers"));
+  if (const json& v = r.take_value("verification"); !v.is_null()) {
+    rec.verification = verification_from_json(v, r.path("verification"));
   }
-  nested = nullptr;
-  r.take_json("target_odoo", nested);
-  if (!nested.is_null()) {
-    rec.target_odoo = target_odoo_from_json(nested, r.path("target_odoo"));
+  if (const json& t = r.take_value("target_odoo"); !t.is_null()) {
+    rec.target_odoo = target_odoo_from_json(t, r.path("target_odoo"));
   }
-  nested = nullptr;
-  r.take_json("runbook", nested);
-  rec.runbook = step_results_from_json(nested, r.path("runbook"));
-  nested = nullptr;
-  r.take_json("runbook_change", nested);
-  if (!nested.is_null()) {
-    rec.runbook_change = runbook_change_from_json(nested, r.path("runbook_change"));
+  rec.runbook = step_results_from_json(r.take_value("runbook"), r.path("runbook"));
+  if (const json& c = r.take_value("runbook_change"); !c.is_null()) {
+    rec.runbook_change = runbook_change_from_json(c, r.path("runbook_change"));
   }
 }
 

@@ -20,8 +20,7 @@ std::optional<ModuleOrigin> parse_origin(std::string_view text) {
 // The elements of the array `key` of `r`, each read by `read(element, "<where>.<key>[i]")`.
 template <typename T, typename F>
 std::vector<T> take_list(FieldReader& r, std::string_view key, F read) {
-  json list;
-  r.take_json(key, list);
+  const json& list = r.take_value(key);
   std::vector<T> out;
   if (list.is_null()) {
     return out;
@@ -129,9 +128,7 @@ SourceRecord source_from_json(const json& j, std::string_view where) {
   r.take("pg_server_version", s.pg_server_version);
   r.take("database_uuid", s.database_uuid);
   r.take("enterprise_code_registered", s.enterprise_code_registered);
-  json filestore;
-  r.take_json("filestore", filestore);
-  s.filestore = filestore_from_json(filestore, r.path("filestore"));
+  s.filestore = filestore_from_json(r.take_value("filestore"), r.path("filestore"));
   s.largest_tables = take_list<TableSize>(r, "largest_tables", table_from_json);
   s.modules = take_list<ModuleInfo>(r, "modules", module_from_json);
   s.extra = r.rest();

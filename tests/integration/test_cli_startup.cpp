@@ -1,7 +1,8 @@
 // Start-up cost (issue 15, P4): commands that never reach PostgreSQL, HTTPS or a checksum do not
 // load libpq, libcurl or libcrypto (and their dependency trees), which are opened on first use
 // (adapters/shared_library.hpp); a command that needs one loads it, and says clearly when it
-// cannot. What the dynamic linker loads is read from its own trace (LD_DEBUG=files), not timed.
+// cannot; spdlog and fmt are compiled in, never loaded. What the dynamic linker loads is read from
+// its own trace (LD_DEBUG=files), not timed.
 #include "../support/production_fixture.hpp"
 #include <dlfcn.h>
 
@@ -60,6 +61,10 @@ TEST_CASE("commands that need no database nor HTTPS load neither libpq nor libcu
     INFO(args.back() << ": " << r.describe() << "\n" << r.last_error_line());
     CHECK(r.exit_code == 0);
     CHECK(loaded(r).empty());
+    // spdlog and fmt are compiled in (header-only): no command loads them.
+    CHECK(r.err.find("file=libspdlog.so") == std::string::npos);
+    CHECK(r.err.find("file=libfmt.so") == std::string::npos);
+    CHECK(r.err.find("file=libstdc++.so") != std::string::npos); // the trace is read
   }
   // The same trace shows the libraries of a command that reaches PostgreSQL (it fails to connect):
   // libpq, with its own libcrypto, and no libcurl.

@@ -34,42 +34,49 @@ namespace odoo_upgrade::core {
 // Throws FilesystemError "project file field '<where>' …" (exit 6): the project file is invalid.
 [[noreturn]] void invalid_field(std::string_view where, std::string_view why);
 
-// Reads the fields of one JSON object, removing each key it reads so that what is left are the
-// keys the record does not know.
+// Reads the fields of one JSON object, marking each key it reads so that what is left are the keys
+// the record does not know. The object is read in place, never copied (every command reads the
+// whole project file through readers: docs/benchmarks.md, "start-up"): a reader of an lvalue must
+// not outlive it; a temporary is kept by the reader.
 class FieldReader {
 public:
-  // `where` names the object in errors ("rounds[2]", "golive"). Throws when `j` is not an object.
+  // `where` names the object in errors ("rounds[2]", "golive"). Throws when `j` is not an object
+  // (null reads as an empty object).
   FieldReader(const nlohmann::json& j, std::string_view where);
+  FieldReader(nlohmann::json&& j, std::string_view where);
+  FieldReader(const FieldReader&) = delete; // it may point into itself
+  FieldReader& operator=(const FieldReader&) = delete;
 
   // Reads `key` into `out` when present and not null. Throws FilesystemError naming
   // `<where>.<key>` when the value has the wrong type.
   template <typename T>
   void take(std::string_view key, T& out) {
-    auto it = m_rest.find(key);
-    if (it == m_rest.end()) {
-      return;
+    const nlohmann::json* v = take_ref(key);
+    if (v != nullptr && !v->is_null()) {
+      convert(*v, key, out);
     }
-    if (!it->is_null()) {
-      convert(*it, key, out);
-    }
-    m_rest.erase(it);
   }
-  // Reads `key`, or else `old_key` (an older spelling of the same fact; both are removed).
+  // Reads `key`, or else `old_key` (an older spelling of the same fact; both are marked read).
   template <typename T>
   void take_alias(std::string_view key, std::string_view old_key, T& out) {
-    if (m_rest.contains(key)) {
+    if (m_object->contains(key)) {
       take(key, out);
-      m_rest.erase(std::string(old_key));
+      take_ref(old_key);
     } else {
       take(old_key, out);
     }
   }
-  // Reads a nested object/array as JSON as it is (typed by the caller).
+  // The value of `key` in the object read, in place (nullptr when absent), marked read: valid as
+  // long as that object.
+  const nlohmann::json* take_ref(std::string_view key);
+  // The same as a reference: null when `key` is absent.
+  const nlohmann::json& take_value(std::string_view key);
+  // Reads a nested object/array as JSON as it is (typed by the caller): a copy.
   void take_json(std::string_view key, nlohmann::json& out);
   // The path of a nested field, for the caller's own FieldReader: "<where>.<key>".
   std::string path(std::string_view key) const;
-  // The keys not read so far.
-  nlohmann::json rest() const { return m_rest; }
+  // The keys not read so far (a copy of their values).
+  nlohmann::json rest() const;
 
 private:
   template <typename T>
@@ -89,7 +96,9 @@ private:
   void convert(const nlohmann::json& v, std::string_view key, std::string& out);
   void convert(const nlohmann::json& v, std::string_view key, bool& out);
 
-  nlohmann::json m_rest;
+  nlohmann::json m_owned;               // a temporary or null given to the constructor
+  const nlohmann::json* m_object;       // the object read: m_owned or the caller's
+  std::vector<std::string_view> m_read; // keys read, viewing the object's own key strings
   std::string m_where;
 };
 

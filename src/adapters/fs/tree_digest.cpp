@@ -28,7 +28,7 @@ struct FileStamp {
 };
 
 std::optional<FileStamp> stamp_of(const stdfs::path& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return std::nullopt;
   }

@@ -218,15 +218,21 @@ void StepRunner::record_received(const stdfs::path& dest, const std::string& dum
         "re-run 'odoo-upgrade " + m_run.kind().command + "' to download again");
   }
   auto& received = rec().received;
-  received.dump = core::ReceivedDump{dump.string(), checksum(dump), size_of(dump), {}};
+  // Each tree is walked once: its digest and its size together.
+  if (stdfs::is_directory(dump, ec)) {
+    auto tree = adapters::fs::TreeDigest(dump).finish();
+    received.dump = core::ReceivedDump{dump.string(), tree.sha256, tree.bytes, {}};
+  } else {
+    received.dump = core::ReceivedDump{dump.string(), checksum(dump), size_of(dump), {}};
+  }
   core::ReceivedFilestore filestore;
   stdfs::path fs_dir = dest / "filestore";
   if (stdfs::exists(fs_dir, ec)) {
-    auto size = adapters::fs::tree_size(fs_dir);
+    auto tree = adapters::fs::TreeDigest(fs_dir).finish();
     filestore.path = fs_dir.string();
-    filestore.sha256 = adapters::fs::sha256_tree(fs_dir);
-    filestore.files = size.files;
-    filestore.bytes = size.bytes;
+    filestore.sha256 = tree.sha256;
+    filestore.files = tree.files;
+    filestore.bytes = tree.bytes;
   }
   received.filestore = filestore;
   auto present = [&](const char* name) -> std::optional<std::string> {
