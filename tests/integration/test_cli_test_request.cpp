@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 #include <set>
@@ -291,6 +292,49 @@ TEST_CASE("test-request runs a full round against the sandbox", "[integration][t
   CHECK(second["dump"]["compression"] == 0);
   CHECK(count_data_files(second["dump"]["path"].get<std::string>(), ".dat") > 0);
   CHECK(count_data_files(second["dump"]["path"].get<std::string>(), ".dat.gz") == 0);
+
+  // freeze plan says where prod-request's dump will differ from the round it estimates from (a
+  // dry run: nothing recorded). The same level as the round's: nothing to say.
+  std::vector<std::string> plan = {"--dry-run",
+                                   "freeze",
+                                   "plan",
+                                   "--at",
+                                   "2099-01-01T10:00Z",
+                                   "--go-live",
+                                   "2099-01-02T10:00Z",
+                                   "--force",
+                                   "--reason",
+                                   "t"};
+  auto same = r.production.cli(plan, {{"ODOO_UPGRADE_CONFIG", config.string()}});
+  INFO(same.err);
+  CHECK(same.exit_code == 0);
+  CHECK(same.err.find("gzip level") == std::string::npos);
+  // A config prod-request cannot read would stop it inside the freeze window.
+  stdfs::path broken = r.dir / "broken.json";
+  test::write_file(broken, R"({"compress": 12})");
+  auto warned = r.production.cli(plan, {{"ODOO_UPGRADE_CONFIG", broken.string()}});
+  INFO(warned.err);
+  CHECK(warned.exit_code == 0);
+  CHECK(warned.err.find("prod-request will stop on it (exit 6)") != std::string::npos);
+  // A round that sent a dump given with --dump measured no pg_dump, which prod-request runs.
+  auto res3 = r.production.cli({"test-request",
+                                "--contract",
+                                k_contract,
+                                "--dump",
+                                second["dump"]["path"].get<std::string>()});
+  INFO(res3.err);
+  REQUIRE(res3.exit_code == 0);
+  CHECK(r.last_round()["state"] == "tested");
+  CHECK(r.last_round()["dump"]["source"] == "file");
+  std::vector<std::string> json_plan = plan;
+  json_plan.insert(json_plan.begin(), "--json");
+  auto from_file = r.production.cli(json_plan);
+  INFO(from_file.err);
+  REQUIRE(from_file.exit_code == 0);
+  CHECK(from_file.err.find("round 3 sent a dump given with --dump: prod-request runs pg_dump") !=
+        std::string::npos);
+  json missing = json::parse(from_file.out)["plan"]["estimate"]["missing"];
+  CHECK(std::find(missing.begin(), missing.end(), "dump_s") != missing.end());
 }
 
 TEST_CASE("test-request resumes a transfer cut mid-way", "[integration][test-request]") {

@@ -136,20 +136,36 @@ std::optional<std::uint64_t> production_size_now(ProjectSession& session,
   }
 }
 
-// The round's dump and transfers were measured at the gzip level its dump was made at; the
-// production request dumps at the config's `compress` (else the default). A different level
-// changes the dump's time and size (docs/benchmarks.md, "transfer defaults": level 6 took 2.2x
-// level 1's time for 0.9x its bytes), which the estimate does not model: said as a warning.
-void warn_compression_change(const core::RequestRecord& round) {
-  if (round.dump.source != "pg_dump" && round.dump.source != "runbook-scratch") {
-    return; // a dump given with --dump: no level of ours
+// Where the production request's dump will differ from the round's whose measures the estimate
+// uses, said as warnings (the estimate does not model them):
+// - a round that sent a dump given with --dump measured no pg_dump (its dump_s is the file's
+//   check), while prod-request always runs pg_dump: dump_s is listed as missing;
+// - the round's dump and transfers were measured at the gzip level its dump was made at, and
+//   prod-request dumps at the config's `compress` (else the default): level 6 took 2.2x level 1's
+//   time for 0.9x its bytes (docs/benchmarks.md, "transfer defaults");
+// - a config file prod-request cannot read stops it (exit 6) inside the freeze window.
+void warn_dump_differences(const core::RequestRecord& round, core::FreezePlan& plan) {
+  if (round.dump.source == "file") {
+    auto& missing = plan.estimate.missing;
+    if (std::find(missing.begin(), missing.end(), "dump_s") == missing.end()) {
+      missing.emplace_back("dump_s");
+    }
+    spdlog::warn("round {} sent a dump given with --dump: prod-request runs pg_dump, which that "
+                 "round did not measure (the estimate counts {}s for the dump); a round without "
+                 "--dump measures it",
+                 round.number,
+                 round.timings.dump_s.value_or(0));
+    return;
   }
   int then = round.dump.compression.value_or(core::k_unrecorded_dump_compression);
   std::optional<int> configured;
   try {
     configured = load_user_config().compress;
-  } catch (const core::Error&) {
-    return; // a broken config file stops prod-request itself, with its own message
+  } catch (const core::Error& e) {
+    spdlog::warn("{}: prod-request will stop on it (exit 6) unless given both --jobs and "
+                 "--compress; fix it before the freeze",
+                 e.what());
+    return;
   }
   int now = configured.value_or(k_default_compression);
   if (then != now) {
@@ -220,6 +236,9 @@ void print_estimate_parts(std::ostream& os, const core::golive::DowntimeEstimate
     }
   }
   for (const auto& m : e.missing) {
+    if (m == "dump_s") {
+      os << "  the dump: prod-request runs pg_dump, which round " << round << " did not measure\n";
+    }
     if (m.rfind("runbook:", 0) == 0) {
       os << "  runbook step " << m.substr(8) << ": never ran in round " << round
          << " as it is now, its time is unknown\n";
@@ -701,11 +720,11 @@ int run_freeze_plan(const FreezePlanOptions& options, Context& ctx) {
   // production's size now.
   auto round = golive::latest_tested_round(session.project());
   auto size_now = production_size_now(session, round);
-  if (round) {
-    warn_compression_change(*round);
-  }
   core::FreezePlan plan =
       make_plan(session.project(), round, size_now, window, options, ctx.clock.now());
+  if (round) {
+    warn_dump_differences(*round, plan);
+  }
   if (!plan.fits) {
     spdlog::warn("the window ({}) is shorter than the estimated downtime ({})",
                  duration_text(plan.window_s),
