@@ -146,11 +146,16 @@ void print_history(std::ostream& os, const Output& out, const core::Project& pro
   std::size_t start = history.size() > static_cast<std::size_t>(shown)
                           ? history.size() - static_cast<std::size_t>(shown)
                           : 0;
+  // The outcome column starts two spaces after the longest command shown ("runbook remove").
+  std::size_t width = 1;
+  for (std::size_t i = start; i < history.size(); ++i) {
+    width = std::max(width, history[i].command.size());
+  }
   for (std::size_t i = start; i < history.size(); ++i) {
     const auto& e = history[i];
-    os << "  " << (e.at.empty() ? "-" : e.at) << "  " << std::left << std::setw(14)
-       << (e.command.empty() ? "-" : e.command) << std::right
-       << (e.outcome.empty() ? "-" : e.outcome) << "\n";
+    os << "  " << (e.at.empty() ? "-" : e.at) << "  " << std::left
+       << std::setw(static_cast<int>(width + 2)) << (e.command.empty() ? "-" : e.command)
+       << std::right << (e.outcome.empty() ? "-" : e.outcome) << "\n";
   }
 }
 

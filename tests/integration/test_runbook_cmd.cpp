@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -203,6 +204,11 @@ TEST_CASE("runbook add, list, move, disable, enable and remove", "[integration][
   CHECK(r.exit_code == 0);
   CHECK(step_ids(p.project()) == std::vector<std::string>{"s3", "s1"});
   CHECK(p.project()["history"].back()["command"] == "runbook remove");
+  // status's history keeps the command and its outcome apart, however long the command.
+  r = p.cli({"status"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(std::regex_search(r.out, std::regex("runbook remove  +ok\n")));
 
   // An id is never reused.
   r = p.cli({"--json",
