@@ -152,6 +152,11 @@ TEST_CASE("test-request runs the runbook: before-upload on a scratch copy, after
   CHECK(round["reason"].get<std::string>().find("ou_no_such_table") != std::string::npos);
   REQUIRE(round["runbook"].size() == 2);
   CHECK(round["runbook"][1]["result"] == "failed");
+  // The step's log has the server's error once, as the server said it.
+  std::string s4_log = test::read_file(round["runbook"][1]["output_file"].get<std::string>());
+  INFO(s4_log);
+  CHECK(s4_log.find("ERROR:  relation \"ou_no_such_table\" does not exist") != std::string::npos);
+  CHECK(s4_log.find("ERROR: ERROR:") == std::string::npos);
   CHECK(sandbox.registry().value("create_calls", -1LL) == creates);
   CHECK_FALSE(test::pg_database_exists(p.db + "_runbook_18.0_r2"));
   CHECK(config_value(p.db, "ou.runbook.before").empty());

@@ -90,7 +90,12 @@ Outcome run_sql(const std::string& conninfo, const RunbookStep& step, StepOutput
     o.ok = true;
     o.rows = r.rows;
   } catch (const core::DatabaseError& e) {
-    out.line(std::string("ERROR: ") + e.what());
+    // The server's message already starts with its severity ("ERROR:  relation …"); a failure
+    // of ours (a lost connection) gets one.
+    std::string_view what = e.what();
+    std::string line = what.starts_with("ERROR:") ? "" : "ERROR: ";
+    line += what;
+    out.line(line);
     o.error = one_line(e.what());
   }
   return o;
