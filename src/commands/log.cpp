@@ -173,13 +173,21 @@ int follow(const LogSource& src, const LogOptions& o, Context& ctx) {
   }
   auto service = service_for(src, ctx);
   std::uint64_t offset = 0;
-  std::string all;
+  std::string all; // --json only: its document holds the whole log; the text is streamed
+  bool ends_line = true;
+  // Whole lines are printed as they come (a token split between two reads is still redacted).
+  core::LineRedactor redactor;
   std::chrono::milliseconds delay{0};
   auto take = [&] {
     std::string chunk = service->logs(*src.token, offset);
     offset += chunk.size();
-    all += chunk;
-    ctx.out.text() << core::redact(chunk) << std::flush;
+    if (ctx.out.json()) {
+      all += chunk;
+    }
+    if (!chunk.empty()) {
+      ends_line = chunk.back() == '\n';
+    }
+    ctx.out.text() << redactor.add(chunk) << std::flush;
   };
   for (;;) {
     core::throw_if_interrupted();
@@ -188,6 +196,7 @@ int follow(const LogSource& src, const LogOptions& o, Context& ctx) {
     if (s.state != ports::RequestState::pending && s.state != ports::RequestState::progress) {
       // The end of the log written before the status changed.
       take();
+      ctx.out.text() << redactor.flush();
       spdlog::info("{}: the request is {}{}",
                    src.label,
                    s.state_text,
@@ -197,7 +206,7 @@ int follow(const LogSource& src, const LogOptions& o, Context& ctx) {
                             {"status", s.state_text},
                             {"log", core::redact(all)}};
       ctx.out.result(doc, [&](std::ostream& os) {
-        if (!all.empty() && all.back() != '\n') {
+        if (!ends_line) {
           os << "\n";
         }
       });

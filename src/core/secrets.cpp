@@ -47,6 +47,24 @@ bool contains_secret(std::string_view text) {
   });
 }
 
+std::string LineRedactor::add(std::string_view piece) {
+  auto end = piece.rfind('\n');
+  if (end == std::string_view::npos) {
+    m_partial += piece;
+    return "";
+  }
+  m_partial += piece.substr(0, end + 1);
+  std::string out = redact(m_partial);
+  m_partial.assign(piece.substr(end + 1));
+  return out;
+}
+
+std::string LineRedactor::flush() {
+  std::string out = redact(m_partial);
+  m_partial.clear();
+  return out;
+}
+
 std::string secret_preview(std::string_view value) {
   if (value.size() < 16) {
     return "***";

@@ -103,6 +103,17 @@ TEST_CASE("core::redact hides registered secrets", "[core]") {
   CHECK(secret_preview("short") == "***");
 }
 
+TEST_CASE("core::LineRedactor redacts a secret split between two pieces", "[core]") {
+  register_secret("tok_split_1234567890");
+  LineRedactor r;
+  CHECK(r.add("first line\nsecond tok_spl") == "first line\n");
+  CHECK(r.add("it_1234567890 here") == "");
+  CHECK(r.add("!\nthird") == "second *** here!\n");
+  CHECK(r.flush() == "third");
+  CHECK(r.flush().empty());
+  CHECK(r.add("") == "");
+}
+
 TEST_CASE("core::next_step follows the freeze plan", "[core]") {
   Project p = sample();
   p.set_phase(Phase::signed_off);

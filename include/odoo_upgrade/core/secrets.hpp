@@ -12,6 +12,20 @@ void register_secret(std::string_view value);
 std::string redact(std::string_view text);
 // True when `text` contains a registered secret.
 bool contains_secret(std::string_view text);
+// Redacts text that arrives in pieces (a log read as it grows): only whole lines come out, so that
+// a secret split between two pieces is still found; the partial last line waits for the next piece
+// or flush(). Holds at most one line.
+class LineRedactor {
+public:
+  // The complete lines `piece` ends (with what was held before), redacted; "" when none.
+  std::string add(std::string_view piece);
+  // What is held (a last line without its newline), redacted; nothing is held afterwards.
+  std::string flush();
+
+private:
+  std::string m_partial;
+};
+
 // "abcd…" style hint for a secret: its first 4 characters only when it is long, else "***".
 std::string secret_preview(std::string_view value);
 
