@@ -116,6 +116,11 @@ void print_error(const std::string& message, const std::string& hint) {
     std::cerr << "hint: " << core::redact(hint) << "\n";
   }
   std::cerr.flush();
+  std::string logged = message;
+  if (!hint.empty()) {
+    logged.append(" (hint: ").append(hint).append(")");
+  }
+  log_final_error(logged);
 }
 
 // Prints the error on stderr and, when --json was asked for and nothing was printed yet, the

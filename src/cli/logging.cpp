@@ -63,7 +63,17 @@ private:
   bool m_color;
 };
 
+// The --log-file's sink (redacting), for log_final_error; null without --log-file.
+spdlog::sink_ptr g_file_sink;
+
 } // namespace
+
+void log_final_error(const std::string& message) {
+  if (g_file_sink) {
+    g_file_sink->log(spdlog::details::log_msg("odoo-upgrade", spdlog::level::err, message));
+    g_file_sink->flush();
+  }
+}
 
 void setup_logging(int verbosity,
                    bool color,
@@ -89,6 +99,7 @@ void setup_logging(int verbosity,
     file->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [%l] %v");
     file->set_level(spdlog::level::trace);
     sinks.push_back(std::make_shared<RedactingSink>(file));
+    g_file_sink = sinks.back();
   }
   auto logger = std::make_shared<spdlog::logger>("odoo-upgrade", sinks.begin(), sinks.end());
   logger->set_level(log_file ? spdlog::level::trace : level);

@@ -126,6 +126,22 @@ TEST_CASE("a failed initiate or a command without a project leaves no lock file"
   CHECK(entries_of(dir.path()).empty());
 }
 
+TEST_CASE("the --log-file ends with the error that stopped the run", "[cli]") {
+  test::TempDir dir("log-file");
+  auto log = dir / "run.log";
+  auto r = test::run_cli({"--log-file", log.string(), "restore"}, dir.path());
+  CHECK(r.exit_code == 3);
+  std::string text = test::read_file(log);
+  INFO(text);
+  // The same words as on stderr, with the hint, as the file's last line.
+  CHECK(r.err.find("odoo-upgrade: error: project file") != std::string::npos);
+  auto last = text.substr(text.rfind('\n', text.size() - 2) + 1);
+  CHECK(last.find("[error] project file") != std::string::npos);
+  CHECK(last.find("(hint: ") != std::string::npos);
+  // Only once on stderr.
+  CHECK(r.err.find("error: project file") == r.err.rfind("error: project file"));
+}
+
 TEST_CASE("-q silences result lines; --json documents and errors stay", "[cli][integration]") {
   test::ProductionOptions o;
   o.with_filestore = false;
