@@ -123,7 +123,8 @@ TEST_CASE("adapters::fs::TreeDigest hashes files as they are announced", "[adapt
     adapters::fs::TreeDigest digest(dir.path());
     digest.add(dir / "a" / "x");
     digest.add(dir / "toc.dat");
-    // The queue drained (a later announcement waits for the earlier ones)...
+    // The queue drained, most likely (a machine under load may hash later, the new content then:
+    // the digest must be right either way)...
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     // ...then one file changes size, the other its modification time only.
     test::write_file(dir / "a" / "x", "hello, again");
@@ -133,7 +134,7 @@ TEST_CASE("adapters::fs::TreeDigest hashes files as they are announced", "[adapt
     auto result = digest.finish();
     CHECK(result.sha256 == adapters::fs::sha256_tree(dir.path()));
     CHECK(result.sha256 != whole);
-    CHECK(result.hashed_early == 0);
+    CHECK(result.hashed_early <= 2);
   }
   SECTION("nothing announced, or abandoned before finish") {
     CHECK(adapters::fs::TreeDigest(dir.path()).finish().sha256 == whole);
