@@ -136,6 +136,12 @@ TEST_CASE("adapters::fs::TreeDigest hashes files as they are announced", "[adapt
     CHECK(result.sha256 != whole);
     CHECK(result.hashed_early <= 2);
   }
+  SECTION("a folder that is not there is a FilesystemError naming it") {
+    adapters::fs::TreeDigest gone(dir / "gone");
+    CHECK_THROWS_AS(gone.finish(), core::FilesystemError);
+    CHECK_THROWS_WITH(adapters::fs::sha256_tree(dir / "gone"),
+                      Catch::Contains("cannot read the folder '" + (dir / "gone").string()));
+  }
   SECTION("nothing announced, or abandoned before finish") {
     CHECK(adapters::fs::TreeDigest(dir.path()).finish().sha256 == whole);
     adapters::fs::TreeDigest abandoned(dir.path());

@@ -2,6 +2,7 @@
 
 #include <odoo_upgrade/adapters/fs/files.hpp>
 #include <odoo_upgrade/adapters/fs/tree_digest.hpp>
+#include <odoo_upgrade/core/error.hpp>
 
 #include <sys/stat.h>
 
@@ -126,10 +127,16 @@ TreeDigestResult TreeDigest::finish() {
   }
   // The background thread has stopped: `hashed` is ours alone now.
   std::vector<stdfs::path> files;
-  for (const auto& entry : stdfs::recursive_directory_iterator(m_dir)) {
-    if (entry.is_regular_file()) {
-      files.push_back(entry.path().lexically_relative(m_dir));
+  std::error_code ec;
+  for (stdfs::recursive_directory_iterator it(m_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec)) {
+      files.push_back(it->path().lexically_relative(m_dir));
     }
+  }
+  if (ec) {
+    std::string what = "cannot read the folder '";
+    what.append(m_dir.string()).append("': ").append(ec.message());
+    throw core::FilesystemError(what);
   }
   std::sort(files.begin(), files.end());
   TreeDigestResult result;
