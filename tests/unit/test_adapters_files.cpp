@@ -134,7 +134,6 @@ TEST_CASE("adapters::fs::TreeDigest hashes files as they are announced", "[adapt
     auto result = digest.finish();
     CHECK(result.sha256 == adapters::fs::sha256_tree(dir.path()));
     CHECK(result.sha256 != whole);
-    CHECK(result.hashed_early <= 2);
   }
   SECTION("a folder that is not there is a FilesystemError naming it") {
     adapters::fs::TreeDigest gone(dir / "gone");
@@ -144,6 +143,8 @@ TEST_CASE("adapters::fs::TreeDigest hashes files as they are announced", "[adapt
   }
   SECTION("nothing announced, or abandoned before finish") {
     CHECK(adapters::fs::TreeDigest(dir.path()).finish().sha256 == whole);
+    // Dropped with files queued: the destructor stops the thread (a hang or a sanitizer report
+    // fails the test).
     adapters::fs::TreeDigest abandoned(dir.path());
     for (int i = 0; i < 100; ++i) {
       abandoned.add(dir / "a" / "x");

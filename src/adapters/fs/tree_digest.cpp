@@ -88,7 +88,7 @@ struct TreeDigest::Shared {
 };
 
 TreeDigest::TreeDigest(stdfs::path dir)
-    : m_dir(std::move(dir)), m_shared(std::make_shared<Shared>()) {}
+    : m_dir(std::move(dir)), m_shared(std::make_unique<Shared>()) {}
 
 TreeDigest::~TreeDigest() {
   {

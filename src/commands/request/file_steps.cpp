@@ -30,8 +30,17 @@ const char* direction_name(ports::TransferDirection direction) {
   return direction == ports::TransferDirection::upload ? "upload" : "download";
 }
 
-std::string checksum(const stdfs::path& p) {
-  return stdfs::is_directory(p) ? adapters::fs::sha256_tree(p) : adapters::fs::sha256_file(p);
+// The sha256 and size of a dump, a file or a folder (files.hpp sha256_tree), read once.
+struct DumpDigest {
+  std::string sha256;
+  std::uint64_t bytes = 0;
+};
+DumpDigest digest_of(const stdfs::path& p) {
+  if (stdfs::is_directory(p)) {
+    auto tree = adapters::fs::TreeDigest(p).finish();
+    return {tree.sha256, tree.bytes};
+  }
+  return {adapters::fs::sha256_file(p), stdfs::file_size(p)};
 }
 
 std::uint64_t size_of(const stdfs::path& p) {
@@ -128,8 +137,9 @@ void StepRunner::dump() {
                   hashed.hashed_early,
                   hashed.files);
   } else {
-    d.sha256 = checksum(path);
-    d.bytes = size_of(path);
+    auto given = digest_of(path);
+    d.sha256 = given.sha256;
+    d.bytes = given.bytes;
   }
   if (d.source == "file") {
     m_run.note_timing(&core::Timings::dump_s, start);
@@ -219,12 +229,8 @@ void StepRunner::record_received(const stdfs::path& dest, const std::string& dum
   }
   auto& received = rec().received;
   // Each tree is walked once: its digest and its size together.
-  if (stdfs::is_directory(dump, ec)) {
-    auto tree = adapters::fs::TreeDigest(dump).finish();
-    received.dump = core::ReceivedDump{dump.string(), tree.sha256, tree.bytes, {}};
-  } else {
-    received.dump = core::ReceivedDump{dump.string(), checksum(dump), size_of(dump), {}};
-  }
+  auto hashed = digest_of(dump);
+  received.dump = core::ReceivedDump{dump.string(), hashed.sha256, hashed.bytes, {}};
   core::ReceivedFilestore filestore;
   stdfs::path fs_dir = dest / "filestore";
   if (stdfs::exists(fs_dir, ec)) {

@@ -43,7 +43,7 @@ public:
 private:
   struct Shared;
   std::filesystem::path m_dir;
-  std::shared_ptr<Shared> m_shared;
+  std::unique_ptr<Shared> m_shared;
 };
 
 } // namespace odoo_upgrade::adapters::fs
